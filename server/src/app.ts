@@ -1,0 +1,62 @@
+import express, { type Express, type Router } from 'express';
+import type { Logger } from 'pino';
+import type { SpanStore } from './store/span-store.js';
+import type { IngestQueue } from './ingest/ingest-queue.js';
+import { createJaegerRouter } from './query/jaeger-api/jaeger-router.js';
+import { createV1Router } from './query/v1-api/v1-router.js';
+import { createOtlpHttpRouter } from './receivers/otlp-http/otlp-http-router.js';
+import { createUiRouter } from './ui-static/ui-router.js';
+import { errorMiddleware } from './error-middleware.js';
+
+export interface AppDeps {
+  store: SpanStore;
+  queue: IngestQueue;
+  logger: Logger;
+  uiDir: string;
+  maxBodyBytes: number;
+}
+
+/** Routes every HTTP listener accepts for ingest; 16686 serves them too for single-port setups. */
+function ingestRouter(deps: AppDeps): Router {
+  const router = express.Router();
+  router.use(createOtlpHttpRouter(deps));
+  return router;
+}
+
+function health(app: Express, store: SpanStore): void {
+  app.get('/healthz', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/readyz', (_req, res) => {
+    const ready = store.isReady();
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'starting' });
+  });
+}
+
+function baseApp(): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  return app;
+}
+
+/** The main listener (16686): UI, query APIs, health, and the HTTP ingest routes. */
+export function createApp(deps: AppDeps): Express {
+  const app = baseApp();
+  health(app, deps.store);
+  app.use(ingestRouter(deps));
+  app.use('/api/v1', createV1Router(deps.store));
+  app.use('/api', createJaegerRouter(deps.store));
+  app.use(createUiRouter(deps.uiDir));
+  app.use(errorMiddleware(deps.logger));
+  return app;
+}
+
+/** The OTLP/HTTP listener (4318): ingest routes and health only. */
+export function createOtlpHttpApp(deps: AppDeps): Express {
+  const app = baseApp();
+  health(app, deps.store);
+  app.use(ingestRouter(deps));
+  app.use(errorMiddleware(deps.logger));
+  return app;
+}

@@ -1,0 +1,184 @@
+/**
+ * Command-line and environment configuration. `parseConfig` is pure: it reads only
+ * its arguments and throws `ConfigError` with one line a user can act on; `main.ts`
+ * prints that line and exits with code 2.
+ */
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** A listener port: a number (0 = any free port) or `off`. */
+export type PortSetting = number | 'off';
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+
+export interface Config {
+  db: string;
+  host: string;
+  httpPort: PortSetting;
+  otlpHttpPort: PortSetting;
+  otlpGrpcPort: PortSetting;
+  zipkinPort: PortSetting;
+  /** Spans older than this are deleted; 0 keeps everything. */
+  retentionNs: bigint;
+  /** The database is trimmed (oldest traces first) above this size; 0 = no limit. */
+  maxDbSizeBytes: number;
+  logLevel: LogLevel;
+  keepSensitive: boolean;
+}
+
+interface OptionSpec {
+  flag: string;
+  env: string;
+  boolean?: boolean;
+  help: string;
+  apply(config: Config, raw: string): void;
+}
+
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+const OPTIONS: readonly OptionSpec[] = [
+  { flag: 'db', env: 'THREADLINE_DB', help: 'SQLite database file, or :memory: (default ./data/threadline.db)', apply: (c, v) => (c.db = parseNonEmpty('db', v)) },
+  { flag: 'host', env: 'THREADLINE_HOST', help: 'address every listener binds (default 127.0.0.1; 0.0.0.0 for all)', apply: (c, v) => (c.host = parseNonEmpty('host', v)) },
+  { flag: 'http-port', env: 'THREADLINE_HTTP_PORT', help: 'UI, query API and HTTP ingest (default 16686)', apply: (c, v) => (c.httpPort = parsePort('http-port', v)) },
+  { flag: 'otlp-http-port', env: 'THREADLINE_OTLP_HTTP_PORT', help: 'OTLP/HTTP and net/trace ingest (default 4318)', apply: (c, v) => (c.otlpHttpPort = parsePort('otlp-http-port', v)) },
+  { flag: 'otlp-grpc-port', env: 'THREADLINE_OTLP_GRPC_PORT', help: 'OTLP/gRPC ingest (default 4317)', apply: (c, v) => (c.otlpGrpcPort = parsePort('otlp-grpc-port', v)) },
+  { flag: 'zipkin-port', env: 'THREADLINE_ZIPKIN_PORT', help: 'Zipkin v2 ingest (default 9411)', apply: (c, v) => (c.zipkinPort = parsePort('zipkin-port', v)) },
+  { flag: 'retention', env: 'THREADLINE_RETENTION', help: 'delete spans older than this, e.g. 72h or 7d; 0 keeps all (default 168h)', apply: (c, v) => (c.retentionNs = parseRetention(v)) },
+  { flag: 'max-db-size', env: 'THREADLINE_MAX_DB_SIZE', help: 'trim oldest traces above this size, e.g. 2GiB or 500MB; 0 = unlimited (default 0)', apply: (c, v) => (c.maxDbSizeBytes = parseByteSize('max-db-size', v)) },
+  { flag: 'log-level', env: 'THREADLINE_LOG_LEVEL', help: `one of ${LOG_LEVELS.join(', ')} (default info)`, apply: (c, v) => (c.logLevel = parseLogLevel(v)) },
+  { flag: 'keep-sensitive', env: 'THREADLINE_KEEP_SENSITIVE', boolean: true, help: 'store net/trace messages marked sensitive instead of redacting them', apply: (c, v) => (c.keepSensitive = parseBoolean('keep-sensitive', v)) },
+];
+
+export function defaultConfig(): Config {
+  return {
+    db: './data/threadline.db',
+    host: '127.0.0.1',
+    httpPort: 16686,
+    otlpHttpPort: 4318,
+    otlpGrpcPort: 4317,
+    zipkinPort: 9411,
+    retentionNs: 168n * 3600n * 1_000_000_000n,
+    maxDbSizeBytes: 0,
+    logLevel: 'info',
+    keepSensitive: false,
+  };
+}
+
+/** Thrown for `--help`; carries the usage text so main can print it and exit 0. */
+export class HelpRequested extends Error {
+  constructor(readonly usage: string) {
+    super('help requested');
+  }
+}
+
+export function usage(): string {
+  const lines = OPTIONS.map((o) => `  --${o.flag}${o.boolean ? '' : ' VALUE'}`.padEnd(28) + `${o.help} [${o.env}]`);
+  return ['Usage: threadline [options]', '', 'Options (every flag can also be set by its environment variable):', ...lines, '  --help                    show this text', '', 'Ports take a number, 0 for any free port, or off to disable that listener.'].join('\n');
+}
+
+export function parseConfig(env: Readonly<Record<string, string | undefined>>, argv: readonly string[]): Config {
+  const config = defaultConfig();
+  for (const option of OPTIONS) {
+    const raw = env[option.env];
+    if (raw !== undefined && raw !== '') option.apply(config, raw);
+  }
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--help' || arg === '-h') throw new HelpRequested(usage());
+    if (!arg.startsWith('--')) throw new ConfigError(`unexpected argument "${arg}" (see --help)`);
+    const eq = arg.indexOf('=');
+    const name = arg.slice(2, eq === -1 ? undefined : eq);
+    const option = OPTIONS.find((o) => o.flag === name);
+    if (!option) throw new ConfigError(`unknown option --${name} (see --help)`);
+    let value: string;
+    if (eq !== -1) value = arg.slice(eq + 1);
+    else if (option.boolean) value = 'true';
+    else {
+      const next = argv[i + 1];
+      if (next === undefined || next.startsWith('--')) throw new ConfigError(`option --${name} needs a value`);
+      value = next;
+      i++;
+    }
+    option.apply(config, value);
+  }
+  checkPortsDistinct(config);
+  return config;
+}
+
+function checkPortsDistinct(config: Config): void {
+  const ports: Array<[string, PortSetting]> = [
+    ['http-port', config.httpPort],
+    ['otlp-http-port', config.otlpHttpPort],
+    ['otlp-grpc-port', config.otlpGrpcPort],
+    ['zipkin-port', config.zipkinPort],
+  ];
+  const seen = new Map<number, string>();
+  for (const [name, port] of ports) {
+    if (port === 'off' || port === 0) continue;
+    const other = seen.get(port);
+    if (other) throw new ConfigError(`--${name} and --${other} are both ${port}; give each listener its own port or turn one off`);
+    seen.set(port, name);
+  }
+}
+
+function parseNonEmpty(name: string, v: string): string {
+  if (v.trim() === '') throw new ConfigError(`--${name} must not be empty`);
+  return v;
+}
+
+export function parsePort(name: string, v: string): PortSetting {
+  if (v === 'off') return 'off';
+  if (!/^\d+$/.test(v) || Number(v) > 65535) throw new ConfigError(`--${name} must be a port number 0-65535 or off, got "${v}"`);
+  return Number(v);
+}
+
+function parseLogLevel(v: string): LogLevel {
+  if (!(LOG_LEVELS as readonly string[]).includes(v)) throw new ConfigError(`--log-level must be one of ${LOG_LEVELS.join(', ')}, got "${v}"`);
+  return v as LogLevel;
+}
+
+function parseBoolean(name: string, v: string): boolean {
+  if (['true', '1', 'yes'].includes(v)) return true;
+  if (['false', '0', 'no'].includes(v)) return false;
+  throw new ConfigError(`--${name} must be true or false, got "${v}"`);
+}
+
+const DURATION_UNITS_NS: Record<string, bigint> = {
+  ns: 1n,
+  us: 1_000n,
+  µs: 1_000n,
+  ms: 1_000_000n,
+  s: 1_000_000_000n,
+  m: 60n * 1_000_000_000n,
+  h: 3600n * 1_000_000_000n,
+  d: 86_400n * 1_000_000_000n,
+};
+
+/** Go-style durations (`72h`, `1h30m`) plus `d` for days, as operators write retention. */
+export function parseRetention(v: string): bigint {
+  if (v === '0') return 0n;
+  const re = /(\d+)(ns|us|µs|ms|s|m|h|d)/gy;
+  let total = 0n;
+  let consumed = 0;
+  for (let m = re.exec(v); m; m = re.exec(v)) {
+    total += BigInt(m[1]!) * DURATION_UNITS_NS[m[2]!]!;
+    consumed = re.lastIndex;
+  }
+  if (consumed !== v.length || consumed === 0) throw new ConfigError(`--retention must be a duration like 72h, 7d or 1h30m (0 keeps everything), got "${v}"`);
+  return total;
+}
+
+const BYTE_UNITS: Record<string, number> = {
+  '': 1, b: 1,
+  kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12,
+  kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3, tib: 1024 ** 4,
+};
+
+export function parseByteSize(name: string, v: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i.exec(v.trim());
+  const unit = m ? BYTE_UNITS[m[2]!.toLowerCase()] : undefined;
+  if (!m || unit === undefined) throw new ConfigError(`--${name} must be a size like 500MB, 2GiB or a byte count, got "${v}"`);
+  return Math.floor(Number(m[1]) * unit);
+}

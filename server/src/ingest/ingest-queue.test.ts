@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import type { Span } from '@threadline/shared';
+import { IngestQueue, IngestRejectedError } from './ingest-queue.js';
+import type { SpanStore } from '../store/span-store.js';
+import { makeSpan } from '../test-support/span-factory.js';
+
+/** A store whose writes complete only when the test says so. */
+function gatedStore() {
+  const writes: Array<{ spans: readonly Span[]; commit(): void; fail(e: Error): void }> = [];
+  const store = {
+    writeBatch: (spans: readonly Span[]) =>
+      new Promise<void>((resolve, reject) => writes.push({ spans, commit: resolve, fail: reject })),
+  } as unknown as SpanStore;
+  return { store, writes };
+}
+
+const spans = (n: number) => Array.from({ length: n }, () => makeSpan());
+const tick = () => new Promise((r) => setImmediate(r));
+
+describe('IngestQueue', () => {
+  it('acknowledges a submission only after its batch commits', async () => {
+    const { store, writes } = gatedStore();
+    const q = new IngestQueue(store, { maxQueuedSpans: 100, maxBatchSpans: 50 });
+    let acked = false;
+    const p = q.submit(spans(3)).then(() => (acked = true));
+    await tick();
+    expect(writes).toHaveLength(1);
+    expect(acked).toBe(false);
+    writes[0]!.commit();
+    await p;
+    expect(acked).toBe(true);
+    expect(q.stats()).toMatchObject({ queuedSpans: 0, writtenSpans: 3 });
+  });
+
+  it('merges waiting submissions into one transaction up to maxBatchSpans', async () => {
+    const { store, writes } = gatedStore();
+    const q = new IngestQueue(store, { maxQueuedSpans: 100, maxBatchSpans: 10 });
+    const all = [q.submit(spans(2)), q.submit(spans(4)), q.submit(spans(4)), q.submit(spans(4))];
+    await tick();
+    writes[0]!.commit(); // the first submission went alone; the next three wait
+    await tick();
+    expect(writes[1]!.spans).toHaveLength(8);
+    writes[1]!.commit();
+    await tick();
+    expect(writes[2]!.spans).toHaveLength(4);
+    writes[2]!.commit();
+    await Promise.all(all);
+  });
+
+  it('refuses with queue_full when the bound would be exceeded, and loses nothing accepted', async () => {
+    const { store, writes } = gatedStore();
+    const q = new IngestQueue(store, { maxQueuedSpans: 5, maxBatchSpans: 5 });
+    const first = q.submit(spans(4));
+    const refused = q.submit(spans(2));
+    await expect(refused).rejects.toBeInstanceOf(IngestRejectedError);
+    await expect(refused).rejects.toMatchObject({ reason: 'queue_full', retryAfterSeconds: 1 });
+    await tick();
+    writes[0]!.commit();
+    await first;
+    expect(q.stats()).toMatchObject({ acceptedSpans: 4, writtenSpans: 4, refusedSpans: 2 });
+  });
+
+  it('takes an oversized submission when the queue is empty', async () => {
+    const { store, writes } = gatedStore();
+    const q = new IngestQueue(store, { maxQueuedSpans: 5, maxBatchSpans: 5 });
+    const p = q.submit(spans(8));
+    await tick();
+    writes[0]!.commit();
+    await expect(p).resolves.toBeUndefined();
+  });
+
+  it('rejects every submitter of a failed transaction', async () => {
+    const { store, writes } = gatedStore();
+    const q = new IngestQueue(store, { maxQueuedSpans: 100, maxBatchSpans: 100 });
+    const a = q.submit(spans(1));
+    await tick();
+    const b = q.submit(spans(1));
+    const c = q.submit(spans(1));
+    writes[0]!.commit();
+    await a;
+    await tick();
+    writes[1]!.fail(new Error('disk full'));
+    await expect(b).rejects.toThrow('disk full');
+    await expect(c).rejects.toThrow('disk full');
+    expect(q.stats()).toMatchObject({ failedBatches: 1, queuedSpans: 0 });
+  });
+
+  it('drain waits for accepted work and then refuses new work', async () => {
+    const { store, writes } = gatedStore();
+    const q = new IngestQueue(store, { maxQueuedSpans: 100, maxBatchSpans: 100 });
+    const p = q.submit(spans(3));
+    let drained = false;
+    const d = q.drain().then(() => (drained = true));
+    await tick();
+    expect(drained).toBe(false);
+    writes[0]!.commit();
+    await Promise.all([p, d]);
+    expect(drained).toBe(true);
+    await expect(q.submit(spans(1))).rejects.toMatchObject({ reason: 'shutting_down' });
+  });
+});

@@ -1,0 +1,121 @@
+import type { Span } from '@threadline/shared';
+import type { SpanStore } from '../store/span-store.js';
+
+/**
+ * Why a submission was refused without being stored. `retryAfterSeconds` goes to the
+ * client (HTTP Retry-After, gRPC RetryInfo) so exporters back off instead of dropping.
+ */
+export class IngestRejectedError extends Error {
+  constructor(
+    readonly reason: 'queue_full' | 'shutting_down',
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(message);
+    this.name = 'IngestRejectedError';
+  }
+}
+
+export interface IngestQueueOptions {
+  /** Spans waiting to be written, beyond which new submissions are refused. */
+  maxQueuedSpans: number;
+  /** Upper bound of spans merged into one store transaction. */
+  maxBatchSpans: number;
+}
+
+export interface IngestStats {
+  queuedSpans: number;
+  acceptedSpans: number;
+  writtenSpans: number;
+  refusedSpans: number;
+  failedBatches: number;
+}
+
+interface Pending {
+  spans: readonly Span[];
+  resolve(): void;
+  reject(err: unknown): void;
+}
+
+/**
+ * A bounded queue in front of the single store writer. Submissions from many
+ * requests are merged into one transaction; each submitter's promise settles only
+ * after the transaction holding its spans has committed, so an acknowledged batch
+ * survives a crash.
+ */
+export class IngestQueue {
+  private readonly pending: Pending[] = [];
+  private queuedSpans = 0;
+  private writing: Promise<void> | null = null;
+  private closed = false;
+  private readonly counters = { acceptedSpans: 0, writtenSpans: 0, refusedSpans: 0, failedBatches: 0 };
+
+  constructor(
+    private readonly store: SpanStore,
+    private readonly options: IngestQueueOptions,
+  ) {}
+
+  submit(spans: readonly Span[]): Promise<void> {
+    if (spans.length === 0) return Promise.resolve();
+    if (this.closed) {
+      this.counters.refusedSpans += spans.length;
+      return Promise.reject(new IngestRejectedError('shutting_down', 'collector is shutting down', 5));
+    }
+    // An oversized request is still taken when the queue is empty, or it could never be.
+    if (this.queuedSpans > 0 && this.queuedSpans + spans.length > this.options.maxQueuedSpans) {
+      this.counters.refusedSpans += spans.length;
+      return Promise.reject(new IngestRejectedError('queue_full', `ingest queue is full (${this.queuedSpans} spans waiting); retry later`, 1));
+    }
+    this.queuedSpans += spans.length;
+    this.counters.acceptedSpans += spans.length;
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ spans, resolve, reject });
+      this.kick();
+    });
+  }
+
+  stats(): IngestStats {
+    return { queuedSpans: this.queuedSpans, ...this.counters };
+  }
+
+  /** Refuses new work and resolves once everything accepted so far is committed. */
+  async drain(): Promise<void> {
+    this.closed = true;
+    while (this.writing) await this.writing;
+  }
+
+  private kick(): void {
+    if (this.writing) return;
+    this.writing = this.writeLoop().finally(() => {
+      this.writing = null;
+    });
+  }
+
+  private async writeLoop(): Promise<void> {
+    while (this.pending.length > 0) {
+      const batch = this.takeBatch();
+      const spans = batch.length === 1 ? batch[0]!.spans : batch.flatMap((p) => p.spans);
+      try {
+        await this.store.writeBatch(spans);
+        this.counters.writtenSpans += spans.length;
+        for (const p of batch) p.resolve();
+      } catch (err) {
+        this.counters.failedBatches++;
+        for (const p of batch) p.reject(err);
+      } finally {
+        this.queuedSpans -= spans.length;
+      }
+    }
+  }
+
+  private takeBatch(): Pending[] {
+    const batch: Pending[] = [this.pending.shift()!];
+    let size = batch[0]!.spans.length;
+    while (this.pending.length > 0 && size + this.pending[0]!.spans.length <= this.options.maxBatchSpans) {
+      const next = this.pending.shift()!;
+      size += next.spans.length;
+      batch.push(next);
+    }
+    return batch;
+  }
+}

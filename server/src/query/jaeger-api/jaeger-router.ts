@@ -1,0 +1,112 @@
+import express, { type ErrorRequestHandler, type Router } from 'express';
+import type { JaegerDependency, JaegerError, JaegerOperation, JaegerResponse, JaegerTrace } from '@threadline/shared';
+import { badRequest, notFound } from '../../app-error.js';
+import type { SpanStore } from '../../store/span-store.js';
+import { parseSpanKindParam, parseTraceIdParam, searchParamsOf } from '../param-parsing.js';
+import { loggerOf, systemNow, toHttpFailure, type ErrorLogger, type QueryRouterOptions } from '../query-router-options.js';
+import { parseJaegerDependencyQuery, parseJaegerTraceSearch } from './jaeger-params.js';
+import { toJaegerTrace } from './span-to-jaeger.js';
+
+/** Jaeger's message for a missing trace; the Jaeger UI and Grafana show it as is. */
+const TRACE_NOT_FOUND = 'trace not found';
+
+/**
+ * Jaeger's HTTP query API (mounted at `/api`), close enough to the real query service
+ * that Grafana's Jaeger data source and the Jaeger UI work against it unchanged.
+ * Mount it after `/api/v1`: its catch-all answers every other path under `/api`.
+ */
+export function createJaegerRouter(store: SpanStore, options: QueryRouterOptions = {}): Router {
+  const now = options.now ?? systemNow;
+  const router = express.Router();
+
+  router.get('/services', async (_req, res) => {
+    const services = await store.getServices();
+    res.json(envelope(services, services.length));
+  });
+
+  // The legacy form the Jaeger UI and Grafana call: names only, every span kind.
+  router.get('/services/:service/operations', async (req, res) => {
+    const operations = await store.getOperations(req.params.service);
+    const names = [...new Set(operations.map((op) => op.name))];
+    res.json(envelope(names, names.length));
+  });
+
+  router.get('/operations', async (req, res) => {
+    const params = searchParamsOf(req);
+    const service = params.get('service');
+    if (!service) throw badRequest("parameter 'service' is required");
+    const operations = await store.getOperations(service, parseSpanKindParam(params));
+    const data: JaegerOperation[] = operations.map((op) => ({ name: op.name, spanKind: op.spanKind }));
+    res.json(envelope(data, data.length));
+  });
+
+  router.get('/traces', async (req, res) => {
+    const { traceIds, query } = parseJaegerTraceSearch(searchParamsOf(req), now());
+    if (traceIds.length > 0) {
+      // As in Jaeger: found traces are returned, each missing one is reported in `errors`.
+      const loaded = await loadTraces(store, traceIds);
+      const found = new Set(loaded.map((t) => t.traceID));
+      const missing: JaegerError[] = traceIds
+        .filter((id) => !found.has(id))
+        .map((id) => ({ code: 404, msg: TRACE_NOT_FOUND, traceID: id }));
+      res.json({ ...envelope(loaded), errors: missing.length > 0 ? missing : null });
+      return;
+    }
+    const ids = await store.findTraceIds(query);
+    res.json(envelope(await loadTraces(store, ids)));
+  });
+
+  router.get('/traces/:traceId', async (req, res) => {
+    const traceId = parseTraceIdParam(req.params.traceId);
+    const spans = await store.getTrace(traceId);
+    if (spans.length === 0) throw notFound(TRACE_NOT_FOUND, 'trace_not_found');
+    res.json(envelope([toJaegerTrace(traceId, spans)]));
+  });
+
+  router.get('/dependencies', async (req, res) => {
+    const { startNs, endNs, service } = parseJaegerDependencyQuery(searchParamsOf(req), now());
+    const links = await store.getDependencies(startNs, endNs);
+    res.json(envelope(mergeDependencies(links, service)));
+  });
+
+  router.use((req, _res, next) => {
+    next(notFound(`no Jaeger API endpoint ${req.method} ${req.baseUrl}${req.path}`));
+  });
+  router.use(jaegerErrorHandler(loggerOf(options)));
+  return router;
+}
+
+/** Jaeger's `structuredResponse`: `total` is only filled for lists of names, as Jaeger does. */
+function envelope<T>(data: T, total = 0): JaegerResponse<T> {
+  return { data, total, limit: 0, offset: 0, errors: null };
+}
+
+/** Traces in the order asked for; one that vanished meanwhile (retention) is skipped. */
+async function loadTraces(store: SpanStore, traceIds: readonly string[]): Promise<JaegerTrace[]> {
+  const traces = await Promise.all(traceIds.map(async (id) => ({ id, spans: await store.getTrace(id) })));
+  return traces.filter((t) => t.spans.length > 0).map((t) => toJaegerTrace(t.id, t.spans));
+}
+
+/** Jaeger filters to edges touching `service` and sums duplicate parent→child edges. */
+function mergeDependencies(links: readonly JaegerDependency[], service: string | undefined): JaegerDependency[] {
+  const merged = new Map<string, JaegerDependency>();
+  for (const link of links) {
+    if (service !== undefined && link.parent !== service && link.child !== service) continue;
+    const key = JSON.stringify([link.parent, link.child]);
+    const existing = merged.get(key);
+    if (existing) existing.callCount += link.callCount;
+    else merged.set(key, { ...link });
+  }
+  return [...merged.values()];
+}
+
+function jaegerErrorHandler(logger: ErrorLogger): ErrorRequestHandler {
+  return (err, _req, res, _next) => {
+    const failure = toHttpFailure(err, logger);
+    const body: JaegerResponse<null> = {
+      ...envelope(null),
+      errors: [{ code: failure.status, msg: failure.message }],
+    };
+    res.set(failure.headers).status(failure.status).json(body);
+  };
+}

@@ -1,0 +1,15 @@
+import { AppError } from '../../app-error.js';
+
+export type OtlpEncoding = 'protobuf' | 'json';
+
+/** The two OTLP/HTTP body encodings, from a Content-Type header (parameters ignored). */
+export function parseOtlpContentType(header: string | undefined): OtlpEncoding {
+  const mediaType = (header ?? '').split(';')[0]!.trim().toLowerCase();
+  if (mediaType === 'application/x-protobuf' || mediaType === 'application/protobuf') return 'protobuf';
+  if (mediaType === 'application/json') return 'json';
+  throw new AppError(
+    415,
+    'unsupported_media_type',
+    `unsupported Content-Type "${mediaType || '(none)'}"; send application/x-protobuf or application/json`,
+  );
+}

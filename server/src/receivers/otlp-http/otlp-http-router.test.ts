@@ -1,0 +1,59 @@
+import express from 'express';
+import request from 'supertest';
+import { pino } from 'pino';
+import { describe, expect, it } from 'vitest';
+import type { Span } from '@threadline/shared';
+import { IngestRejectedError, type IngestQueue } from '../../ingest/ingest-queue.js';
+import { createOtlpHttpRouter } from './otlp-http-router.js';
+
+const validJson = JSON.stringify({
+  resourceSpans: [{
+    resource: { attributes: [{ key: 'service.name', value: { stringValue: 'svc' } }] },
+    scopeSpans: [{ scope: { name: 's' }, spans: [{ traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', name: 'op', kind: 2, startTimeUnixNano: '1712345678901234567', endTimeUnixNano: '1712345678911234567' }] }],
+  }],
+});
+
+function appWith(submit: (spans: readonly Span[]) => Promise<void>) {
+  const app = express();
+  app.use(createOtlpHttpRouter({ queue: { submit } as unknown as IngestQueue, logger: pino({ level: 'silent' }), maxBodyBytes: 1024 * 1024 }));
+  return app;
+}
+
+describe('OTLP/HTTP router backpressure', () => {
+  it('answers 429 with Retry-After when the queue is full', async () => {
+    const app = appWith(() => Promise.reject(new IngestRejectedError('queue_full', 'ingest queue is full', 1)));
+    const res = await request(app).post('/v1/traces').set('content-type', 'application/json').send(validJson);
+    expect(res.status).toBe(429);
+    expect(res.headers['retry-after']).toBe('1');
+    expect(res.body).toMatchObject({ code: 8, message: expect.stringMatching(/full/) });
+  });
+
+  it('answers 503 with Retry-After while shutting down or when the store fails', async () => {
+    for (const err of [new IngestRejectedError('shutting_down', 'shutting down', 5), new Error('SQLITE_FULL')]) {
+      const res = await request(appWith(() => Promise.reject(err))).post('/v1/traces').set('content-type', 'application/json').send(validJson);
+      expect(res.status).toBe(503);
+      expect(res.headers['retry-after']).toBeDefined();
+      expect(res.body.code).toBe(14);
+      expect(res.body.message).not.toMatch(/SQLITE/);
+    }
+  });
+
+  it('does not answer before the queue has committed the spans', async () => {
+    let commit!: () => void;
+    let got: readonly Span[] = [];
+    const app = appWith((spans) => {
+      got = spans;
+      return new Promise<void>((r) => (commit = r));
+    });
+    let answered = false;
+    const pending = request(app).post('/v1/traces').set('content-type', 'application/json').send(validJson).then((r) => {
+      answered = true;
+      return r;
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(answered).toBe(false);
+    expect(got.map((s) => s.spanId)).toEqual(['00f067aa0ba902b7']);
+    commit();
+    expect((await pending).status).toBe(200);
+  });
+});

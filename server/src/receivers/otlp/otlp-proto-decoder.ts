@@ -1,0 +1,366 @@
+/**
+ * Decodes a protobuf `opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest`
+ * (OTLP/HTTP binary bodies and OTLP/gRPC messages) into `OtlpTraceRequest`.
+ *
+ * Follows protobuf semantics: unknown fields, and known fields with an unexpected wire
+ * type, are skipped; a singular scalar seen twice keeps the last value; a singular message
+ * seen twice is merged. Field numbers are from opentelemetry-proto trace/v1, common/v1,
+ * resource/v1 and collector/trace/v1; `case` labels are tags, `(field << 3) | wireType`.
+ */
+
+import type { AnyValue, InstrumentationScope, KeyValue, Resource, SpanEvent, SpanLink } from '@threadline/shared';
+import { ProtobufReader } from './protobuf-reader.js';
+import {
+  MAX_ANY_VALUE_DEPTH,
+  emptyResource,
+  emptyScope,
+  type OtlpResourceSpans,
+  type OtlpScopeSpans,
+  type OtlpSpan,
+  type OtlpStatus,
+  type OtlpTraceRequest,
+} from './otlp-types.js';
+
+const HEX_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
+export function parseExportTraceRequestProto(bytes: Uint8Array): OtlpTraceRequest {
+  const r = new ProtobufReader(bytes);
+  const resourceSpans: OtlpResourceSpans[] = [];
+  while (!r.done) {
+    const tag = r.readTag();
+    if (tag === 0x0a) resourceSpans.push(readResourceSpans(r)); // 1 resource_spans
+    else r.skip(tag);
+  }
+  return { resourceSpans };
+}
+
+function readResourceSpans(r: ProtobufReader): OtlpResourceSpans {
+  const parent = r.enter();
+  const out: OtlpResourceSpans = { resource: emptyResource(), scopeSpans: [], schemaUrl: '' };
+  while (!r.done) {
+    const tag = r.readTag();
+    switch (tag) {
+      case 0x0a: // 1 resource
+        mergeResource(r, out.resource);
+        break;
+      case 0x12: // 2 scope_spans
+        out.scopeSpans.push(readScopeSpans(r));
+        break;
+      case 0x1a: // 3 schema_url
+        out.schemaUrl = r.readString();
+        break;
+      default:
+        r.skip(tag);
+    }
+  }
+  r.leave(parent);
+  return out;
+}
+
+function mergeResource(r: ProtobufReader, out: Resource): void {
+  const parent = r.enter();
+  while (!r.done) {
+    const tag = r.readTag();
+    switch (tag) {
+      case 0x0a: // 1 attributes
+        out.attributes.push(readKeyValue(r, 1));
+        break;
+      case 0x10: // 2 dropped_attributes_count
+        out.droppedAttributesCount = r.readUint32();
+        break;
+      default:
+        r.skip(tag);
+    }
+  }
+  r.leave(parent);
+}
+
+function readScopeSpans(r: ProtobufReader): OtlpScopeSpans {
+  const parent = r.enter();
+  const out: OtlpScopeSpans = { scope: emptyScope(), spans: [], schemaUrl: '' };
+  while (!r.done) {
+    const tag = r.readTag();
+    switch (tag) {
+      case 0x0a: // 1 scope
+        mergeScope(r, out.scope);
+        break;
+      case 0x12: // 2 spans
+        out.spans.push(readSpan(r));
+        break;
+      case 0x1a: // 3 schema_url
+        out.schemaUrl = r.readString();
+        break;
+      default:
+        r.skip(tag);
+    }
+  }
+  r.leave(parent);
+  return out;
+}
+
+function mergeScope(r: ProtobufReader, out: InstrumentationScope): void {
+  const parent = r.enter();
+  while (!r.done) {
+    const tag = r.readTag();
+    switch (tag) {
+      case 0x0a: // 1 name
+        out.name = r.readString();
+        break;
+      case 0x12: // 2 version
+        out.version = r.readString();
+        break;
+      case 0x1a: // 3 attributes
+        out.attributes.push(readKeyValue(r, 1));
+        break;
+      case 0x20: // 4 dropped_attributes_count
+        out.droppedAttributesCount = r.readUint32();
+        break;
+      default:
+        r.skip(tag);
+    }
+  }
+  r.leave(parent);
+}
+
+function readSpan(r: ProtobufReader): OtlpSpan {
+  const parent = r.enter();
+  const out: OtlpSpan = {
+    traceId: '',
+    spanId: '',
+    traceState: '',
+    parentSpanId: '',
+    flags: 0,
+    name: '',
+    kind: 0,
+    startTimeUnixNano: '0',
+    endTimeUnixNano: '0',
+    attributes: [],
+    droppedAttributesCount: 0,
+    events: [],
+    droppedEventsCount: 0,
+    links: [],
+    droppedLinksCount: 0,
+    status: { code: 0, message: '' },
+  };
+  while (!r.done) {
+    const tag = r.readTag();
+    switch (tag) {
+      case 0x0a: // 1 trace_id
+        out.traceId = toHexId(r.readBytes());
+        break;
+      case 0x12: // 2 span_id
+        out.spanId = toHexId(r.readBytes());
+        break;
+      case 0x1a: // 3 trace_state
+        out.traceState = r.readString();
+        break;
+      case 0x22: // 4 parent_span_id
+        out.parentSpanId = toHexId(r.readBytes());
+        break;
+      case 0x2a: // 5 name
+        out.name = r.readString();
+        break;
+      case 0x30: // 6 kind (enum)
+        out.kind = r.readInt32();
+        break;
+      case 0x39: // 7 start_time_unix_nano (fixed64)
+        out.startTimeUnixNano = r.readFixed64String();
+        break;
+      case 0x41: // 8 end_time_unix_nano (fixed64)
+        out.endTimeUnixNano = r.readFixed64String();
+        break;
+      case 0x4a: // 9 attributes
+        out.attributes.push(readKeyValue(r, 1));
+        break;
+      case 0x50: // 10 dropped_attributes_count
+        out.droppedAttributesCount = r.readUint32();
+        break;
+      case 0x5a: // 11 events
+        out.events.push(readEvent(r));
+        break;
+      case 0x60: // 12 dropped_events_count
+        out.droppedEventsCount = r.readUint32();
+        break;
+      case 0x6a: // 13 links
+        out.links.push(readLink(r));
+        break;
+      case 0x70: // 14 dropped_links_count
+        out.droppedLinksCount = r.readUint32();
+        break;
+      case 0x7a: // 15 status
+        mergeStatus(r, out.status);
+        break;
+      case 0x85: // 16 flags (fixed32)
+        out.flags = r.readFixed32();
+        break;
+      default:
+        r.skip(tag);
+    }
+  }
+  r.leave(parent);
+  return out;
+}
+
+function readEvent(r: ProtobufReader): SpanEvent {
+  const parent = r.enter();
+  const out: SpanEvent = { timeUnixNano: '0', name: '', attributes: [], droppedAttributesCount: 0 };
+  while (!r.done) {
+    const tag = r.readTag();
+    switch (tag) {
+      case 0x09: // 1 time_unix_nano (fixed64)
+        out.timeUnixNano = r.readFixed64String();
+        break;
+      case 0x12: // 2 name
+        out.name = r.readString();
+        break;
+      case 0x1a: // 3 attributes
+        out.attributes.push(readKeyValue(r, 1));
+        break;
+      case 0x20: // 4 dropped_attributes_count
+        out.droppedAttributesCount = r.readUint32();
+        break;
+      default:
+        r.skip(tag);
+    }
+  }
+  r.leave(parent);
+  return out;
+}
+
+function readLink(r: ProtobufReader): SpanLink {
+  const parent = r.enter();
+  const out: SpanLink = { traceId: '', spanId: '', traceState: '', attributes: [], droppedAttributesCount: 0, flags: 0 };
+  while (!r.done) {
+    const tag = r.readTag();
+    switch (tag) {
+      case 0x0a: // 1 trace_id
+        out.traceId = toHexId(r.readBytes());
+        break;
+      case 0x12: // 2 span_id
+        out.spanId = toHexId(r.readBytes());
+        break;
+      case 0x1a: // 3 trace_state
+        out.traceState = r.readString();
+        break;
+      case 0x22: // 4 attributes
+        out.attributes.push(readKeyValue(r, 1));
+        break;
+      case 0x28: // 5 dropped_attributes_count
+        out.droppedAttributesCount = r.readUint32();
+        break;
+      case 0x35: // 6 flags (fixed32)
+        out.flags = r.readFixed32();
+        break;
+      default:
+        r.skip(tag);
+    }
+  }
+  r.leave(parent);
+  return out;
+}
+
+function mergeStatus(r: ProtobufReader, out: OtlpStatus): void {
+  const parent = r.enter();
+  while (!r.done) {
+    const tag = r.readTag();
+    switch (tag) {
+      case 0x12: // 2 message (1 is reserved)
+        out.message = r.readString();
+        break;
+      case 0x18: // 3 code (enum)
+        out.code = r.readInt32();
+        break;
+      default:
+        r.skip(tag);
+    }
+  }
+  r.leave(parent);
+}
+
+/** `depth` is the nesting level of the KeyValue's value: 1 for a span attribute. */
+function readKeyValue(r: ProtobufReader, depth: number): KeyValue {
+  const parent = r.enter();
+  let key = '';
+  let value: AnyValue = {};
+  while (!r.done) {
+    const tag = r.readTag();
+    switch (tag) {
+      case 0x0a: // 1 key
+        key = r.readString();
+        break;
+      case 0x12: // 2 value
+        value = readAnyValue(r, depth, value);
+        break;
+      default:
+        r.skip(tag);
+    }
+  }
+  r.leave(parent);
+  return { key, value };
+}
+
+/** `prev` is what an earlier occurrence of the same field decoded to, for protobuf's merge. */
+function readAnyValue(r: ProtobufReader, depth: number, prev: AnyValue): AnyValue {
+  if (depth > MAX_ANY_VALUE_DEPTH) throw r.error(`AnyValue nested deeper than ${MAX_ANY_VALUE_DEPTH}`);
+  const parent = r.enter();
+  let out = prev;
+  while (!r.done) {
+    const tag = r.readTag();
+    switch (tag) {
+      case 0x0a: // 1 string_value
+        out = { stringValue: r.readString() };
+        break;
+      case 0x10: // 2 bool_value
+        out = { boolValue: r.readBool() };
+        break;
+      case 0x18: // 3 int_value (int64)
+        out = { intValue: r.readInt64String() };
+        break;
+      case 0x21: // 4 double_value
+        out = { doubleValue: r.readDouble() };
+        break;
+      case 0x2a: {
+        // 5 array_value { repeated AnyValue values = 1 }
+        const values = out.arrayValue?.values ?? [];
+        readList(r, () => values.push(readAnyValue(r, depth + 1, {})));
+        out = { arrayValue: { values } };
+        break;
+      }
+      case 0x32: {
+        // 6 kvlist_value { repeated KeyValue values = 1 }
+        const values = out.kvlistValue?.values ?? [];
+        readList(r, () => values.push(readKeyValue(r, depth + 1)));
+        out = { kvlistValue: { values } };
+        break;
+      }
+      case 0x3a: // 7 bytes_value
+        out = { bytesValue: toBase64(r.readBytes()) };
+        break;
+      default:
+        r.skip(tag);
+    }
+  }
+  r.leave(parent);
+  return out;
+}
+
+/** ArrayValue and KeyValueList: a message whose only field is `repeated … values = 1`. */
+function readList(r: ProtobufReader, readValue: () => void): void {
+  const parent = r.enter();
+  while (!r.done) {
+    const tag = r.readTag();
+    if (tag === 0x0a) readValue();
+    else r.skip(tag);
+  }
+  r.leave(parent);
+}
+
+function toHexId(bytes: Uint8Array): string {
+  let out = '';
+  for (let i = 0; i < bytes.length; i++) out += HEX_BYTE[bytes[i]!]!;
+  return out;
+}
+
+function toBase64(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
+}

@@ -1,0 +1,99 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
+import type { Logger } from 'pino';
+import type { Config, PortSetting } from './config.js';
+import { createApp, createOtlpHttpApp, type AppDeps } from './app.js';
+import { IngestQueue } from './ingest/ingest-queue.js';
+import { createSqliteStore } from './store/sqlite/sqlite-store.js';
+import { DEFAULT_MAX_BODY_BYTES } from './receivers/http/read-body.js';
+import { defaultUiDir } from './ui-static/ui-router.js';
+
+export interface ListenerInfo {
+  name: string;
+  url: string;
+  port: number;
+}
+
+export interface ServerHandle {
+  listeners: ListenerInfo[];
+  /** Port a named listener bound ('http', 'otlp-http', …); throws when that listener is off. */
+  port(name: string): number;
+  queue: IngestQueue;
+  /** Stops accepting, flushes the ingest queue into the store, closes the store. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  logger: Logger;
+  uiDir?: string;
+  maxBodyBytes?: number;
+  maxQueuedSpans?: number;
+}
+
+export async function startServer(config: Config, options: StartOptions): Promise<ServerHandle> {
+  const { logger } = options;
+  const store = await createSqliteStore({ path: config.db, logger });
+  const queue = new IngestQueue(store, { maxQueuedSpans: options.maxQueuedSpans ?? 100_000, maxBatchSpans: 5_000 });
+  const deps: AppDeps = {
+    store,
+    queue,
+    logger,
+    uiDir: options.uiDir ?? defaultUiDir(),
+    maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+  };
+
+  const servers: http.Server[] = [];
+  const listeners: ListenerInfo[] = [];
+  const listen = async (name: string, what: string, port: PortSetting, app: Express) => {
+    if (port === 'off') return;
+    const server = http.createServer(app);
+    // Exporters keep connections open between batches; don't let idle ones hold shutdown.
+    server.keepAliveTimeout = 65_000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, config.host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    servers.push(server);
+    const bound = (server.address() as AddressInfo).port;
+    listeners.push({ name, url: `http://${formatHost(config.host)}:${bound}${what}`, port: bound });
+  };
+
+  try {
+    await listen('http', '/', config.httpPort, createApp(deps));
+    await listen('otlp-http', '/v1/traces', config.otlpHttpPort, createOtlpHttpApp(deps));
+  } catch (err) {
+    await Promise.all(servers.map(closeServer));
+    await store.close();
+    throw err;
+  }
+
+  return {
+    listeners,
+    queue,
+    port(name) {
+      const l = listeners.find((x) => x.name === name);
+      if (!l) throw new Error(`listener ${name} is not running`);
+      return l.port;
+    },
+    async close() {
+      await Promise.all(servers.map(closeServer));
+      await queue.drain();
+      await store.close();
+    },
+  };
+}
+
+function closeServer(server: http.Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+  });
+}
+
+function formatHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}

@@ -1,0 +1,55 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pino } from 'pino';
+import { defaultConfig, type Config } from '../../server/src/config.js';
+import { startServer, type ServerHandle, type StartOptions } from '../../server/src/server.js';
+
+export interface TestServer {
+  handle: ServerHandle;
+  /** Base URL of the main listener (UI + query API + ingest), e.g. http://127.0.0.1:41234 */
+  http: string;
+  /** Base URL of the OTLP/HTTP listener. */
+  otlpHttp: string;
+  dbPath: string;
+  stop(): Promise<void>;
+}
+
+/** Starts a real Threadline in this process on free ports with a fresh database file. */
+export async function startTestServer(overrides: Partial<Config> = {}, options: Partial<StartOptions> = {}): Promise<TestServer> {
+  const dir = mkdtempSync(path.join(tmpdir(), 'threadline-test-'));
+  const dbPath = path.join(dir, 'threadline.db');
+  const config: Config = {
+    ...defaultConfig(),
+    db: dbPath,
+    httpPort: 0,
+    otlpHttpPort: 0,
+    otlpGrpcPort: 0,
+    zipkinPort: 0,
+    logLevel: 'silent',
+    ...overrides,
+  };
+  const handle = await startServer(config, { logger: pino({ level: 'silent' }), ...options });
+  const url = (name: string) => {
+    try {
+      return `http://127.0.0.1:${handle.port(name)}`;
+    } catch {
+      return '';
+    }
+  };
+  return {
+    handle,
+    http: url('http'),
+    otlpHttp: url('otlp-http'),
+    dbPath,
+    async stop() {
+      await handle.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function getJson<T = any>(url: string): Promise<{ status: number; body: T }> {
+  const res = await fetch(url);
+  return { status: res.status, body: (await res.json()) as T };
+}
