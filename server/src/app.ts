@@ -45,8 +45,8 @@ export function createApp(deps: AppDeps): Express {
   const app = baseApp();
   health(app, deps.store);
   app.use(ingestRouter(deps));
-  app.use('/api/v1', createV1Router(deps.store));
-  app.use('/api', createJaegerRouter(deps.store));
+  app.use('/api/v1', createV1Router(deps.store, { logger: deps.logger }));
+  app.use('/api', createJaegerRouter(deps.store, { logger: deps.logger }));
   app.use(createUiRouter(deps.uiDir));
   app.use(errorMiddleware(deps.logger));
   return app;

@@ -49,7 +49,8 @@ export function parseJaegerTraceSearch(params: URLSearchParams, nowNs: bigint): 
     query.startNs = parseScaledInteger(startRaw, 'start', 'Unix microseconds', NS_PER_US);
   } else {
     const lookbackNs = parseLookbackParam(optionalParam(params, 'lookback'));
-    if (lookbackNs !== undefined) query.startNs = (query.endNs ?? nowNs) - lookbackNs;
+    const endNs = query.endNs ?? nowNs;
+    if (lookbackNs !== undefined) query.startNs = endNs > lookbackNs ? endNs - lookbackNs : 0n;
   }
   checkTimeWindow(query.startNs, query.endNs);
   return { traceIds, query };
@@ -70,15 +71,16 @@ function parseLookbackParam(raw: string | undefined): bigint | undefined {
 /**
  * `tag=key:value` (repeatable; the value may contain ':') and `tags={"key":"value"}`
  * (JSON object, repeatable). A key given twice keeps its last value, as in Jaeger.
+ * Empty values are skipped: a client that clears its tag field may still send `tags=`.
  */
 export function parseJaegerTags(simpleTags: readonly string[], jsonTags: readonly string[]): TagFilter[] {
   const tags = new Map<string, string>();
-  for (const tag of simpleTags) {
+  for (const tag of simpleTags.filter((t) => t !== '')) {
     const colon = tag.indexOf(':');
     if (colon <= 0) throw badRequest(`invalid tag ${quoteInput(tag)}: expected key:value`);
     tags.set(tag.slice(0, colon), tag.slice(colon + 1));
   }
-  for (const json of jsonTags) {
+  for (const json of jsonTags.filter((j) => j !== '')) {
     for (const [key, value] of Object.entries(parseTagsObject(json))) tags.set(key, value);
   }
   return [...tags].map(([key, value]) => ({ key, value }));

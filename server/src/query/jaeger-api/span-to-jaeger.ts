@@ -24,6 +24,7 @@ const SERVICE_NAME = 'service.name';
 const MAX_SAFE_INT = BigInt(Number.MAX_SAFE_INTEGER);
 const MIN_SAFE_INT = BigInt(Number.MIN_SAFE_INTEGER);
 
+/** The translator tags internal spans too (its README says not to; its code, which Jaeger runs, does). */
 const SPAN_KIND_TAG: Partial<Record<SpanKind, string>> = {
   [SpanKind.INTERNAL]: 'internal',
   [SpanKind.SERVER]: 'server',

@@ -1,0 +1,88 @@
+import express, { type ErrorRequestHandler, type Router } from 'express';
+import { notFound } from '../../app-error.js';
+import type { SpanStore, TraceQuery, TraceSummary } from '../../store/span-store.js';
+import { parseSpanKindParam, parseTraceIdParam, searchParamsOf } from '../param-parsing.js';
+import { loggerOf, toHttpFailure, type ErrorLogger, type QueryRouterOptions } from '../query-router-options.js';
+import { parseV1Search } from './v1-params.js';
+import type {
+  V1ErrorResponse,
+  V1OperationsResponse,
+  V1SearchResponse,
+  V1ServicesResponse,
+  V1TraceResponse,
+  V1TraceSummary,
+} from './v1-types.js';
+
+/**
+ * `errorsOnly` is applied to summaries after the store's search, so the store is asked
+ * for this many times more traces to still fill the page when errors are rare. It is a
+ * stopgap: a store-side filter would be exact.
+ */
+const ERRORS_ONLY_OVERFETCH = 10;
+const MAX_FETCH = 1500;
+
+/** Threadline's own query API for the UI (mounted at `/api/v1`, before the Jaeger router at `/api`). */
+export function createV1Router(store: SpanStore, options: QueryRouterOptions = {}): Router {
+  const router = express.Router();
+
+  router.get('/traces/:traceId', async (req, res) => {
+    const traceId = parseTraceIdParam(req.params.traceId);
+    const spans = await store.getTrace(traceId);
+    if (spans.length === 0) throw notFound(`trace ${traceId} not found`);
+    const body: V1TraceResponse = { traceId, spans };
+    res.json(body);
+  });
+
+  router.get('/services', async (_req, res) => {
+    const body: V1ServicesResponse = { services: await store.getServices() };
+    res.json(body);
+  });
+
+  router.get('/services/:service/operations', async (req, res) => {
+    const operations = await store.getOperations(req.params.service, parseSpanKindParam(searchParamsOf(req)));
+    const body: V1OperationsResponse = { operations: operations.map((op) => ({ name: op.name, spanKind: op.spanKind })) };
+    res.json(body);
+  });
+
+  router.get('/search', async (req, res) => {
+    const { query, errorsOnly } = parseV1Search(searchParamsOf(req));
+    const body: V1SearchResponse = { traces: (await searchSummaries(store, query, errorsOnly)).map(toV1Summary) };
+    res.json(body);
+  });
+
+  router.use((req, _res, next) => {
+    next(notFound(`no API endpoint ${req.method} ${req.baseUrl}${req.path}`));
+  });
+  router.use(v1ErrorHandler(loggerOf(options)));
+  return router;
+}
+
+/** Summaries in the store's order (most recent first); traces that vanished meanwhile are skipped. */
+async function searchSummaries(store: SpanStore, query: TraceQuery, errorsOnly: boolean): Promise<TraceSummary[]> {
+  const fetchQuery = errorsOnly ? { ...query, limit: Math.min(query.limit * ERRORS_ONLY_OVERFETCH, MAX_FETCH) } : query;
+  const ids = await store.findTraceIds(fetchQuery);
+  const byId = new Map((await store.getTraceSummaries(ids)).map((s) => [s.traceId, s]));
+  const ordered = ids.flatMap((id) => byId.get(id) ?? []);
+  return (errorsOnly ? ordered.filter((s) => s.errorCount > 0) : ordered).slice(0, query.limit);
+}
+
+function toV1Summary(s: TraceSummary): V1TraceSummary {
+  return {
+    traceId: s.traceId,
+    rootService: s.rootService,
+    rootOperation: s.rootOperation,
+    startTimeUnixNano: s.startNs.toString(),
+    durationNano: s.durationNs.toString(),
+    spanCount: s.spanCount,
+    errorCount: s.errorCount,
+    services: s.services,
+  };
+}
+
+function v1ErrorHandler(logger: ErrorLogger): ErrorRequestHandler {
+  return (err, _req, res, _next) => {
+    const failure = toHttpFailure(err, logger);
+    const body: V1ErrorResponse = { error: { code: failure.code, message: failure.message } };
+    res.set(failure.headers).status(failure.status).json(body);
+  };
+}
