@@ -17,9 +17,10 @@ type Config struct {
 	// Endpoint is the collector's base URL; records are POSTed to
 	// Endpoint + "/v1/nettrace" (a URL that already ends in /v1/nettrace is
 	// used as is). Default: $THREADLINE_NETTRACE_ENDPOINT, else
-	// $OTEL_EXPORTER_OTLP_ENDPOINT (a :4317 port there is taken to mean the
-	// OTLP/gRPC listener and replaced by the OTLP/HTTP port :4318), else
-	// http://localhost:4318.
+	// $OTEL_EXPORTER_OTLP_ENDPOINT, else the scheme and host of
+	// $OTEL_EXPORTER_OTLP_TRACES_ENDPOINT, else http://localhost:4318. A
+	// :4317 port from the OTLP variables is taken to mean the OTLP/gRPC
+	// listener and replaced by the OTLP/HTTP port :4318.
 	Endpoint string
 
 	// Resource describes the process (service.name, host.name, …). Keys
@@ -96,6 +97,11 @@ func resolveEndpoint(configured string, getenv func(string) string) (string, err
 		raw = getenv("OTEL_EXPORTER_OTLP_ENDPOINT")
 		fromOTLP = raw != ""
 	}
+	tracesURL := false
+	if raw == "" {
+		raw = getenv("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+		fromOTLP, tracesURL = raw != "", raw != ""
+	}
 	if raw == "" {
 		raw = defaultEndpoint
 	}
@@ -107,9 +113,13 @@ func resolveEndpoint(configured string, getenv func(string) string) (string, err
 		return "", fmt.Errorf("nettrace: bad endpoint %q: want http(s)://host:port", raw)
 	}
 	if fromOTLP && u.Port() == "4317" {
-		// Many services point OTEL_EXPORTER_OTLP_ENDPOINT at the gRPC
-		// listener; the collector serves /v1/nettrace on its HTTP one.
+		// Many services point their OTLP endpoint at the gRPC listener;
+		// the collector serves /v1/nettrace on its HTTP one.
 		u.Host = net.JoinHostPort(u.Hostname(), "4318")
+	}
+	if tracesURL {
+		// A signal URL (…/v1/traces): only its scheme and host apply.
+		u.Path = ""
 	}
 	u.Path = strings.TrimRight(u.Path, "/")
 	if !strings.HasSuffix(u.Path, ingestPath) {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	oteltrace "go.opentelemetry.io/otel/trace"
@@ -40,7 +41,8 @@ type Trace interface {
 	SetMaxEvents(m int)
 
 	// Finish declares that the trace is complete and hands it to the
-	// exporter. The trace must not be used afterwards.
+	// exporter. The trace must not be used afterwards; a second Finish is
+	// ignored.
 	Finish()
 }
 
@@ -55,9 +57,10 @@ type EventLog interface {
 const defaultMaxEvents = 10 // x/net/trace's maxEventsPerTrace
 
 type traceImpl struct {
-	inner xtrace.Trace
-	rec   *traceRecord // nil when no exporter is running
-	exp   *Exporter
+	inner    xtrace.Trace
+	rec      *traceRecord // nil when no exporter is running
+	exp      *Exporter
+	finished atomic.Bool
 }
 
 // traceRecord is the exported side of a trace.
@@ -158,7 +161,12 @@ func (t *traceImpl) SetMaxEvents(m int) {
 	t.inner.SetMaxEvents(m)
 }
 
+// Finish is idempotent: x/net/trace would recycle a trace finished twice
+// while it may still be listed.
 func (t *traceImpl) Finish() {
+	if t.finished.Swap(true) {
+		return
+	}
 	if r := t.rec; r != nil {
 		if w := r.finish(time.Now()); w != nil {
 			t.exp.finishTrace(r, w)
@@ -241,9 +249,10 @@ func (r *traceRecord) wireLocked(now time.Time, state string) *wireRecord {
 }
 
 type eventLogImpl struct {
-	inner xtrace.EventLog
-	rec   *eventLogRecord // nil when no exporter is running
-	exp   *Exporter
+	inner    xtrace.EventLog
+	rec      *eventLogRecord // nil when no exporter is running
+	exp      *Exporter
+	finished atomic.Bool
 }
 
 // maxPendingLogEvents bounds the events an event log holds between two
@@ -300,6 +309,9 @@ func (l *eventLogImpl) printf(isErr bool, format string, a ...interface{}) {
 }
 
 func (l *eventLogImpl) Finish() {
+	if l.finished.Swap(true) {
+		return
+	}
 	if l.rec != nil {
 		if w := l.rec.delta(time.Now(), true); w != nil {
 			l.exp.finishEventLog(l.rec, w)

@@ -1,0 +1,185 @@
+// Command inventory is the demo's stock service: GET /reserve?item=&qty=
+// over HTTP (otelhttp), traces exported with the OpenTelemetry Zipkin
+// exporter.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"hash/fnv"
+	"log"
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp"
+	"go.opentelemetry.io/otel/attribute"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
+
+	"github.com/threadline-tracing/threadline/clients/go/nettrace"
+	"github.com/threadline-tracing/threadline/examples/go-demo/internal/app"
+	"github.com/threadline-tracing/threadline/examples/go-demo/internal/telemetry"
+)
+
+const (
+	initialStock    = 1000
+	refreshInterval = 5 * time.Second
+)
+
+func main() {
+	log.SetPrefix("inventory: ")
+	if err := run(); err != nil {
+		log.Fatal(err)
+	}
+	log.Print("stopped")
+}
+
+func run() error {
+	ctx, stop := app.SignalContext()
+	defer stop()
+
+	shutdown, err := telemetry.Setup(ctx, "inventory", telemetry.Zipkin)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.Background(), app.ShutdownTimeout)
+		defer cancel()
+		if err := shutdown(sctx); err != nil {
+			log.Printf("telemetry shutdown: %v", err)
+		}
+	}()
+
+	inv := &inventory{stock: map[string]int{}, events: nettrace.NewEventLog("inventory.Stock", "stock refresher")}
+	defer inv.events.Finish()
+	go inv.refreshLoop(ctx)
+
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /reserve", inv.reserve)
+	mux.HandleFunc("GET /healthz", app.Healthz)
+	app.AddDebugHandlers(mux)
+
+	ln, err := app.Listen("inventory", app.Env("INVENTORY_ADDR", ":8081"))
+	if err != nil {
+		return err
+	}
+	return app.ServeHTTP(ctx, ln, otelhttp.NewHandler(mux, "inventory",
+		otelhttp.WithFilter(func(r *http.Request) bool { return !app.IsDebugPath(r) })))
+}
+
+type inventory struct {
+	events nettrace.EventLog
+
+	mu       sync.Mutex
+	stock    map[string]int
+	requests uint64
+}
+
+// refreshLoop tops the stock up now and then, like a sync with a warehouse
+// system would, and logs it to the long-lived event log.
+func (inv *inventory) refreshLoop(ctx context.Context) {
+	t := time.NewTicker(refreshInterval)
+	defer t.Stop()
+	for round := 1; ; round++ {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if round%6 == 0 {
+			// Every sixth sync fails, so /debug/events has errors to show.
+			inv.events.Errorf("refresh #%d: warehouse feed timed out, keeping cached stock", round)
+			continue
+		}
+		inv.mu.Lock()
+		refilled := 0
+		for item, n := range inv.stock {
+			if n < initialStock/2 {
+				inv.stock[item] = initialStock
+				refilled++
+			}
+		}
+		items := len(inv.stock)
+		inv.mu.Unlock()
+		inv.events.Printf("refresh #%d: %d items tracked, %d refilled", round, items, refilled)
+	}
+}
+
+// latency is 5–50ms, fixed per item and request number so runs look alike.
+func latency(item string, n uint64) time.Duration {
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(item))
+	return time.Duration(5+(uint64(h.Sum32())+n*7)%46) * time.Millisecond
+}
+
+func (inv *inventory) reserve(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	span := trace.SpanFromContext(ctx)
+	item := r.URL.Query().Get("item")
+	qty, err := strconv.Atoi(r.URL.Query().Get("qty"))
+	if err != nil || qty <= 0 {
+		qty = 1
+	}
+	customer := r.Header.Get("X-Customer-Id")
+
+	tr := nettrace.NewFromContext(ctx, "http.Inventory", "/reserve")
+	defer tr.Finish()
+	tr.LazyPrintf("reserve item=%q qty=%d", item, qty)
+	tr.LazyLog(customerID(customer), true)
+	span.SetAttributes(attribute.String("inventory.item", item), attribute.Int("inventory.qty", qty))
+
+	inv.mu.Lock()
+	inv.requests++
+	n := inv.requests
+	inv.mu.Unlock()
+	d := latency(item, n)
+	tr.LazyPrintf("checking warehouse (%v)", d)
+	select {
+	case <-time.After(d):
+	case <-ctx.Done():
+		tr.LazyPrintf("cancelled: %v", ctx.Err())
+		tr.SetError()
+		return
+	}
+
+	if item == "" || item == "broken" {
+		err := fmt.Errorf("item %q: stock record is corrupt", item)
+		tr.LazyPrintf("error: %v", err)
+		tr.SetError()
+		span.RecordError(err)
+		span.SetStatus(codes.Error, err.Error())
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+
+	inv.mu.Lock()
+	left, ok := inv.stock[item]
+	if !ok {
+		left = initialStock
+	}
+	enough := left >= qty
+	if enough {
+		left -= qty
+	}
+	inv.stock[item] = left
+	inv.mu.Unlock()
+
+	if !enough {
+		tr.LazyPrintf("out of stock: %d left", left)
+		tr.SetError()
+		http.Error(w, fmt.Sprintf("item %q: only %d left", item, left), http.StatusConflict)
+		return
+	}
+	tr.LazyPrintf("reserved, %d left", left)
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(map[string]any{"item": item, "reserved": qty, "remaining": left})
+}
+
+// customerID is logged as a sensitive event: /debug/requests shows it only
+// to local viewers and the collector stores it redacted by default.
+type customerID string
+
+func (c customerID) String() string { return "customer=" + string(c) }
