@@ -3,10 +3,11 @@ import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
 import type { Config, PortSetting } from './config.js';
-import { createApp, createOtlpHttpApp, type AppDeps } from './app.js';
+import { createApp, createOtlpHttpApp, createZipkinApp, type AppDeps } from './app.js';
 import { IngestQueue } from './ingest/ingest-queue.js';
 import { createSqliteStore } from './store/sqlite/sqlite-store.js';
 import { DEFAULT_MAX_BODY_BYTES } from './receivers/http/read-body.js';
+import { DEFAULT_MAX_GRPC_MESSAGE_BYTES, startOtlpGrpcServer } from './receivers/otlp-grpc/otlp-grpc-receiver.js';
 import { defaultUiDir } from './ui-static/ui-router.js';
 
 export interface ListenerInfo {
@@ -34,7 +35,7 @@ export interface StartOptions {
 export async function startServer(config: Config, options: StartOptions): Promise<ServerHandle> {
   const { logger } = options;
   const store = await createSqliteStore({ path: config.db, logger });
-  const queue = new IngestQueue(store, { maxQueuedSpans: options.maxQueuedSpans ?? 100_000, maxBatchSpans: 5_000 });
+  const queue = new IngestQueue(store, { maxQueuedSpans: options.maxQueuedSpans ?? 100_000, maxBatchSpans: 2_000 });
   const deps: AppDeps = {
     store,
     queue,
@@ -43,7 +44,8 @@ export async function startServer(config: Config, options: StartOptions): Promis
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
   };
 
-  const servers: http.Server[] = [];
+  // Every listener's close, run before the queue drains so nothing new arrives meanwhile.
+  const closers: Array<() => Promise<void>> = [];
   const listeners: ListenerInfo[] = [];
   const listen = async (name: string, what: string, port: PortSetting, app: Express) => {
     if (port === 'off') return;
@@ -57,7 +59,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
         resolve();
       });
     });
-    servers.push(server);
+    closers.push(() => closeServer(server));
     const bound = (server.address() as AddressInfo).port;
     listeners.push({ name, url: `http://${formatHost(config.host)}:${bound}${what}`, port: bound });
   };
@@ -65,8 +67,14 @@ export async function startServer(config: Config, options: StartOptions): Promis
   try {
     await listen('http', '/', config.httpPort, createApp(deps));
     await listen('otlp-http', '/v1/traces', config.otlpHttpPort, createOtlpHttpApp(deps));
+    if (config.otlpGrpcPort !== 'off') {
+      const grpc = await startOtlpGrpcServer({ queue, logger, host: config.host, port: config.otlpGrpcPort, maxMessageBytes: DEFAULT_MAX_GRPC_MESSAGE_BYTES });
+      closers.push(() => grpc.close());
+      listeners.push({ name: 'otlp-grpc', url: `http://${formatHost(config.host)}:${grpc.port}`, port: grpc.port });
+    }
+    await listen('zipkin', '/api/v2/spans', config.zipkinPort, createZipkinApp(deps));
   } catch (err) {
-    await Promise.all(servers.map(closeServer));
+    await Promise.all(closers.map((close) => close()));
     await store.close();
     throw err;
   }
@@ -80,7 +88,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
       return l.port;
     },
     async close() {
-      await Promise.all(servers.map(closeServer));
+      await Promise.all(closers.map((close) => close()));
       await queue.drain();
       await store.close();
     },

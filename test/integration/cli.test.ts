@@ -50,7 +50,7 @@ describe('threadline CLI', () => {
     const first = await spawnThreadline(['--db', db, ...freePorts], 2);
     const batches = [recordSpans(512, 'durable'), recordSpans(512, 'durable')];
     for (const spans of batches) {
-      const res = await fetch(`${first.urls['OTLP/HTTP']}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: protobufPayload(spans) });
+      const res = await fetch(`${first.urls['OTLP/HTTP']}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: new Uint8Array(protobufPayload(spans)) });
       expect(res.status).toBe(200);
     }
     first.child.kill('SIGKILL');

@@ -7,7 +7,7 @@ import { decodeProtobufResponse, jsonPayload, protobufPayload, recordSpans } fro
 const PROTO = 'application/x-protobuf';
 
 async function post(url: string, body: Uint8Array | string, headers: Record<string, string>) {
-  const res = await fetch(url, { method: 'POST', body, headers });
+  const res = await fetch(url, { method: 'POST', body: typeof body === 'string' ? body : new Uint8Array(body), headers });
   return { status: res.status, headers: res.headers, bytes: new Uint8Array(await res.arrayBuffer()) };
 }
 

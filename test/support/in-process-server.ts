@@ -11,6 +11,10 @@ export interface TestServer {
   http: string;
   /** Base URL of the OTLP/HTTP listener. */
   otlpHttp: string;
+  /** URL of the OTLP/gRPC listener as exporters take it (http://host:port); '' when off. */
+  otlpGrpc: string;
+  /** Base URL of the Zipkin listener; '' when off. */
+  zipkin: string;
   dbPath: string;
   stop(): Promise<void>;
 }
@@ -41,6 +45,8 @@ export async function startTestServer(overrides: Partial<Config> = {}, options: 
     handle,
     http: url('http'),
     otlpHttp: url('otlp-http'),
+    otlpGrpc: url('otlp-grpc'),
+    zipkin: url('zipkin'),
     dbPath,
     async stop() {
       await handle.close();

@@ -14,7 +14,8 @@ export function recordSpans(count: number, service = 'checkout'): ReadableSpan[]
     spanProcessors: [new SimpleSpanProcessor(exporter)],
   });
   const tracer = provider.getTracer('payloads', '0.1.0');
-  let parent = tracer.startSpan('GET /checkout', { kind: SpanKind.SERVER });
+  const root = tracer.startSpan('GET /checkout', { kind: SpanKind.SERVER });
+  let parent = root;
   for (let i = 1; i < count; i++) {
     const span = tracer.startSpan(`op-${i % 20}`, {
       kind: i % 2 ? SpanKind.CLIENT : SpanKind.INTERNAL,
@@ -28,7 +29,7 @@ export function recordSpans(count: number, service = 'checkout'): ReadableSpan[]
     span.end();
     if (i % 10 === 0) parent = span;
   }
-  parent.end();
+  root.end();
   return exporter.getFinishedSpans();
 }
 

@@ -6,6 +6,7 @@ import { readBody } from '../http/read-body.js';
 import { parseExportTraceRequestProto } from '../otlp/otlp-proto-decoder.js';
 import { parseExportTraceRequestJson } from '../otlp/otlp-json-decoder.js';
 import { toSpans } from '../otlp/otlp-to-spans.js';
+import { toPartialSuccess } from '../otlp/otlp-responses.js';
 import type { OtlpTraceRequest } from '../otlp/otlp-types.js';
 import { ingestFailure } from '../http/ingest-failure.js';
 import { parseOtlpContentType, type OtlpEncoding } from './otlp-content-type.js';
@@ -41,9 +42,9 @@ async function handleExport(deps: OtlpHttpDeps, req: Request, res: Response): Pr
     encoding = parseOtlpContentType(req.headers['content-type']);
     const body = await readBody(req, deps.maxBodyBytes);
     const request = decode(encoding, body);
-    const { spans, rejected, rejectionMessages } = toSpans(request);
-    await deps.queue.submit(spans);
-    const bytes = encodeExportResponse(encoding, rejected, rejectionMessages.join('; '));
+    const result = toSpans(request);
+    await deps.queue.submit(result.spans);
+    const bytes = encodeExportResponse(encoding, toPartialSuccess(result));
     res.status(200).type(encoding === 'protobuf' ? 'application/x-protobuf' : 'application/json').send(Buffer.from(bytes));
   } catch (err) {
     const appError = ingestFailure(err, deps.logger);

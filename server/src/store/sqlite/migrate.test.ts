@@ -1,0 +1,80 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { StoreVersionError } from '../store-errors.js';
+import { applyMigrations } from './migrate.js';
+import { MIGRATIONS } from './migrations/index.js';
+import { openDatabase } from './open-database.js';
+
+let dir: string;
+beforeEach(() => {
+  dir = mkdtempSync(join(tmpdir(), 'threadline-migrate-'));
+});
+afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+const tables = (db: Database.Database) =>
+  db.prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name").pluck().all();
+
+describe('opening and migrating', () => {
+  it('creates the schema on a fresh file with the pragmas the design asks for', () => {
+    const db = openDatabase(join(dir, 'fresh.db'), 'writer');
+    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(db.pragma('page_size', { simple: true })).toBe(8192);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    expect(db.pragma('synchronous', { simple: true })).toBe(1);
+    expect(db.pragma('journal_size_limit', { simple: true })).toBe(64 * 1024 * 1024);
+    expect(tables(db)).toEqual(
+      expect.arrayContaining(['operations', 'resource_attributes', 'resources', 'root_candidates', 'span_attributes', 'spans', 'traces']),
+    );
+    db.close();
+  });
+
+  it('re-opens a migrated file without touching it', () => {
+    const path = join(dir, 'again.db');
+    const first = openDatabase(path, 'writer');
+    first.prepare("INSERT INTO operations (service, name, kind) VALUES ('api', 'op', 2)").run();
+    first.close();
+    const second = openDatabase(path, 'writer');
+    expect(second.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(second.prepare('SELECT service FROM operations').pluck().all()).toEqual(['api']);
+    second.close();
+  });
+
+  it('refuses a database from a newer Threadline, with the message the CLI prints', () => {
+    const path = join(dir, 'newer.db');
+    const raw = new Database(path);
+    raw.pragma(`user_version = ${MIGRATIONS.length + 1}`);
+    raw.close();
+    const open = () => openDatabase(path, 'writer');
+    expect(open).toThrow(StoreVersionError);
+    expect(open).toThrow(
+      `database schema version ${MIGRATIONS.length + 1} is newer than this Threadline supports (${MIGRATIONS.length}); ` +
+        'upgrade Threadline or use another --db',
+    );
+    const check = new Database(path);
+    expect(check.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length + 1);
+    check.close();
+  });
+
+  it('numbers migrations 1, 2, … and refuses a gap', () => {
+    expect(MIGRATIONS.map((m) => m.version)).toEqual(MIGRATIONS.map((_, i) => i + 1));
+    const db = new Database(':memory:');
+    expect(() => applyMigrations(db, [{ version: 2, name: 'gap', sql: 'SELECT 1' }])).toThrow(/expected 1/);
+    db.close();
+  });
+
+  it('applies each migration in its own transaction, version included', () => {
+    const db = new Database(':memory:');
+    const migrations = [
+      { version: 1, name: 'one', sql: 'CREATE TABLE one (x)' },
+      { version: 2, name: 'broken', sql: 'CREATE TABLE two (x); INSERT INTO nowhere VALUES (1)' },
+    ];
+    expect(() => applyMigrations(db, migrations)).toThrow(/nowhere/);
+    expect(db.pragma('user_version', { simple: true })).toBe(1);
+    expect(tables(db)).toEqual(['one']);
+    expect(applyMigrations(db, migrations.slice(0, 1))).toBe(1);
+    db.close();
+  });
+});

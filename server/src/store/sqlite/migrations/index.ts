@@ -1,0 +1,16 @@
+import { sql as initial } from './001-initial.js';
+
+export interface Migration {
+  /** The `user_version` the database has once this migration is applied. */
+  version: number;
+  name: string;
+  sql: string;
+}
+
+/**
+ * Migrations are TypeScript modules exporting SQL rather than .sql files: tsc does not
+ * copy .sql into dist/, and a module import resolves the same from src/ (vitest, tsx)
+ * and dist/ (node), with no path arithmetic or packaging step to forget.
+ * Append only; never edit a migration that has shipped.
+ */
+export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial', sql: initial }];

@@ -1,0 +1,42 @@
+/**
+ * JSON that keeps every JS number. OTLP doubles may be NaN, ±Infinity or -0, which plain
+ * JSON turns into null or 0; they are written as {"$float":"NaN"} instead. No object of
+ * the span model has a key a sender chooses, so the marker cannot collide with data.
+ */
+
+const MARKER = '$float';
+
+function isSpecialNumber(n: number): boolean {
+  return !Number.isFinite(n) || Object.is(n, -0);
+}
+
+function containsSpecialNumber(value: unknown): boolean {
+  if (typeof value === 'number') return isSpecialNumber(value);
+  if (typeof value !== 'object' || value === null) return false;
+  if (Array.isArray(value)) return value.some(containsSpecialNumber);
+  for (const key in value) if (containsSpecialNumber((value as Record<string, unknown>)[key])) return true;
+  return false;
+}
+
+function replaceSpecialNumber(_key: string, value: unknown): unknown {
+  if (typeof value !== 'number' || !isSpecialNumber(value)) return value;
+  return { [MARKER]: Object.is(value, -0) ? '-0' : String(value) };
+}
+
+function reviveSpecialNumber(_key: string, value: unknown): unknown {
+  if (typeof value === 'object' && value !== null && MARKER in value) {
+    const text = (value as Record<string, unknown>)[MARKER];
+    if (typeof text === 'string') return Number(text);
+  }
+  return value;
+}
+
+export function toJsonText(value: unknown): string {
+  // A replacer makes stringify about three times slower; walking first is far cheaper.
+  return containsSpecialNumber(value) ? JSON.stringify(value, replaceSpecialNumber) : JSON.stringify(value);
+}
+
+export function parseJsonText<T>(text: string): T {
+  // Likewise a reviver: only texts that carry a marker need one.
+  return (text.includes(`"${MARKER}"`) ? JSON.parse(text, reviveSpecialNumber) : JSON.parse(text)) as T;
+}

@@ -1,0 +1,129 @@
+import { SpanKind, StatusCode, stringAttr, type KeyValue, type Span } from '@threadline/shared';
+import type Database from 'better-sqlite3';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openDatabase } from './open-database.js';
+import { SpanReader } from './span-reader.js';
+import { SpanWriter } from './span-writer.js';
+import { StoreInputError } from './store-input-error.js';
+import { spanIdOf, testSpan, traceIdOf } from './test-spans.js';
+
+let db: Database.Database;
+let writer: SpanWriter;
+let reader: SpanReader;
+beforeEach(() => {
+  db = openDatabase(':memory:', 'writer');
+  writer = new SpanWriter(db);
+  reader = new SpanReader(db);
+});
+afterEach(() => db.close());
+
+const count = (table: string) => db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
+
+const EVERY_KIND: KeyValue[] = [
+  { key: 'str', value: { stringValue: 'héllo \u0000 wörld 🌍 \ud800' } },
+  { key: 'bool', value: { boolValue: true } },
+  { key: 'int.max', value: { intValue: '9223372036854775807' } },
+  { key: 'int.min', value: { intValue: '-9223372036854775808' } },
+  { key: 'double', value: { doubleValue: 3.141592653589793 } },
+  { key: 'nan', value: { doubleValue: NaN } },
+  { key: 'inf', value: { doubleValue: -Infinity } },
+  { key: 'neg.zero', value: { doubleValue: -0 } },
+  { key: 'bytes', value: { bytesValue: 'AAECAwQF/w==' } },
+  {
+    key: 'array',
+    value: { arrayValue: { values: [{ intValue: '1' }, { arrayValue: { values: [{ boolValue: false }] } }, {}] } },
+  },
+  {
+    key: 'kvlist',
+    value: { kvlistValue: { values: [{ key: 'nested', value: { kvlistValue: { values: [stringAttr('k', 'v')] } } }] } },
+  },
+  { key: 'empty', value: {} },
+];
+
+/** Every field set, every AnyValue kind, times that do not fit in a double. */
+function richSpan(): Span {
+  return testSpan({
+    traceState: 'vendor=abc,other=xyz',
+    flags: 257,
+    kind: SpanKind.CONSUMER,
+    startTimeUnixNano: '1712345678901234567',
+    endTimeUnixNano: '1712345678901234999',
+    attributes: EVERY_KIND,
+    droppedAttributesCount: 3,
+    events: [
+      { timeUnixNano: '1712345678901234568', name: 'exception', attributes: EVERY_KIND, droppedAttributesCount: 1 },
+      { timeUnixNano: '9223372036854775807', name: 'late', attributes: [], droppedAttributesCount: 0 },
+    ],
+    droppedEventsCount: 2,
+    links: [
+      { traceId: traceIdOf(99), spanId: spanIdOf(98), traceState: 'a=b', attributes: EVERY_KIND, droppedAttributesCount: 0, flags: 1 },
+    ],
+    droppedLinksCount: 5,
+    status: { code: StatusCode.ERROR, message: 'it broke' },
+    resource: { attributes: [stringAttr('service.name', 'api'), ...EVERY_KIND], droppedAttributesCount: 7 },
+    scope: { name: 'go.opentelemetry.io/otel', version: '1.28.0', attributes: EVERY_KIND, droppedAttributesCount: 0 },
+  });
+}
+
+describe('SpanWriter', () => {
+  it('reads a span back exactly as it was written', () => {
+    const span = richSpan();
+    writer.write([span]);
+    const [back] = reader.getTrace(span.traceId);
+    expect(back).toEqual(span);
+    // toEqual compares -0 and NaN with Object.is; the text compares key order as well.
+    expect(JSON.stringify(back)).toBe(JSON.stringify(span));
+    expect(Object.is(back!.attributes[7]!.value.doubleValue, -0)).toBe(true);
+  });
+
+  it('stores nanoseconds as int64 without passing through a double', () => {
+    writer.write([richSpan()]);
+    const row = db.prepare('SELECT start_ns, end_ns, duration_ns FROM spans').safeIntegers(true).get();
+    expect(row).toEqual({ start_ns: 1712345678901234567n, end_ns: 1712345678901234999n, duration_ns: 432n });
+  });
+
+  it('keeps one copy of a span sent twice, without counting it twice', () => {
+    const a = testSpan({ spanId: spanIdOf(1), attributes: [stringAttr('k', 'v')] });
+    const b = testSpan({ spanId: spanIdOf(2), parentSpanId: spanIdOf(1) });
+    const c = testSpan({ spanId: spanIdOf(3), parentSpanId: spanIdOf(1), status: { code: StatusCode.ERROR, message: '' } });
+    writer.write([a, b, a]);
+    const attributeRows = count('span_attributes');
+    writer.write([a, b, c]);
+    writer.write([{ ...c, name: 'retried with another name' }]);
+    expect(count('spans')).toBe(3);
+    // c's span.kind, otel.status_code and error tags.
+    expect(count('span_attributes')).toBe(attributeRows + 3);
+    expect(reader.getTrace(a.traceId).map((s) => s.name)).toEqual(['GET /users', 'GET /users', 'GET /users']);
+    expect(reader.getTraceSummaries([a.traceId])).toMatchObject([{ spanCount: 3, errorCount: 1 }]);
+  });
+
+  it('stores a resource once however many spans and batches carry it', () => {
+    const spans = Array.from({ length: 50 }, (_, i) => testSpan({ spanId: spanIdOf(i + 1) }));
+    writer.write(spans.slice(0, 25));
+    writer.write(spans.slice(25));
+    writer.write([testSpan({ spanId: spanIdOf(99), serviceName: 'db' })]);
+    expect(count('resources')).toBe(2);
+    expect(count('resource_attributes')).toBe(2);
+  });
+
+  it('refuses a batch with a malformed span and writes none of it', () => {
+    const bad = testSpan({ spanId: spanIdOf(2), startTimeUnixNano: '1.5e18' });
+    const write = () => writer.write([testSpan(), bad]);
+    expect(write).toThrow(StoreInputError);
+    expect(write).toThrow('span 1: startTimeUnixNano is not a decimal integer');
+    expect(() => writer.write([testSpan({ endTimeUnixNano: '1' })])).toThrow(/before/);
+    expect(() => writer.write([testSpan({ startTimeUnixNano: '9223372036854775808' })])).toThrow(/int64/);
+    expect(() => writer.write([testSpan({ traceId: 'ABC' })])).toThrow(/traceId/);
+    expect(() => writer.write([testSpan({ parentSpanId: '0000000000000000' })])).toThrow(/parentSpanId/);
+    expect(count('spans')).toBe(0);
+  });
+
+  it('stores SQL-looking text literally', () => {
+    const nasty = `'); DROP TABLE spans; -- " OR 1=1`;
+    const span = testSpan({ name: nasty, serviceName: nasty, attributes: [stringAttr(nasty, nasty)] });
+    writer.write([span]);
+    expect(reader.getTrace(span.traceId)).toEqual([span]);
+    expect(reader.getServices()).toEqual([nasty]);
+    expect(reader.getOperations(nasty)).toEqual([{ name: nasty, spanKind: 'server' }]);
+  });
+});

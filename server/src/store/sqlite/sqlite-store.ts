@@ -1,0 +1,102 @@
+import { mkdir } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import type { JaegerDependency, Span } from '@threadline/shared';
+import { StoreOpenError } from '../store-errors.js';
+import type { OperationInfo, SpanKindName, SpanStore, TraceQuery, TraceSummary } from '../span-store.js';
+import { WorkerClient, type StoreLogger } from './worker-client.js';
+import type { CheckpointPolicy } from './worker-protocol.js';
+
+export type { StoreLogger } from './worker-client.js';
+
+export interface SqliteStoreOptions {
+  /** A file path (its directory is created when missing) or `:memory:`. */
+  path: string;
+  logger?: StoreLogger;
+  /** When the writer truncates the WAL; the defaults suit production. */
+  checkpoint?: Partial<CheckpointPolicy>;
+}
+
+const MEMORY = ':memory:';
+const DEFAULT_CHECKPOINT: CheckpointPolicy = { everyCommits: 200, everyMs: 30_000 };
+const SILENT: StoreLogger = { info() {}, warn() {}, error() {} };
+
+/**
+ * Opens (creating and migrating as needed) a SQLite span store. Rejects with
+ * StoreVersionError for a database from a newer Threadline, StoreOpenError otherwise.
+ */
+export async function createSqliteStore(options: SqliteStoreOptions): Promise<SqliteSpanStore> {
+  const logger = options.logger ?? SILENT;
+  const checkpoint = { ...DEFAULT_CHECKPOINT, ...options.checkpoint };
+  if (options.path === MEMORY) {
+    const worker = await WorkerClient.start({ path: MEMORY, role: 'memory', checkpoint }, logger);
+    return new SqliteSpanStore(worker, worker);
+  }
+  // SQLite would open a private temporary database per connection: writer and reader apart.
+  if (options.path === '') throw new StoreOpenError('the database path is empty');
+  await mkdir(dirname(options.path), { recursive: true });
+  // The reader opens only after the writer has migrated the schema.
+  const writer = await WorkerClient.start({ path: options.path, role: 'writer', checkpoint }, logger);
+  try {
+    const reader = await WorkerClient.start({ path: options.path, role: 'reader', checkpoint }, logger);
+    return new SqliteSpanStore(writer, reader);
+  } catch (err) {
+    await writer.close();
+    throw err;
+  }
+}
+
+/**
+ * SpanStore over SQLite. Every call runs in a worker thread: writes in the writer, which
+ * owns the only write connection; reads in a reader with its own connection, so a long
+ * search never delays a commit (WAL lets both run at once). A `:memory:` database lives
+ * in a single connection, so there one worker serves both.
+ */
+export class SqliteSpanStore implements SpanStore {
+  private closing: Promise<void> | undefined;
+
+  constructor(
+    private readonly writer: WorkerClient,
+    private readonly reader: WorkerClient,
+  ) {}
+
+  /** Resolves after the transaction committed: a process killed after the ack loses nothing. */
+  writeBatch(spans: readonly Span[]): Promise<void> {
+    return this.writer.call('writeBatch', spans);
+  }
+
+  getTrace(traceId: string): Promise<Span[]> {
+    return this.reader.call('getTrace', traceId);
+  }
+
+  getServices(): Promise<string[]> {
+    return this.reader.call('getServices');
+  }
+
+  getOperations(service: string, spanKind?: SpanKindName): Promise<OperationInfo[]> {
+    return this.reader.call('getOperations', service, spanKind);
+  }
+
+  findTraceIds(query: TraceQuery): Promise<string[]> {
+    return this.reader.call('findTraceIds', query);
+  }
+
+  getDependencies(startNs: bigint, endNs: bigint): Promise<JaegerDependency[]> {
+    return this.reader.call('getDependencies', startNs, endNs);
+  }
+
+  getTraceSummaries(traceIds: readonly string[]): Promise<TraceSummary[]> {
+    return this.reader.call('getTraceSummaries', traceIds);
+  }
+
+  isReady(): boolean {
+    return this.writer.isAlive && this.reader.isAlive;
+  }
+
+  /** Finishes requests already made, checkpoints the WAL and ends the worker threads. */
+  close(): Promise<void> {
+    // The reader goes first so that the writer's last checkpoint meets no reader.
+    this.closing ??=
+      this.reader === this.writer ? this.writer.close() : this.reader.close().finally(() => this.writer.close());
+    return this.closing;
+  }
+}

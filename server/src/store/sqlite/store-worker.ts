@@ -1,0 +1,69 @@
+/**
+ * Entry of a store worker thread: owns one SQLite connection and serves requests from
+ * the main thread one at a time, so that SQLite's synchronous work never runs on the
+ * event loop that answers exporters and the UI.
+ */
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import { StoreVersionError } from '../store-errors.js';
+import { openDatabase } from './open-database.js';
+import { createStoreOperations } from './store-operations.js';
+import { StoreInputError } from './store-input-error.js';
+import type {
+  LogLevel,
+  OperationName,
+  StoreOperations,
+  WorkerConfig,
+  WorkerData,
+  WorkerFailure,
+  WorkerMessage,
+  WorkerRequest,
+} from './worker-protocol.js';
+
+function runStoreWorker(port: MessagePort, config: WorkerConfig): void {
+  const send = (message: WorkerMessage) => port.postMessage(message);
+  const log = (level: LogLevel, msg: string, fields: Record<string, unknown>) =>
+    send({ type: 'log', level, msg, fields });
+
+  let operations: Partial<StoreOperations>;
+  try {
+    const db = openDatabase(config.path, config.role === 'reader' ? 'reader' : 'writer');
+    operations = createStoreOperations(db, config.role, config.checkpoint);
+  } catch (err) {
+    send({ type: 'startup-failure', failure: toStartupFailure(err, config.path) });
+    port.close();
+    return;
+  }
+
+  port.on('message', (request: WorkerRequest) => {
+    try {
+      const operation = operations[request.op] as ((...args: unknown[]) => unknown) | undefined;
+      if (!operation) throw new Error(`${request.op} is not served by a ${config.role} worker`);
+      send({ type: 'result', id: request.id, value: operation(...request.args) });
+    } catch (err) {
+      send({ type: 'failure', id: request.id, failure: toRequestFailure(err, request.op, log) });
+    }
+    if (request.op === 'close') port.close();
+  });
+  send({ type: 'ready' });
+}
+
+function toStartupFailure(err: unknown, path: string): WorkerFailure {
+  if (err instanceof StoreVersionError) {
+    return { kind: 'version', databaseVersion: err.databaseVersion, supportedVersion: err.supportedVersion };
+  }
+  return { kind: 'open', message: `cannot open the database ${path}: ${(err as Error).message}` };
+}
+
+/** Internal errors are logged here in full and reach the caller without detail. */
+function toRequestFailure(
+  err: unknown,
+  op: OperationName,
+  log: (level: LogLevel, msg: string, fields: Record<string, unknown>) => void,
+): WorkerFailure {
+  if (err instanceof StoreInputError) return { kind: 'input', code: err.code, message: err.message };
+  const { name, message, code } = err as { name?: string; message?: string; code?: string };
+  log('error', `store ${op} failed`, { error: { name, message, code } });
+  return { kind: 'internal' };
+}
+
+runStoreWorker(parentPort!, (workerData as WorkerData).config);

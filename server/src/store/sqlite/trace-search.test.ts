@@ -1,0 +1,213 @@
+import { SpanKind, StatusCode, stringAttr, type KeyValue, type Span } from '@threadline/shared';
+import type Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TagFilter, TraceQuery } from '../span-store.js';
+import { openDatabase } from './open-database.js';
+import { SpanReader } from './span-reader.js';
+import { SpanWriter } from './span-writer.js';
+import { StoreInputError } from './store-input-error.js';
+import { at, spanIdOf, testSpan, traceIdOf } from './test-spans.js';
+import { buildTraceSearchSql, MAX_TAG_FILTERS, TraceSearch, type ResolvedTag } from './trace-search.js';
+
+const [T1, T2, T3, T4, T5] = [1, 2, 3, 4, 5].map(traceIdOf) as [string, string, string, string, string];
+const INJECTION = `' OR '1'='1'; DROP TABLE spans; --`;
+const LONG = 'x'.repeat(1000);
+
+const intAttr = (key: string, value: number): KeyValue => ({ key, value: { intValue: String(value) } });
+
+function on(service: string, host: string, fields: Partial<Span>): Span {
+  return testSpan({
+    serviceName: service,
+    resource: { attributes: [stringAttr('service.name', service), stringAttr('host.name', host)], droppedAttributesCount: 0 },
+    ...fields,
+  });
+}
+
+function spanOf(
+  traceId: string,
+  id: number,
+  parent: number,
+  startMs: number,
+  durationMs: number,
+  fields: Partial<Span>,
+  service = 'api',
+  host = 'h1',
+): Span {
+  return on(service, host, {
+    traceId,
+    spanId: spanIdOf(id),
+    parentSpanId: parent === 0 ? '' : spanIdOf(parent),
+    startTimeUnixNano: at(startMs),
+    endTimeUnixNano: at(startMs + durationMs),
+    ...fields,
+  });
+}
+
+const SPANS: Span[] = [
+  // T1 at 0 ms: a fast GET on api@h1, with a database call.
+  spanOf(T1, 1, 0, 0, 10, { name: 'GET /users', attributes: [stringAttr('http.method', 'GET'), intAttr('http.status_code', 200)] }),
+  spanOf(T1, 2, 1, 2, 2, { name: 'SELECT', kind: SpanKind.CLIENT, attributes: [stringAttr('db.system', 'postgres')] }, 'db', 'h1'),
+  // T2 at 1000 ms: a slow failing GET on api@h2.
+  spanOf(T2, 1, 0, 1000, 500, {
+    name: 'GET /users',
+    attributes: [stringAttr('http.method', 'GET'), intAttr('http.status_code', 500)],
+    status: { code: StatusCode.ERROR, message: '' },
+  }, 'api', 'h2'),
+  // T3 at 2000 ms: a POST whose 200 is on another span; SQL-looking and long values.
+  spanOf(T3, 1, 0, 2000, 50, {
+    name: 'POST /orders',
+    attributes: [stringAttr('http.method', 'POST'), stringAttr('customer.id', INJECTION), stringAttr('note', LONG)],
+  }),
+  spanOf(T3, 2, 1, 2010, 5, { name: 'charge', kind: SpanKind.CLIENT, attributes: [intAttr('http.status_code', 200)] }),
+  // T4 at 3000 ms: another service and host.
+  spanOf(T4, 1, 0, 3000, 100, { name: 'GET /', attributes: [stringAttr('http.method', 'GET')] }, 'web', 'h3'),
+  // T5 started first, but its batch span started last.
+  spanOf(T5, 1, 0, -1000, 10, { name: 'schedule' }, 'batch', 'h3'),
+  spanOf(T5, 2, 1, 5000, 10, { name: 'run' }, 'batch', 'h3'),
+];
+
+let db: Database.Database;
+let search: TraceSearch;
+beforeAll(() => {
+  db = openDatabase(':memory:', 'writer');
+  new SpanWriter(db).write(SPANS);
+  search = new TraceSearch(db);
+});
+afterAll(() => db.close());
+
+const find = (query: Partial<TraceQuery>) => search.find({ tags: [], limit: 20, ...query });
+const tags = (...pairs: [string, string][]): TagFilter[] => pairs.map(([key, value]) => ({ key, value }));
+const ms = (n: number) => BigInt(n) * 1_000_000n;
+
+describe('findTraceIds', () => {
+  it('returns every trace, most recent matching span first, without filters', () => {
+    expect(find({})).toEqual([T5, T4, T3, T2, T1]);
+  });
+
+  it('stops at the limit', () => {
+    expect(find({ limit: 2 })).toEqual([T5, T4]);
+    expect(find({ limit: 0 })).toEqual([]);
+  });
+
+  it('filters by service', () => {
+    expect(find({ service: 'api' })).toEqual([T3, T2, T1]);
+    expect(find({ service: 'db' })).toEqual([T1]);
+    expect(find({ service: 'nope' })).toEqual([]);
+  });
+
+  it('filters by operation, with or without a service', () => {
+    expect(find({ service: 'api', operation: 'GET /users' })).toEqual([T2, T1]);
+    expect(find({ service: 'web', operation: 'GET /users' })).toEqual([]);
+    expect(find({ operation: 'charge' })).toEqual([T3]);
+  });
+
+  it('filters by span start, bounds included', () => {
+    expect(find({ startNs: BigInt(at(1000)), endNs: BigInt(at(2000)) })).toEqual([T3, T2]);
+    expect(find({ startNs: BigInt(at(2001)) })).toEqual([T5, T4, T3]);
+    expect(find({ endNs: BigInt(at(-1)) })).toEqual([T5]);
+  });
+
+  it('filters by duration, bounds included', () => {
+    expect(find({ minDurationNs: ms(50) })).toEqual([T4, T3, T2]);
+    expect(find({ maxDurationNs: ms(5) })).toEqual([T3, T1]);
+    expect(find({ minDurationNs: ms(20), maxDurationNs: ms(100) })).toEqual([T4, T3]);
+  });
+
+  it('filters by span attributes, compared as flat strings', () => {
+    expect(find({ tags: tags(['http.status_code', '500']) })).toEqual([T2]);
+    expect(find({ tags: tags(['http.method', 'GET']) })).toEqual([T4, T2, T1]);
+    expect(find({ tags: tags(['http.method', 'get']) })).toEqual([]);
+  });
+
+  it('needs every tag on one and the same span', () => {
+    expect(find({ tags: tags(['http.method', 'GET'], ['http.status_code', '200']) })).toEqual([T1]);
+    // T3 has POST on one span and 200 on another.
+    expect(find({ tags: tags(['http.method', 'POST'], ['http.status_code', '200']) })).toEqual([]);
+  });
+
+  it('matches tags on the resource (process tags) too', () => {
+    expect(find({ tags: tags(['host.name', 'h2']) })).toEqual([T2]);
+    expect(find({ tags: tags(['host.name', 'h1']) })).toEqual([T3, T1]);
+    expect(find({ service: 'db', tags: tags(['host.name', 'h1']) })).toEqual([T1]);
+    expect(find({ tags: tags(['host.name', 'h1'], ['db.system', 'postgres']) })).toEqual([T1]);
+    expect(find({ tags: tags(['service.name', 'web']) })).toEqual([T4]);
+  });
+
+  it('matches the tags Jaeger derives from status and kind', () => {
+    expect(find({ tags: tags(['error', 'true']) })).toEqual([T2]);
+    expect(find({ service: 'api', tags: tags(['span.kind', 'client']) })).toEqual([T3]);
+  });
+
+  it('combines every filter on one span', () => {
+    const query: Partial<TraceQuery> = {
+      service: 'api',
+      operation: 'GET /users',
+      tags: tags(['http.method', 'GET'], ['host.name', 'h2']),
+      startNs: BigInt(at(500)),
+      endNs: BigInt(at(1500)),
+      minDurationNs: ms(100),
+      maxDurationNs: ms(1000),
+    };
+    expect(find(query)).toEqual([T2]);
+    expect(find({ ...query, maxDurationNs: ms(499) })).toEqual([]);
+    expect(find({ ...query, tags: tags(['host.name', 'h1']) })).toEqual([]);
+    expect(find({ ...query, startNs: BigInt(at(1001)) })).toEqual([]);
+  });
+
+  it('takes SQL-looking keys and values literally', () => {
+    expect(find({ tags: tags(['customer.id', INJECTION]) })).toEqual([T3]);
+    expect(find({ service: 'api', tags: tags(['customer.id', INJECTION]) })).toEqual([T3]);
+    expect(find({ tags: tags(['customer.id', '%']) })).toEqual([]);
+    expect(find({ tags: tags([INJECTION, 'x']) })).toEqual([]);
+    expect(find({ service: INJECTION, operation: INJECTION })).toEqual([]);
+    expect(find({})).toHaveLength(5);
+  });
+
+  it('finds a long value by its full text', () => {
+    expect(find({ tags: tags(['note', LONG]) })).toEqual([T3]);
+  });
+
+  it('refuses a limit that is not a count and too many tags', () => {
+    expect(() => find({ limit: 1.5 })).toThrow(StoreInputError);
+    const many = Array.from({ length: MAX_TAG_FILTERS + 1 }, (_, i): [string, string] => [`k${i}`, 'v']);
+    expect(() => find({ tags: tags(...many) })).toThrow(/at most/);
+  });
+});
+
+describe('search query plans', () => {
+  const plan = (query: Partial<TraceQuery>, resolved: ResolvedTag[] = []) => {
+    const { sql, params } = buildTraceSearchSql({ tags: [], limit: 20, ...query }, resolved);
+    const rows = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[];
+    return rows.map((r) => r.detail).join('\n');
+  };
+  const spanTag: ResolvedTag = { key: 'http.method', value: 'GET', onResources: false };
+  const resourceTag: ResolvedTag = { key: 'host.name', value: 'h1', onResources: true };
+  const window = { startNs: 0n, endNs: 2n ** 62n };
+
+  it('walks (service, name, start_ns) newest first for a service and operation', () => {
+    const p = plan({ service: 'api', operation: 'GET /users', ...window, minDurationNs: 1n });
+    expect(p).toMatch(/SEARCH s USING INDEX spans_by_service_name_start \(service=\? AND name=\? AND start_ns>\? AND start_ns<\?\)/);
+    expect(p).not.toMatch(/TEMP B-TREE/);
+  });
+
+  it('walks (service, start_ns) for a service alone, checking tags by exact seeks', () => {
+    const p = plan({ service: 'api', ...window }, [spanTag, resourceTag]);
+    expect(p).toMatch(/SEARCH s USING INDEX spans_by_service_start \(service=\? AND start_ns>\? AND start_ns<\?\)/);
+    expect(p).toMatch(/SEARCH a USING PRIMARY KEY \(key=\? AND value=\? AND start_ns=\? AND span_pk=\?\)/);
+    expect(p).toMatch(/SEARCH r USING PRIMARY KEY \(key=\? AND value=\? AND resource_id=\?\)/);
+    expect(p).not.toMatch(/TEMP B-TREE|SCAN/);
+  });
+
+  it('walks the (key, value, start_ns) index of a span tag when there is no service', () => {
+    const p = plan({ ...window }, [resourceTag, spanTag]);
+    expect(p).toMatch(/SEARCH d USING PRIMARY KEY \(key=\? AND value=\? AND start_ns>\? AND start_ns<\?\)/);
+    expect(p).toMatch(/SEARCH s USING INTEGER PRIMARY KEY \(rowid=\?\)/);
+    expect(p).not.toMatch(/TEMP B-TREE|SCAN/);
+  });
+
+  it('walks the start-time index otherwise', () => {
+    const p = plan({ ...window, minDurationNs: 5n }, [resourceTag]);
+    expect(p).toMatch(/SEARCH s USING INDEX spans_by_start \(start_ns>\? AND start_ns<\?\)/);
+    expect(p).not.toMatch(/TEMP B-TREE/);
+  });
+});

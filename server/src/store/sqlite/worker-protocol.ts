@@ -1,0 +1,64 @@
+import type { JaegerDependency, Span } from '@threadline/shared';
+import type { OperationInfo, SpanKindName, TraceQuery, TraceSummary } from '../span-store.js';
+
+/** The requests a store worker serves; synchronous inside the worker. */
+export interface StoreOperations {
+  writeBatch(spans: readonly Span[]): void;
+  getTrace(traceId: string): Span[];
+  getServices(): string[];
+  getOperations(service: string, spanKind?: SpanKindName): OperationInfo[];
+  findTraceIds(query: TraceQuery): string[];
+  getDependencies(startNs: bigint, endNs: bigint): JaegerDependency[];
+  getTraceSummaries(traceIds: readonly string[]): TraceSummary[];
+  /** Closes the connection, the writer after a last checkpoint. Always the last request. */
+  close(): void;
+}
+
+export type OperationName = keyof StoreOperations;
+
+/**
+ * A file database gets a writer and a reader worker; `:memory:` exists only inside the
+ * connection that created it, so one worker does both there.
+ */
+export type WorkerRole = 'writer' | 'reader' | 'memory';
+
+export interface CheckpointPolicy {
+  /** A TRUNCATE checkpoint is tried after this many commits… */
+  everyCommits: number;
+  /** …or at the first commit this long after the last one. */
+  everyMs: number;
+}
+
+export interface WorkerConfig {
+  path: string;
+  role: WorkerRole;
+  checkpoint: CheckpointPolicy;
+}
+
+export interface WorkerData {
+  config: WorkerConfig;
+  /** Set when running from TypeScript sources: how the bootstrap loads the entry. */
+  tsx?: { api: string; entry: string };
+}
+
+export interface WorkerRequest {
+  id: number;
+  op: OperationName;
+  args: unknown[];
+}
+
+/** Errors cross the thread boundary as data: class identity does not survive a clone. */
+export type WorkerFailure =
+  | { kind: 'version'; databaseVersion: number; supportedVersion: number }
+  | { kind: 'open'; message: string }
+  | { kind: 'input'; code: 'invalid_span' | 'invalid_query'; message: string }
+  | { kind: 'internal' };
+
+export type LogLevel = 'info' | 'warn' | 'error';
+
+export type WorkerMessage =
+  | { type: 'ready' }
+  | { type: 'startup-failure'; failure: WorkerFailure }
+  | { type: 'result'; id: number; value: unknown }
+  | { type: 'failure'; id: number; failure: WorkerFailure }
+  | { type: 'log'; level: LogLevel; msg: string; fields: Record<string, unknown> };
