@@ -5,6 +5,7 @@ import type { IngestQueue } from './ingest/ingest-queue.js';
 import { createJaegerRouter } from './query/jaeger-api/jaeger-router.js';
 import { createV1Router } from './query/v1-api/v1-router.js';
 import { createOtlpHttpRouter } from './receivers/otlp-http/otlp-http-router.js';
+import { createZipkinRouter } from './receivers/zipkin/zipkin-router.js';
 import { createUiRouter } from './ui-static/ui-router.js';
 import { errorMiddleware } from './error-middleware.js';
 
@@ -20,6 +21,7 @@ export interface AppDeps {
 function ingestRouter(deps: AppDeps): Router {
   const router = express.Router();
   router.use(createOtlpHttpRouter(deps));
+  router.use(createZipkinRouter(deps));
   return router;
 }
 
@@ -57,6 +59,15 @@ export function createOtlpHttpApp(deps: AppDeps): Express {
   const app = baseApp();
   health(app, deps.store);
   app.use(ingestRouter(deps));
+  app.use(errorMiddleware(deps.logger));
+  return app;
+}
+
+/** The Zipkin listener (9411): Zipkin v2 ingest and health only. */
+export function createZipkinApp(deps: AppDeps): Express {
+  const app = baseApp();
+  health(app, deps.store);
+  app.use(createZipkinRouter(deps));
   app.use(errorMiddleware(deps.logger));
   return app;
 }

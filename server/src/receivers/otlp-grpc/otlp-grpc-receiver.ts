@@ -1,0 +1,104 @@
+import { Server, ServerCredentials, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
+import type { Logger } from 'pino';
+import { badRequest } from '../../app-error.js';
+import type { IngestQueue } from '../../ingest/ingest-queue.js';
+import { parseExportTraceRequestProto } from '../otlp/otlp-proto-decoder.js';
+import { encodeExportTraceResponseProto, toPartialSuccess } from '../otlp/otlp-responses.js';
+import { toSpans } from '../otlp/otlp-to-spans.js';
+import type { OtlpTraceRequest } from '../otlp/otlp-types.js';
+import { grpcIngestFailure } from './grpc-ingest-failure.js';
+import { traceServiceDefinition } from './trace-service-definition.js';
+
+export const DEFAULT_MAX_GRPC_MESSAGE_BYTES = 16 * 1024 * 1024;
+/** Exporters time out after 10 s by default; an in-flight Export gets as long to be committed. */
+const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
+
+export interface OtlpGrpcOptions {
+  queue: Pick<IngestQueue, 'submit'>;
+  logger: Logger;
+  host: string;
+  /** 0 picks a free port. */
+  port: number;
+  /** Cap on one request message after decompression; larger ones get RESOURCE_EXHAUSTED. */
+  maxMessageBytes: number;
+  shutdownTimeoutMs?: number;
+}
+
+export interface OtlpGrpcHandle {
+  port: number;
+  /** Stops taking calls, lets running ones finish (up to the shutdown timeout), then cuts the rest. */
+  close(): Promise<void>;
+}
+
+/**
+ * OTLP/gRPC trace ingest: `TraceService/Export` on a grpc-js server, decoded with our own
+ * protobuf codec. Like OTLP/HTTP, a call is answered only once its spans are committed,
+ * and spans failing validation are counted in `partial_success`.
+ *
+ * Compression needs no option: grpc-js servers always accept gzip and deflate messages
+ * (and advertise them in `grpc-accept-encoding`), applying the message cap to the
+ * decompressed size. Those two checks happen before our handler runs, which is why a
+ * corrupt gzip frame is answered INTERNAL by grpc-js, as grpc-go servers do.
+ */
+export async function startOtlpGrpcServer(options: OtlpGrpcOptions): Promise<OtlpGrpcHandle> {
+  const { queue, logger } = options;
+  const server = new Server({ 'grpc.max_receive_message_length': options.maxMessageBytes });
+  server.addService(traceServiceDefinition, {
+    Export: (call: ServerUnaryCall<Buffer, Uint8Array>, callback: sendUnaryData<Uint8Array>) => {
+      void handleExport(queue, call.request).then(
+        (response) => callback(null, response),
+        (err: unknown) => callback(grpcIngestFailure(err, logger)),
+      );
+    },
+  });
+
+  const address = `${formatHost(options.host)}:${options.port}`;
+  const port = await new Promise<number>((resolve, reject) => {
+    server.bindAsync(address, ServerCredentials.createInsecure(), (err, bound) => (err ? reject(bindError(address, err)) : resolve(bound)));
+  });
+
+  const shutdownTimeoutMs = options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
+  return {
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(() => {
+          server.forceShutdown();
+          resolve();
+        }, shutdownTimeoutMs);
+        server.tryShutdown(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      }),
+  };
+}
+
+async function handleExport(queue: Pick<IngestQueue, 'submit'>, message: Buffer): Promise<Uint8Array> {
+  const result = toSpans(decode(message));
+  await queue.submit(result.spans);
+  return encodeExportTraceResponseProto(toPartialSuccess(result));
+}
+
+function decode(message: Buffer): OtlpTraceRequest {
+  try {
+    return parseExportTraceRequestProto(message);
+  } catch (err) {
+    throw badRequest(`malformed ExportTraceServiceRequest: ${(err as Error).message}`, 'malformed_request');
+  }
+}
+
+function formatHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/**
+ * grpc-js reports a failed bind as a plain Error with the socket error in its text; the
+ * errno code is lifted onto it so `main` treats a taken port the same on every listener.
+ */
+function bindError(address: string, err: Error): NodeJS.ErrnoException {
+  const wrapped: NodeJS.ErrnoException = new Error(`${address} (OTLP/gRPC): ${err.message}`);
+  const code = /\b(EADDRINUSE|EACCES|EADDRNOTAVAIL)\b/.exec(err.message)?.[1];
+  if (code !== undefined) wrapped.code = code;
+  return wrapped;
+}
