@@ -12,16 +12,12 @@ import type { AnyValue, InstrumentationScope, KeyValue, Resource, SpanEvent, Spa
 import { ProtobufReader } from './protobuf-reader.js';
 import {
   MAX_ANY_VALUE_DEPTH,
-  emptyResource,
-  emptyScope,
   type OtlpResourceSpans,
   type OtlpScopeSpans,
   type OtlpSpan,
   type OtlpStatus,
   type OtlpTraceRequest,
 } from './otlp-types.js';
-
-const HEX_BYTE = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 export function parseExportTraceRequestProto(bytes: Uint8Array): OtlpTraceRequest {
   const r = new ProtobufReader(bytes);
@@ -36,7 +32,7 @@ export function parseExportTraceRequestProto(bytes: Uint8Array): OtlpTraceReques
 
 function readResourceSpans(r: ProtobufReader): OtlpResourceSpans {
   const parent = r.enter();
-  const out: OtlpResourceSpans = { resource: emptyResource(), scopeSpans: [], schemaUrl: '' };
+  const out: OtlpResourceSpans = { resource: { attributes: [], droppedAttributesCount: 0 }, scopeSpans: [], schemaUrl: '' };
   while (!r.done) {
     const tag = r.readTag();
     switch (tag) {
@@ -77,7 +73,11 @@ function mergeResource(r: ProtobufReader, out: Resource): void {
 
 function readScopeSpans(r: ProtobufReader): OtlpScopeSpans {
   const parent = r.enter();
-  const out: OtlpScopeSpans = { scope: emptyScope(), spans: [], schemaUrl: '' };
+  const out: OtlpScopeSpans = {
+    scope: { name: '', version: '', attributes: [], droppedAttributesCount: 0 },
+    spans: [],
+    schemaUrl: '',
+  };
   while (!r.done) {
     const tag = r.readTag();
     switch (tag) {
@@ -146,16 +146,16 @@ function readSpan(r: ProtobufReader): OtlpSpan {
     const tag = r.readTag();
     switch (tag) {
       case 0x0a: // 1 trace_id
-        out.traceId = toHexId(r.readBytes());
+        out.traceId = r.readHex();
         break;
       case 0x12: // 2 span_id
-        out.spanId = toHexId(r.readBytes());
+        out.spanId = r.readHex();
         break;
       case 0x1a: // 3 trace_state
         out.traceState = r.readString();
         break;
       case 0x22: // 4 parent_span_id
-        out.parentSpanId = toHexId(r.readBytes());
+        out.parentSpanId = r.readHex();
         break;
       case 0x2a: // 5 name
         out.name = r.readString();
@@ -234,10 +234,10 @@ function readLink(r: ProtobufReader): SpanLink {
     const tag = r.readTag();
     switch (tag) {
       case 0x0a: // 1 trace_id
-        out.traceId = toHexId(r.readBytes());
+        out.traceId = r.readHex();
         break;
       case 0x12: // 2 span_id
-        out.spanId = toHexId(r.readBytes());
+        out.spanId = r.readHex();
         break;
       case 0x1a: // 3 trace_state
         out.traceState = r.readString();
@@ -353,12 +353,6 @@ function readList(r: ProtobufReader, readValue: () => void): void {
     else r.skip(tag);
   }
   r.leave(parent);
-}
-
-function toHexId(bytes: Uint8Array): string {
-  let out = '';
-  for (let i = 0; i < bytes.length; i++) out += HEX_BYTE[bytes[i]!]!;
-  return out;
 }
 
 function toBase64(bytes: Uint8Array): string {

@@ -51,11 +51,3 @@ export interface OtlpStatus {
 
 /** AnyValue arrays and kvlists may nest; deeper than this is refused (stack and abuse guard). */
 export const MAX_ANY_VALUE_DEPTH = 32;
-
-export function emptyResource(): Resource {
-  return { attributes: [], droppedAttributesCount: 0 };
-}
-
-export function emptyScope(): InstrumentationScope {
-  return { name: '', version: '', attributes: [], droppedAttributesCount: 0 };
-}

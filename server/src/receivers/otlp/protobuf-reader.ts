@@ -17,19 +17,22 @@ export class ProtobufDecodeError extends Error {
 
 export const WireType = { VARINT: 0, I64: 1, LEN: 2, SGROUP: 3, EGROUP: 4, I32: 5 } as const;
 
-/** protobuf's own default recursion limit; schema-specific decoders may cap lower. */
-export const DEFAULT_MAX_DEPTH = 100;
+/** Far beyond any real schema's nesting: a backstop for recursive decoders, which should cap lower. */
+export const DEFAULT_MAX_DEPTH = 128;
 const MAX_FIELD_NUMBER = 0x1fffffff;
 const TWO_POW_32 = 0x100000000;
-
-const utf8 = new TextDecoder('utf-8');
+// Up to this length, building an ASCII string in JS beats the native decoder's call overhead.
+const SHORT_STRING = 12;
 
 export class ProtobufReader {
   private readonly buf: Uint8Array;
+  // The same bytes as a Buffer, for its native UTF-8 and hex conversions.
+  private readonly nodeBuf: Buffer;
   private readonly view: DataView;
   private cursor: number;
   private end: number;
   private depth = 0;
+  private tagStart = 0;
   // The last varint or fixed64 read, as two uint32 halves, so that 64-bit values need no allocation.
   private lo = 0;
   private hi = 0;
@@ -40,17 +43,9 @@ export class ProtobufReader {
   ) {
     this.buf = buf;
     this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    this.nodeBuf = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
     this.cursor = 0;
     this.end = buf.length;
-  }
-
-  get pos(): number {
-    return this.cursor;
-  }
-
-  /** End of the message currently being read. */
-  get limit(): number {
-    return this.end;
   }
 
   /** True when the current message has been fully read. */
@@ -65,6 +60,7 @@ export class ProtobufReader {
   /** Reads a field tag: `fieldNumber << 3 | wireType`. */
   readTag(): number {
     const start = this.cursor;
+    this.tagStart = start;
     this.readVarint64Halves();
     const fieldNumber = this.lo >>> 3;
     if (this.hi !== 0 || fieldNumber > MAX_FIELD_NUMBER) throw this.error('field number out of range', start);
@@ -149,7 +145,15 @@ export class ProtobufReader {
     const start = this.cursor;
     const end = start + length;
     this.cursor = end;
-    return length <= 16 ? shortString(this.buf, start, end) : utf8.decode(this.buf.subarray(start, end));
+    return (length <= SHORT_STRING && asciiString(this.buf, start, end)) || this.nodeBuf.toString('utf8', start, end);
+  }
+
+  /** Length-delimited bytes as lowercase hex (trace and span IDs). */
+  readHex(): string {
+    const length = this.readLength();
+    const start = this.cursor;
+    this.cursor += length;
+    return this.nodeBuf.toString('hex', start, start + length);
   }
 
   /**
@@ -172,7 +176,10 @@ export class ProtobufReader {
     this.end = parentLimit;
   }
 
-  /** Skips the value of an unknown field. Groups (wire types 3 and 4, deprecated) are refused. */
+  /**
+   * Skips the value of an unknown field, right after its tag was read. Groups (wire types
+   * 3 and 4, deprecated since proto2 and absent from OTLP) are refused.
+   */
   skip(tag: number): void {
     const wireType = tag & 7;
     switch (wireType) {
@@ -192,9 +199,9 @@ export class ProtobufReader {
         return;
       case WireType.SGROUP:
       case WireType.EGROUP:
-        throw this.error(`unsupported group wire type ${wireType} (field ${tag >>> 3})`);
+        throw this.error(`unsupported group wire type ${wireType} (field ${tag >>> 3})`, this.tagStart);
       default:
-        throw this.error(`invalid wire type ${wireType} (field ${tag >>> 3})`);
+        throw this.error(`invalid wire type ${wireType} (field ${tag >>> 3})`, this.tagStart);
     }
   }
 
@@ -269,12 +276,12 @@ export class ProtobufReader {
   }
 }
 
-/** Most OTLP strings (attribute keys, short values) are short ASCII: skip the decoder call. */
-function shortString(buf: Uint8Array, start: number, end: number): string {
+/** Short ASCII, or '' when there is a non-ASCII byte (or nothing) to decode. */
+function asciiString(buf: Uint8Array, start: number, end: number): string {
   let out = '';
   for (let i = start; i < end; i++) {
     const c = buf[i]!;
-    if (c >= 0x80) return utf8.decode(buf.subarray(start, end));
+    if (c >= 0x80) return '';
     out += String.fromCharCode(c);
   }
   return out;
