@@ -47,8 +47,6 @@ const UNIT_NS: Record<string, number> = {
   h: NS_PER_HOUR,
 };
 
-const PART = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/y;
-
 export class DurationParseError extends Error {
   constructor(readonly input: string) {
     super(`not a duration: "${input}" (use e.g. 120ms, 1.5s, 2m)`);
@@ -60,10 +58,11 @@ export class DurationParseError extends Error {
 export function parseDuration(input: string): number {
   const text = input.trim();
   if (text === '') throw new DurationParseError(input);
+  if (text === '0') return 0;
+  const part = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|μs|ms|s|m|h)/y;
   let total = 0;
-  PART.lastIndex = 0;
-  while (PART.lastIndex < text.length) {
-    const match = PART.exec(text);
+  while (part.lastIndex < text.length) {
+    const match = part.exec(text);
     if (!match) throw new DurationParseError(input);
     total += Number(match[1]) * UNIT_NS[match[2]!]!;
   }

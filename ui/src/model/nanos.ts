@@ -14,11 +14,6 @@ export function toBigNanos(value: string): bigint {
   return BigInt(value);
 }
 
-/** Offset of `value` from `base` in ns, as a number. */
-export function toOffsetNanos(value: string, base: bigint): number {
-  return Number(BigInt(value) - base);
-}
-
 /** Unix milliseconds (for Date), dropping sub-millisecond precision. */
 export function nanosToMillis(value: string | bigint): number {
   return Number(BigInt(value) / 1_000_000n);
@@ -31,8 +26,4 @@ export function millisToNanos(ms: number): string {
 /** Microseconds (Jaeger's unit) to a nanosecond decimal string. */
 export function microsToNanos(us: number): string {
   return (BigInt(Math.round(us)) * 1_000n).toString();
-}
-
-export function addNanos(value: string, delta: number): string {
-  return (BigInt(value) + BigInt(Math.round(delta))).toString();
 }

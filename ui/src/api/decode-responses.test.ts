@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { parseOperationsResponse, parseSearchResponse, parseServicesResponse, parseTraceResponse } from './decode-responses';
+import { ApiError } from './api-error';
+import { makeSpan } from '../model/fixtures/make-span';
+
+describe('API response decoding', () => {
+  it('decodes services and operations', () => {
+    expect(parseServicesResponse({ services: ['a', 'b'] })).toEqual(['a', 'b']);
+    expect(parseOperationsResponse({ operations: [{ name: 'GET', spanKind: 'server' }, { name: 'x' }] })).toEqual([
+      { name: 'GET', spanKind: 'server' },
+      { name: 'x', spanKind: '' },
+    ]);
+  });
+
+  it('decodes search hits, keeping nanoseconds as strings', () => {
+    const hit = {
+      traceId: 'abc',
+      rootService: 'a',
+      rootOperation: 'GET',
+      startTimeUnixNano: '1712345678901234567',
+      durationNano: '1500000',
+      spanCount: 3,
+      errorCount: 1,
+      services: ['a', 'b'],
+    };
+    expect(parseSearchResponse({ traces: [hit] })).toEqual([hit]);
+  });
+
+  it('decodes a trace and fills OTLP defaults', () => {
+    const span = makeSpan({ id: 'r', start: 0, end: 1 });
+    const { events: _e, links: _l, ...sparse } = span;
+    const decoded = parseTraceResponse({ traceId: span.traceId, spans: [sparse] });
+    expect(decoded.spans[0]).toEqual(span);
+  });
+
+  it('reports an unexpected shape as a bad_response ApiError', () => {
+    const attempt = (): unknown => parseSearchResponse({ traces: [{ traceId: 1 }] });
+    expect(attempt).toThrow(ApiError);
+    expect(attempt).toThrow(/\$\.traces\[0\]\.traceId/);
+    expect(() => parseTraceResponse({ traceId: 'x', spans: [{ traceId: 'x', spanId: 'y', startTimeUnixNano: 12.5 }] })).toThrow(ApiError);
+  });
+});

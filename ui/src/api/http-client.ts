@@ -1,0 +1,29 @@
+/** GET a JSON document from the API, mapping every failure to an ApiError. */
+import { ApiError } from './api-error';
+import { isObject } from '../model/json-guards';
+
+function errorFromBody(status: number, statusText: string, body: unknown): ApiError {
+  const error = isObject(body) && isObject(body.error) ? body.error : undefined;
+  const code = typeof error?.code === 'string' ? error.code : `http_${status}`;
+  const message = typeof error?.message === 'string' ? error.message : `${status} ${statusText}`.trim();
+  return new ApiError(status, code, message);
+}
+
+export async function getJson(path: string, signal?: AbortSignal): Promise<unknown> {
+  let response: Response;
+  try {
+    response = await fetch(path, { headers: { Accept: 'application/json' }, signal });
+  } catch (error) {
+    if (signal?.aborted) throw error;
+    throw new ApiError(0, 'unreachable', 'Cannot reach the Threadline server. Is it running?');
+  }
+  let body: unknown;
+  try {
+    body = await response.json();
+  } catch {
+    if (!response.ok) throw errorFromBody(response.status, response.statusText, undefined);
+    throw new ApiError(response.status, 'bad_response', `${path} did not return JSON.`);
+  }
+  if (!response.ok) throw errorFromBody(response.status, response.statusText, body);
+  return body;
+}

@@ -1,0 +1,81 @@
+import { LitElement, css, html } from 'lit';
+import { LOCAL_TRACE_PATH } from '../../model/route';
+import { interceptLinks, navigate } from '../router/navigate';
+import { RouteController } from '../router/route-controller';
+import type { LocalTraceFile } from '../../pages/tl-trace-page';
+import type { TlTraceFileEvent } from './app-events';
+import './tl-app-header';
+import '../../pages/tl-search-page';
+import '../../pages/tl-trace-page';
+import '../../pages/tl-not-found-page';
+
+/** The shell: header, and the page the URL names. Owns the in-memory trace file, if one is open. */
+export class TlApp extends LitElement {
+  static override properties = { localFile: { state: true } };
+  static override styles = css`
+    :host {
+      display: flex;
+      flex-direction: column;
+      height: 100%;
+    }
+    main {
+      flex: 1;
+      min-height: 0;
+    }
+  `;
+
+  declare localFile: LocalTraceFile | null;
+  private readonly router = new RouteController(this);
+  private stopIntercepting: (() => void) | undefined;
+
+  constructor() {
+    super();
+    this.localFile = null;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.stopIntercepting = interceptLinks(window);
+    if (location.pathname === '/') navigate(`/search${location.search}`, { replace: true });
+  }
+
+  override disconnectedCallback(): void {
+    this.stopIntercepting?.();
+    super.disconnectedCallback();
+  }
+
+  private onTraceFile(event: TlTraceFileEvent): void {
+    this.localFile = { name: event.name, file: event.file };
+    navigate(LOCAL_TRACE_PATH);
+  }
+
+  private renderPage() {
+    const route = this.router.route;
+    switch (route.page) {
+      case 'search':
+        return html`<tl-search-page .query=${route.query} .submitted=${route.submitted}></tl-search-page>`;
+      case 'trace':
+        return html`<tl-trace-page
+          .source=${route.source}
+          .spanId=${route.spanId}
+          .skew=${route.skew}
+          .localFile=${this.localFile}
+        ></tl-trace-page>`;
+      case 'not-found':
+        return html`<tl-not-found-page .message=${route.message}></tl-not-found-page>`;
+    }
+  }
+
+  override render() {
+    return html`<tl-app-header @tl-trace-file=${this.onTraceFile}></tl-app-header>
+      <main>${this.renderPage()}</main>`;
+  }
+}
+
+customElements.define('tl-app', TlApp);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'tl-app': TlApp;
+  }
+}

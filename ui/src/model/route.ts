@@ -1,0 +1,49 @@
+/** The app's routes. `/search?…` and `/trace/{traceId}?span={spanId}` are public contracts: people paste them. */
+import { normalizeHexId, TRACE_ID_HEX_LENGTH, SPAN_ID_HEX_LENGTH } from '@threadline/shared';
+import { parseSearchParams, searchQueryToParams, type SearchQuery } from './search-query';
+
+export type SkewMode = 'adjusted' | 'raw';
+
+/** Where a trace comes from: the server, or a file opened in this tab. */
+export type TraceSource = { kind: 'server'; traceId: string } | { kind: 'local' };
+
+export type Route =
+  | { page: 'search'; query: SearchQuery; submitted: boolean }
+  | { page: 'trace'; source: TraceSource; spanId: string | null; skew: SkewMode }
+  | { page: 'not-found'; message: string };
+
+export const LOCAL_TRACE_PATH = '/trace/local';
+
+export function parseRoute(pathname: string, search: string): Route {
+  const params = new URLSearchParams(search);
+  if (pathname === '/' || pathname === '/search') {
+    // A bare /search shows the form; any query means "run this search".
+    return { page: 'search', query: parseSearchParams(params), submitted: params.size > 0 };
+  }
+  const match = /^\/trace\/([^/]+)\/?$/.exec(pathname);
+  if (match) {
+    const spanParam = params.get('span');
+    const spanId = spanParam === null ? null : normalizeHexId(spanParam, SPAN_ID_HEX_LENGTH);
+    const skew: SkewMode = params.get('skew') === 'raw' ? 'raw' : 'adjusted';
+    const raw = decodeURIComponent(match[1]!);
+    if (raw === 'local') return { page: 'trace', source: { kind: 'local' }, spanId, skew };
+    const traceId = normalizeHexId(raw, TRACE_ID_HEX_LENGTH);
+    if (traceId === null) return { page: 'not-found', message: `"${raw}" is not a trace ID (up to 32 hex digits).` };
+    return { page: 'trace', source: { kind: 'server', traceId }, spanId, skew };
+  }
+  return { page: 'not-found', message: `There is no page at ${pathname}.` };
+}
+
+export function searchPath(query: SearchQuery): string {
+  return `/search?${searchQueryToParams(query).toString()}`;
+}
+
+export function tracePath(source: TraceSource | string, spanId?: string | null, skew: SkewMode = 'adjusted'): string {
+  const base =
+    typeof source === 'string' ? `/trace/${source}` : source.kind === 'local' ? LOCAL_TRACE_PATH : `/trace/${source.traceId}`;
+  const params = new URLSearchParams();
+  if (spanId) params.set('span', spanId);
+  if (skew === 'raw') params.set('skew', 'raw');
+  const query = params.toString();
+  return query ? `${base}?${query}` : base;
+}

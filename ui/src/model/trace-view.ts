@@ -1,0 +1,65 @@
+/**
+ * Everything the trace page derives from a trace's spans, computed once when
+ * it loads: the tree, the flat rows, raw and skew-adjusted timelines with their
+ * critical paths, and the header summary.
+ */
+import type { Span } from '@threadline/shared';
+import { buildSpanTree, type SpanTree } from './span-tree';
+import { buildRows, type SpanRow } from './span-rows';
+import { buildSkewAdjustment, type SkewAdjustment } from './clock-skew';
+import { buildRowTimes, type RowTimes } from './row-times';
+import { buildCriticalPath, criticalPathRoot, groupSegmentsByRow, type CriticalSegment } from './critical-path';
+import { buildTraceSummary, type TraceSummary } from './trace-summary';
+import type { SkewMode } from './route';
+
+export interface Timeline {
+  readonly times: RowTimes;
+  /** Shift of each row's event times, matching `times`. */
+  readonly shift: Float64Array;
+  readonly critical: ReadonlyMap<number, readonly CriticalSegment[]>;
+  readonly summary: TraceSummary;
+}
+
+export interface TraceView {
+  readonly traceId: string;
+  readonly spans: readonly Span[];
+  readonly tree: SpanTree;
+  readonly rows: readonly SpanRow[];
+  readonly skew: SkewAdjustment;
+  readonly timelines: Readonly<Record<SkewMode, Timeline>>;
+  /** Row index of each span ID's first occurrence. */
+  readonly rowBySpanId: ReadonlyMap<string, number>;
+}
+
+function buildTimeline(rows: readonly SpanRow[], tree: SpanTree, shift: Float64Array): Timeline {
+  const times = buildRowTimes(rows, shift);
+  const root = criticalPathRoot(rows, times);
+  return {
+    times,
+    shift,
+    critical: groupSegmentsByRow(buildCriticalPath(rows, times, root)),
+    summary: buildTraceSummary(rows, times, tree.baseNanos, root),
+  };
+}
+
+export function buildTraceView(traceId: string, spans: readonly Span[]): TraceView {
+  const tree = buildSpanTree(spans);
+  const rows = buildRows(tree);
+  const skew = buildSkewAdjustment(rows);
+  const rowBySpanId = new Map<string, number>();
+  rows.forEach((row, i) => {
+    if (!rowBySpanId.has(row.node.span.spanId)) rowBySpanId.set(row.node.span.spanId, i);
+  });
+  return {
+    traceId,
+    spans,
+    tree,
+    rows,
+    skew,
+    timelines: {
+      raw: buildTimeline(rows, tree, new Float64Array(rows.length)),
+      adjusted: buildTimeline(rows, tree, skew.delta),
+    },
+    rowBySpanId,
+  };
+}

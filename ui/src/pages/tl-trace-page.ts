@@ -1,0 +1,213 @@
+import { LitElement, css, html, nothing, unsafeCSS } from 'lit';
+import { Task } from '@lit/task';
+import { fetchTrace } from '../api/threadline-api';
+import { tracePath, type SkewMode, type TraceSource } from '../model/route';
+import type { TraceFile } from '../model/trace-file';
+import { buildTraceView } from '../model/trace-view';
+import { controlStyles } from '../components/common/shared-styles';
+import { navigate } from '../components/router/navigate';
+import { TRACE_HEADER_HEIGHT } from '../components/trace/tl-trace-header';
+import type { TlSkewModeEvent, TlSpanSelectEvent } from '../components/waterfall/waterfall-events';
+import '../components/trace/tl-trace-header';
+import '../components/waterfall/tl-waterfall';
+import '../components/span-detail/tl-span-detail';
+import '../components/common/tl-error-state';
+
+/** A trace file opened in this tab, kept only in memory. */
+export interface LocalTraceFile {
+  readonly name: string;
+  readonly file: TraceFile;
+}
+
+/** `/trace/{traceId}?span={spanId}` and `/trace/local`: header, waterfall and span details. */
+export class TlTracePage extends LitElement {
+  static override properties = {
+    source: { attribute: false },
+    spanId: { attribute: false },
+    skew: {},
+    localFile: { attribute: false },
+    detailOpen: { state: true },
+    localIndex: { state: true },
+  };
+
+  static override styles = [
+    controlStyles,
+    css`
+      :host {
+        display: flex;
+        flex-direction: column;
+        height: 100%;
+        min-height: 0;
+      }
+      .body {
+        flex: 1;
+        min-height: 0;
+        display: grid;
+        grid-template-columns: minmax(0, 1fr);
+      }
+      .body.with-detail {
+        grid-template-columns: minmax(0, 1fr) minmax(20rem, 30%);
+      }
+      tl-waterfall,
+      tl-span-detail {
+        min-height: 0;
+      }
+      /* Stands in for <tl-trace-header> at exactly its size. */
+      .header-skeleton {
+        box-sizing: border-box;
+        height: ${unsafeCSS(TRACE_HEADER_HEIGHT)}px;
+        padding: 0.6rem 0.75rem;
+        border-bottom: 1px solid var(--tl-border);
+        display: flex;
+        flex-direction: column;
+        gap: 0.6rem;
+      }
+      .header-skeleton .skeleton:first-child {
+        height: 1.4rem;
+        width: 40%;
+      }
+      .header-skeleton .skeleton:last-child {
+        height: 1rem;
+        width: 75%;
+      }
+      .loading {
+        padding: 0.75rem;
+        display: flex;
+        flex-direction: column;
+        gap: 6px;
+      }
+      .loading .skeleton {
+        height: 20px;
+      }
+      .picker {
+        display: flex;
+        align-items: center;
+        gap: 0.5rem;
+        padding: 0.4rem 0.75rem;
+        font-size: 0.85rem;
+        border-bottom: 1px solid var(--tl-border);
+      }
+    `,
+  ];
+
+  declare source: TraceSource;
+  declare spanId: string | null;
+  declare skew: SkewMode;
+  declare localFile: LocalTraceFile | null;
+  declare detailOpen: boolean;
+  /** Which trace of a multi-trace file is shown. */
+  declare localIndex: number;
+
+  private readonly trace = new Task(this, {
+    task: async ([key, local, index], { signal }) => {
+      if (key === 'local') {
+        const trace = local?.file.traces[index];
+        if (!trace) throw new Error('No trace file is open in this tab. Use "Open JSON" in the header to view one.');
+        return buildTraceView(trace.traceId, trace.spans);
+      }
+      const { traceId, spans } = await fetchTrace(key, signal);
+      return buildTraceView(traceId, spans);
+    },
+    // The source object is new on every URL change (selecting a span); only its identity matters.
+    args: () => [this.sourceKey(), this.localFile, this.localIndex] as const,
+  });
+
+  constructor() {
+    super();
+    this.source = { kind: 'local' };
+    this.spanId = null;
+    this.skew = 'adjusted';
+    this.localFile = null;
+    this.detailOpen = false;
+    this.localIndex = 0;
+  }
+
+  private sourceKey(): string {
+    return this.source.kind === 'local' ? 'local' : this.source.traceId;
+  }
+
+  private shownSourceKey = '';
+
+  override willUpdate(changed: Map<PropertyKey, unknown>): void {
+    // Opening a trace (not selecting within it) shows the details only when the link names a span.
+    if (changed.has('source') && this.sourceKey() !== this.shownSourceKey) {
+      this.shownSourceKey = this.sourceKey();
+      this.detailOpen = this.spanId !== null;
+    }
+    if (changed.has('localFile')) this.localIndex = 0;
+  }
+
+  private onSelect(event: TlSpanSelectEvent): void {
+    if (event.openDetail) this.detailOpen = true;
+    navigate(tracePath(this.source, event.spanId, this.skew), { replace: true });
+  }
+
+  private onSkewMode(event: TlSkewModeEvent): void {
+    navigate(tracePath(this.source, this.spanId, event.mode), { replace: true });
+  }
+
+  private renderPicker() {
+    const traces = this.localFile?.file.traces ?? [];
+    if (this.source.kind !== 'local' || traces.length < 2) return nothing;
+    return html`<div class="picker">
+      <label for="pick">This file holds ${traces.length} traces:</label>
+      <select id="pick" data-testid="local-trace-select" @change=${(e: Event) => (this.localIndex = Number((e.target as HTMLSelectElement).value))}>
+        ${traces.map((t, i) => html`<option value=${i} ?selected=${i === this.localIndex}>${t.traceId} (${t.spans.length} spans)</option>`)}
+      </select>
+    </div>`;
+  }
+
+  private renderLoading() {
+    return html`<div class="header-skeleton" aria-busy="true" data-testid="trace-loading">
+        <div class="skeleton"></div>
+        <div class="skeleton"></div>
+      </div>
+      <div class="loading">${Array.from({ length: 12 }, (_, i) => html`<div class="skeleton" style=${`width:${90 - i * 5}%;margin-left:${i * 2}%`}></div>`)}</div>`;
+  }
+
+  override render() {
+    const subject = this.source.kind === 'local' ? 'trace file' : `trace ${this.source.traceId}`;
+    return html`${this.renderPicker()}
+    ${this.trace.render({
+      initial: () => this.renderLoading(),
+      pending: () => this.renderLoading(),
+      error: (error) => html`<tl-error-state .error=${error} .subject=${subject}></tl-error-state>`,
+      complete: (view) => {
+        const selectedRow = this.spanId ? view.rowBySpanId.get(this.spanId) : undefined;
+        const showDetail = this.detailOpen && selectedRow !== undefined;
+        return html`<tl-trace-header
+            .view=${view}
+            .mode=${this.skew}
+            .sourceLabel=${this.source.kind === 'local' ? `file ${this.localFile?.name ?? ''}` : ''}
+            @tl-skew-mode=${this.onSkewMode}
+          ></tl-trace-header>
+          <div class=${`body${showDetail ? ' with-detail' : ''}`}>
+            <tl-waterfall
+              .view=${view}
+              .mode=${this.skew}
+              .selectedSpanId=${this.spanId}
+              @tl-span-select=${this.onSelect}
+              @tl-detail-close=${() => (this.detailOpen = false)}
+            ></tl-waterfall>
+            ${showDetail
+              ? html`<tl-span-detail
+                  .view=${view}
+                  .row=${selectedRow}
+                  .mode=${this.skew}
+                  @tl-span-select=${this.onSelect}
+                  @tl-detail-close=${() => (this.detailOpen = false)}
+                ></tl-span-detail>`
+              : nothing}
+          </div>`;
+      },
+    })}`;
+  }
+}
+
+customElements.define('tl-trace-page', TlTracePage);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'tl-trace-page': TlTracePage;
+  }
+}
