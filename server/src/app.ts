@@ -1,4 +1,5 @@
 import express, { type Express, type Router } from 'express';
+import compression from 'compression';
 import type { Logger } from 'pino';
 import type { SpanStore } from './store/span-store.js';
 import type { IngestQueue } from './ingest/ingest-queue.js';
@@ -47,6 +48,8 @@ export function createApp(deps: AppDeps): Express {
   const app = baseApp();
   health(app, deps.store);
   app.use(ingestRouter(deps));
+  // Query responses only: a 10k-span trace is megabytes of repetitive JSON.
+  app.use('/api', compression());
   app.use('/api/v1', createV1Router(deps.store, { logger: deps.logger }));
   app.use('/api', createJaegerRouter(deps.store, { logger: deps.logger }));
   app.use(createUiRouter(deps.uiDir));

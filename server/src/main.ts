@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { pino } from 'pino';
+import { setLogVerbosity, logVerbosity } from '@grpc/grpc-js';
 import { ConfigError, HelpRequested, parseConfig, type Config } from './config.js';
 import { startServer } from './server.js';
 
@@ -26,6 +27,8 @@ async function main(): Promise<void> {
     throw err;
   }
 
+  // grpc-js prints its own lines on bind errors; ours says it once, in our words.
+  setLogVerbosity(logVerbosity.NONE);
   const logger = pino({ level: config.logLevel, base: undefined }, pino.destination(2));
   let handle;
   try {
