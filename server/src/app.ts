@@ -1,12 +1,14 @@
 import express, { type Express, type Router } from 'express';
 import compression from 'compression';
 import type { Logger } from 'pino';
-import type { SpanStore } from './store/span-store.js';
+import type { NettraceStore, SpanStore } from './store/span-store.js';
 import type { IngestQueue } from './ingest/ingest-queue.js';
 import { createJaegerRouter } from './query/jaeger-api/jaeger-router.js';
 import { createV1Router } from './query/v1-api/v1-router.js';
 import { createOtlpHttpRouter } from './receivers/otlp-http/otlp-http-router.js';
 import { createZipkinRouter } from './receivers/zipkin/zipkin-router.js';
+import { createNettraceRouter } from './receivers/nettrace/nettrace-router.js';
+import type { NettraceWriteQueue } from './receivers/nettrace/nettrace-write-queue.js';
 import { createUiRouter } from './ui-static/ui-router.js';
 import { errorMiddleware } from './error-middleware.js';
 
@@ -16,6 +18,11 @@ export interface AppDeps {
   logger: Logger;
   uiDir: string;
   maxBodyBytes: number;
+  /** net/trace records: written through nettraceQueue, read by `/api/v1/nettrace`. */
+  nettraceStore: NettraceStore;
+  nettraceQueue: NettraceWriteQueue;
+  /** `--keep-sensitive`: store net/trace messages marked sensitive instead of redacting them. */
+  keepSensitive: boolean;
 }
 
 /** Routes every HTTP listener accepts for ingest; 16686 serves them too for single-port setups. */
@@ -23,6 +30,7 @@ function ingestRouter(deps: AppDeps): Router {
   const router = express.Router();
   router.use(createOtlpHttpRouter(deps));
   router.use(createZipkinRouter(deps));
+  router.use(createNettraceRouter(deps));
   return router;
 }
 
@@ -50,7 +58,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(ingestRouter(deps));
   // Query responses only: a 10k-span trace is megabytes of repetitive JSON.
   app.use('/api', compression());
-  app.use('/api/v1', createV1Router(deps.store, { logger: deps.logger }));
+  app.use('/api/v1', createV1Router(deps.store, { logger: deps.logger, nettrace: deps.nettraceStore }));
   app.use('/api', createJaegerRouter(deps.store, { logger: deps.logger }));
   app.use(createUiRouter(deps.uiDir));
   app.use(errorMiddleware(deps.logger));

@@ -6,7 +6,9 @@ import type { Config, PortSetting } from './config.js';
 import { createApp, createOtlpHttpApp, createZipkinApp, type AppDeps } from './app.js';
 import { IngestQueue } from './ingest/ingest-queue.js';
 import { createSqliteStore } from './store/sqlite/sqlite-store.js';
+import { DEFAULT_RETENTION_INTERVAL_MS, DEFAULT_RETENTION_STEP_SPANS, RetentionJob } from './store/retention-job.js';
 import { DEFAULT_MAX_BODY_BYTES } from './receivers/http/read-body.js';
+import { NettraceWriteQueue } from './receivers/nettrace/nettrace-write-queue.js';
 import { DEFAULT_MAX_GRPC_MESSAGE_BYTES, startOtlpGrpcServer } from './receivers/otlp-grpc/otlp-grpc-receiver.js';
 import { defaultUiDir } from './ui-static/ui-router.js';
 
@@ -30,6 +32,8 @@ export interface StartOptions {
   uiDir?: string;
   maxBodyBytes?: number;
   maxQueuedSpans?: number;
+  /** Pause between retention sweeps (default one minute); tests shorten it. */
+  retentionIntervalMs?: number;
 }
 
 export async function startServer(config: Config, options: StartOptions): Promise<ServerHandle> {
@@ -42,6 +46,9 @@ export async function startServer(config: Config, options: StartOptions): Promis
     logger,
     uiDir: options.uiDir ?? defaultUiDir(),
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    nettraceStore: store,
+    nettraceQueue: new NettraceWriteQueue(store, { maxQueuedRecords: 20_000 }),
+    keepSensitive: config.keepSensitive,
   };
 
   // Every listener's close, run before the queue drains so nothing new arrives meanwhile.
@@ -78,6 +85,16 @@ export async function startServer(config: Config, options: StartOptions): Promis
     await store.close();
     throw err;
   }
+  const retention = RetentionJob.start(
+    store,
+    {
+      retentionNs: config.retentionNs,
+      maxDbSizeBytes: config.maxDbSizeBytes,
+      intervalMs: options.retentionIntervalMs ?? DEFAULT_RETENTION_INTERVAL_MS,
+      stepSpans: DEFAULT_RETENTION_STEP_SPANS,
+    },
+    logger,
+  );
 
   return {
     listeners,
@@ -89,6 +106,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
     },
     async close() {
       await Promise.all(closers.map((close) => close()));
+      await retention?.close();
       await queue.drain();
       await store.close();
     },

@@ -31,6 +31,8 @@ export async function startTestServer(overrides: Partial<Config> = {}, options: 
     otlpGrpcPort: 0,
     zipkinPort: 0,
     logLevel: 'silent',
+    // Fixtures carry fixed, long-past timestamps: retention is off unless a test asks for it.
+    retentionNs: 0n,
     ...overrides,
   };
   const handle = await startServer(config, { logger: pino({ level: 'silent' }), ...options });

@@ -14,7 +14,7 @@ import { ApiError } from './api-error';
 import type { OperationInfo, TraceResponse, TraceSearchHit } from './wire-types';
 
 /** Runs a decoder, turning a shape mismatch into an ApiError the pages can show. */
-function decoding<T>(endpoint: string, decode: () => T): T {
+export function decoding<T>(endpoint: string, decode: () => T): T {
   try {
     return decode();
   } catch (error) {

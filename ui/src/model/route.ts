@@ -1,6 +1,8 @@
 /** The app's routes. `/search?…` and `/trace/{traceId}?span={spanId}` are public contracts: people paste them. */
 import { normalizeHexId, TRACE_ID_HEX_LENGTH, SPAN_ID_HEX_LENGTH } from '@threadline/shared';
 import { parseSearchParams, searchQueryToParams, type SearchQuery } from './search-query';
+import { parseLatencyRoute, type LatencyRoute } from './latency-routes';
+import { parseNettraceRoute, type NettraceRoute } from './nettrace-routes';
 
 export type SkewMode = 'adjusted' | 'raw';
 
@@ -10,6 +12,8 @@ export type TraceSource = { kind: 'server'; traceId: string } | { kind: 'local' 
 export type Route =
   | { page: 'search'; query: SearchQuery; submitted: boolean }
   | { page: 'trace'; source: TraceSource; spanId: string | null; skew: SkewMode }
+  | LatencyRoute
+  | NettraceRoute
   | { page: 'not-found'; message: string };
 
 export const LOCAL_TRACE_PATH = '/trace/local';
@@ -31,6 +35,8 @@ export function parseRoute(pathname: string, search: string): Route {
     if (traceId === null) return { page: 'not-found', message: `"${raw}" is not a trace ID (up to 32 hex digits).` };
     return { page: 'trace', source: { kind: 'server', traceId }, spanId, skew };
   }
+  const other = parseLatencyRoute(pathname, params) ?? parseNettraceRoute(pathname, params);
+  if (other) return other;
   return { page: 'not-found', message: `There is no page at ${pathname}.` };
 }
 

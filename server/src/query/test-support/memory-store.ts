@@ -1,5 +1,25 @@
 import { anyValueToString, SpanKind, StatusCode, type JaegerDependency, type Span } from '@threadline/shared';
 import type { OperationInfo, SpanKindName, SpanStore, TraceQuery, TraceSummary } from '../../store/span-store.js';
+import type {
+  LatencyHeatmap,
+  LatencyHeatmapQuery,
+  LatencyHistogram,
+  LatencyHistogramQuery,
+  LatencyQuery,
+  LatencyStats,
+  OperationStats,
+  OperationStatsQuery,
+  RetentionStep,
+  SlowSpanPage,
+  SlowSpanQuery,
+} from '../../store/latency-queries.js';
+import {
+  memoryLatencyHeatmap,
+  memoryLatencyHistogram,
+  memoryLatencyStats,
+  memoryOperationStats,
+  memorySlowSpans,
+} from './memory-latency.js';
 
 /**
  * Test-only SpanStore over an array, with the interface's documented semantics kept
@@ -102,6 +122,47 @@ export class MemoryStore implements SpanStore {
       });
     }
     return summaries;
+  }
+
+  async getLatencyStats(query: LatencyQuery): Promise<LatencyStats> {
+    return memoryLatencyStats(this.spans, query);
+  }
+
+  async getOperationStats(query: OperationStatsQuery): Promise<OperationStats> {
+    return memoryOperationStats(this.spans, query);
+  }
+
+  async getLatencyHistogram(query: LatencyHistogramQuery): Promise<LatencyHistogram> {
+    return memoryLatencyHistogram(this.spans, query);
+  }
+
+  async getLatencyHeatmap(query: LatencyHeatmapQuery): Promise<LatencyHeatmap> {
+    return memoryLatencyHeatmap(this.spans, query);
+  }
+
+  async findSlowSpans(query: SlowSpanQuery): Promise<SlowSpanPage> {
+    return memorySlowSpans(this.spans, query);
+  }
+
+  async deleteBefore(cutoffNs: bigint, maxSpans: number): Promise<RetentionStep> {
+    return this.deleteWhere((s) => startOf(s) < cutoffNs, maxSpans);
+  }
+
+  async deleteOldestTraces(maxSpans: number): Promise<RetentionStep> {
+    const oldest = [...this.spans].sort(byStart)[0];
+    return oldest ? this.deleteWhere((s) => s.traceId === oldest.traceId, maxSpans) : this.deleteWhere(() => false, 0);
+  }
+
+  async getStorageBytes(): Promise<number> {
+    return JSON.stringify(this.spans).length;
+  }
+
+  private deleteWhere(doomed: (s: Span) => boolean, maxSpans: number): RetentionStep {
+    const gone = this.spans.filter(doomed).slice(0, maxSpans);
+    const kept = this.spans.filter((s) => !gone.includes(s));
+    this.spans.splice(0, this.spans.length, ...kept);
+    const traces = [...new Set(gone.map((s) => s.traceId))].filter((id) => !kept.some((s) => s.traceId === id)).length;
+    return { spans: gone.length, traces, sketches: 0, records: 0 };
   }
 
   isReady(): boolean {

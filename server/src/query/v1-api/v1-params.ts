@@ -52,7 +52,7 @@ export function parseV1Tags(listParams: readonly string[], singleParams: readonl
   });
 }
 
-function parseBooleanParam(params: URLSearchParams, name: string): boolean {
+export function parseBooleanParam(params: URLSearchParams, name: string): boolean {
   const raw = optionalParam(params, name);
   if (raw === undefined || raw === 'false') return false;
   if (raw === 'true') return true;

@@ -1,8 +1,10 @@
 import express, { type ErrorRequestHandler, type Router } from 'express';
 import { notFound } from '../../app-error.js';
-import type { SpanStore, TraceQuery, TraceSummary } from '../../store/span-store.js';
+import type { NettraceStore, SpanStore, TraceQuery, TraceSummary } from '../../store/span-store.js';
 import { parseSpanKindParam, parseTraceIdParam, searchParamsOf } from '../param-parsing.js';
 import { loggerOf, toHttpFailure, type ErrorLogger, type QueryRouterOptions } from '../query-router-options.js';
+import { createLatencyRouter } from './latency-router.js';
+import { createV1NettraceRouter } from './nettrace-router.js';
 import { parseV1Search } from './v1-params.js';
 import type {
   V1ErrorResponse,
@@ -21,8 +23,13 @@ import type {
 const ERRORS_ONLY_OVERFETCH = 10;
 const MAX_FETCH = 1500;
 
+export interface V1RouterOptions extends QueryRouterOptions {
+  /** Serves `/nettrace/*` when given. */
+  nettrace?: NettraceStore;
+}
+
 /** Threadline's own query API for the UI (mounted at `/api/v1`, before the Jaeger router at `/api`). */
-export function createV1Router(store: SpanStore, options: QueryRouterOptions = {}): Router {
+export function createV1Router(store: SpanStore, options: V1RouterOptions = {}): Router {
   const router = express.Router();
 
   router.get('/traces/:traceId', async (req, res) => {
@@ -49,6 +56,9 @@ export function createV1Router(store: SpanStore, options: QueryRouterOptions = {
     const body: V1SearchResponse = { traces: (await searchSummaries(store, query, errorsOnly)).map(toV1Summary) };
     res.json(body);
   });
+
+  if (options.nettrace) router.use(createV1NettraceRouter(options.nettrace));
+  router.use(createLatencyRouter(store, options));
 
   router.use((req, _res, next) => {
     next(notFound(`no API endpoint ${req.method} ${req.baseUrl}${req.path}`));

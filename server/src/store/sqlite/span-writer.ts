@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import type { Resource, Span } from '@threadline/shared';
+import { LatencySketchWriter } from './latency-sketch-writer.js';
 import { buildAttributeTags, buildSpanSearchTags } from './search-tags.js';
 import { toJsonText } from './span-json.js';
 import { parseSpanRow, type SpanRow } from './span-row.js';
@@ -16,6 +17,7 @@ export class SpanWriter {
   private readonly insertResource;
   private readonly insertResourceAttribute;
   private readonly summaries;
+  private readonly sketches;
   private readonly writeInTransaction;
 
   constructor(db: Database.Database) {
@@ -35,6 +37,7 @@ export class SpanWriter {
       'INSERT OR IGNORE INTO resource_attributes (key, value, resource_id) VALUES (?, ?, ?)',
     );
     this.summaries = new TraceSummaryWriter(db);
+    this.sketches = new LatencySketchWriter(db);
     this.writeInTransaction = db.transaction((spans: readonly Span[], rows: readonly SpanRow[]) =>
       this.writeRows(spans, rows),
     );
@@ -89,6 +92,7 @@ export class SpanWriter {
       inserted.push(row);
     });
     this.summaries.update(inserted);
+    this.sketches.add(inserted);
   }
 
   private resolveResource(resource: Resource): number {

@@ -5,6 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AppError } from '../../app-error.js';
 import { StoreOpenError, StoreVersionError } from '../store-errors.js';
+import { MIGRATIONS } from './migrations/index.js';
 import { createSqliteStore, type SqliteSpanStore, type SqliteStoreOptions } from './sqlite-store.js';
 import { spanIdOf, testSpan, traceIdOf } from './test-spans.js';
 
@@ -117,7 +118,7 @@ describe('createSqliteStore', () => {
     raw.close();
     const opening = createSqliteStore({ path });
     await expect(opening).rejects.toBeInstanceOf(StoreVersionError);
-    await expect(opening).rejects.toThrow(/schema version 999 is newer than this Threadline supports \(1\)/);
+    await expect(opening).rejects.toThrow(`schema version 999 is newer than this Threadline supports (${MIGRATIONS.length})`);
   });
 
   it('reports a path that cannot be opened', async () => {

@@ -2,7 +2,37 @@ import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { JaegerDependency, Span } from '@threadline/shared';
 import { StoreOpenError } from '../store-errors.js';
-import type { OperationInfo, SpanKindName, SpanStore, TraceQuery, TraceSummary } from '../span-store.js';
+import type {
+  EventLog,
+  EventLogFamily,
+  EventLogQuery,
+  EventLogSummary,
+  NettraceBatch,
+  NettraceFamilies,
+  NettraceFamiliesQuery,
+  NettraceRequest,
+  NettraceRequestQuery,
+  NettraceStore,
+  OperationInfo,
+  SpanKindName,
+  SpanStore,
+  TraceQuery,
+  TraceSummary,
+} from '../span-store.js';
+import type {
+  LatencyHeatmap,
+  LatencyHeatmapQuery,
+  LatencyHistogram,
+  LatencyHistogramQuery,
+  LatencyQuery,
+  LatencyStats,
+  OperationStats,
+  OperationStatsQuery,
+  RetentionStep,
+  SlowSpanPage,
+  SlowSpanQuery,
+} from '../latency-queries.js';
+import { parseSketch } from '../../sketch/sketch-codec.js';
 import { WorkerClient, type StoreLogger } from './worker-client.js';
 import type { CheckpointPolicy } from './worker-protocol.js';
 
@@ -51,7 +81,7 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Sq
  * search never delays a commit (WAL lets both run at once). A `:memory:` database lives
  * in a single connection, so there one worker serves both.
  */
-export class SqliteSpanStore implements SpanStore {
+export class SqliteSpanStore implements SpanStore, NettraceStore {
   private closing: Promise<void> | undefined;
 
   constructor(
@@ -86,6 +116,66 @@ export class SqliteSpanStore implements SpanStore {
 
   getTraceSummaries(traceIds: readonly string[]): Promise<TraceSummary[]> {
     return this.reader.call('getTraceSummaries', traceIds);
+  }
+
+  /** Resolves after the transaction committed, like writeBatch. */
+  writeNettrace(batch: NettraceBatch): Promise<void> {
+    return this.writer.call('writeNettrace', batch);
+  }
+
+  findNettraceRequests(query: NettraceRequestQuery): Promise<NettraceRequest[]> {
+    return this.reader.call('findNettraceRequests', query);
+  }
+
+  getEventLogFamilies(query: EventLogQuery): Promise<EventLogFamily[]> {
+    return this.reader.call('getEventLogFamilies', query);
+  }
+
+  findEventLogs(query: EventLogQuery & { limit: number }): Promise<EventLogSummary[]> {
+    return this.reader.call('findEventLogs', query);
+  }
+
+  getEventLogs(recordId: string, service?: string): Promise<EventLog[]> {
+    return this.reader.call('getEventLogs', recordId, service);
+  }
+
+  getNettraceFamilies(query: NettraceFamiliesQuery): Promise<NettraceFamilies> {
+    return this.reader.call('getNettraceFamilies', query);
+  }
+
+  async getLatencyStats(query: LatencyQuery): Promise<LatencyStats> {
+    const stats = await this.reader.call('getLatencyStats', query);
+    return { ...stats, sketch: parseSketch(stats.sketch) };
+  }
+
+  async getOperationStats(query: OperationStatsQuery): Promise<OperationStats> {
+    const stats = await this.reader.call('getOperationStats', query);
+    return { ...stats, operations: stats.operations.map((op) => ({ ...op, sketch: parseSketch(op.sketch) })) };
+  }
+
+  getLatencyHistogram(query: LatencyHistogramQuery): Promise<LatencyHistogram> {
+    return this.reader.call('getLatencyHistogram', query);
+  }
+
+  getLatencyHeatmap(query: LatencyHeatmapQuery): Promise<LatencyHeatmap> {
+    return this.reader.call('getLatencyHeatmap', query);
+  }
+
+  findSlowSpans(query: SlowSpanQuery): Promise<SlowSpanPage> {
+    return this.reader.call('findSlowSpans', query);
+  }
+
+  /** Runs in the writer, one transaction per call, queued between ingest batches. */
+  deleteBefore(cutoffNs: bigint, maxSpans: number): Promise<RetentionStep> {
+    return this.writer.call('deleteBefore', cutoffNs, maxSpans);
+  }
+
+  deleteOldestTraces(maxSpans: number): Promise<RetentionStep> {
+    return this.writer.call('deleteOldestTraces', maxSpans);
+  }
+
+  getStorageBytes(): Promise<number> {
+    return this.writer.call('getStorageBytes');
   }
 
   isReady(): boolean {

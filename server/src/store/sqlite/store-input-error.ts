@@ -5,7 +5,7 @@
  */
 export class StoreInputError extends Error {
   constructor(
-    readonly code: 'invalid_span' | 'invalid_query',
+    readonly code: 'invalid_span' | 'invalid_record' | 'invalid_query',
     message: string,
   ) {
     super(message);

@@ -6,11 +6,12 @@ import { StoreInputError } from './store-input-error.js';
 /** Each tag adds a subquery; this keeps a query far below SQLite's expression depth limit. */
 export const MAX_TAG_FILTERS = 32;
 
-// Naming the span's own start_ns makes the check one exact primary-key seek.
-const ON_SPAN =
+// Naming the span's own start_ns makes the check one exact primary-key seek. Both take
+// (key, value) parameters and need the span as `s`; slow-span-search.ts uses them too.
+export const ON_SPAN =
   'EXISTS (SELECT 1 FROM span_attributes a' +
   ' WHERE a.key = ? AND a.value = ? AND a.start_ns = s.start_ns AND a.span_pk = s.span_pk)';
-const ON_RESOURCE =
+export const ON_RESOURCE =
   'EXISTS (SELECT 1 FROM resource_attributes r WHERE r.key = ? AND r.value = ? AND r.resource_id = s.resource_id)';
 
 /** A tag filter cut to the indexed prefix, and whether any resource carries it. */

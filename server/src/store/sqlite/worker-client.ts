@@ -37,7 +37,7 @@ function toStartupError(failure: WorkerFailure): Error {
  */
 function toRequestError(failure: WorkerFailure, op: OperationName): AppError {
   if (failure.kind === 'input') return new AppError(400, failure.code, failure.message);
-  return op === 'writeBatch'
+  return op === 'writeBatch' || op === 'writeNettrace'
     ? new AppError(503, 'store_unavailable', 'spans could not be stored; retry later', RETRY_AFTER)
     : new AppError(500, 'store_failed', 'the trace store could not answer');
 }

@@ -1,5 +1,31 @@
 import type { JaegerDependency, Span } from '@threadline/shared';
-import type { OperationInfo, SpanKindName, TraceQuery, TraceSummary } from '../span-store.js';
+import type {
+  EventLog,
+  EventLogFamily,
+  EventLogQuery,
+  EventLogSummary,
+  NettraceBatch,
+  NettraceFamilies,
+  NettraceFamiliesQuery,
+  NettraceRequest,
+  NettraceRequestQuery,
+  OperationInfo,
+  SpanKindName,
+  TraceQuery,
+  TraceSummary,
+} from '../span-store.js';
+import type {
+  LatencyHeatmap,
+  LatencyHeatmapQuery,
+  LatencyHistogram,
+  LatencyHistogramQuery,
+  LatencyQuery,
+  OperationStatsQuery,
+  RetentionStep,
+  SlowSpanPage,
+  SlowSpanQuery,
+} from '../latency-queries.js';
+import type { EncodedLatencyStats, EncodedOperationStats } from './latency-sketch-reader.js';
 
 /** The requests a store worker serves; synchronous inside the worker. */
 export interface StoreOperations {
@@ -10,6 +36,20 @@ export interface StoreOperations {
   findTraceIds(query: TraceQuery): string[];
   getDependencies(startNs: bigint, endNs: bigint): JaegerDependency[];
   getTraceSummaries(traceIds: readonly string[]): TraceSummary[];
+  writeNettrace(batch: NettraceBatch): void;
+  findNettraceRequests(query: NettraceRequestQuery): NettraceRequest[];
+  getEventLogFamilies(query: EventLogQuery): EventLogFamily[];
+  findEventLogs(query: EventLogQuery & { limit: number }): EventLogSummary[];
+  getEventLogs(recordId: string, service?: string): EventLog[];
+  getNettraceFamilies(query: NettraceFamiliesQuery): NettraceFamilies;
+  getLatencyStats(query: LatencyQuery): EncodedLatencyStats;
+  getOperationStats(query: OperationStatsQuery): EncodedOperationStats;
+  getLatencyHistogram(query: LatencyHistogramQuery): LatencyHistogram;
+  getLatencyHeatmap(query: LatencyHeatmapQuery): LatencyHeatmap;
+  findSlowSpans(query: SlowSpanQuery): SlowSpanPage;
+  deleteBefore(cutoffNs: bigint, maxSpans: number): RetentionStep;
+  deleteOldestTraces(maxSpans: number): RetentionStep;
+  getStorageBytes(): number;
   /** Closes the connection, the writer after a last checkpoint. Always the last request. */
   close(): void;
 }
@@ -51,7 +91,7 @@ export interface WorkerRequest {
 export type WorkerFailure =
   | { kind: 'version'; databaseVersion: number; supportedVersion: number }
   | { kind: 'open'; message: string }
-  | { kind: 'input'; code: 'invalid_span' | 'invalid_query'; message: string }
+  | { kind: 'input'; code: 'invalid_span' | 'invalid_record' | 'invalid_query'; message: string }
   | { kind: 'internal' };
 
 export type LogLevel = 'info' | 'warn' | 'error';

@@ -1,15 +1,22 @@
 import { LitElement, css, html, nothing } from 'lit';
 import { normalizeHexId, TRACE_ID_HEX_LENGTH } from '@threadline/shared';
-import { tracePath } from '../../model/route';
+import { tracePath, type Route } from '../../model/route';
 import { parseTraceFile, TraceFileError } from '../../model/trace-file';
 import { controlStyles } from '../common/shared-styles';
 import { navigate } from '../router/navigate';
 import { TlTraceFileEvent } from './app-events';
 import '../theme/tl-theme-toggle';
 
-/** The bar on every page: home, trace-ID lookup, open a trace file, theme switch. */
+const NAV: ReadonlyArray<{ href: string; label: string; testId: string; pages: ReadonlyArray<Route['page']> }> = [
+  { href: '/search', label: 'Search', testId: 'nav-search', pages: ['search'] },
+  { href: '/operations', label: 'Operations', testId: 'nav-operations', pages: ['operations', 'operation'] },
+  { href: '/slow', label: 'Slow spans', testId: 'nav-slow', pages: ['slow'] },
+  { href: '/nettrace', label: 'net/trace', testId: 'nav-nettrace', pages: ['nettrace', 'nettrace-requests', 'nettrace-events'] },
+];
+
+/** The bar on every page: home, the pages, trace-ID lookup, open a trace file, theme switch. */
 export class TlAppHeader extends LitElement {
-  static override properties = { lookupError: { state: true }, fileError: { state: true } };
+  static override properties = { page: {}, lookupError: { state: true }, fileError: { state: true } };
   static override styles = [
     controlStyles,
     css`
@@ -39,13 +46,29 @@ export class TlAppHeader extends LitElement {
         width: 18px;
         height: 18px;
       }
+      nav {
+        display: flex;
+        align-items: center;
+        gap: 1rem;
+        align-self: stretch;
+      }
       nav a {
+        display: flex;
+        align-items: center;
+        align-self: stretch;
         color: var(--tl-fg-muted);
         text-decoration: none;
         font-weight: 600;
+        white-space: nowrap;
+        border-bottom: 2px solid transparent;
+        border-top: 2px solid transparent;
       }
       nav a:hover {
         color: var(--tl-fg);
+      }
+      nav a[aria-current='page'] {
+        color: var(--tl-fg);
+        border-bottom-color: var(--tl-accent);
       }
       form {
         display: flex;
@@ -89,11 +112,14 @@ export class TlAppHeader extends LitElement {
     `,
   ];
 
+  /** The page shown, to mark its nav link. */
+  declare page: Route['page'] | '';
   declare lookupError: string;
   declare fileError: string;
 
   constructor() {
     super();
+    this.page = '';
     this.lookupError = '';
     this.fileError = '';
   }
@@ -137,7 +163,13 @@ export class TlAppHeader extends LitElement {
         </svg>
         Threadline
       </a>
-      <nav><a href="/search" data-testid="nav-search">Search</a></nav>
+      <nav>
+        ${NAV.map(
+          (item) => html`<a href=${item.href} data-testid=${item.testId} aria-current=${item.pages.includes(this.page as Route['page']) ? 'page' : nothing}
+            >${item.label}</a
+          >`,
+        )}
+      </nav>
       <form role="search" aria-label="Open a trace by ID" @submit=${this.lookup}>
         <input
           name="traceId"

@@ -1,5 +1,5 @@
 import { LitElement, css, html } from 'lit';
-import { LOCAL_TRACE_PATH } from '../../model/route';
+import { LOCAL_TRACE_PATH, type Route } from '../../model/route';
 import { interceptLinks, navigate } from '../router/navigate';
 import { RouteController } from '../router/route-controller';
 import type { LocalTraceFile } from '../../pages/tl-trace-page';
@@ -8,6 +8,20 @@ import './tl-app-header';
 import '../../pages/tl-search-page';
 import '../../pages/tl-trace-page';
 import '../../pages/tl-not-found-page';
+
+/**
+ * The latency and net/trace pages load on first visit, so opening a pasted trace or
+ * search link does not wait for them. A page's element upgrades when its module arrives,
+ * keeping the properties it was given.
+ */
+const LAZY_PAGES: Partial<Record<Route['page'], () => Promise<unknown>>> = {
+  slow: () => import('../../pages/tl-slow-page'),
+  operations: () => import('../../pages/tl-operations-page'),
+  operation: () => import('../../pages/tl-operation-page'),
+  nettrace: () => import('../../pages/tl-nettrace-page'),
+  'nettrace-requests': () => import('../../pages/tl-nettrace-requests-page'),
+  'nettrace-events': () => import('../../pages/tl-nettrace-events-page'),
+};
 
 /** The shell: header, and the page the URL names. Owns the in-memory trace file, if one is open. */
 export class TlApp extends LitElement {
@@ -51,6 +65,7 @@ export class TlApp extends LitElement {
 
   private renderPage() {
     const route = this.router.route;
+    void LAZY_PAGES[route.page]?.();
     switch (route.page) {
       case 'search':
         return html`<tl-search-page .query=${route.query} .submitted=${route.submitted}></tl-search-page>`;
@@ -61,13 +76,25 @@ export class TlApp extends LitElement {
           .skew=${route.skew}
           .localFile=${this.localFile}
         ></tl-trace-page>`;
+      case 'slow':
+        return html`<tl-slow-page .query=${route.query} .submitted=${route.submitted}></tl-slow-page>`;
+      case 'operations':
+        return html`<tl-operations-page .query=${route.query}></tl-operations-page>`;
+      case 'operation':
+        return html`<tl-operation-page .query=${route.query}></tl-operation-page>`;
+      case 'nettrace':
+        return html`<tl-nettrace-page .query=${route.query}></tl-nettrace-page>`;
+      case 'nettrace-requests':
+        return html`<tl-nettrace-requests-page .query=${route.query}></tl-nettrace-requests-page>`;
+      case 'nettrace-events':
+        return html`<tl-nettrace-events-page .query=${route.query}></tl-nettrace-events-page>`;
       case 'not-found':
         return html`<tl-not-found-page .message=${route.message}></tl-not-found-page>`;
     }
   }
 
   override render() {
-    return html`<tl-app-header @tl-trace-file=${this.onTraceFile}></tl-app-header>
+    return html`<tl-app-header .page=${this.router.route.page} @tl-trace-file=${this.onTraceFile}></tl-app-header>
       <main>${this.renderPage()}</main>`;
   }
 }

@@ -4,6 +4,7 @@ import { formatDuration } from '../../model/duration';
 import { formatAgo, formatTimestamp } from '../../model/format-time';
 import { nanosToMillis } from '../../model/nanos';
 import { tracePath } from '../../model/route';
+import { operationPath } from '../../model/latency-routes';
 import { controlStyles } from '../common/shared-styles';
 import { serviceStyle } from '../common/service-style';
 
@@ -24,8 +25,14 @@ export class TlSearchResults extends LitElement {
         flex-direction: column;
         gap: 0.5rem;
       }
+      li {
+        display: flex;
+        gap: 0.4rem;
+      }
       a.hit {
         display: block;
+        flex: 1;
+        min-width: 0;
         padding: 0.6rem 0.8rem;
         border: 1px solid var(--tl-border);
         border-radius: var(--tl-radius);
@@ -87,6 +94,31 @@ export class TlSearchResults extends LitElement {
       .when {
         margin-left: auto;
       }
+      a.latency {
+        flex: none;
+        display: flex;
+        flex-direction: column;
+        align-items: center;
+        justify-content: center;
+        gap: 0.2rem;
+        width: 4.2rem;
+        border: 1px solid var(--tl-border);
+        border-radius: var(--tl-radius);
+        background: var(--tl-bg-raised);
+        font-size: 0.75rem;
+        text-decoration: none;
+        color: var(--tl-fg-muted);
+      }
+      a.latency svg {
+        width: 18px;
+        height: 14px;
+        fill: currentColor;
+      }
+      a.latency:hover,
+      a.latency:focus-visible {
+        border-color: var(--tl-accent);
+        color: var(--tl-accent);
+      }
     `,
   ];
 
@@ -127,6 +159,23 @@ export class TlSearchResults extends LitElement {
               <span class="when muted" title=${formatTimestamp(startMs)}>${formatTimestamp(startMs)} · ${formatAgo(startMs, this.nowMs)}</span>
             </div>
           </a>
+          ${hit.rootService && hit.rootOperation
+            ? html`<a
+                class="latency"
+                href=${operationPath(hit.rootService, hit.rootOperation)}
+                data-testid="search-result-latency"
+                title=${`Latency of ${hit.rootService}: ${hit.rootOperation}`}
+                aria-label=${`Latency of ${hit.rootService}: ${hit.rootOperation}`}
+              >
+                <svg viewBox="0 0 18 14" aria-hidden="true">
+                  <rect x="0" y="9" width="3" height="5"></rect>
+                  <rect x="5" y="3" width="3" height="11"></rect>
+                  <rect x="10" y="6" width="3" height="8"></rect>
+                  <rect x="15" y="11" width="3" height="3"></rect>
+                </svg>
+                latency
+              </a>`
+            : nothing}
         </li>`;
       })}
     </ol>`;

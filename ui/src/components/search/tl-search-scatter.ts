@@ -93,8 +93,12 @@ export class TlSearchScatter extends LitElement {
       t0 -= 30_000;
       t1 += 30_000;
     }
-    const yTickSet = buildTicks(0, Math.max(...durations) * 1.1 || 1, 4);
-    const yMax = yTickSet.values[yTickSet.values.length - 1]! || 1;
+    const top = Math.max(...durations) * 1.1 || 1;
+    const yTickSet = buildTicks(0, top, 4);
+    // Ticks stop at or below `top`; one step more keeps the slowest traces inside the plot, not above it.
+    const yValues = [...yTickSet.values];
+    if (yValues[yValues.length - 1]! < top) yValues.push(yValues[yValues.length - 1]! + yTickSet.step);
+    const yMax = yValues[yValues.length - 1]!;
     const timeScale = createTimeScale(t0, t1);
     const durationScale = createTimeScale(0, yMax);
     const x = (t: number): number => PAD.left + timeScale.fraction(t) * plotW;
@@ -110,7 +114,7 @@ export class TlSearchScatter extends LitElement {
         r: 3.5 + 6 * Math.sqrt(hit.spanCount / maxSpans),
       })),
       xTicks: xTickSet.values.map((t) => [x(t), formatClock(t, xTickSet.step)]),
-      yTicks: yTickSet.values.map((d) => [y(d), formatTick(d, yTickSet.step)]),
+      yTicks: yValues.map((d) => [y(d), formatTick(d, yTickSet.step)]),
     };
   }
 

@@ -5,6 +5,8 @@ import { formatDuration } from '../../model/duration';
 import { formatTimestamp } from '../../model/format-time';
 import { nanosToMillis } from '../../model/nanos';
 import { tracePath, type SkewMode } from '../../model/route';
+import { operationPath, slowPath } from '../../model/latency-routes';
+import { DEFAULT_SLOW_QUERY } from '../../model/slow-query';
 import { selfTime } from '../../model/self-time';
 import { hostName, isErrorSpan, isNetTraceEvent, serviceInstanceId, spanKindName, statusName } from '../../model/span-facts';
 import { childRows } from '../../model/span-rows';
@@ -251,6 +253,11 @@ export class TlSpanDetail extends LitElement {
           <dd data-testid="span-detail-duration">${formatDuration(end - start)}</dd>
           <dt>Self time</dt>
           <dd data-testid="span-detail-self-time">${formatDuration(selfTime(start, end, children))}</dd>
+          <dt>Latency</dt>
+          <dd>
+            <a href=${operationPath(span.serviceName, span.name)} data-testid="span-detail-operation-latency">latency of this operation</a> ·
+            <a href=${slowPath({ ...DEFAULT_SLOW_QUERY, service: span.serviceName, operation: span.name })} data-testid="span-detail-slow">spans above p99</a>
+          </dd>
           ${this.view.skew.skewed[this.row]
             ? html`<dt>Clock skew</dt>
                 <dd>${this.mode === 'adjusted' ? 'shifted' : 'would shift'} by ${skewDelta >= 0 ? '+' : ''}${formatDuration(skewDelta)}</dd>`

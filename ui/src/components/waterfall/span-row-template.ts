@@ -6,6 +6,7 @@
 import { html, nothing } from 'lit';
 import { formatDuration } from '../../model/duration';
 import type { CollapsedRows } from '../../model/collapse-state';
+import type { CriticalSegment } from '../../model/critical-path';
 import type { SkewMode } from '../../model/route';
 import { isErrorEvent, isErrorSpan, isNetTraceEvent } from '../../model/span-facts';
 import { hasChildren } from '../../model/span-rows';
@@ -18,6 +19,12 @@ const MAX_INDENT_LEVELS = 24;
 const INDENT_PX = 14;
 /** Event ticks closer than this (in % of the timeline) merge into one. */
 const TICK_BUCKET_PERCENT = 0.4;
+/**
+ * Critical-path pieces of one row closer than this (in % of the timeline) are drawn as one:
+ * the gap would be under a pixel or two. A parent with thousands of children would
+ * otherwise put thousands of elements into its single row.
+ */
+const CRIT_MERGE_PERCENT = 0.2;
 
 export interface RowContext {
   readonly view: TraceView;
@@ -47,7 +54,7 @@ function renderBar(ctx: RowContext, row: number) {
   const labelStyle = labelPlace === 'after' ? `left:${Math.max(right, 0)}%` : labelPlace === 'before' ? `right:${100 - left}%` : 'right:0';
   const label = formatDuration(end - start);
 
-  const segments = critical.get(row) ?? [];
+  const segments = critSpans(critical.get(row) ?? [], percent);
   const ticks: Array<{ left: number; net: boolean; error: boolean }> = [];
   let lastBucket = Number.NaN;
   if (span.events.length > 0) {
@@ -69,14 +76,27 @@ function renderBar(ctx: RowContext, row: number) {
           class=${`bar${isErrorSpan(span) ? ' error' : ''}`}
           style=${`${serviceStyle(span.serviceName)};left:${left}%;width:max(${barWidth}%,2px)`}
         ></div>
-        ${segments.map(
-          (s) => html`<div class="crit" style=${`left:${percent(s.start)}%;width:max(${percent(s.end) - percent(s.start)}%,1px)`}></div>`,
-        )}
+        ${segments.map(([from, to]) => html`<div class="crit" style=${`left:${from}%;width:max(${to - from}%,1px)`}></div>`)}
         ${ticks.map((t) => html`<div class=${`event-tick${t.net ? ' net' : ''}${t.error ? ' error' : ''}`} style=${`left:${t.left}%`}></div>`)}
       </div>
       ${inView ? html`<span class=${`duration ${labelPlace}`} style=${labelStyle}>${label}</span>` : nothing}
     </div>
   </div>`;
+}
+
+/** The row's critical-path segments inside the zoom window, as [left, right] percentages, near neighbours merged. */
+function critSpans(segments: readonly CriticalSegment[], percent: (t: number) => number): Array<[number, number]> {
+  const spans: Array<[number, number]> = [];
+  const sorted = segments.length > 1 ? [...segments].sort((a, b) => a.start - b.start) : segments;
+  for (const segment of sorted) {
+    const left = percent(segment.start);
+    const right = percent(segment.end);
+    if (right < 0 || left > 100) continue;
+    const last = spans[spans.length - 1];
+    if (last && left - last[1] < CRIT_MERGE_PERCENT) last[1] = Math.max(last[1], right);
+    else spans.push([left, right]);
+  }
+  return spans;
 }
 
 export function renderSpanRow(ctx: RowContext, row: number) {

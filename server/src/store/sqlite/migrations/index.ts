@@ -1,4 +1,6 @@
 import { sql as initial } from './001-initial.js';
+import { sql as nettrace } from './002-nettrace.js';
+import { sql as latencySketches } from './003-latency-sketches.js';
 
 export interface Migration {
   /** The `user_version` the database has once this migration is applied. */
@@ -13,4 +15,8 @@ export interface Migration {
  * and dist/ (node), with no path arithmetic or packaging step to forget.
  * Append only; never edit a migration that has shipped.
  */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, name: 'initial', sql: initial }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, name: 'initial', sql: initial },
+  { version: 2, name: 'nettrace', sql: nettrace },
+  { version: 3, name: 'latency-sketches', sql: latencySketches },
+];

@@ -1,0 +1,12 @@
+/**
+ * Request bodies exactly as the Go bridge (clients/go/nettrace) sent them, decompressed
+ * (Go's encoder also ends each with a newline): captured once from a small program using
+ * its exporter against an httptest server. Upload 1: a trace with SetTraceInfo (64-bit
+ * IDs), a sensitive LazyLog and SetError; a trace with no IDs and text Go HTML-escapes;
+ * an event log's first delta. Upload 2: that log's final delta. The Go interop test runs
+ * the real client; this keeps the decoder honest without Go.
+ */
+export const GO_UPLOADS: readonly string[] = [
+  String.raw`{"resource":{"host.name":"h1","service.name":"greeter"},"records":[{"type":"trace","recordId":"d19db6ec9e3c6aea","seq":1,"family":"grpc.Recv.Greeter","title":"/helloworld.Greeter/SayHello","startTimeUnixNano":"1795887407809646814","elapsedNano":"208913","state":"finished","error":true,"maxEvents":10,"discardedEvents":0,"traceId":"00000000000000004bf92f3577b34da6","spanId":"00f067aa0ba902b7","events":[{"timeUnixNano":"1795887407809648790","message":"recv: name=\"world\"","sensitive":false,"error":false},{"timeUnixNano":"1795887407809651974","message":"token=s3cr3t","sensitive":true,"error":false}]},{"type":"trace","recordId":"e5a1c0c495b44770","seq":1,"family":"http.Server","title":"/healthz","startTimeUnixNano":"1795887407809887629","elapsedNano":"1131","state":"finished","error":false,"maxEvents":10,"discardedEvents":0,"events":[{"timeUnixNano":"1795887407809887831","message":"ok \u003cb\u003e\u0026\u003c/b\u003e é","sensitive":false,"error":false}]},{"type":"eventLog","recordId":"4f4d8574d44a21ef","seq":1,"family":"conn.pool","title":"db:5432","startTimeUnixNano":"1795887407809930828","elapsedNano":"10731","state":"active","error":true,"maxEvents":100,"discardedEvents":0,"events":[{"timeUnixNano":"1795887407809933066","message":"dial 1","sensitive":false,"error":false},{"timeUnixNano":"1795887407809934971","message":"reset by peer","sensitive":false,"error":true}]}]}`,
+  String.raw`{"resource":{"host.name":"h1","service.name":"greeter"},"records":[{"type":"eventLog","recordId":"4f4d8574d44a21ef","seq":2,"family":"conn.pool","title":"db:5432","startTimeUnixNano":"1795887407809930828","elapsedNano":"1502487","state":"finished","error":true,"maxEvents":100,"discardedEvents":0,"events":[{"timeUnixNano":"1795887407811431187","message":"redial","sensitive":false,"error":false}]}]}`,
+].map((json) => `${json}\n`);

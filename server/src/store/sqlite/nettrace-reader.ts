@@ -1,0 +1,274 @@
+import type Database from 'better-sqlite3';
+import type { Span, SpanEvent } from '@threadline/shared';
+import type {
+  EventLog,
+  EventLogFamily,
+  EventLogQuery,
+  EventLogSummary,
+  NettraceEvent,
+  NettraceRecordFields,
+  NettraceRequest,
+  NettraceRequestQuery,
+  NettraceState,
+} from '../span-store.js';
+import type { StoredNettraceEvent } from './nettrace-writer.js';
+import { parseJsonText } from './span-json.js';
+import { StoreInputError } from './store-input-error.js';
+
+/** Exported so that tests can check their query plans. */
+export const NETTRACE_READ_SQL = {
+  joinedToTrace: `SELECT span_id, span FROM nettrace_requests WHERE trace_id = ? AND joined = 1
+    ORDER BY start_ns, request_pk`,
+  logEvents: `SELECT time_ns, message, sensitive, is_error FROM nettrace_log_events WHERE log_pk = ?
+    ORDER BY event_no`,
+} as const;
+
+const RECORD_COLUMNS = [
+  'record_id', 'service', 'seq', 'instance', 'family', 'title', 'start_ns', 'elapsed_ns', 'state', 'is_error',
+  'max_events', 'discarded_events',
+];
+const recordColumns = (prefix = '') => RECORD_COLUMNS.map((c) => `${prefix}${c}`).join(', ');
+
+interface RecordRow {
+  record_id: string;
+  service: string;
+  seq: bigint;
+  instance: string;
+  family: string;
+  title: string;
+  start_ns: bigint;
+  elapsed_ns: bigint;
+  state: NettraceState;
+  is_error: bigint;
+  max_events: bigint;
+  discarded_events: bigint;
+}
+
+interface RequestRow extends RecordRow {
+  trace_id: string;
+  span_id: string;
+  joined: bigint;
+  events: string;
+}
+
+interface LogRow extends RecordRow {
+  log_pk: bigint;
+  total_events: bigint;
+  event_count: bigint;
+}
+
+interface FamilyRow {
+  service: string;
+  family: string;
+  log_count: bigint;
+  active_count: bigint;
+  error_count: bigint;
+  last_ns: bigint;
+}
+
+interface LogEventRow {
+  time_ns: bigint;
+  message: string;
+  sensitive: bigint;
+  is_error: bigint;
+}
+
+interface Filter {
+  where: string;
+  params: unknown[];
+}
+
+/** `column = ?` for each given value; user input is only ever a bound parameter. */
+function buildFilter(conditions: ReadonlyArray<readonly [string, unknown]>): Filter {
+  const present = conditions.filter(([, value]) => value !== undefined);
+  return {
+    where: present.length > 0 ? ` WHERE ${present.map(([condition]) => condition).join(' AND ')}` : '',
+    params: present.map(([, value]) => value),
+  };
+}
+
+function checkLimit(limit: number): void {
+  if (!Number.isInteger(limit) || limit < 1) throw new StoreInputError('invalid_query', 'limit must be a positive integer');
+}
+
+/** Reads net/trace records over one connection, and merges joined ones into traces. */
+export class NettraceReader {
+  private readonly selectJoined;
+  private readonly selectLogEvents;
+
+  constructor(private readonly db: Database.Database) {
+    this.selectJoined = db.prepare<[string], { span_id: string; span: string }>(NETTRACE_READ_SQL.joinedToTrace);
+    this.selectLogEvents = db.prepare<[bigint], LogEventRow>(NETTRACE_READ_SQL.logEvents).safeIntegers(true);
+  }
+
+  /**
+   * `spans` (one trace, in start order) with the request traces joined to it: each one's
+   * events appended to the span it names, that span's events then sorted by time; while
+   * that span is missing, the record's own span (a child of it) is shown instead.
+   */
+  mergeIntoTrace(traceId: string, spans: Span[]): Span[] {
+    const joined = this.selectJoined.all(traceId);
+    if (joined.length === 0) return spans;
+    const byId = new Map(spans.map((s) => [s.spanId, s]));
+    const extended = new Set<Span>();
+    const standIns: Span[] = [];
+    for (const row of joined) {
+      const recordSpan = parseJsonText<Span>(row.span);
+      const target = byId.get(row.span_id);
+      if (!target) {
+        standIns.push(recordSpan);
+        continue;
+      }
+      target.events.push(...recordSpan.events);
+      target.droppedEventsCount += recordSpan.droppedEventsCount;
+      extended.add(target);
+    }
+    for (const span of extended) span.events = sortEventsByTime(span.events);
+    return standIns.length === 0 ? spans : sortSpansByStart([...spans, ...standIns]);
+  }
+
+  findRequests(query: NettraceRequestQuery): NettraceRequest[] {
+    checkLimit(query.limit);
+    const { where, params } = buildFilter([
+      ['service = ?', query.service],
+      ['family = ?', query.family],
+      ['instance = ?', query.instance],
+      ['state = ?', query.active === undefined ? undefined : query.active ? 'active' : 'finished'],
+      ['start_ns >= ?', query.startNs],
+      ['start_ns <= ?', query.endNs],
+      ['elapsed_ns >= ?', query.minElapsedNs],
+      ['is_error = ?', query.errorsOnly ? 1 : undefined],
+    ]);
+    const rows = this.db
+      .prepare<unknown[], RequestRow>(
+        `SELECT ${recordColumns()}, trace_id, span_id, joined, events FROM nettrace_requests${where}
+         ORDER BY start_ns DESC, request_pk DESC LIMIT ?`,
+      )
+      .safeIntegers(true)
+      .all(...params, query.limit);
+    return rows.map((row) => ({
+      ...toRecordBase(row),
+      events: parseStoredEvents(row.events),
+      traceId: row.trace_id,
+      spanId: row.span_id,
+      joined: row.joined === 1n,
+    }));
+  }
+
+  getEventLogFamilies(query: EventLogQuery): EventLogFamily[] {
+    const { where, params } = eventLogFilter(query);
+    const rows = this.db
+      .prepare<unknown[], FamilyRow>(
+        `SELECT service, family, count(*) AS log_count, sum(state = 'active') AS active_count,
+           sum(is_error) AS error_count, max(end_ns) AS last_ns
+         FROM nettrace_event_logs${where} GROUP BY service, family ORDER BY service, family`,
+      )
+      .safeIntegers(true)
+      .all(...params);
+    return rows.map((r) => ({
+      service: r.service,
+      family: r.family,
+      logCount: Number(r.log_count),
+      activeCount: Number(r.active_count),
+      errorCount: Number(r.error_count),
+      lastUpdateNs: r.last_ns,
+    }));
+  }
+
+  findEventLogs(query: EventLogQuery & { limit: number }): EventLogSummary[] {
+    checkLimit(query.limit);
+    const { where, params } = eventLogFilter(query);
+    return this.selectLogs(`${where} ORDER BY l.end_ns DESC, l.log_pk DESC LIMIT ?`, [...params, query.limit]).map(
+      (row) => toLogSummary(row),
+    );
+  }
+
+  getEventLogs(recordId: string, service?: string): EventLog[] {
+    const { where, params } = buildFilter([
+      ['l.record_id = ?', recordId],
+      ['l.service = ?', service],
+    ]);
+    return this.selectLogs(`${where} ORDER BY l.end_ns DESC, l.log_pk DESC`, params).map((row) => ({
+      ...toLogSummary(row),
+      events: this.selectLogEvents.all(row.log_pk).map(
+        (e): NettraceEvent => ({
+          timeNs: e.time_ns,
+          message: e.message,
+          sensitive: e.sensitive === 1n,
+          error: e.is_error === 1n,
+        }),
+      ),
+    }));
+  }
+
+  private selectLogs(tail: string, params: unknown[]): LogRow[] {
+    // Counting a log's events is a range of its primary key: at most MAX_EVENTS_PER_LOG rows.
+    return this.db
+      .prepare<unknown[], LogRow>(
+        `SELECT l.log_pk, ${recordColumns('l.')}, l.total_events,
+           (SELECT count(*) FROM nettrace_log_events e WHERE e.log_pk = l.log_pk) AS event_count
+         FROM nettrace_event_logs l${tail}`,
+      )
+      .safeIntegers(true)
+      .all(...params);
+  }
+}
+
+function eventLogFilter(query: EventLogQuery): Filter {
+  return buildFilter([
+    ['service = ?', query.service],
+    ['family = ?', query.family],
+    ['instance = ?', query.instance],
+  ]);
+}
+
+function toRecordBase(row: RecordRow): Omit<NettraceRecordFields, 'events'> {
+  return {
+    service: row.service,
+    instance: row.instance,
+    recordId: row.record_id,
+    seq: Number(row.seq),
+    family: row.family,
+    title: row.title,
+    startNs: row.start_ns,
+    elapsedNs: row.elapsed_ns,
+    state: row.state,
+    error: row.is_error === 1n,
+    maxEvents: Number(row.max_events),
+    discardedEvents: Number(row.discarded_events),
+  };
+}
+
+function toLogSummary(row: LogRow): EventLogSummary {
+  return { ...toRecordBase(row), eventCount: Number(row.event_count), droppedEvents: Number(row.total_events - row.event_count) };
+}
+
+function parseStoredEvents(json: string): NettraceEvent[] {
+  return (JSON.parse(json) as StoredNettraceEvent[]).map((e) => ({
+    timeNs: BigInt(e.timeUnixNano),
+    message: e.message,
+    sensitive: e.sensitive,
+    error: e.error,
+  }));
+}
+
+/** Event times of other receivers' spans are not validated; anything unreadable sorts first. */
+function timeKey(ns: string): bigint {
+  return /^\d{1,19}$/.test(ns) ? BigInt(ns) : -1n;
+}
+
+function sortEventsByTime(events: SpanEvent[]): SpanEvent[] {
+  const keyed = events.map((event) => ({ event, key: timeKey(event.timeUnixNano) }));
+  // Array.prototype.sort is stable: events at the same time keep their order.
+  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return keyed.map((k) => k.event);
+}
+
+/** The order getTrace promises: start, then span ID. */
+function sortSpansByStart(spans: Span[]): Span[] {
+  const keyed = spans.map((span) => ({ span, key: timeKey(span.startTimeUnixNano) }));
+  keyed.sort((a, b) =>
+    a.key < b.key ? -1 : a.key > b.key ? 1 : a.span.spanId < b.span.spanId ? -1 : a.span.spanId > b.span.spanId ? 1 : 0,
+  );
+  return keyed.map((k) => k.span);
+}

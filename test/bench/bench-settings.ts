@@ -1,0 +1,53 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+/** What `npm run bench` does, from environment variables (all optional). */
+export interface BenchSettings {
+  /** BENCH_SPANS: spans to seed (default 10,000,000). */
+  spans: number;
+  /** BENCH_DB: the seeded database (default ./data/bench-<spans>.db, e.g. bench-10m.db). */
+  dbPath: string;
+  /** BENCH_SEED: generator seed (default 1). */
+  seed: number;
+  /** BENCH_HOURS: the seeded spans spread over this many hours, ending when seeding started (default 24). */
+  hours: number;
+  /** BENCH_REPS: measured requests per query, after warm-up (default 30). */
+  reps: number;
+  /** BENCH_INGEST_SPANS: spans sent for the ingest rate, 0 to skip (default 300,000). */
+  ingestSpans: number;
+  /** BENCH_INGEST_CLIENTS: concurrent OTLP/HTTP clients (default 4). */
+  ingestClients: number;
+  /** BENCH_WRITE=0 leaves docs/benchmarks.md alone. */
+  writeDoc: boolean;
+}
+
+function positiveInteger(env: NodeJS.ProcessEnv, name: string, fallback: number, allowZero = false): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const n = Number(raw.replace(/_/g, ''));
+  if (!Number.isSafeInteger(n) || n < (allowZero ? 0 : 1)) throw new Error(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} integer, got "${raw}"`);
+  return n;
+}
+
+/** 10000000 → "10m", 1500000 → "1.5m", 200000 → "200k". */
+export function countLabel(n: number): string {
+  if (n >= 1e6) return `${+(n / 1e6).toFixed(2)}m`;
+  if (n >= 1e3) return `${+(n / 1e3).toFixed(1)}k`;
+  return String(n);
+}
+
+export function parseBenchSettings(env: NodeJS.ProcessEnv): BenchSettings {
+  const spans = positiveInteger(env, 'BENCH_SPANS', 10_000_000);
+  return {
+    spans,
+    dbPath: path.resolve(repoRoot, env.BENCH_DB || `data/bench-${countLabel(spans)}.db`),
+    seed: positiveInteger(env, 'BENCH_SEED', 1),
+    hours: positiveInteger(env, 'BENCH_HOURS', 24),
+    reps: positiveInteger(env, 'BENCH_REPS', 30),
+    ingestSpans: positiveInteger(env, 'BENCH_INGEST_SPANS', 300_000, true),
+    ingestClients: positiveInteger(env, 'BENCH_INGEST_CLIENTS', 4),
+    writeDoc: env.BENCH_WRITE !== '0',
+  };
+}

@@ -1,0 +1,302 @@
+import { SpanKind, StatusCode, type InstrumentationScope, type KeyValue, type Resource, type Span } from '@threadline/shared';
+import { seededRandom } from '../../server/src/sketch/test-support/random.js';
+
+/**
+ * Traces as a fleet of Go services instrumented with OpenTelemetry contrib packages would
+ * send them: HTTP edge services (otelhttp) calling gRPC services (otelgrpc) that call each
+ * other and PostgreSQL (otelsql) and Redis (redisotel). Each operation has its own
+ * log-normal latency (medians from 50 µs to 300 ms), about 1% of spans fail, and traces
+ * are 3 to 6 levels deep. Deterministic for a seed.
+ */
+
+const SERVICE_NAMES = [
+  'frontend', 'api-gateway', 'auth', 'users', 'orders', 'payments', 'inventory', 'catalog', 'search', 'recommendations',
+  'cart', 'shipping', 'notifications', 'email', 'pricing', 'reviews', 'ads', 'analytics', 'billing', 'ledger',
+];
+const EDGE_SERVICES = 2;
+const HOSTS_PER_SERVICE = 3;
+const ERROR_RATE = 0.01;
+
+type Protocol = 'http' | 'grpc-server' | 'grpc-client' | 'db' | 'cache' | 'internal';
+
+export interface OperationModel {
+  name: string;
+  kind: SpanKind;
+  protocol: Protocol;
+  medianNs: number;
+  sigma: number;
+  scope: InstrumentationScope;
+  /** Attributes every span of the operation carries. */
+  fixed: KeyValue[];
+  /** For a gRPC client: the service and server operation it calls. */
+  callee?: { service: number; operation: number };
+}
+
+export interface ServiceModel {
+  name: string;
+  hosts: Resource[];
+  operations: OperationModel[];
+}
+
+export interface Fleet {
+  services: ServiceModel[];
+  /** Every (service, operation) pair, for picking benchmark targets. */
+  operationCount: number;
+}
+
+const str = (key: string, value: string): KeyValue => ({ key, value: { stringValue: value } });
+const int = (key: string, value: number): KeyValue => ({ key, value: { intValue: String(value) } });
+
+function scope(name: string, version: string): InstrumentationScope {
+  return { name, version, attributes: [], droppedAttributesCount: 0 };
+}
+
+const SCOPES = {
+  http: scope('go.opentelemetry.io/contrib/instrumentation/net/http/otelhttp', '0.49.0'),
+  grpc: scope('go.opentelemetry.io/contrib/instrumentation/google.golang.org/grpc/otelgrpc', '0.49.0'),
+  db: scope('github.com/XSAM/otelsql', '0.29.0'),
+  cache: scope('github.com/redis/go-redis/extra/redisotel', '9.5.1'),
+};
+
+const HTTP_ROUTES = ['GET /api/products', 'GET /api/products/{id}', 'POST /api/cart', 'GET /api/cart', 'POST /api/checkout', 'GET /api/orders/{id}'];
+const GRPC_METHODS = ['Get', 'List', 'Create', 'Update', 'Search'];
+const TABLES = ['orders', 'users', 'items', 'events', 'accounts'];
+
+function logUniform(random: () => number, lo: number, hi: number): number {
+  return Math.exp(Math.log(lo) + random() * (Math.log(hi) - Math.log(lo)));
+}
+
+function pascal(name: string): string {
+  return name.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase());
+}
+
+/** 20 services × `operationsPerService` operations (10 by default: 200 in all). */
+export function buildFleet(seed: number, operationsPerService = 10): Fleet {
+  const random = seededRandom(seed);
+  const services: ServiceModel[] = SERVICE_NAMES.map((name, s) => ({
+    name,
+    hosts: Array.from({ length: HOSTS_PER_SERVICE }, (_, h) => ({
+      attributes: [
+        str('service.name', name),
+        str('service.version', `1.${s % 7}.${h}`),
+        str('host.name', `${name}-${h}`),
+        str('deployment.environment', 'production'),
+        str('telemetry.sdk.language', 'go'),
+        str('telemetry.sdk.name', 'opentelemetry'),
+        str('telemetry.sdk.version', '1.24.0'),
+      ],
+      droppedAttributesCount: 0,
+    })),
+    operations: [],
+  }));
+  // Server operations first, so that clients can name the method they call.
+  services.forEach((service, s) => {
+    const servers = s < EDGE_SERVICES ? 6 : 5;
+    for (let k = 0; k < servers; k++) {
+      const median = logUniform(random, 1e6, 300e6);
+      if (s < EDGE_SERVICES) {
+        const route = HTTP_ROUTES[k]!;
+        service.operations.push({
+          name: route,
+          kind: SpanKind.SERVER,
+          protocol: 'http',
+          medianNs: median,
+          sigma: 0.4 + random() * 0.6,
+          scope: SCOPES.http,
+          fixed: [str('http.method', route.split(' ')[0]!), str('http.route', route.split(' ')[1]!), str('http.scheme', 'http'), int('net.host.port', 8080)],
+        });
+      } else {
+        const rpcService = `${service.name.replace(/-/g, '')}.${pascal(service.name)}`;
+        const method = `${GRPC_METHODS[k]!}${pascal(service.name)}`;
+        service.operations.push({
+          name: `${rpcService}/${method}`,
+          kind: SpanKind.SERVER,
+          protocol: 'grpc-server',
+          medianNs: median,
+          sigma: 0.3 + random() * 0.7,
+          scope: SCOPES.grpc,
+          fixed: [str('rpc.system', 'grpc'), str('rpc.service', rpcService), str('rpc.method', method)],
+        });
+      }
+    }
+  });
+  services.forEach((service, s) => {
+    while (service.operations.length < operationsPerService) {
+      const k = service.operations.length;
+      const downstream = SERVICE_NAMES.length - 1 - s;
+      const callsLeft = (s < EDGE_SERVICES ? 4 : 2) - service.operations.filter((o) => o.protocol === 'grpc-client').length;
+      if (downstream > 0 && callsLeft > 0) {
+        const calleeIndex = Math.max(s + 1, EDGE_SERVICES) + Math.floor(random() * Math.min(downstream, SERVICE_NAMES.length - EDGE_SERVICES));
+        const callee = Math.min(calleeIndex, SERVICE_NAMES.length - 1);
+        const calleeOp = Math.floor(random() * 5);
+        const target = services[callee]!.operations[calleeOp]!;
+        // One operation per name: a second call to the same method would merge with the first.
+        if (service.operations.some((o) => o.name === target.name)) continue;
+        service.operations.push({
+          name: target.name,
+          kind: SpanKind.CLIENT,
+          protocol: 'grpc-client',
+          medianNs: target.medianNs * 1.05 + 300e3,
+          sigma: target.sigma,
+          scope: SCOPES.grpc,
+          fixed: [...target.fixed, str('net.peer.name', services[callee]!.name), int('net.peer.port', 9090)],
+          callee: { service: callee, operation: calleeOp },
+        });
+      } else if (k % 3 === 0) {
+        service.operations.push({
+          name: `redis ${k % 2 ? 'GET' : 'SET'}`,
+          kind: SpanKind.CLIENT,
+          protocol: 'cache',
+          medianNs: logUniform(random, 100e3, 1e6),
+          sigma: 0.5,
+          scope: SCOPES.cache,
+          fixed: [str('db.system', 'redis'), str('db.statement', `${k % 2 ? 'get' : 'set'} session`), str('net.peer.name', 'redis')],
+        });
+      } else if (k % 3 === 1) {
+        const table = TABLES[(s + k) % TABLES.length]!;
+        const op = k % 2 ? 'SELECT' : 'INSERT';
+        service.operations.push({
+          name: `${op} ${table}`,
+          kind: SpanKind.CLIENT,
+          protocol: 'db',
+          medianNs: logUniform(random, 300e3, 20e6),
+          sigma: 0.5 + random() * 0.7,
+          scope: SCOPES.db,
+          fixed: [
+            str('db.system', 'postgresql'),
+            str('db.name', service.name),
+            str('db.operation', op),
+            str('db.sql.table', table),
+            str('db.statement', op === 'SELECT' ? `SELECT * FROM ${table} WHERE id = $1` : `INSERT INTO ${table} VALUES ($1, $2, $3)`),
+          ],
+        });
+      } else {
+        service.operations.push({
+          name: `${service.name}.process${k}`,
+          kind: SpanKind.INTERNAL,
+          protocol: 'internal',
+          medianNs: logUniform(random, 50e3, 2e6),
+          sigma: 0.4,
+          scope: scope(`github.com/example/${service.name}`, '1.0.0'),
+          fixed: [str('code.namespace', `github.com/example/${service.name}/internal`), str('code.function', `process${k}`)],
+        });
+      }
+    }
+  });
+  return { services, operationCount: services.length * operationsPerService };
+}
+
+/** Makes traces one after another from a seed; each call to `next` is one whole trace. */
+export class TraceGenerator {
+  private readonly random;
+
+  constructor(
+    private readonly fleet: Fleet,
+    seed: number,
+  ) {
+    this.random = seededRandom(seed);
+  }
+
+  /** One trace starting at `startNs`, its spans in creation order. */
+  next(startNs: bigint): Span[] {
+    const spans: Span[] = [];
+    const traceId = this.hex(32);
+    const entry = Math.floor(this.random() * EDGE_SERVICES);
+    const route = Math.floor(this.random() * 6);
+    const maxDepth = 3 + Math.floor(this.random() * 4);
+    this.serverSpan(spans, traceId, '', entry, route, startNs, 1, maxDepth);
+    return spans;
+  }
+
+  private serverSpan(out: Span[], traceId: string, parent: string, s: number, op: number, start: bigint, depth: number, maxDepth: number): void {
+    const spanId = this.span(out, traceId, parent, s, op, start);
+    if (depth >= maxDepth) return;
+    const service = this.fleet.services[s]!;
+    let offset = 20_000n;
+    for (let k = 0; k < service.operations.length; k++) {
+      const child = service.operations[k]!;
+      if (child.kind === SpanKind.SERVER) continue;
+      // About two children per server span: one or two calls, a query, sometimes a cache hit.
+      if (this.random() > (child.protocol === 'grpc-client' ? 0.45 : 0.3)) continue;
+      const childStart = start + offset;
+      offset += 50_000n + BigInt(Math.floor(this.random() * 200_000));
+      const clientId = this.span(out, traceId, spanId, s, k, childStart);
+      if (child.callee && depth + 2 <= maxDepth) {
+        this.serverSpan(out, traceId, clientId, child.callee.service, child.callee.operation, childStart + 150_000n, depth + 2, maxDepth);
+      }
+    }
+  }
+
+  private span(out: Span[], traceId: string, parentSpanId: string, s: number, op: number, start: bigint): string {
+    const service = this.fleet.services[s]!;
+    const model = service.operations[op]!;
+    const durationNs = Math.max(1000, Math.round(model.medianNs * Math.exp(model.sigma * this.normal())));
+    const failed = this.random() < ERROR_RATE;
+    const spanId = this.hex(16);
+    const attributes = [...model.fixed, ...this.variable(model, failed)];
+    out.push({
+      traceId,
+      spanId,
+      parentSpanId,
+      traceState: '',
+      flags: 1,
+      name: model.name,
+      kind: model.kind,
+      startTimeUnixNano: start.toString(),
+      endTimeUnixNano: (start + BigInt(durationNs)).toString(),
+      attributes,
+      droppedAttributesCount: 0,
+      events: failed
+        ? [{
+            timeUnixNano: (start + BigInt(durationNs >> 1)).toString(),
+            name: 'exception',
+            attributes: [str('exception.type', '*errors.errorString'), str('exception.message', 'context deadline exceeded')],
+            droppedAttributesCount: 0,
+          }]
+        : [],
+      droppedEventsCount: 0,
+      links: [],
+      droppedLinksCount: 0,
+      status: failed ? { code: StatusCode.ERROR, message: 'context deadline exceeded' } : { code: StatusCode.UNSET, message: '' },
+      resource: service.hosts[Math.floor(this.random() * HOSTS_PER_SERVICE)]!,
+      scope: model.scope,
+      serviceName: service.name,
+    });
+    return spanId;
+  }
+
+  /** The per-request attributes: status codes, peers, targets. */
+  private variable(model: OperationModel, failed: boolean): KeyValue[] {
+    const peer = `10.0.${Math.floor(this.random() * 8)}.${Math.floor(this.random() * 250)}`;
+    switch (model.protocol) {
+      case 'http': {
+        const id = Math.floor(this.random() * 5000);
+        return [
+          str('http.target', model.name.split(' ')[1]!.replace('{id}', String(id))),
+          int('http.status_code', failed ? 500 : this.random() < 0.03 ? 404 : 200),
+          str('net.sock.peer.addr', peer),
+          str('http.user_agent', 'Go-http-client/1.1'),
+        ];
+      }
+      case 'grpc-server':
+      case 'grpc-client':
+        return [int('rpc.grpc.status_code', failed ? 13 : 0), str('net.sock.peer.addr', peer)];
+      case 'db':
+      case 'cache':
+        return [str('net.sock.peer.addr', peer)];
+      case 'internal':
+        return [];
+    }
+  }
+
+  private normal(): number {
+    const u = 1 - this.random();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * this.random());
+  }
+
+  private hex(digits: number): string {
+    let out = '';
+    while (out.length < digits) out += Math.floor(this.random() * 0x100000000).toString(16).padStart(8, '0');
+    return out.slice(0, digits);
+  }
+}

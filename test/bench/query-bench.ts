@@ -1,0 +1,135 @@
+import { pino } from 'pino';
+import { defaultConfig, type Config } from '../../server/src/config.js';
+import type {
+  V1OperationStatsResponse,
+  V1PercentilesResponse,
+  V1SlowSpansResponse,
+} from '../../server/src/query/v1-api/latency-types.js';
+import { startServer } from '../../server/src/server.js';
+import type { SeedResult } from './seed-database.js';
+import { summarize, type Timing } from './timing.js';
+
+/**
+ * Query latency through the real HTTP API: a server started on the seeded database (as
+ * `threadline --db` would, retention off so nothing is deleted under the benchmark), then
+ * sequential fetches timed from request to the last byte of the body, after warm-up.
+ */
+
+const WARMUP = 3;
+const SERVICE = 'frontend';
+
+export interface QueryResult {
+  name: string;
+  path: string;
+  /** The issue's target for this query at 10M spans, when it has one. */
+  targetMs?: number;
+  timing: Timing;
+  /** What the answer held, for the report (e.g. "count 812,345"). */
+  answer: string;
+}
+
+async function fetchBody(url: string): Promise<{ ms: number; status: number; text: string }> {
+  const started = performance.now();
+  const res = await fetch(url);
+  const text = await res.text();
+  return { ms: performance.now() - started, status: res.status, text };
+}
+
+async function timeQuery(base: string, path: string, reps: number): Promise<{ timing: Timing; body: unknown }> {
+  let last = await fetchBody(base + path);
+  if (last.status !== 200) throw new Error(`GET ${path} answered ${last.status}: ${last.text.slice(0, 300)}`);
+  for (let i = 1; i < WARMUP; i++) await fetchBody(base + path);
+  const samples: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    last = await fetchBody(base + path);
+    samples.push(last.ms);
+  }
+  return { timing: summarize(samples), body: JSON.parse(last.text) };
+}
+
+export async function measureQueries(dbPath: string, seed: SeedResult, reps: number, log: (line: string) => void): Promise<QueryResult[]> {
+  const config: Config = {
+    ...defaultConfig(),
+    db: dbPath,
+    httpPort: 0,
+    otlpHttpPort: 'off',
+    otlpGrpcPort: 'off',
+    zipkinPort: 'off',
+    retentionNs: 0n,
+    maxDbSizeBytes: 0,
+    logLevel: 'silent',
+  };
+  const opened = performance.now();
+  const server = await startServer(config, { logger: pino({ level: 'silent' }) });
+  log(`server up on the seeded database in ${Math.round(performance.now() - opened)} ms`);
+  const base = `http://127.0.0.1:${server.port('http')}`;
+  const window = `start=${seed.startNs}&end=${seed.endNs}`;
+  try {
+    const statsPath = `/api/v1/operations/stats?service=${SERVICE}&${window}&buckets=30`;
+    const stats = (await fetchBody(base + statsPath)).text;
+    const operations = (JSON.parse(stats) as V1OperationStatsResponse).operations;
+    const busiest = operations.reduce((a, b) => (b.count > a.count ? b : a));
+    const op = encodeURIComponent(busiest.name);
+    const cases: Array<Omit<QueryResult, 'timing' | 'answer'> & { describe(body: unknown): string }> = [
+      {
+        name: `p50/p90/p99 of one operation (${SERVICE} "${busiest.name}"), 24 h`,
+        path: `/api/v1/percentiles?service=${SERVICE}&operation=${op}&${window}&q=0.5,0.9,0.99`,
+        targetMs: 100,
+        describe: (b) => describePercentiles(b as V1PercentilesResponse),
+      },
+      {
+        name: `p50/p90/p99 of every operation of ${SERVICE} together, 24 h`,
+        path: `/api/v1/percentiles?service=${SERVICE}&${window}&q=0.5,0.9,0.99`,
+        targetMs: 100,
+        describe: (b) => describePercentiles(b as V1PercentilesResponse),
+      },
+      {
+        name: `operations/stats of ${SERVICE} (${operations.length} operations, 30-point p99 series), 24 h`,
+        path: statsPath,
+        targetMs: 100,
+        describe: (b) => `${(b as V1OperationStatsResponse).operations.length} operations`,
+      },
+      {
+        name: `spans above p99 of one operation, limit 50, 24 h`,
+        path: `/api/v1/slow-spans?service=${SERVICE}&operation=${op}&${window}&percentile=99&limit=50`,
+        targetMs: 200,
+        describe: (b) => describeSlowSpans(b as V1SlowSpansResponse),
+      },
+      {
+        name: `spans above p99 of every operation of ${SERVICE}, limit 50, 24 h`,
+        path: `/api/v1/slow-spans?service=${SERVICE}&${window}&percentile=99&limit=50`,
+        targetMs: 200,
+        describe: (b) => describeSlowSpans(b as V1SlowSpansResponse),
+      },
+      {
+        name: `latency histogram of one operation, 24 h`,
+        path: `/api/v1/latency/histogram?service=${SERVICE}&operation=${op}&${window}`,
+        describe: (b) => `${(b as { buckets: unknown[] }).buckets.length} buckets`,
+      },
+      {
+        name: `latency heatmap of one operation, 60 × 40, 24 h`,
+        path: `/api/v1/latency/heatmap?service=${SERVICE}&operation=${op}&${window}&timeBuckets=60&latencyBuckets=40`,
+        describe: (b) => `${(b as { timeBuckets: unknown[] }).timeBuckets.length} time buckets`,
+      },
+    ];
+    const results: QueryResult[] = [];
+    for (const c of cases) {
+      const { timing, body } = await timeQuery(base, c.path, reps);
+      const answer = c.describe(body);
+      log(`  ${c.name}: median ${timing.medianMs.toFixed(1)} ms, p95 ${timing.p95Ms.toFixed(1)} ms (${answer})`);
+      results.push({ name: c.name, path: c.path, ...(c.targetMs ? { targetMs: c.targetMs } : {}), timing, answer });
+    }
+    return results;
+  } finally {
+    await server.close();
+  }
+}
+
+function describePercentiles(b: V1PercentilesResponse): string {
+  const p99 = b.quantiles.find((q) => q.q === 0.99)?.durationNano;
+  return `count ${b.count.toLocaleString('en-US')}, p99 ${p99 === null || p99 === undefined ? '–' : `${(Number(p99) / 1e6).toFixed(1)} ms`}`;
+}
+
+function describeSlowSpans(b: V1SlowSpansResponse): string {
+  return `threshold ${(Number(b.thresholdNano) / 1e6).toFixed(1)} ms, ${b.spans.length} spans${b.nextCursor ? ', more follow' : ''}`;
+}

@@ -1,0 +1,97 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { countLabel, repoRoot, type BenchSettings } from './bench-settings.js';
+import type { IngestResult } from './ingest-bench.js';
+import type { QueryResult } from './query-bench.js';
+import type { SeedResult } from './seed-database.js';
+import { fmtInt, fmtMs } from './timing.js';
+
+export const BENCH_DOC = path.join(repoRoot, 'docs/benchmarks.md');
+const HEADING = '## Query and ingest';
+
+export function machineLine(): string {
+  const cpus = os.cpus();
+  const db = new Database(':memory:');
+  const sqlite = db.prepare('SELECT sqlite_version()').pluck().get() as string;
+  db.close();
+  return [
+    `${cpus.length} × ${cpus[0]?.model.trim() ?? 'unknown CPU'}`,
+    `${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM`,
+    `${os.type()} ${os.release()}`,
+    `Node ${process.version}`,
+    `SQLite ${sqlite} (better-sqlite3)`,
+  ].join(', ');
+}
+
+const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(2)} GiB`;
+
+export function buildSection(
+  settings: BenchSettings,
+  seed: SeedResult,
+  queries: readonly QueryResult[],
+  ingest: IngestResult | undefined,
+  machine: string,
+): string {
+  const rows = queries.map((q) => {
+    const verdict = q.targetMs === undefined ? '' : q.timing.medianMs < q.targetMs && q.timing.p95Ms < q.targetMs ? 'met' : '**missed**';
+    return `| ${q.name} | **${fmtMs(q.timing.medianMs)} ms** | ${fmtMs(q.timing.p95Ms)} ms | ${q.targetMs === undefined ? '' : `< ${q.targetMs} ms`} ${verdict} | ${q.answer} |`;
+  });
+  const seedLine = `${fmtInt(settings.spans)} spans in ${fmtInt(seed.traces)} traces, 20 services × 10 operations, over ${settings.hours} h; database ${gib(seed.fileBytes)}; seeded in ${Math.round(seed.seconds / 60)} min (${fmtInt(settings.spans / seed.seconds)} spans/s)${seed.reused ? ', reused from an earlier run' : ''}`;
+  const ingestText = ingest
+    ? `**${fmtInt(ingest.spansPerSecond)} spans/s**: ${fmtInt(ingest.spans)} spans in ${fmtInt(ingest.requests)} OTLP/HTTP protobuf requests (512 spans of one process each, ${(ingest.payloadBytes / ingest.requests / 1024).toFixed(0)} KiB on average) from ${ingest.clients} concurrent clients in ${ingest.seconds.toFixed(1)} s, into a fresh database; request (POST → ack after commit) median ${fmtMs(ingest.request.medianMs)} ms, p95 ${fmtMs(ingest.request.p95Ms)} ms; ${ingest.retries} retries after 429/503.`
+    : 'not measured this run (BENCH_INGEST_SPANS=0).';
+  return `${HEADING}
+
+\`npm run bench\` (\`test/bench/run.ts\`, BENCH_SPANS=${settings.spans}). Last run ${new Date().toISOString().slice(0, 10)} on ${machine}.
+
+Data: ${seedLine}.
+
+| query (HTTP, warm) | median | p95 | target (at 10M spans) | answer |
+|---|--:|--:|---|---|
+${rows.join('\n')}
+
+Ingest: ${ingestText}
+
+**Method.** \`test/bench/go-fleet-generator.ts\` (fixed seed) models Go services instrumented
+with OpenTelemetry contrib: 2 HTTP edge services (otelhttp) and 18 gRPC services (otelgrpc),
+each with 5–6 server operations, gRPC client calls to services further down, PostgreSQL
+(otelsql) and Redis queries and internal spans — 10 operations per service, 200 in all. Every
+operation has its own log-normal latency (medians 50 µs–300 ms), ~1% of spans fail (status
+ERROR, exception event, HTTP 500 / gRPC 13), spans carry the usual semantic-convention
+attributes, and traces are 3–6 levels deep. Seeding writes through the store's own
+\`SpanWriter\` (spans, attributes, summaries, catalog and per-minute latency sketches exactly as
+ingest writes them) in transactions of 50,000 spans, with \`journal_mode=OFF\` and
+\`synchronous=OFF\` during the seed only; traces start evenly over the window, in time order.
+A rerun with the same parameters reuses the database (\`<db>.meta.json\`). The queries then go
+through the real HTTP API of a server started on that file (\`startServer\`, as \`threadline
+--db\`, retention off), one at a time: ${queries[0]?.timing.reps ?? 0} timed requests each after 3 warm-up
+requests, from \`fetch\` to the last byte of the (gzip) body; p95 is nearest-rank. Percentiles,
+operation stats, histogram and heatmap merge per-minute sketches (never spans); the
+slow-span lists take the sketch's percentile as threshold and walk the
+(service, operation, duration) index backwards, one scan per operation merged for a whole
+service. The machine has 2 cores, shared with other work while this ran, so single runs
+vary by ±20% or more. Scale with \`BENCH_SPANS\` (e.g. 1000000), \`BENCH_DB\`, \`BENCH_REPS\`,
+\`BENCH_INGEST_SPANS\`, \`BENCH_INGEST_CLIENTS\`; \`BENCH_WRITE=0\` leaves this file alone.
+The default database is \`data/bench-${countLabel(settings.spans)}.db\`.
+`;
+}
+
+/** Replaces this file's "## Query and ingest" section (up to the next "## " heading), or appends one. */
+export function writeSection(markdown: string): void {
+  const current = existsSync(BENCH_DOC) ? readFileSync(BENCH_DOC, 'utf8') : '# Benchmarks\n';
+  const lines = current.split('\n');
+  const start = lines.findIndex((line) => line.trim() === HEADING);
+  let next: string;
+  if (start < 0) {
+    next = `${current.replace(/\n*$/, '')}\n\n${markdown}`;
+  } else {
+    let end = lines.findIndex((line, i) => i > start && /^## /.test(line));
+    if (end < 0) end = lines.length;
+    const before = lines.slice(0, start).join('\n').replace(/\n*$/, '');
+    const after = lines.slice(end).join('\n');
+    next = `${before}\n\n${markdown}${after ? `\n${after}` : ''}`;
+  }
+  writeFileSync(BENCH_DOC, next.endsWith('\n') ? next : `${next}\n`);
+}

@@ -1,0 +1,39 @@
+/**
+ * `npm run bench`: percentile, operation-stats and slow-span queries over a seeded
+ * database of BENCH_SPANS spans (10 million by default) through the real HTTP API, and
+ * the OTLP/HTTP protobuf ingest rate. Prints progress and a markdown section, which also
+ * replaces the "## Query and ingest" section of docs/benchmarks.md (BENCH_WRITE=0: not).
+ * Settings: bench-settings.ts.
+ */
+import path from 'node:path';
+import { parseBenchSettings, repoRoot } from './bench-settings.js';
+import { measureIngest } from './ingest-bench.js';
+import { measureQueries } from './query-bench.js';
+import { BENCH_DOC, buildSection, machineLine, writeSection } from './report.js';
+import { seedDatabase } from './seed-database.js';
+
+const log = (line: string) => console.log(line);
+
+async function main(): Promise<void> {
+  const settings = parseBenchSettings(process.env);
+  const seed = seedDatabase(settings, log);
+  log(`database: ${(seed.fileBytes / 2 ** 30).toFixed(2)} GiB`);
+  log('queries:');
+  const queries = await measureQueries(settings.dbPath, seed, settings.reps, log);
+  let ingest;
+  if (settings.ingestSpans > 0) {
+    log('ingest:');
+    ingest = await measureIngest(settings.ingestSpans, settings.ingestClients, settings.seed, log);
+  }
+  const markdown = buildSection(settings, seed, queries, ingest, machineLine());
+  log(`\n${markdown}`);
+  if (settings.writeDoc) {
+    writeSection(markdown);
+    log(`wrote the "Query and ingest" section of ${path.relative(repoRoot, BENCH_DOC)}`);
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});

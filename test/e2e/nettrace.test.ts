@@ -1,0 +1,240 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, openWatchedPage, requireUiBuild, type WatchedPage } from '../support/browser.js';
+import { startTestServer, type TestServer } from '../support/in-process-server.js';
+import { byTestId, selectedSpanId, UI_TIMEOUT, urlParam } from './support/ui.js';
+
+const MS = 1_000_000n;
+
+interface RecordSpec {
+  type: 'trace' | 'eventLog';
+  recordId: string;
+  family: string;
+  title: string;
+  startMsAgo: number;
+  elapsedMs: number;
+  state?: 'active' | 'finished';
+  error?: boolean;
+  events?: Array<{ msAfterStart: number; message: string; sensitive?: boolean; error?: boolean }>;
+}
+
+/** Uploads records the way the Go bridge (clients/go/nettrace) does: JSON to /v1/nettrace, one resource per upload. */
+async function upload(otlpHttp: string, resource: Record<string, string>, records: RecordSpec[], nowMs: number): Promise<void> {
+  const body = {
+    resource,
+    records: records.map((r) => {
+      const start = BigInt(nowMs - r.startMsAgo) * MS;
+      return {
+        type: r.type,
+        recordId: r.recordId,
+        seq: 1,
+        family: r.family,
+        title: r.title,
+        startTimeUnixNano: start.toString(),
+        elapsedNano: (BigInt(r.elapsedMs) * MS).toString(),
+        state: r.state ?? 'finished',
+        error: r.error ?? false,
+        maxEvents: 100,
+        discardedEvents: 0,
+        events: (r.events ?? []).map((e) => ({
+          timeUnixNano: (start + BigInt(e.msAfterStart) * MS).toString(),
+          message: e.message,
+          sensitive: e.sensitive ?? false,
+          error: e.error ?? false,
+        })),
+      };
+    }),
+  };
+  const response = await fetch(`${otlpHttp}/v1/nettrace`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  expect(response.status, await response.text()).toBe(200);
+}
+
+/**
+ * The fleet's /debug/requests and /debug/events: families with x/net/trace's latency
+ * buckets and error periods, each cell opening its records with their events.
+ */
+describe('net/trace pages in Chromium', () => {
+  let browser: Browser;
+  let server: TestServer;
+  let watched: WatchedPage;
+  let page: Page;
+
+  beforeAll(async () => {
+    requireUiBuild();
+    [browser, server] = await Promise.all([launchBrowser(), startTestServer()]);
+    const now = Date.now();
+    await upload(
+      server.otlpHttp,
+      { 'service.name': 'orders', 'host.name': 'ord-1', 'service.instance.id': 'orders-1' },
+      [
+        { type: 'trace', recordId: 'r1', family: 'grpc.Recv.Checkout', title: '/orders.Orders/Checkout', startMsAgo: 600_000, elapsedMs: 10 },
+        { type: 'trace', recordId: 'r2', family: 'grpc.Recv.Checkout', title: '/orders.Orders/Checkout', startMsAgo: 500_000, elapsedMs: 60 },
+        {
+          type: 'trace',
+          recordId: 'r3',
+          family: 'grpc.Recv.Checkout',
+          title: '/orders.Orders/Checkout',
+          startMsAgo: 400_000,
+          elapsedMs: 120,
+          events: [{ msAfterStart: 1, message: 'recv: cart=42' }],
+        },
+        {
+          type: 'trace',
+          recordId: 'r4',
+          family: 'grpc.Recv.Checkout',
+          title: '/orders.Orders/Checkout',
+          startMsAgo: 300_000,
+          elapsedMs: 700,
+          error: true,
+          events: [
+            { msAfterStart: 1, message: 'recv: cart=43' },
+            { msAfterStart: 2, message: 'card=4111111111111111', sensitive: true },
+            { msAfterStart: 699, message: 'payment declined', error: true },
+          ],
+        },
+        { type: 'trace', recordId: 'r5', family: 'grpc.Recv.Checkout', title: '/orders.Orders/Checkout', startMsAgo: 30, elapsedMs: 30, state: 'active' },
+        {
+          type: 'eventLog',
+          recordId: 'log1',
+          family: 'conn.pool',
+          title: 'db:5432',
+          startMsAgo: 120_000,
+          elapsedMs: 90_000,
+          state: 'active',
+          error: true,
+          events: [
+            { msAfterStart: 0, message: 'dial 1' },
+            { msAfterStart: 90_000, message: 'reset by peer', error: true },
+          ],
+        },
+        {
+          type: 'eventLog',
+          recordId: 'log2',
+          family: 'conn.pool',
+          title: 'cache:6379',
+          startMsAgo: 200_000,
+          elapsedMs: 1_000,
+          events: [{ msAfterStart: 0, message: 'dial cache' }],
+        },
+      ],
+      now,
+    );
+    await upload(
+      server.otlpHttp,
+      { 'service.name': 'web', 'host.name': 'web-2', 'service.instance.id': 'web-2' },
+      [{ type: 'trace', recordId: 'w1', family: 'http.Server', title: '/healthz', startMsAgo: 60_000, elapsedMs: 5 }],
+      now,
+    );
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  beforeEach(async () => {
+    watched = await openWatchedPage(browser);
+    page = watched.page;
+  });
+
+  afterEach(async () => {
+    expect(watched.dialogs).toEqual([]);
+    expect(watched.errors).toEqual([]);
+    await watched.close();
+  });
+
+  async function recordIds(testId: string): Promise<string[]> {
+    const records = byTestId(page, testId);
+    const ids: string[] = [];
+    for (let i = 0; i < (await records.count()); i++) ids.push((await records.nth(i).getAttribute('data-record-id')) ?? '');
+    return ids;
+  }
+
+  it('shows /debug/requests and /debug/events counts by family, each cell opening its records', async () => {
+    await page.goto(`${server.http}/search`);
+    await byTestId(page, 'nav-nettrace').click();
+    const checkout = page.locator('[data-testid="nettrace-request-family"][data-family="grpc.Recv.Checkout"]');
+    await checkout.waitFor({ timeout: UI_TIMEOUT });
+    const count = async (testId: string) => Number(await checkout.locator(`[data-testid="${testId}"]`).getAttribute('data-count'));
+    // x/net/trace's buckets count finished requests that took at least the threshold; active ones are apart.
+    expect(await count('nettrace-active')).toBe(1);
+    expect(await count('nettrace-bucket-0')).toBe(4);
+    expect(await count('nettrace-bucket-50000000')).toBe(3);
+    expect(await count('nettrace-bucket-100000000')).toBe(2);
+    expect(await count('nettrace-bucket-200000000')).toBe(1);
+    expect(await count('nettrace-bucket-500000000')).toBe(1);
+    expect(await count('nettrace-bucket-1000000000')).toBe(0);
+    expect(await count('nettrace-errors')).toBe(1);
+
+    await checkout.locator('[data-testid="nettrace-bucket-100000000"] a').click();
+    await expect.poll(() => new URL(page.url()).pathname, { timeout: UI_TIMEOUT }).toBe('/nettrace/requests');
+    expect(urlParam(page, 'family')).toBe('grpc.Recv.Checkout');
+    expect(urlParam(page, 'minDuration')).toBe('100ms');
+    await expect.poll(() => recordIds('nettrace-request'), { timeout: UI_TIMEOUT }).toEqual(['r4', 'r3']);
+
+    await page.goBack();
+    await checkout.locator('[data-testid="nettrace-errors"] a').click();
+    await expect.poll(() => recordIds('nettrace-request'), { timeout: UI_TIMEOUT }).toEqual(['r4']);
+
+    await page.goBack();
+    const pool = page.locator('[data-testid="nettrace-event-family"][data-family="conn.pool"]');
+    await pool.waitFor({ timeout: UI_TIMEOUT });
+    expect(Number(await pool.locator('[data-testid="nettrace-event-total"]').getAttribute('data-count'))).toBe(2);
+    expect(Number(await pool.locator('[data-testid="nettrace-event-errors-1m"]').getAttribute('data-count'))).toBe(1);
+    expect(Number(await pool.locator('[data-testid="nettrace-event-errors-10s"]').getAttribute('data-count'))).toBe(0);
+    await pool.locator('[data-testid="nettrace-event-total"] a').click();
+    await expect.poll(() => new URL(page.url()).pathname, { timeout: UI_TIMEOUT }).toBe('/nettrace/events');
+    await expect.poll(() => recordIds('nettrace-event-log'), { timeout: UI_TIMEOUT }).toEqual(['log1', 'log2']);
+
+    // The instance filter narrows the tables to one process.
+    await page.goto(`${server.http}/nettrace?instance=web-2&window=1h`);
+    await page.locator('[data-testid="nettrace-request-family"][data-family="http.Server"]').waitFor({ timeout: UI_TIMEOUT });
+    expect(await byTestId(page, 'nettrace-request-family').count()).toBe(1);
+  });
+
+  it('lists the requests behind a cell with their events, sensitive ones redacted, each linking to its trace', async () => {
+    await page.goto(`${server.http}/nettrace/requests?family=grpc.Recv.Checkout&minDuration=100ms&service=orders&window=1h`);
+    await expect.poll(() => recordIds('nettrace-request'), { timeout: UI_TIMEOUT }).toEqual(['r4', 'r3']);
+    const failed = page.locator('[data-testid="nettrace-request"][data-record-id="r4"]');
+    expect(await failed.locator('[data-testid="record-error"]').count()).toBe(1);
+    const events = failed.locator('[data-testid="record-event"]');
+    expect(await events.count()).toBe(3);
+    const sensitive = failed.locator('[data-testid="record-event"][data-sensitive="true"]');
+    expect(await sensitive.textContent()).toContain('[redacted]');
+    expect(await failed.textContent()).not.toContain('4111');
+    expect(await events.nth(2).textContent()).toContain('payment declined');
+
+    // Errors only, and active only, are links too.
+    await page.goto(`${server.http}/nettrace/requests?family=grpc.Recv.Checkout&errorsOnly=true&window=1h`);
+    await expect.poll(() => recordIds('nettrace-request'), { timeout: UI_TIMEOUT }).toEqual(['r4']);
+    await page.goto(`${server.http}/nettrace/requests?family=grpc.Recv.Checkout&active=true&window=1h`);
+    await expect.poll(() => recordIds('nettrace-request'), { timeout: UI_TIMEOUT }).toEqual(['r5']);
+    expect(await byTestId(page, 'record-active').count()).toBe(1);
+
+    await page.goto(`${server.http}/nettrace/requests?family=grpc.Recv.Checkout&errorsOnly=true&window=1h`);
+    const traceLink = byTestId(page, 'nettrace-request-trace');
+    await traceLink.waitFor({ timeout: UI_TIMEOUT });
+    const href = new URL((await traceLink.getAttribute('href'))!, server.http);
+    await traceLink.click();
+    await expect.poll(() => new URL(page.url()).pathname, { timeout: UI_TIMEOUT }).toBe(href.pathname);
+    const spanId = href.searchParams.get('span')!;
+    await page.locator(`[data-testid="span-row"][data-span-id="${spanId}"][aria-selected="true"]`).waitFor({ timeout: UI_TIMEOUT });
+    expect(await selectedSpanId(page)).toBe(spanId);
+  });
+
+  it('lists the event logs of a family with their events, and those with a recent error', async () => {
+    await page.goto(`${server.http}/nettrace/events?family=conn.pool&service=orders`);
+    await expect.poll(() => recordIds('nettrace-event-log'), { timeout: UI_TIMEOUT }).toEqual(['log1', 'log2']);
+    const log = page.locator('[data-testid="nettrace-event-log"][data-record-id="log1"]');
+    await log.locator('[data-testid="record-event"]').first().waitFor({ timeout: UI_TIMEOUT });
+    expect(await log.locator('[data-testid="record-event"]').allTextContents()).toEqual([
+      expect.stringContaining('dial 1'),
+      expect.stringContaining('reset by peer'),
+    ]);
+
+    await page.goto(`${server.http}/nettrace/events?family=conn.pool&errorsWithin=1m`);
+    await expect.poll(() => recordIds('nettrace-event-log'), { timeout: UI_TIMEOUT }).toEqual(['log1']);
+    await page.goto(`${server.http}/nettrace/events?family=conn.pool&errorsWithin=10s`);
+    await byTestId(page, 'nettrace-events-empty').waitFor({ timeout: UI_TIMEOUT });
+  });
+});

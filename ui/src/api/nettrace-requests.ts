@@ -1,0 +1,39 @@
+/** Query parameters of `/api/v1/nettrace/*`, built from the pages' state (windows already resolved). */
+import type { ResolvedWindow } from '../model/latency-window';
+import type { NettraceEventsQuery, NettraceQuery, NettraceRequestsQuery } from '../model/nettrace-query';
+
+export const NETTRACE_REQUESTS_LIMIT = 100;
+export const EVENT_LOGS_LIMIT = 200;
+
+function filters(query: { service: string; instance: string }): URLSearchParams {
+  const params = new URLSearchParams();
+  if (query.service) params.set('service', query.service);
+  if (query.instance) params.set('instance', query.instance);
+  return params;
+}
+
+export function toFamiliesParams(query: NettraceQuery, window: ResolvedWindow): URLSearchParams {
+  const params = filters(query);
+  params.set('start', window.startNs);
+  params.set('end', window.endNs);
+  return params;
+}
+
+export function toNettraceRequestsParams(query: NettraceRequestsQuery, window: ResolvedWindow, limit = NETTRACE_REQUESTS_LIMIT): URLSearchParams {
+  const params = filters(query);
+  if (query.family) params.set('family', query.family);
+  params.set('start', window.startNs);
+  params.set('end', window.endNs);
+  if (query.minDuration) params.set('minDuration', query.minDuration);
+  if (query.errorsOnly) params.set('errorsOnly', 'true');
+  if (query.active) params.set('active', 'true');
+  params.set('limit', String(limit));
+  return params;
+}
+
+export function toEventLogsParams(query: NettraceEventsQuery, limit = EVENT_LOGS_LIMIT): URLSearchParams {
+  const params = filters(query);
+  if (query.family) params.set('family', query.family);
+  params.set('limit', String(limit));
+  return params;
+}

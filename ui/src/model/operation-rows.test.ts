@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { formatPercent, formatRate, sortOperationRows, type OperationRow } from './operation-rows';
+
+function row(name: string, fields: Partial<OperationRow> = {}): OperationRow {
+  return { name, spanKind: 'server', count: 10, errorCount: 0, rate: 1, errorRate: 0, p50: 1, p90: 2, p99: 3, p99Series: [], ...fields };
+}
+
+describe('operations table', () => {
+  const rows = [row('b', { p99: 30, rate: 5 }), row('a', { p99: 10, rate: 5 }), row('c', { p99: Number.NaN, rate: 1 }), row('a', { spanKind: 'client', p99: 20 })];
+  const order = (sorted: OperationRow[]): string[] => sorted.map((r) => `${r.name}/${r.spanKind}`);
+
+  it('sorts by name, then kind', () => {
+    expect(order(sortOperationRows(rows, 'name', 'asc'))).toEqual(['a/client', 'a/server', 'b/server', 'c/server']);
+    expect(order(sortOperationRows(rows, 'name', 'desc'))).toEqual(['c/server', 'b/server', 'a/server', 'a/client']);
+  });
+
+  it('sorts numbers either way, missing values last, ties by name', () => {
+    expect(order(sortOperationRows(rows, 'p99', 'desc'))).toEqual(['b/server', 'a/client', 'a/server', 'c/server']);
+    expect(order(sortOperationRows(rows, 'p99', 'asc'))).toEqual(['a/server', 'a/client', 'b/server', 'c/server']);
+    expect(order(sortOperationRows(rows, 'rate', 'desc'))).toEqual(['a/server', 'b/server', 'a/client', 'c/server']);
+  });
+
+  it('formats rates and error shares compactly', () => {
+    expect(formatRate(0)).toBe('0/s');
+    expect(formatRate(0.0555)).toBe('0.06/s');
+    expect(formatRate(12.34)).toBe('12.3/s');
+    expect(formatRate(2500)).toBe('2.5k/s');
+    expect(formatRate(0.001)).toBe('0.06/min');
+    expect(formatPercent(0)).toBe('0%');
+    expect(formatPercent(0.0004)).toBe('<0.1%');
+    expect(formatPercent(0.015)).toBe('1.5%');
+    expect(formatPercent(0.25)).toBe('25%');
+  });
+});

@@ -1,0 +1,51 @@
+/** The operations table: one row per operation (`/api/v1/operations/stats`) with rates and percentiles, and its sort orders. */
+import type { OperationSortKey, SortDirection } from './operations-query';
+
+export interface OperationRow {
+  readonly name: string;
+  readonly spanKind: string;
+  readonly count: number;
+  readonly errorCount: number;
+  /** Spans per second over the window. */
+  readonly rate: number;
+  /** 0…1 */
+  readonly errorRate: number;
+  /** Nanoseconds; NaN when unknown. */
+  readonly p50: number;
+  readonly p90: number;
+  readonly p99: number;
+  readonly p99Series: ReadonlyArray<number | null>;
+}
+
+/** Rows in the chosen order; ties (and missing values, always last) fall back to the name, then the kind. */
+export function sortOperationRows(rows: readonly OperationRow[], key: OperationSortKey, dir: SortDirection): OperationRow[] {
+  const sign = dir === 'asc' ? 1 : -1;
+  const byName = (a: OperationRow, b: OperationRow): number =>
+    a.name < b.name ? -1 : a.name > b.name ? 1 : a.spanKind < b.spanKind ? -1 : a.spanKind > b.spanKind ? 1 : 0;
+  return [...rows].sort((a, b) => {
+    if (key === 'name') return sign * byName(a, b);
+    const x = a[key];
+    const y = b[key];
+    const missingX = Number.isNaN(x);
+    const missingY = Number.isNaN(y);
+    if (missingX || missingY) return missingX === missingY ? byName(a, b) : missingX ? 1 : -1;
+    return x === y ? byName(a, b) : sign * (x - y);
+  });
+}
+
+/** `12.3/s`, `0.05/s`, `1.2k/s` */
+export function formatRate(perSecond: number): string {
+  if (perSecond === 0) return '0/s';
+  if (perSecond >= 1000) return `${Number((perSecond / 1000).toFixed(1))}k/s`;
+  if (perSecond >= 10) return `${Number(perSecond.toFixed(1))}/s`;
+  if (perSecond >= 0.01) return `${Number(perSecond.toFixed(2))}/s`;
+  return `${Number((perSecond * 60).toFixed(2))}/min`;
+}
+
+/** `0%`, `0.4%`, `12%`; a tiny non-zero share never reads as 0%. */
+export function formatPercent(share: number): string {
+  if (share <= 0) return '0%';
+  const percent = share * 100;
+  if (percent < 0.1) return '<0.1%';
+  return `${Number(percent.toFixed(percent < 10 ? 1 : 0))}%`;
+}
