@@ -10,7 +10,7 @@ import { createZipkinRouter } from './receivers/zipkin/zipkin-router.js';
 import { createNettraceRouter } from './receivers/nettrace/nettrace-router.js';
 import type { NettraceWriteQueue } from './receivers/nettrace/nettrace-write-queue.js';
 import { createUiRouter } from './ui-static/ui-router.js';
-import { errorMiddleware } from './error-middleware.js';
+import { errorMiddleware, notFoundHandler } from './error-middleware.js';
 
 export interface AppDeps {
   store: SpanStore;
@@ -61,6 +61,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/api/v1', createV1Router(deps.store, { logger: deps.logger, nettrace: deps.nettraceStore }));
   app.use('/api', createJaegerRouter(deps.store, { logger: deps.logger }));
   app.use(createUiRouter(deps.uiDir));
+  app.use(notFoundHandler);
   app.use(errorMiddleware(deps.logger));
   return app;
 }
@@ -70,6 +71,7 @@ export function createOtlpHttpApp(deps: AppDeps): Express {
   const app = baseApp();
   health(app, deps.store);
   app.use(ingestRouter(deps));
+  app.use(notFoundHandler);
   app.use(errorMiddleware(deps.logger));
   return app;
 }
@@ -79,6 +81,7 @@ export function createZipkinApp(deps: AppDeps): Express {
   const app = baseApp();
   health(app, deps.store);
   app.use(createZipkinRouter(deps));
+  app.use(notFoundHandler);
   app.use(errorMiddleware(deps.logger));
   return app;
 }
