@@ -3,19 +3,33 @@ import { seededRandom } from '../../server/src/sketch/test-support/random.js';
 
 /**
  * Traces as a fleet of Go services instrumented with OpenTelemetry contrib packages would
- * send them: HTTP edge services (otelhttp) calling gRPC services (otelgrpc) that call each
- * other and PostgreSQL (otelsql) and Redis (redisotel). Each operation has its own
- * log-normal latency (medians from 50 µs to 300 ms), about 1% of spans fail, and traces
- * are 3 to 6 levels deep. Deterministic for a seed.
+ * send them: HTTP edge services (otelhttp) calling gRPC services (otelgrpc) that call
+ * more gRPC services, PostgreSQL (otelsql) and Redis (redisotel). 20 services × 10
+ * operations, every one of them reached: the call graph has three tiers, and each gRPC
+ * method of tiers 1 and 2 is called by exactly one client operation of the tier above.
+ * Each operation has its own log-normal latency (medians from 50 µs to 300 ms), about 1%
+ * of spans fail, and traces are 3 to 6 levels deep. Deterministic for a seed.
  */
 
 const SERVICE_NAMES = [
   'frontend', 'api-gateway', 'auth', 'users', 'orders', 'payments', 'inventory', 'catalog', 'search', 'recommendations',
   'cart', 'shipping', 'notifications', 'email', 'pricing', 'reviews', 'ads', 'analytics', 'billing', 'ledger',
 ];
-const EDGE_SERVICES = 2;
+const OPERATIONS_PER_SERVICE = 10;
 const HOSTS_PER_SERVICE = 3;
 const ERROR_RATE = 0.01;
+
+/**
+ * Tier 0: 2 edge services, 5 HTTP routes and 5 gRPC clients each. Tier 1: 5 services, 2
+ * methods and 6 clients each (10 methods for the edges' 10 clients). Tier 2: 13 services
+ * with 30 methods in all, for tier 1's 30 clients; the rest of every service's 10
+ * operations are database, cache and internal spans.
+ */
+const TIERS = [
+  { services: 2, methods: () => 0, routes: 5, clients: 5 },
+  { services: 5, methods: () => 2, routes: 0, clients: 6 },
+  { services: 13, methods: (k: number) => (k < 4 ? 3 : 2), routes: 0, clients: 0 },
+] as const;
 
 type Protocol = 'http' | 'grpc-server' | 'grpc-client' | 'db' | 'cache' | 'internal';
 
@@ -36,12 +50,14 @@ export interface ServiceModel {
   name: string;
   hosts: Resource[];
   operations: OperationModel[];
+  /** How many of `operations` (the first ones) are HTTP routes: a trace starts at one. */
+  routes: number;
 }
 
 export interface Fleet {
   services: ServiceModel[];
-  /** Every (service, operation) pair, for picking benchmark targets. */
-  operationCount: number;
+  /** Indexes of the services traces start at. */
+  edges: number[];
 }
 
 const str = (key: string, value: string): KeyValue => ({ key, value: { stringValue: value } });
@@ -58,9 +74,10 @@ const SCOPES = {
   cache: scope('github.com/redis/go-redis/extra/redisotel', '9.5.1'),
 };
 
-const HTTP_ROUTES = ['GET /api/products', 'GET /api/products/{id}', 'POST /api/cart', 'GET /api/cart', 'POST /api/checkout', 'GET /api/orders/{id}'];
-const GRPC_METHODS = ['Get', 'List', 'Create', 'Update', 'Search'];
+const HTTP_ROUTES = ['GET /api/products', 'GET /api/products/{id}', 'POST /api/cart', 'GET /api/cart', 'POST /api/checkout'];
+const GRPC_METHODS = ['Get', 'List', 'Update'];
 const TABLES = ['orders', 'users', 'items', 'events', 'accounts'];
+const STATEMENTS = ['SELECT', 'INSERT', 'UPDATE'];
 
 function logUniform(random: () => number, lo: number, hi: number): number {
   return Math.exp(Math.log(lo) + random() * (Math.log(hi) - Math.log(lo)));
@@ -70,11 +87,104 @@ function pascal(name: string): string {
   return name.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase());
 }
 
-/** 20 services × `operationsPerService` operations (10 by default: 200 in all). */
-export function buildFleet(seed: number, operationsPerService = 10): Fleet {
+function shuffled<T>(items: readonly T[], random: () => number): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [out[i], out[j]] = [out[j]!, out[i]!];
+  }
+  return out;
+}
+
+function route(random: () => number, path: string): OperationModel {
+  const [method, target] = path.split(' ') as [string, string];
+  return {
+    name: path,
+    kind: SpanKind.SERVER,
+    protocol: 'http',
+    medianNs: logUniform(random, 5e6, 300e6),
+    sigma: 0.4 + random() * 0.6,
+    scope: SCOPES.http,
+    fixed: [str('http.method', method), str('http.route', target), str('http.scheme', 'http'), int('net.host.port', 8080)],
+  };
+}
+
+function grpcMethod(random: () => number, service: string, k: number): OperationModel {
+  const rpcService = `${service.replace(/-/g, '')}.${pascal(service)}`;
+  const method = `${GRPC_METHODS[k]!}${pascal(service)}`;
+  return {
+    name: `${rpcService}/${method}`,
+    kind: SpanKind.SERVER,
+    protocol: 'grpc-server',
+    medianNs: logUniform(random, 1e6, 80e6),
+    sigma: 0.3 + random() * 0.7,
+    scope: SCOPES.grpc,
+    fixed: [str('rpc.system', 'grpc'), str('rpc.service', rpcService), str('rpc.method', method)],
+  };
+}
+
+function grpcClient(target: OperationModel, callee: ServiceModel, at: { service: number; operation: number }): OperationModel {
+  return {
+    name: target.name,
+    kind: SpanKind.CLIENT,
+    protocol: 'grpc-client',
+    medianNs: target.medianNs * 1.05 + 300e3,
+    sigma: target.sigma,
+    scope: SCOPES.grpc,
+    fixed: [...target.fixed, str('net.peer.name', callee.name), int('net.peer.port', 9090)],
+    callee: at,
+  };
+}
+
+/** The k-th filler operation of a service: queries, cache calls and internal work, names unique per service. */
+function filler(random: () => number, service: string, k: number): OperationModel {
+  if (k % 4 === 3) {
+    return {
+      name: `redis ${k % 8 === 3 ? 'GET' : 'SET'}`,
+      kind: SpanKind.CLIENT,
+      protocol: 'cache',
+      medianNs: logUniform(random, 100e3, 1e6),
+      sigma: 0.5,
+      scope: SCOPES.cache,
+      fixed: [str('db.system', 'redis'), str('db.statement', `${k % 8 === 3 ? 'get' : 'set'} session`), str('net.peer.name', 'redis')],
+    };
+  }
+  if (k % 4 === 2) {
+    return {
+      name: `${service}.process${k}`,
+      kind: SpanKind.INTERNAL,
+      protocol: 'internal',
+      medianNs: logUniform(random, 50e3, 2e6),
+      sigma: 0.4,
+      scope: scope(`github.com/example/${service}`, '1.0.0'),
+      fixed: [str('code.namespace', `github.com/example/${service}/internal`), str('code.function', `process${k}`)],
+    };
+  }
+  const table = TABLES[k % TABLES.length]!;
+  const op = STATEMENTS[Math.floor(k / 2) % STATEMENTS.length]!;
+  return {
+    name: `${op} ${table}`,
+    kind: SpanKind.CLIENT,
+    protocol: 'db',
+    medianNs: logUniform(random, 300e3, 20e6),
+    sigma: 0.5 + random() * 0.7,
+    scope: SCOPES.db,
+    fixed: [
+      str('db.system', 'postgresql'),
+      str('db.name', service),
+      str('db.operation', op),
+      str('db.sql.table', table),
+      str('db.statement', op === 'SELECT' ? `SELECT * FROM ${table} WHERE id = $1` : `${op} ${table} SET v = $2 WHERE id = $1`),
+    ],
+  };
+}
+
+/** 20 services × 10 operations, 200 in all, every one reachable from an edge. */
+export function buildFleet(seed: number): Fleet {
   const random = seededRandom(seed);
   const services: ServiceModel[] = SERVICE_NAMES.map((name, s) => ({
     name,
+    routes: 0,
     hosts: Array.from({ length: HOSTS_PER_SERVICE }, (_, h) => ({
       attributes: [
         str('service.name', name),
@@ -89,101 +199,42 @@ export function buildFleet(seed: number, operationsPerService = 10): Fleet {
     })),
     operations: [],
   }));
+  const tiers: number[][] = [];
+  let next = 0;
+  for (const tier of TIERS) {
+    tiers.push(Array.from({ length: tier.services }, (_, k) => next + k));
+    next += tier.services;
+  }
   // Server operations first, so that clients can name the method they call.
-  services.forEach((service, s) => {
-    const servers = s < EDGE_SERVICES ? 6 : 5;
-    for (let k = 0; k < servers; k++) {
-      const median = logUniform(random, 1e6, 300e6);
-      if (s < EDGE_SERVICES) {
-        const route = HTTP_ROUTES[k]!;
-        service.operations.push({
-          name: route,
-          kind: SpanKind.SERVER,
-          protocol: 'http',
-          medianNs: median,
-          sigma: 0.4 + random() * 0.6,
-          scope: SCOPES.http,
-          fixed: [str('http.method', route.split(' ')[0]!), str('http.route', route.split(' ')[1]!), str('http.scheme', 'http'), int('net.host.port', 8080)],
-        });
-      } else {
-        const rpcService = `${service.name.replace(/-/g, '')}.${pascal(service.name)}`;
-        const method = `${GRPC_METHODS[k]!}${pascal(service.name)}`;
-        service.operations.push({
-          name: `${rpcService}/${method}`,
-          kind: SpanKind.SERVER,
-          protocol: 'grpc-server',
-          medianNs: median,
-          sigma: 0.3 + random() * 0.7,
-          scope: SCOPES.grpc,
-          fixed: [str('rpc.system', 'grpc'), str('rpc.service', rpcService), str('rpc.method', method)],
-        });
-      }
-    }
+  TIERS.forEach((tier, t) => {
+    tiers[t]!.forEach((s, k) => {
+      const service = services[s]!;
+      for (let r = 0; r < tier.routes; r++) service.operations.push(route(random, HTTP_ROUTES[r]!));
+      service.routes = tier.routes;
+      for (let m = 0; m < tier.methods(k); m++) service.operations.push(grpcMethod(random, service.name, m));
+    });
   });
-  services.forEach((service, s) => {
-    while (service.operations.length < operationsPerService) {
-      const k = service.operations.length;
-      const downstream = SERVICE_NAMES.length - 1 - s;
-      const callsLeft = (s < EDGE_SERVICES ? 4 : 2) - service.operations.filter((o) => o.protocol === 'grpc-client').length;
-      if (downstream > 0 && callsLeft > 0) {
-        const calleeIndex = Math.max(s + 1, EDGE_SERVICES) + Math.floor(random() * Math.min(downstream, SERVICE_NAMES.length - EDGE_SERVICES));
-        const callee = Math.min(calleeIndex, SERVICE_NAMES.length - 1);
-        const calleeOp = Math.floor(random() * 5);
-        const target = services[callee]!.operations[calleeOp]!;
-        // One operation per name: a second call to the same method would merge with the first.
-        if (service.operations.some((o) => o.name === target.name)) continue;
-        service.operations.push({
-          name: target.name,
-          kind: SpanKind.CLIENT,
-          protocol: 'grpc-client',
-          medianNs: target.medianNs * 1.05 + 300e3,
-          sigma: target.sigma,
-          scope: SCOPES.grpc,
-          fixed: [...target.fixed, str('net.peer.name', services[callee]!.name), int('net.peer.port', 9090)],
-          callee: { service: callee, operation: calleeOp },
-        });
-      } else if (k % 3 === 0) {
-        service.operations.push({
-          name: `redis ${k % 2 ? 'GET' : 'SET'}`,
-          kind: SpanKind.CLIENT,
-          protocol: 'cache',
-          medianNs: logUniform(random, 100e3, 1e6),
-          sigma: 0.5,
-          scope: SCOPES.cache,
-          fixed: [str('db.system', 'redis'), str('db.statement', `${k % 2 ? 'get' : 'set'} session`), str('net.peer.name', 'redis')],
-        });
-      } else if (k % 3 === 1) {
-        const table = TABLES[(s + k) % TABLES.length]!;
-        const op = k % 2 ? 'SELECT' : 'INSERT';
-        service.operations.push({
-          name: `${op} ${table}`,
-          kind: SpanKind.CLIENT,
-          protocol: 'db',
-          medianNs: logUniform(random, 300e3, 20e6),
-          sigma: 0.5 + random() * 0.7,
-          scope: SCOPES.db,
-          fixed: [
-            str('db.system', 'postgresql'),
-            str('db.name', service.name),
-            str('db.operation', op),
-            str('db.sql.table', table),
-            str('db.statement', op === 'SELECT' ? `SELECT * FROM ${table} WHERE id = $1` : `INSERT INTO ${table} VALUES ($1, $2, $3)`),
-          ],
-        });
-      } else {
-        service.operations.push({
-          name: `${service.name}.process${k}`,
-          kind: SpanKind.INTERNAL,
-          protocol: 'internal',
-          medianNs: logUniform(random, 50e3, 2e6),
-          sigma: 0.4,
-          scope: scope(`github.com/example/${service.name}`, '1.0.0'),
-          fixed: [str('code.namespace', `github.com/example/${service.name}/internal`), str('code.function', `process${k}`)],
-        });
+  // Each method of a tier is called by one client of the tier above, in shuffled order.
+  TIERS.forEach((tier, t) => {
+    if (tier.clients === 0) return;
+    const methods = shuffled(
+      tiers[t + 1]!.flatMap((s) =>
+        services[s]!.operations.flatMap((op, i) => (op.protocol === 'grpc-server' ? [{ service: s, operation: i }] : [])),
+      ),
+      random,
+    );
+    tiers[t]!.forEach((s, k) => {
+      for (let c = 0; c < tier.clients; c++) {
+        const at = methods[k * tier.clients + c]!;
+        const callee = services[at.service]!;
+        services[s]!.operations.push(grpcClient(callee.operations[at.operation]!, callee, at));
       }
-    }
+    });
   });
-  return { services, operationCount: services.length * operationsPerService };
+  for (const service of services) {
+    for (let k = service.operations.length; k < OPERATIONS_PER_SERVICE; k++) service.operations.push(filler(random, service.name, k));
+  }
+  return { services, edges: tiers[0]! };
 }
 
 /** Makes traces one after another from a seed; each call to `next` is one whole trace. */
@@ -201,8 +252,8 @@ export class TraceGenerator {
   next(startNs: bigint): Span[] {
     const spans: Span[] = [];
     const traceId = this.hex(32);
-    const entry = Math.floor(this.random() * EDGE_SERVICES);
-    const route = Math.floor(this.random() * 6);
+    const entry = this.fleet.edges[Math.floor(this.random() * this.fleet.edges.length)]!;
+    const route = Math.floor(this.random() * this.fleet.services[entry]!.routes);
     const maxDepth = 3 + Math.floor(this.random() * 4);
     this.serverSpan(spans, traceId, '', entry, route, startNs, 1, maxDepth);
     return spans;

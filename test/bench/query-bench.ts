@@ -47,7 +47,13 @@ async function timeQuery(base: string, path: string, reps: number): Promise<{ ti
   return { timing: summarize(samples), body: JSON.parse(last.text) };
 }
 
-export async function measureQueries(dbPath: string, seed: SeedResult, reps: number, log: (line: string) => void): Promise<QueryResult[]> {
+export interface QueryReport {
+  /** From startServer to listening, on the seeded file. */
+  openMs: number;
+  results: QueryResult[];
+}
+
+export async function measureQueries(dbPath: string, seed: SeedResult, reps: number, log: (line: string) => void): Promise<QueryReport> {
   const config: Config = {
     ...defaultConfig(),
     db: dbPath,
@@ -61,7 +67,8 @@ export async function measureQueries(dbPath: string, seed: SeedResult, reps: num
   };
   const opened = performance.now();
   const server = await startServer(config, { logger: pino({ level: 'silent' }) });
-  log(`server up on the seeded database in ${Math.round(performance.now() - opened)} ms`);
+  const openMs = performance.now() - opened;
+  log(`server up on the seeded database in ${Math.round(openMs)} ms`);
   const base = `http://127.0.0.1:${server.port('http')}`;
   const window = `start=${seed.startNs}&end=${seed.endNs}`;
   try {
@@ -119,7 +126,7 @@ export async function measureQueries(dbPath: string, seed: SeedResult, reps: num
       log(`  ${c.name}: median ${timing.medianMs.toFixed(1)} ms, p95 ${timing.p95Ms.toFixed(1)} ms (${answer})`);
       results.push({ name: c.name, path: c.path, ...(c.targetMs ? { targetMs: c.targetMs } : {}), timing, answer });
     }
-    return results;
+    return { openMs, results };
   } finally {
     await server.close();
   }

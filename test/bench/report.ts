@@ -4,7 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { countLabel, repoRoot, type BenchSettings } from './bench-settings.js';
 import type { IngestResult } from './ingest-bench.js';
-import type { QueryResult } from './query-bench.js';
+import type { QueryReport } from './query-bench.js';
 import type { SeedResult } from './seed-database.js';
 import { fmtInt, fmtMs } from './timing.js';
 
@@ -27,14 +27,34 @@ export function machineLine(): string {
 
 const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(2)} GiB`;
 
+export interface SketchTableStats {
+  table: string;
+  rows: number;
+  avgBytes: number;
+}
+
+/** Row counts and blob sizes of the sketch tables, for the report. */
+export function sketchTableStats(dbPath: string): SketchTableStats[] {
+  const db = new Database(dbPath, { readonly: true });
+  try {
+    return ['latency_sketches', 'latency_sketches_hourly'].map((table) => {
+      const row = db.prepare(`SELECT count(*) AS n, avg(length(sketch)) AS bytes FROM ${table}`).get() as { n: number; bytes: number | null };
+      return { table, rows: row.n, avgBytes: row.bytes ?? 0 };
+    });
+  } finally {
+    db.close();
+  }
+}
+
 export function buildSection(
   settings: BenchSettings,
   seed: SeedResult,
-  queries: readonly QueryResult[],
+  queries: QueryReport,
   ingest: IngestResult | undefined,
+  sketches: readonly SketchTableStats[],
   machine: string,
 ): string {
-  const rows = queries.map((q) => {
+  const rows = queries.results.map((q) => {
     const verdict = q.targetMs === undefined ? '' : q.timing.medianMs < q.targetMs && q.timing.p95Ms < q.targetMs ? 'met' : '**missed**';
     return `| ${q.name} | **${fmtMs(q.timing.medianMs)} ms** | ${fmtMs(q.timing.p95Ms)} ms | ${q.targetMs === undefined ? '' : `< ${q.targetMs} ms`} ${verdict} | ${q.answer} |`;
   });
@@ -46,7 +66,7 @@ export function buildSection(
 
 \`npm run bench\` (\`test/bench/run.ts\`, BENCH_SPANS=${settings.spans}). Last run ${new Date().toISOString().slice(0, 10)} on ${machine}.
 
-Data: ${seedLine}.
+Data: ${seedLine}. Sketches: ${sketches.map((t) => `${fmtInt(t.rows)} rows in \`${t.table}\` (${Math.round(t.avgBytes)} bytes a blob on average)`).join(', ')}. Starting the server on the file took ${(queries.openMs / 1000).toFixed(1)} s${queries.openMs > 10_000 ? ' (the first open of a file never analyzed runs a full ANALYZE through `PRAGMA optimize`)' : ''}.
 
 | query (HTTP, warm) | median | p95 | target (at 10M spans) | answer |
 |---|--:|--:|---|---|
@@ -55,23 +75,26 @@ ${rows.join('\n')}
 Ingest: ${ingestText}
 
 **Method.** \`test/bench/go-fleet-generator.ts\` (fixed seed) models Go services instrumented
-with OpenTelemetry contrib: 2 HTTP edge services (otelhttp) and 18 gRPC services (otelgrpc),
-each with 5–6 server operations, gRPC client calls to services further down, PostgreSQL
-(otelsql) and Redis queries and internal spans — 10 operations per service, 200 in all. Every
-operation has its own log-normal latency (medians 50 µs–300 ms), ~1% of spans fail (status
-ERROR, exception event, HTTP 500 / gRPC 13), spans carry the usual semantic-convention
-attributes, and traces are 3–6 levels deep. Seeding writes through the store's own
+with OpenTelemetry contrib: 2 HTTP edge services (otelhttp, 5 routes and 5 gRPC clients
+each) call 5 gRPC services (otelgrpc), which call 13 more; every gRPC method has exactly one
+calling client operation, and PostgreSQL (otelsql), Redis and internal spans fill each
+service up to 10 operations — 200 in all, every one of them with spans. Every operation
+has its own log-normal latency (medians 50 µs–300 ms), ~1% of spans fail (status ERROR,
+exception event, HTTP 500 / gRPC 13), spans carry the usual semantic-convention
+attributes (5–9 each, some with per-request values), and traces are 3–6 levels deep
+(about 18 spans on average). Seeding writes through the store's own
 \`SpanWriter\` (spans, attributes, summaries, catalog and per-minute latency sketches exactly as
 ingest writes them) in transactions of 50,000 spans, with \`journal_mode=OFF\` and
 \`synchronous=OFF\` during the seed only; traces start evenly over the window, in time order.
 A rerun with the same parameters reuses the database (\`<db>.meta.json\`). The queries then go
 through the real HTTP API of a server started on that file (\`startServer\`, as \`threadline
---db\`, retention off), one at a time: ${queries[0]?.timing.reps ?? 0} timed requests each after 3 warm-up
+--db\`, retention off), one at a time: ${queries.results[0]?.timing.reps ?? 0} timed requests each after 3 warm-up
 requests, from \`fetch\` to the last byte of the (gzip) body; p95 is nearest-rank. Percentiles,
-operation stats, histogram and heatmap merge per-minute sketches (never spans); the
-slow-span lists take the sketch's percentile as threshold and walk the
-(service, operation, duration) index backwards, one scan per operation merged for a whole
-service. The machine has 2 cores, shared with other work while this ran, so single runs
+operation stats, histogram and heatmap merge sketches (never spans): hourly ones for the
+whole hours of the window, per-minute ones at its edges. The slow-span lists take the
+sketch's percentile as threshold and walk the (service, operation, duration) index
+backwards (a window holding all the data, as here, always takes that plan), one scan per
+operation merged for a whole service. The machine has 2 cores, shared with other work while this ran, so single runs
 vary by ±20% or more. Scale with \`BENCH_SPANS\` (e.g. 1000000), \`BENCH_DB\`, \`BENCH_REPS\`,
 \`BENCH_INGEST_SPANS\`, \`BENCH_INGEST_CLIENTS\`; \`BENCH_WRITE=0\` leaves this file alone.
 The default database is \`data/bench-${countLabel(settings.spans)}.db\`.

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { parseBenchSettings, repoRoot } from './bench-settings.js';
 import { measureIngest } from './ingest-bench.js';
 import { measureQueries } from './query-bench.js';
-import { BENCH_DOC, buildSection, machineLine, writeSection } from './report.js';
+import { BENCH_DOC, buildSection, machineLine, sketchTableStats, writeSection } from './report.js';
 import { seedDatabase } from './seed-database.js';
 
 const log = (line: string) => console.log(line);
@@ -25,7 +25,7 @@ async function main(): Promise<void> {
     log('ingest:');
     ingest = await measureIngest(settings.ingestSpans, settings.ingestClients, settings.seed, log);
   }
-  const markdown = buildSection(settings, seed, queries, ingest, machineLine());
+  const markdown = buildSection(settings, seed, queries, ingest, sketchTableStats(settings.dbPath), machineLine());
   log(`\n${markdown}`);
   if (settings.writeDoc) {
     writeSection(markdown);

@@ -14,7 +14,7 @@ import { buildFleet, TraceGenerator } from './go-fleet-generator.js';
  */
 
 /** Bumped whenever the generator's output changes, so an old seed is not reused. */
-const GENERATOR_VERSION = 1;
+const GENERATOR_VERSION = 2;
 const SPANS_PER_TRANSACTION = 50_000;
 const PROGRESS_EVERY_MS = 5_000;
 const HOUR_NS = 3_600_000_000_000n;

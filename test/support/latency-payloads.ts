@@ -1,3 +1,4 @@
+import { rankOf } from '../../server/src/sketch/latency-sketch.js';
 import { logNormalDurations, seededRandom } from '../../server/src/sketch/test-support/random.js';
 
 /**
@@ -103,6 +104,6 @@ export async function postSpans(baseUrl: string, spans: readonly SentSpan[], bat
 }
 
 /** Nearest-rank quantile (the definition the sketch uses) of exact values. */
-export function exactQuantile(sortedNs: readonly bigint[], q: number, rankOf: (q: number, n: number) => number): bigint {
+export function exactQuantile(sortedNs: readonly bigint[], q: number): bigint {
   return sortedNs[rankOf(q, sortedNs.length) - 1]!;
 }

@@ -12,7 +12,8 @@ import { LatencySketch, MAX_BINS, MAX_INDEX, type SketchParts } from './latency-
  *   sumNs                         exact, any size
  *   minNs maxNs                   only when the sketch is not empty
  *
- * A typical minute of one operation (tens of buckets) takes 50 to 150 bytes.
+ * In the 10M-span benchmark a minute of one operation takes about 100 bytes on average
+ * and an hour a few hundred.
  */
 
 const VERSION = 1;

@@ -23,6 +23,8 @@ export interface SpanStore {
   writeBatch(spans: readonly Span[]): Promise<void>;
   /** Every stored span of the trace, in start order; empty when the trace is unknown. */
   getTrace(traceId: string): Promise<Span[]>;
+  /** `getTrace` as JSON text (`[]` when unknown): lets big traces reach a client without object copies. */
+  getTraceJson(traceId: string): Promise<string>;
   getServices(): Promise<string[]>;
   /** Operations of a service, optionally narrowed to one span kind. */
   getOperations(service: string, spanKind?: SpanKindName): Promise<OperationInfo[]>;

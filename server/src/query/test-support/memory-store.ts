@@ -53,6 +53,10 @@ export class MemoryStore implements SpanStore {
     this.spans.push(...spans);
   }
 
+  async getTraceJson(traceId: string): Promise<string> {
+    return JSON.stringify(await this.getTrace(traceId));
+  }
+
   async getTrace(traceId: string): Promise<Span[]> {
     return this.spans.filter((s) => s.traceId === traceId).sort(byStart);
   }

@@ -110,8 +110,8 @@ export class SlowSpanSearch {
   }
 
   /**
-   * Every operation of the service is an index scan of its own; they are merged here on
-   * (duration, span_pk) descending, so a page reads about `offset + limit` rows in all.
+   * Every operation of the service is a scan of its own, on the index its plan picks;
+   * they are merged here on (duration, span_pk) descending and stop once the page is full.
    */
   find(query: SlowSpanQuery): SlowSpanPage {
     checkPaging(query);

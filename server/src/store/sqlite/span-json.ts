@@ -36,7 +36,12 @@ export function toJsonText(value: unknown): string {
   return containsSpecialNumber(value) ? JSON.stringify(value, replaceSpecialNumber) : JSON.stringify(value);
 }
 
+/** Whether a stored text carries the special-number marker (and so needs the reviver). */
+export function hasSpecialNumbers(text: string): boolean {
+  return text.includes(`"${MARKER}"`);
+}
+
 export function parseJsonText<T>(text: string): T {
   // Likewise a reviver: only texts that carry a marker need one.
-  return (text.includes(`"${MARKER}"`) ? JSON.parse(text, reviveSpecialNumber) : JSON.parse(text)) as T;
+  return (hasSpecialNumbers(text) ? JSON.parse(text, reviveSpecialNumber) : JSON.parse(text)) as T;
 }

@@ -98,6 +98,10 @@ export class SqliteSpanStore implements SpanStore, NettraceStore {
     return this.reader.call('getTrace', traceId);
   }
 
+  getTraceJson(traceId: string): Promise<string> {
+    return this.reader.call('getTraceJson', traceId);
+  }
+
   getServices(): Promise<string[]> {
     return this.reader.call('getServices');
   }

@@ -17,6 +17,10 @@ function readOperations(db: Database.Database): ReadOperations {
   return {
     // Both reads see one snapshot: the worker runs a request to its end before the next commit shows.
     getTrace: (traceId) => nettrace.mergeIntoTrace(traceId, reader.getTrace(traceId)),
+    getTraceJson: (traceId) =>
+      nettrace.hasJoinedRecords(traceId)
+        ? JSON.stringify(nettrace.mergeIntoTrace(traceId, reader.getTrace(traceId)))
+        : reader.getTraceJson(traceId),
     getServices: () => reader.getServices(),
     getOperations: (service, spanKind) => reader.getOperations(service, spanKind),
     findTraceIds: (query) => reader.findTraceIds(query),

@@ -31,6 +31,7 @@ import type { EncodedLatencyStats, EncodedOperationStats } from './latency-sketc
 export interface StoreOperations {
   writeBatch(spans: readonly Span[]): void;
   getTrace(traceId: string): Span[];
+  getTraceJson(traceId: string): string;
   getServices(): string[];
   getOperations(service: string, spanKind?: SpanKindName): OperationInfo[];
   findTraceIds(query: TraceQuery): string[];
