@@ -57,7 +57,8 @@ export function createApp(deps: AppDeps): Express {
   health(app, deps.store);
   app.use(ingestRouter(deps));
   // Query responses only: a 10k-span trace is megabytes of repetitive JSON.
-  app.use('/api', compression());
+  // Level 1: a 16 MB trace compresses ~30× at a fraction of the default level's time.
+  app.use('/api', compression({ level: 1 }));
   app.use('/api/v1', createV1Router(deps.store, { logger: deps.logger, nettrace: deps.nettraceStore }));
   app.use('/api', createJaegerRouter(deps.store, { logger: deps.logger }));
   app.use(createUiRouter(deps.uiDir));
