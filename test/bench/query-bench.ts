@@ -91,10 +91,13 @@ export async function measureQueries(dbPath: string, seed: SeedResult, reps: num
         describe: (b) => describePercentiles(b as V1PercentilesResponse),
       },
       {
-        name: `operations/stats of ${SERVICE} (${operations.length} operations, 30-point p99 series), 24 h`,
+        name: `operations/stats of ${SERVICE} (buckets=30), 24 h`,
         path: statsPath,
         targetMs: 100,
-        describe: (b) => `${(b as V1OperationStatsResponse).operations.length} operations`,
+        describe: (b) => {
+          const stats = b as V1OperationStatsResponse;
+          return `${stats.operations.length} operations, p99 series of ${stats.bucketStarts.length} hourly points`;
+        },
       },
       {
         name: `spans above p99 of one operation, limit 50, 24 h`,
@@ -114,9 +117,12 @@ export async function measureQueries(dbPath: string, seed: SeedResult, reps: num
         describe: (b) => `${(b as { buckets: unknown[] }).buckets.length} buckets`,
       },
       {
-        name: `latency heatmap of one operation, 60 × 40, 24 h`,
+        name: `latency heatmap of one operation (timeBuckets=60, latencyBuckets=40), 24 h`,
         path: `/api/v1/latency/heatmap?service=${SERVICE}&operation=${op}&${window}&timeBuckets=60&latencyBuckets=40`,
-        describe: (b) => `${(b as { timeBuckets: unknown[] }).timeBuckets.length} time buckets`,
+        describe: (b) => {
+          const heatmap = b as { timeBuckets: unknown[]; latencyBuckets: unknown[] };
+          return `${heatmap.timeBuckets.length} × ${heatmap.latencyBuckets.length} cells`;
+        },
       },
     ];
     const results: QueryResult[] = [];

@@ -10,16 +10,17 @@ import { parseBenchSettings, repoRoot } from './bench-settings.js';
 import { measureIngest } from './ingest-bench.js';
 import { measureQueries } from './query-bench.js';
 import { BENCH_DOC, buildSection, machineLine, sketchTableStats, writeSection } from './report.js';
-import { seedDatabase } from './seed-database.js';
+import { recordFirstOpen, seedDatabase } from './seed-database.js';
 
 const log = (line: string) => console.log(line);
 
 async function main(): Promise<void> {
   const settings = parseBenchSettings(process.env);
-  const seed = seedDatabase(settings, log);
+  let seed = seedDatabase(settings, log);
   log(`database: ${(seed.fileBytes / 2 ** 30).toFixed(2)} GiB`);
   log('queries:');
   const queries = await measureQueries(settings.dbPath, seed, settings.reps, log);
+  seed = recordFirstOpen(settings, seed, queries.openMs);
   let ingest;
   if (settings.ingestSpans > 0) {
     log('ingest:');
