@@ -7,7 +7,6 @@ package main
 import (
 	"context"
 	"encoding/json"
-	"log"
 	"net/http"
 	"strconv"
 	"sync/atomic"
@@ -35,29 +34,10 @@ const (
 )
 
 func main() {
-	log.SetPrefix("frontend: ")
-	if err := run(); err != nil {
-		log.Fatal(err)
-	}
-	log.Print("stopped")
+	app.RunService("frontend", telemetry.OTLPHTTP, serve)
 }
 
-func run() error {
-	ctx, stop := app.SignalContext()
-	defer stop()
-
-	shutdown, err := telemetry.Setup(ctx, "frontend", telemetry.OTLPHTTP)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		sctx, cancel := context.WithTimeout(context.Background(), app.ShutdownTimeout)
-		defer cancel()
-		if err := shutdown(sctx); err != nil {
-			log.Printf("telemetry shutdown: %v", err)
-		}
-	}()
-
+func serve(ctx context.Context) error {
 	conn, err := grpc.NewClient(app.Env("ORDERS_TARGET", "localhost:9090"),
 		grpc.WithTransportCredentials(insecure.NewCredentials()),
 		grpc.WithStatsHandler(otelgrpc.NewClientHandler()))

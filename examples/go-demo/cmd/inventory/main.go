@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
-	"log"
 	"net/http"
 	"strconv"
 	"sync"
@@ -30,29 +29,10 @@ const (
 )
 
 func main() {
-	log.SetPrefix("inventory: ")
-	if err := run(); err != nil {
-		log.Fatal(err)
-	}
-	log.Print("stopped")
+	app.RunService("inventory", telemetry.Zipkin, serve)
 }
 
-func run() error {
-	ctx, stop := app.SignalContext()
-	defer stop()
-
-	shutdown, err := telemetry.Setup(ctx, "inventory", telemetry.Zipkin)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		sctx, cancel := context.WithTimeout(context.Background(), app.ShutdownTimeout)
-		defer cancel()
-		if err := shutdown(sctx); err != nil {
-			log.Printf("telemetry shutdown: %v", err)
-		}
-	}()
-
+func serve(ctx context.Context) error {
 	inv := &inventory{stock: map[string]int{}, events: nettrace.NewEventLog("inventory.Stock", "stock refresher")}
 	defer inv.events.Finish()
 	go inv.refreshLoop(ctx)

@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -33,28 +32,13 @@ import (
 const reportInterval = 10 * time.Second
 
 func main() {
-	log.SetPrefix("orders: ")
-	if err := run(); err != nil {
-		log.Fatal(err)
-	}
-	log.Print("stopped")
+	app.RunService("orders", telemetry.OTLPGRPC, serve)
 }
 
-func run() error {
-	ctx, stop := app.SignalContext()
+func serve(ctx context.Context) error {
+	// Cancelled below once gRPC has stopped, so the debug listener stops too.
+	ctx, stop := context.WithCancel(ctx)
 	defer stop()
-
-	shutdown, err := telemetry.Setup(ctx, "orders", telemetry.OTLPGRPC)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		sctx, cancel := context.WithTimeout(context.Background(), app.ShutdownTimeout)
-		defer cancel()
-		if err := shutdown(sctx); err != nil {
-			log.Printf("telemetry shutdown: %v", err)
-		}
-	}()
 
 	inventoryURL, err := url.Parse(app.Env("INVENTORY_URL", "http://localhost:8081"))
 	if err != nil {
