@@ -1,57 +1,34 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openWatchedPage, requireUiBuild, type WatchedPage } from '../support/browser.js';
-import { startTestServer, type TestServer } from '../support/in-process-server.js';
+import { describe, expect, it } from 'vitest';
+import { useBrowserSuite } from './support/browser-suite.js';
 import { exactQuantile, sendLatencyData, spansOf, type LatencyData } from './support/latency-spans.js';
 import { byTestId, UI_TIMEOUT, urlParam } from './support/ui.js';
 
 /** The operations page: every operation of a service with rate, error rate and percentiles; sortable; a row opens the operation view. */
 describe('operations page in Chromium', () => {
-  let browser: Browser;
-  let server: TestServer;
   let data: LatencyData;
-  let watched: WatchedPage;
-  let page: Page;
-
-  beforeAll(async () => {
-    requireUiBuild();
-    [browser, server] = await Promise.all([launchBrowser(), startTestServer()]);
-    data = await sendLatencyData(server.otlpHttp);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-
-  beforeEach(async () => {
-    watched = await openWatchedPage(browser);
-    page = watched.page;
-  });
-
-  afterEach(async () => {
-    expect(watched.dialogs).toEqual([]);
-    expect(watched.errors).toEqual([]);
-    await watched.close();
+  const suite = useBrowserSuite({
+    seed: async (server) => {
+      data = await sendLatencyData(server.otlpHttp);
+    },
   });
 
   async function rowOrder(): Promise<string[]> {
-    const rows = byTestId(page, 'operation-row');
+    const rows = byTestId(suite.page, 'operation-row');
     const names: string[] = [];
     for (let i = 0; i < (await rows.count()); i++) names.push((await rows.nth(i).getAttribute('data-operation')) ?? '');
     return names;
   }
 
   it('lists the operations of a service with their p99, sorts by a column, and opens one', async () => {
-    await page.goto(`${server.http}/search`);
-    await byTestId(page, 'nav-operations').click();
-    await byTestId(page, 'operations-services').getByText('orders', { exact: true }).click();
-    await expect.poll(() => urlParam(page, 'service'), { timeout: UI_TIMEOUT }).toBe('orders');
+    await suite.page.goto(`${suite.server.http}/search`);
+    await byTestId(suite.page, 'nav-operations').click();
+    await byTestId(suite.page, 'operations-services').getByText('orders', { exact: true }).click();
+    await expect.poll(() => urlParam(suite.page, 'service'), { timeout: UI_TIMEOUT }).toBe('orders');
     await expect.poll(rowOrder, { timeout: UI_TIMEOUT }).toEqual(['orders.Checkout', 'orders.List']);
 
     for (const operation of ['orders.Checkout', 'orders.List']) {
       const known = spansOf(data, 'orders', operation);
-      const row = page.locator(`[data-testid="operation-row"][data-operation="${operation}"]`);
+      const row = suite.page.locator(`[data-testid="operation-row"][data-operation="${operation}"]`);
       const p99 = Number(await row.locator('[data-testid="operation-p99"]').getAttribute('data-nano'));
       const exact = Number(exactQuantile(known.map((s) => s.durationNs), 0.99));
       expect(Math.abs(p99 - exact)).toBeLessThanOrEqual(exact * 0.01);
@@ -62,49 +39,49 @@ describe('operations page in Chromium', () => {
     }
 
     // Sorting is in the URL; p99 sorts slowest first, a second click reverses it.
-    await byTestId(page, 'sort-p99').click();
-    await expect.poll(() => urlParam(page, 'sort'), { timeout: UI_TIMEOUT }).toBe('p99');
-    expect(urlParam(page, 'dir')).toBe('desc');
+    await byTestId(suite.page, 'sort-p99').click();
+    await expect.poll(() => urlParam(suite.page, 'sort'), { timeout: UI_TIMEOUT }).toBe('p99');
+    expect(urlParam(suite.page, 'dir')).toBe('desc');
     await expect.poll(rowOrder).toEqual(['orders.Checkout', 'orders.List']);
-    await byTestId(page, 'sort-p99').click();
-    await expect.poll(() => urlParam(page, 'dir'), { timeout: UI_TIMEOUT }).toBe('asc');
+    await byTestId(suite.page, 'sort-p99').click();
+    await expect.poll(() => urlParam(suite.page, 'dir'), { timeout: UI_TIMEOUT }).toBe('asc');
     await expect.poll(rowOrder).toEqual(['orders.List', 'orders.Checkout']);
 
     // A row opens the operation view for the same window.
-    await page.locator('[data-testid="operation-row"][data-operation="orders.Checkout"]').click();
-    await expect.poll(() => new URL(page.url()).pathname, { timeout: UI_TIMEOUT }).toBe('/operations/orders/orders.Checkout');
-    expect(urlParam(page, 'window')).toBe('1h');
-    expect(await byTestId(page, 'operation-title').textContent()).toBe('orders: orders.Checkout');
-    await byTestId(page, 'heatmap-plot').waitFor({ timeout: UI_TIMEOUT });
-    await byTestId(page, 'histogram-plot').waitFor({ timeout: UI_TIMEOUT });
-    expect(await byTestId(page, 'operation-count').textContent()).toBe('200');
+    await suite.page.locator('[data-testid="operation-row"][data-operation="orders.Checkout"]').click();
+    await expect.poll(() => new URL(suite.page.url()).pathname, { timeout: UI_TIMEOUT }).toBe('/operations/orders/orders.Checkout');
+    expect(urlParam(suite.page, 'window')).toBe('1h');
+    expect(await byTestId(suite.page, 'operation-title').textContent()).toBe('orders: orders.Checkout');
+    await byTestId(suite.page, 'heatmap-plot').waitFor({ timeout: UI_TIMEOUT });
+    await byTestId(suite.page, 'histogram-plot').waitFor({ timeout: UI_TIMEOUT });
+    expect(await byTestId(suite.page, 'operation-count').textContent()).toBe('200');
   });
 
   it('reaches the operation view from a search result and from span details', async () => {
     const list = spansOf(data, 'orders', 'orders.List')[0]!;
-    await page.goto(`${server.http}/search?service=orders&operation=orders.List&lookback=1h&limit=5`);
-    const latency = byTestId(page, 'search-result-latency').first();
+    await suite.page.goto(`${suite.server.http}/search?service=orders&operation=orders.List&lookback=1h&limit=5`);
+    const latency = byTestId(suite.page, 'search-result-latency').first();
     await latency.waitFor({ timeout: UI_TIMEOUT });
     await latency.click();
-    await expect.poll(() => new URL(page.url()).pathname, { timeout: UI_TIMEOUT }).toBe('/operations/orders/orders.List');
+    await expect.poll(() => new URL(suite.page.url()).pathname, { timeout: UI_TIMEOUT }).toBe('/operations/orders/orders.List');
 
-    await page.goto(`${server.http}/trace/${list.traceId}?span=${list.spanId}`);
-    await byTestId(page, 'span-detail-operation-latency').click();
-    await expect.poll(() => new URL(page.url()).pathname, { timeout: UI_TIMEOUT }).toBe('/operations/orders/orders.List');
-    await byTestId(page, 'heatmap-plot').waitFor({ timeout: UI_TIMEOUT });
+    await suite.page.goto(`${suite.server.http}/trace/${list.traceId}?span=${list.spanId}`);
+    await byTestId(suite.page, 'span-detail-operation-latency').click();
+    await expect.poll(() => new URL(suite.page.url()).pathname, { timeout: UI_TIMEOUT }).toBe('/operations/orders/orders.List');
+    await byTestId(suite.page, 'heatmap-plot').waitFor({ timeout: UI_TIMEOUT });
   });
 
   it('shows every service to choose from and switches service and window from the toolbar', async () => {
-    await page.goto(`${server.http}/operations?service=payments&window=6h`);
+    await suite.page.goto(`${suite.server.http}/operations?service=payments&window=6h`);
     await expect.poll(rowOrder, { timeout: UI_TIMEOUT }).toEqual(['payments.Charge']);
-    expect(await byTestId(page, 'operations-window').inputValue()).toBe('6h');
-    await page.selectOption('[data-testid="operations-service"]', 'orders');
+    expect(await byTestId(suite.page, 'operations-window').inputValue()).toBe('6h');
+    await suite.page.selectOption('[data-testid="operations-service"]', 'orders');
     await expect.poll(rowOrder, { timeout: UI_TIMEOUT }).toEqual(['orders.Checkout', 'orders.List']);
-    expect(urlParam(page, 'window')).toBe('6h');
-    await page.selectOption('[data-testid="operations-window"]', '15m');
-    await expect.poll(() => urlParam(page, 'window'), { timeout: UI_TIMEOUT }).toBe('15m');
+    expect(urlParam(suite.page, 'window')).toBe('6h');
+    await suite.page.selectOption('[data-testid="operations-window"]', '15m');
+    await expect.poll(() => urlParam(suite.page, 'window'), { timeout: UI_TIMEOUT }).toBe('15m');
     // Fewer spans in the last 15 minutes than in the last 6 hours.
-    const checkoutRate = page.locator('[data-testid="operation-row"][data-operation="orders.Checkout"] [data-testid="operation-rate"]');
+    const checkoutRate = suite.page.locator('[data-testid="operation-row"][data-operation="orders.Checkout"] [data-testid="operation-rate"]');
     await expect.poll(async () => Number(/(\d+) spans/.exec((await checkoutRate.textContent()) ?? '')?.[1]), { timeout: UI_TIMEOUT }).toBeLessThan(200);
   });
 });
