@@ -1,10 +1,9 @@
 import { LitElement, css, html, nothing } from 'lit';
-import { Task } from '@lit/task';
-import { fetchOperations } from '../../api/threadline-api';
 import { isDurationOrEmpty } from '../../model/duration';
 import { fromDatetimeLocal, toDatetimeLocal } from '../../model/format-time';
 import { millisToNanos, nanosToMillis } from '../../model/nanos';
 import { DEFAULT_SEARCH, LOOKBACKS, MAX_LIMIT, isTagFilter, type Lookback, type SearchQuery } from '../../model/search-query';
+import { DraftFormController, renderFieldError, renderOperationSelect, serviceChoices } from '../common/draft-form-controller';
 import { controlStyles } from '../common/shared-styles';
 import { TlSearchSubmitEvent } from './search-events';
 
@@ -83,8 +82,6 @@ export class TlSearchForm extends LitElement {
   static override properties = {
     query: { attribute: false },
     services: { attribute: false },
-    draft: { state: true },
-    errors: { state: true },
   };
 
   static override styles = [
@@ -156,77 +153,39 @@ export class TlSearchForm extends LitElement {
 
   declare query: SearchQuery;
   declare services: readonly string[];
-  declare draft: Draft;
-  declare errors: Partial<Record<Field, string>>;
 
-  /** Operations of the chosen service, loaded whenever the choice changes. */
-  private readonly operations = new Task(this, {
-    task: async ([service], { signal }) => (service ? fetchOperations(service, signal) : []),
-    args: () => [this.draft.service] as const,
-  });
+  private readonly form: DraftFormController<SearchQuery, Draft, Field>;
 
   constructor() {
     super();
     this.query = { ...DEFAULT_SEARCH };
     this.services = [];
-    this.draft = toDraft(this.query);
-    this.errors = {};
-  }
-
-  override willUpdate(changed: Map<PropertyKey, unknown>): void {
-    // A new URL (back button, shared link) replaces whatever was typed.
-    if (changed.has('query')) {
-      this.draft = toDraft(this.query);
-      this.errors = {};
-    }
-  }
-
-  private setField<K extends keyof Draft>(key: K, value: Draft[K]): void {
-    this.draft = { ...this.draft, [key]: value };
-    if (key === 'service') this.draft = { ...this.draft, operation: '' };
-  }
-
-  private submit(event: SubmitEvent): void {
-    event.preventDefault();
-    this.errors = validate(this.draft);
-    if (Object.keys(this.errors).length > 0) return;
-    this.dispatchEvent(new TlSearchSubmitEvent(toQuery(this.draft)));
-  }
-
-  private renderOperations() {
-    const ops = this.operations.value ?? [];
-    const current = this.draft.operation;
-    // Keep the URL's operation selectable while the list loads or if the service no longer reports it.
-    const names = ops.map((op) => op.name);
-    if (current && !names.includes(current)) names.unshift(current);
-    return html`<select
-      name="operation"
-      data-testid="search-operation"
-      ?disabled=${!this.draft.service}
-      .value=${current}
-      @change=${(e: Event) => this.setField('operation', (e.target as HTMLSelectElement).value)}
-    >
-      <option value="" ?selected=${current === ''}>All operations</option>
-      ${names.map((name) => html`<option .value=${name} ?selected=${name === current}>${name}</option>`)}
-    </select>`;
+    // Created after `query` is set: the draft starts from it.
+    this.form = new DraftFormController(this, {
+      query: () => this.query,
+      toDraft,
+      validate,
+      toQuery,
+      submitEvent: (query) => new TlSearchSubmitEvent(query),
+    });
   }
 
   private error(field: Field) {
-    const message = this.errors[field];
-    return message ? html`<span class="error" role="alert" data-testid=${`search-error-${field}`}>${message}</span>` : nothing;
+    return renderFieldError(this.form.errors, field, 'search-error-');
   }
 
   override render() {
-    const d = this.draft;
-    const services = d.service && !this.services.includes(d.service) ? [d.service, ...this.services] : this.services;
-    return html`<form @submit=${this.submit} novalidate data-testid="search-form" aria-label="Search traces">
+    const d = this.form.draft;
+    const errors = this.form.errors;
+    const services = serviceChoices(d.service, this.services);
+    return html`<form @submit=${this.form.submit} novalidate data-testid="search-form" aria-label="Search traces">
       <label>
         Service
         <select
           name="service"
           data-testid="search-service"
           .value=${d.service}
-          @change=${(e: Event) => this.setField('service', (e.target as HTMLSelectElement).value)}
+          @change=${(e: Event) => this.form.setField('service', (e.target as HTMLSelectElement).value)}
         >
           <option value="" ?selected=${d.service === ''}>All services</option>
           ${services.map((s) => html`<option .value=${s} ?selected=${s === d.service}>${s}</option>`)}
@@ -234,7 +193,13 @@ export class TlSearchForm extends LitElement {
       </label>
       <label>
         Operation
-        ${this.renderOperations()}
+        ${renderOperationSelect({
+          testId: 'search-operation',
+          service: d.service,
+          current: d.operation,
+          operations: this.form.operations.value,
+          onChange: (operation) => this.form.setField('operation', operation),
+        })}
       </label>
       <label>
         Tags <span class="hint">one <span class="mono">key=value</span> per line</span>
@@ -242,9 +207,9 @@ export class TlSearchForm extends LitElement {
           name="tags"
           data-testid="search-tags"
           placeholder="http.status_code=500&#10;error=true"
-          aria-invalid=${this.errors.tags ? 'true' : 'false'}
+          aria-invalid=${errors.tags ? 'true' : 'false'}
           .value=${d.tagsText}
-          @input=${(e: Event) => this.setField('tagsText', (e.target as HTMLTextAreaElement).value)}
+          @input=${(e: Event) => this.form.setField('tagsText', (e.target as HTMLTextAreaElement).value)}
         ></textarea>
         ${this.error('tags')}
       </label>
@@ -254,7 +219,7 @@ export class TlSearchForm extends LitElement {
           name="lookback"
           data-testid="search-lookback"
           .value=${d.lookback}
-          @change=${(e: Event) => this.setField('lookback', (e.target as HTMLSelectElement).value as Lookback)}
+          @change=${(e: Event) => this.form.setField('lookback', (e.target as HTMLSelectElement).value as Lookback)}
         >
           ${[...LOOKBACKS, 'custom' as const].map(
             (l) => html`<option .value=${l} ?selected=${l === d.lookback}>${LOOKBACK_LABELS[l]}</option>`,
@@ -270,7 +235,7 @@ export class TlSearchForm extends LitElement {
                   name="start"
                   data-testid="search-start"
                   .value=${d.startLocal}
-                  @input=${(e: Event) => this.setField('startLocal', (e.target as HTMLInputElement).value)}
+                  @input=${(e: Event) => this.form.setField('startLocal', (e.target as HTMLInputElement).value)}
                 />
               </label>
               <label>
@@ -280,7 +245,7 @@ export class TlSearchForm extends LitElement {
                   name="end"
                   data-testid="search-end"
                   .value=${d.endLocal}
-                  @input=${(e: Event) => this.setField('endLocal', (e.target as HTMLInputElement).value)}
+                  @input=${(e: Event) => this.form.setField('endLocal', (e.target as HTMLInputElement).value)}
                 />
               </label>
             </div>
@@ -293,9 +258,9 @@ export class TlSearchForm extends LitElement {
             name="minDuration"
             data-testid="search-min-duration"
             placeholder="120ms"
-            aria-invalid=${this.errors.minDuration ? 'true' : 'false'}
+            aria-invalid=${errors.minDuration ? 'true' : 'false'}
             .value=${d.minDuration}
-            @input=${(e: Event) => this.setField('minDuration', (e.target as HTMLInputElement).value)}
+            @input=${(e: Event) => this.form.setField('minDuration', (e.target as HTMLInputElement).value)}
           />
           ${this.error('minDuration')}
         </label>
@@ -305,9 +270,9 @@ export class TlSearchForm extends LitElement {
             name="maxDuration"
             data-testid="search-max-duration"
             placeholder="1.5s"
-            aria-invalid=${this.errors.maxDuration ? 'true' : 'false'}
+            aria-invalid=${errors.maxDuration ? 'true' : 'false'}
             .value=${d.maxDuration}
-            @input=${(e: Event) => this.setField('maxDuration', (e.target as HTMLInputElement).value)}
+            @input=${(e: Event) => this.form.setField('maxDuration', (e.target as HTMLInputElement).value)}
           />
           ${this.error('maxDuration')}
         </label>
@@ -319,7 +284,7 @@ export class TlSearchForm extends LitElement {
             name="errorsOnly"
             data-testid="search-errors-only"
             .checked=${d.errorsOnly}
-            @change=${(e: Event) => this.setField('errorsOnly', (e.target as HTMLInputElement).checked)}
+            @change=${(e: Event) => this.form.setField('errorsOnly', (e.target as HTMLInputElement).checked)}
           />
           Errors only
         </label>
@@ -331,9 +296,9 @@ export class TlSearchForm extends LitElement {
             min="1"
             max=${MAX_LIMIT}
             data-testid="search-limit"
-            aria-invalid=${this.errors.limit ? 'true' : 'false'}
+            aria-invalid=${errors.limit ? 'true' : 'false'}
             .value=${d.limitText}
-            @input=${(e: Event) => this.setField('limitText', (e.target as HTMLInputElement).value)}
+            @input=${(e: Event) => this.form.setField('limitText', (e.target as HTMLInputElement).value)}
           />
           ${this.error('limit')}
         </label>

@@ -1,12 +1,11 @@
 import { LitElement, css, html, nothing } from 'lit';
-import { Task } from '@lit/task';
-import { fetchOperations } from '../../api/threadline-api';
 import { fromDatetimeLocal, toDatetimeLocal } from '../../model/format-time';
 import { WINDOW_CHOICES, WINDOW_LABELS, type WindowChoice } from '../../model/latency-window';
 import { millisToNanos, nanosToMillis } from '../../model/nanos';
 import { PERCENTILE_CHOICES, parsePercentile, percentileLabel } from '../../model/percentile';
 import { isTagFilter } from '../../model/search-query';
 import { DEFAULT_SLOW_QUERY, type SlowQuery } from '../../model/slow-query';
+import { DraftFormController, renderFieldError, renderOperationSelect, serviceChoices } from '../common/draft-form-controller';
 import { controlStyles } from '../common/shared-styles';
 import { TlSlowSubmitEvent } from './slow-events';
 
@@ -82,8 +81,6 @@ export class TlSlowForm extends LitElement {
   static override properties = {
     query: { attribute: false },
     services: { attribute: false },
-    draft: { state: true },
-    errors: { state: true },
   };
 
   static override styles = [
@@ -208,64 +205,29 @@ export class TlSlowForm extends LitElement {
 
   declare query: SlowQuery;
   declare services: readonly string[];
-  declare draft: Draft;
-  declare errors: Partial<Record<Field, string>>;
 
-  private readonly operations = new Task(this, {
-    task: async ([service], { signal }) => (service ? fetchOperations(service, signal) : []),
-    args: () => [this.draft.service] as const,
-  });
+  private readonly form: DraftFormController<SlowQuery, Draft, Field>;
 
   constructor() {
     super();
     this.query = { ...DEFAULT_SLOW_QUERY };
     this.services = [];
-    this.draft = toDraft(this.query);
-    this.errors = {};
-  }
-
-  override willUpdate(changed: Map<PropertyKey, unknown>): void {
-    if (changed.has('query')) {
-      this.draft = toDraft(this.query);
-      this.errors = {};
-    }
-  }
-
-  private setField<K extends keyof Draft>(key: K, value: Draft[K]): void {
-    this.draft = { ...this.draft, [key]: value };
-    if (key === 'service') this.draft = { ...this.draft, operation: '' };
-  }
-
-  private submit(event: SubmitEvent): void {
-    event.preventDefault();
-    this.errors = validate(this.draft);
-    if (Object.keys(this.errors).length > 0) return;
-    this.dispatchEvent(new TlSlowSubmitEvent(toQuery(this.draft)));
+    // Created after `query` is set: the draft starts from it.
+    this.form = new DraftFormController(this, {
+      query: () => this.query,
+      toDraft,
+      validate,
+      toQuery,
+      submitEvent: (query) => new TlSlowSubmitEvent(query),
+    });
   }
 
   private error(field: Field) {
-    const message = this.errors[field];
-    return message ? html`<span class="error" role="alert" data-testid=${`slow-error-${field}`}>${message}</span>` : nothing;
-  }
-
-  private renderOperations() {
-    const names = (this.operations.value ?? []).map((op) => op.name);
-    const current = this.draft.operation;
-    if (current && !names.includes(current)) names.unshift(current);
-    return html`<select
-      name="operation"
-      data-testid="slow-operation"
-      ?disabled=${!this.draft.service}
-      .value=${current}
-      @change=${(e: Event) => this.setField('operation', (e.target as HTMLSelectElement).value)}
-    >
-      <option value="" ?selected=${current === ''}>All operations</option>
-      ${[...new Set(names)].map((name) => html`<option .value=${name} ?selected=${name === current}>${name}</option>`)}
-    </select>`;
+    return renderFieldError(this.form.errors, field, 'slow-error-');
   }
 
   private renderPercentiles() {
-    const d = this.draft;
+    const d = this.form.draft;
     const choices = [...PERCENTILE_CHOICES, 'custom'];
     return html`<fieldset>
       <legend>Percentile</legend>
@@ -278,7 +240,7 @@ export class TlSlowForm extends LitElement {
               .value=${choice}
               data-testid=${`slow-percentile-${choice === 'custom' ? 'other' : choice}`}
               .checked=${d.percentileChoice === choice}
-              @change=${() => this.setField('percentileChoice', choice)}
+              @change=${() => this.form.setField('percentileChoice', choice)}
             />
             <span>${choice === 'custom' ? 'other' : percentileLabel(choice)}</span>
           </label>`,
@@ -293,9 +255,9 @@ export class TlSlowForm extends LitElement {
               placeholder="99.5"
               aria-label="Custom percentile"
               data-testid="slow-percentile-custom"
-              aria-invalid=${this.errors.percentile ? 'true' : 'false'}
+              aria-invalid=${this.form.errors.percentile ? 'true' : 'false'}
               .value=${d.customPercentile}
-              @input=${(e: Event) => this.setField('customPercentile', (e.target as HTMLInputElement).value)}
+              @input=${(e: Event) => this.form.setField('customPercentile', (e.target as HTMLInputElement).value)}
             />
           </label>`
         : nothing}
@@ -304,24 +266,32 @@ export class TlSlowForm extends LitElement {
   }
 
   override render() {
-    const d = this.draft;
-    const services = d.service && !this.services.includes(d.service) ? [d.service, ...this.services] : this.services;
-    return html`<form @submit=${this.submit} novalidate data-testid="slow-form" aria-label="Find slow spans">
+    const d = this.form.draft;
+    const errors = this.form.errors;
+    const services = serviceChoices(d.service, this.services);
+    return html`<form @submit=${this.form.submit} novalidate data-testid="slow-form" aria-label="Find slow spans">
       <label>
         Service
         <select
           name="service"
           data-testid="slow-service"
-          aria-invalid=${this.errors.service ? 'true' : 'false'}
+          aria-invalid=${errors.service ? 'true' : 'false'}
           .value=${d.service}
-          @change=${(e: Event) => this.setField('service', (e.target as HTMLSelectElement).value)}
+          @change=${(e: Event) => this.form.setField('service', (e.target as HTMLSelectElement).value)}
         >
           <option value="" ?selected=${d.service === ''} disabled>Choose a service</option>
           ${services.map((s) => html`<option .value=${s} ?selected=${s === d.service}>${s}</option>`)}
         </select>
         ${this.error('service')}
       </label>
-      <label>Operation ${this.renderOperations()}</label>
+      <label>Operation ${renderOperationSelect({
+          testId: 'slow-operation',
+          service: d.service,
+          current: d.operation,
+          operations: this.form.operations.value,
+          unique: true,
+          onChange: (operation) => this.form.setField('operation', operation),
+        })}</label>
       ${this.renderPercentiles()}
       <label>
         Window
@@ -329,7 +299,7 @@ export class TlSlowForm extends LitElement {
           name="window"
           data-testid="slow-window"
           .value=${d.window}
-          @change=${(e: Event) => this.setField('window', (e.target as HTMLSelectElement).value as WindowChoice)}
+          @change=${(e: Event) => this.form.setField('window', (e.target as HTMLSelectElement).value as WindowChoice)}
         >
           ${WINDOW_CHOICES.map((w) => html`<option .value=${w} ?selected=${w === d.window}>${WINDOW_LABELS[w]}</option>`)}
         </select>
@@ -342,7 +312,7 @@ export class TlSlowForm extends LitElement {
                   type="datetime-local"
                   data-testid="slow-start"
                   .value=${d.startLocal}
-                  @input=${(e: Event) => this.setField('startLocal', (e.target as HTMLInputElement).value)}
+                  @input=${(e: Event) => this.form.setField('startLocal', (e.target as HTMLInputElement).value)}
                 />
               </label>
               <label>
@@ -351,7 +321,7 @@ export class TlSlowForm extends LitElement {
                   type="datetime-local"
                   data-testid="slow-end"
                   .value=${d.endLocal}
-                  @input=${(e: Event) => this.setField('endLocal', (e.target as HTMLInputElement).value)}
+                  @input=${(e: Event) => this.form.setField('endLocal', (e.target as HTMLInputElement).value)}
                 />
               </label>
             </div>
@@ -363,9 +333,9 @@ export class TlSlowForm extends LitElement {
           name="tags"
           data-testid="slow-tags"
           placeholder="region=eu-west"
-          aria-invalid=${this.errors.tags ? 'true' : 'false'}
+          aria-invalid=${errors.tags ? 'true' : 'false'}
           .value=${d.tagsText}
-          @input=${(e: Event) => this.setField('tagsText', (e.target as HTMLTextAreaElement).value)}
+          @input=${(e: Event) => this.form.setField('tagsText', (e.target as HTMLTextAreaElement).value)}
         ></textarea>
         ${this.error('tags')}
       </label>
@@ -375,7 +345,7 @@ export class TlSlowForm extends LitElement {
           name="errorsOnly"
           data-testid="slow-errors-only"
           .checked=${d.errorsOnly}
-          @change=${(e: Event) => this.setField('errorsOnly', (e.target as HTMLInputElement).checked)}
+          @change=${(e: Event) => this.form.setField('errorsOnly', (e.target as HTMLInputElement).checked)}
         />
         Errors only
       </label>
