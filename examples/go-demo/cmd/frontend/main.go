@@ -82,16 +82,9 @@ type frontend struct {
 }
 
 func (fe *frontend) reportLoop(ctx context.Context) {
-	t := time.NewTicker(reportInterval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+	app.Every(ctx, reportInterval, func() {
 		fe.events.Printf("checkouts served: %d, failed: %d", fe.served.Load(), fe.failed.Load())
-	}
+	})
 }
 
 func (fe *frontend) checkout(w http.ResponseWriter, r *http.Request) {

@@ -61,18 +61,13 @@ type inventory struct {
 // refreshLoop tops the stock up now and then, like a sync with a warehouse
 // system would, and logs it to the long-lived event log.
 func (inv *inventory) refreshLoop(ctx context.Context) {
-	t := time.NewTicker(refreshInterval)
-	defer t.Stop()
-	for round := 1; ; round++ {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+	round := 0
+	app.Every(ctx, refreshInterval, func() {
+		round++
 		if round%6 == 0 {
 			// Every sixth sync fails, so /debug/events has errors to show.
 			inv.events.Errorf("refresh #%d: warehouse feed timed out, keeping cached stock", round)
-			continue
+			return
 		}
 		inv.mu.Lock()
 		refilled := 0
@@ -85,7 +80,7 @@ func (inv *inventory) refreshLoop(ctx context.Context) {
 		items := len(inv.stock)
 		inv.mu.Unlock()
 		inv.events.Printf("refresh #%d: %d items tracked, %d refilled", round, items, refilled)
-	}
+	})
 }
 
 // latency is 5–50ms, fixed per item and request number so runs look alike.

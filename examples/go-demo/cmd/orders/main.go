@@ -104,16 +104,9 @@ type orders struct {
 }
 
 func (o *orders) reportLoop(ctx context.Context) {
-	t := time.NewTicker(reportInterval)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+	app.Every(ctx, reportInterval, func() {
 		o.events.Printf("orders placed: %d, failed: %d", o.placed.Load(), o.failed.Load())
-	}
+	})
 }
 
 // PlaceOrder reserves the stock and books the order.

@@ -83,3 +83,18 @@ func ServeHTTP(ctx context.Context, ln net.Listener, h http.Handler) error {
 	}
 	return nil
 }
+
+// Every calls tick every interval until ctx is done; the services' periodic
+// event-log reports run on it.
+func Every(ctx context.Context, interval time.Duration, tick func()) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			tick()
+		}
+	}
+}
