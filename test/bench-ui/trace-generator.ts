@@ -7,6 +7,7 @@
  */
 import type { KeyValue, SpanEvent } from '@threadline/shared';
 import type { OtlpSpan, OtlpTraceRequest } from '../../server/src/receivers/otlp/otlp-types.js';
+import { seededRandom } from '../../server/src/test-support/seeded-random.js';
 
 interface Service {
   name: string;
@@ -33,18 +34,6 @@ const SERVICES: Service[] = [
 const BY_NAME = new Map(SERVICES.map((s) => [s.name, s]));
 const MAX_DEPTH = 14;
 
-/** mulberry32: small, fast, good enough for test data. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const str = (key: string, value: string): KeyValue => ({ key, value: { stringValue: value } });
 const int = (key: string, value: number): KeyValue => ({ key, value: { intValue: String(Math.round(value)) } });
 const bool = (key: string, value: boolean): KeyValue => ({ key, value: { boolValue: value } });
@@ -59,7 +48,7 @@ export interface GeneratedTrace {
 }
 
 export function generateTrace(spanCount: number, seed = 42, batchSize = 512): GeneratedTrace {
-  const random = rng(seed ^ spanCount);
+  const random = seededRandom(seed ^ spanCount);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
   const hex = (bytes: number): string => {
     let out = '';

@@ -1,5 +1,5 @@
 import { SpanKind, StatusCode, type InstrumentationScope, type KeyValue, type Resource, type Span } from '@threadline/shared';
-import { seededRandom } from '../../server/src/sketch/test-support/random.js';
+import { seededRandom } from '../../server/src/test-support/seeded-random.js';
 
 /**
  * Traces as a fleet of Go services instrumented with OpenTelemetry contrib packages would

@@ -1,5 +1,6 @@
 import { rankOf } from '../../server/src/sketch/latency-sketch.js';
-import { logNormalDurations, seededRandom } from '../../server/src/sketch/test-support/random.js';
+import { logNormalDurations } from '../../server/src/sketch/test-support/random.js';
+import { seededRandom } from '../../server/src/test-support/seeded-random.js';
 
 /**
  * OTLP/HTTP JSON payloads with known durations for the latency tests: traces of a server

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { buildLatencyGrid, buildLatencyHistogram, lowestDurationIn } from './latency-buckets.js';
 import { bucketIndexOf, LatencySketch } from './latency-sketch.js';
-import { logNormalDurations, seededRandom } from './test-support/random.js';
+import { logNormalDurations } from './test-support/random.js';
+import { seededRandom } from '../test-support/seeded-random.js';
 
 function pairOf(values: readonly number[], failed: (i: number) => boolean = () => false) {
   const all = new LatencySketch();

@@ -10,7 +10,8 @@ import {
   SketchValueError,
 } from './latency-sketch.js';
 import { encodeSketch } from './sketch-codec.js';
-import { logNormalDurations, seededRandom } from './test-support/random.js';
+import { logNormalDurations } from './test-support/random.js';
+import { seededRandom } from '../test-support/seeded-random.js';
 
 const QUANTILES = [0.5, 0.9, 0.95, 0.99, 0.999];
 

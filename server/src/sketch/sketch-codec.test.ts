@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { LatencySketch } from './latency-sketch.js';
 import { encodeSketch, mergeEncodedSketch, parseSketch, SketchFormatError } from './sketch-codec.js';
-import { logNormalDurations, seededRandom } from './test-support/random.js';
+import { logNormalDurations } from './test-support/random.js';
+import { seededRandom } from '../test-support/seeded-random.js';
 
 function sketchOf(values: readonly (number | bigint)[]): LatencySketch {
   const s = new LatencySketch();

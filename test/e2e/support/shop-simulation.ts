@@ -8,6 +8,7 @@
  */
 import { SpanKind, SpanStatusCode, type Attributes, type Span } from '@opentelemetry/api';
 import { ids, OtelServices, recordSpan, type ServiceIdentity } from './otel-services.js';
+import { seededRandom } from '../../../server/src/test-support/seeded-random.js';
 
 const HOSTS: Record<string, ServiceIdentity & { clockSkewMs: number }> = {
   storefront: { name: 'storefront', host: 'web-1', version: '3.8.1', clockSkewMs: 0 },
@@ -30,17 +31,6 @@ interface Call {
   events?: Array<{ name: string; at: number; attributes?: Attributes }>;
   error?: string;
   children?: Call[];
-}
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** A gRPC call: the client span in the caller, the server span in the callee. */
@@ -196,7 +186,7 @@ export interface ShopTraffic {
 
 /** Records `count` requests spread over the last 40 minutes and sends them; resolves after the acks. */
 export async function sendShopTraffic(otlpHttpBase: string, count = 60, seed = 7): Promise<ShopTraffic> {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const services = new OtelServices(otlpHttpBase);
   const now = Date.now();
   let checkoutTraceId = '';

@@ -9,20 +9,12 @@ import {
   parseQuantiles,
   parseSpanListFilters,
 } from './latency-params.js';
+import { thrownBy } from '../../test-support/thrown-by.js';
 
 const p = (qs: string) => new URLSearchParams(qs);
+const failure = (run: () => unknown) => thrownBy(run, AppError);
 const NOW = 1712345678000000000n;
 const HOUR = 3_600_000_000_000n;
-
-function failure(run: () => unknown): AppError {
-  try {
-    run();
-  } catch (err) {
-    expect(err).toBeInstanceOf(AppError);
-    return err as AppError;
-  }
-  throw new Error('expected a 400');
-}
 
 describe('parseLatencyScope', () => {
   it('defaults to the last hour up to now', () => {

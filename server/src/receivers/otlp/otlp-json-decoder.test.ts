@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { OtlpJsonDecodeError, parseExportTraceRequestJson } from './otlp-json-decoder.js';
 import { buildEveryFieldTraceRequest, buildSampleTraceRequest } from './otlp-sample-requests.js';
 import { toSpans } from './otlp-to-spans.js';
+import { seededUint32s } from '../../test-support/seeded-random.js';
+import { thrownBy } from '../../test-support/thrown-by.js';
+
+const decodeError = (text: string) => thrownBy(() => parseExportTraceRequestJson(text), OtlpJsonDecodeError);
 
 const TRACE_ID = '4bf92f3577b34da6a3ce929d0e0e4736';
 const SPAN_ID = '00f067aa0ba902b7';
@@ -21,27 +25,6 @@ function oneSpan(span: Record<string, unknown>, extra: Record<string, unknown> =
 
 function firstSpan(json: string) {
   return parseExportTraceRequestJson(json).resourceSpans[0]!.scopeSpans[0]!.spans[0]!;
-}
-
-function decodeError(text: string): OtlpJsonDecodeError {
-  try {
-    parseExportTraceRequestJson(text);
-  } catch (err) {
-    expect(err).toBeInstanceOf(OtlpJsonDecodeError);
-    return err as OtlpJsonDecodeError;
-  }
-  throw new Error('expected an OtlpJsonDecodeError');
-}
-
-/** Deterministic uint32s (mulberry32), so a failing fuzz case can be replayed. */
-function uint32s(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return (t ^ (t >>> 14)) >>> 0;
-  };
 }
 
 describe('parseExportTraceRequestJson', () => {
@@ -234,7 +217,7 @@ describe('parseExportTraceRequestJson', () => {
 
   it('fails only with the typed error on thousands of mutated requests', () => {
     const base = JSON.stringify(buildEveryFieldTraceRequest());
-    const next = uint32s(3);
+    const next = seededUint32s(3);
     const junk = ['{', '}', '[', ']', '"', ':', ',', 'null', '1e999', '-', '"x"', '0', 'true', '\\u0000', '{}', '[]'];
     for (let i = 0; i < 3000; i++) {
       let text = base;

@@ -6,6 +6,10 @@ import { buildEveryFieldTraceRequest, buildSampleTraceRequest } from './otlp-sam
 import { toSpans } from './otlp-to-spans.js';
 import { ProtobufDecodeError, WireType } from './protobuf-reader.js';
 import { ProtobufWriter } from './protobuf-writer.js';
+import { seededUint32s } from '../../test-support/seeded-random.js';
+import { thrownBy } from '../../test-support/thrown-by.js';
+
+const decodeError = (bytes: Uint8Array) => thrownBy(() => parseExportTraceRequestProto(bytes), ProtobufDecodeError);
 
 const { VARINT, I64, LEN, I32 } = WireType;
 
@@ -16,27 +20,6 @@ function unknownFields(w: ProtobufWriter): void {
   w.tag(92, LEN).string('from the future');
   w.tag(93, I32).fixed32(1);
   w.message(94, (m) => m.tag(1, VARINT).uint32(1));
-}
-
-function decodeError(bytes: Uint8Array): ProtobufDecodeError {
-  try {
-    parseExportTraceRequestProto(bytes);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ProtobufDecodeError);
-    return err as ProtobufDecodeError;
-  }
-  throw new Error('expected a ProtobufDecodeError');
-}
-
-/** Deterministic uint32s (mulberry32), so a failing fuzz case can be replayed. */
-function uint32s(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return (t ^ (t >>> 14)) >>> 0;
-  };
 }
 
 /** Decoding (and normalizing) arbitrary bytes may fail only with the typed error. */
@@ -317,7 +300,7 @@ describe('parseExportTraceRequestProto', () => {
 
   it('fails only with the typed error on thousands of bit-flipped requests', () => {
     const valid = encodeExportTraceRequestProto(buildEveryFieldTraceRequest());
-    const next = uint32s(42);
+    const next = seededUint32s(42);
     for (let i = 0; i < 5000; i++) {
       const bytes = valid.slice();
       const flips = 1 + (next() % 4);
@@ -327,7 +310,7 @@ describe('parseExportTraceRequestProto', () => {
   });
 
   it('fails only with the typed error on thousands of random inputs', () => {
-    const next = uint32s(7);
+    const next = seededUint32s(7);
     for (let i = 0; i < 5000; i++) {
       const bytes = new Uint8Array(next() % 200);
       for (let b = 0; b < bytes.length; b++) bytes[b] = next() & 0xff;

@@ -1,29 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ProtobufDecodeError, ProtobufReader, WireType, signedDecimal, unsignedDecimal } from './protobuf-reader.js';
 import { ProtobufWriter } from './protobuf-writer.js';
+import { seededUint32s } from '../../test-support/seeded-random.js';
+import { thrownBy } from '../../test-support/thrown-by.js';
 
 const bytes = (...b: number[]) => new Uint8Array(b);
-
-function decodeError(fn: () => unknown): ProtobufDecodeError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ProtobufDecodeError);
-    return err as ProtobufDecodeError;
-  }
-  throw new Error('expected a ProtobufDecodeError');
-}
-
-/** Deterministic uint32s (mulberry32), so a failure can be replayed. */
-function uint32s(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return (t ^ (t >>> 14)) >>> 0;
-  };
-}
+const decodeError = (fn: () => unknown) => thrownBy(fn, ProtobufDecodeError);
 
 /** Halves of a uint64 given as bigint. */
 const halves = (v: bigint): [number, number] => [Number(v & 0xffffffffn), Number(v >> 32n)];
@@ -36,7 +18,7 @@ describe('unsignedDecimal / signedDecimal', () => {
   });
 
   it('matches BigInt on random 64-bit values', () => {
-    const next = uint32s(1);
+    const next = seededUint32s(1);
     for (let i = 0; i < 20_000; i++) {
       const lo = next();
       // Every magnitude of the high half, not just the large ones a uniform draw gives.

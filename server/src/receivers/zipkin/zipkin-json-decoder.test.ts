@@ -1,16 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { ZipkinDecodeError, parseZipkinSpansJson } from './zipkin-json-decoder.js';
+import { thrownBy } from '../../test-support/thrown-by.js';
 
-function decodeError(text: string): ZipkinDecodeError {
-  try {
-    parseZipkinSpansJson(text);
-  } catch (err) {
-    expect(err).toBeInstanceOf(ZipkinDecodeError);
-    return err as ZipkinDecodeError;
-  }
-  throw new Error(`expected ${text} to be refused`);
-}
+const decodeError = (text: string) => thrownBy(() => parseZipkinSpansJson(text), ZipkinDecodeError);
 
 describe('parseZipkinSpansJson', () => {
   it('decodes every member of a zipkin-go span', () => {
