@@ -45,13 +45,13 @@ describe('retention', () => {
 
     const cutoffMinute = (now - HOUR_NS) / MINUTE_NS;
     await until('old spans and sketches are gone', () => {
-      const spans = query<bigint>(s.dbPath, 'SELECT count(*) FROM spans WHERE start_ns < ?', now - HOUR_NS);
+      const spans = query<bigint>(s.dbPath, 'SELECT count(*) FROM span_index WHERE start_ns < ?', now - HOUR_NS);
       const sketches = query<bigint>(s.dbPath, 'SELECT count(*) FROM latency_sketches WHERE minute < ?', cutoffMinute);
       return spans === 0n && sketches === 0n;
     });
-    expect(query<bigint>(s.dbPath, 'SELECT count(*) FROM spans')).toBe(BigInt(recent.length));
-    expect(query<bigint>(s.dbPath, 'SELECT count(*) FROM traces')).toBe(100n);
-    expect(query<bigint>(s.dbPath, 'SELECT count(*) FROM span_attributes WHERE span_pk NOT IN (SELECT span_pk FROM spans)')).toBe(0n);
+    expect(query<bigint>(s.dbPath, 'SELECT count(*) FROM span_index')).toBe(BigInt(recent.length));
+    expect(query<bigint>(s.dbPath, 'SELECT count(*) FROM trace_summaries')).toBe(100n);
+    expect(query<bigint>(s.dbPath, 'SELECT count(*) FROM tag_postings WHERE hour < ?', (now - HOUR_NS) / HOUR_NS)).toBe(0n);
 
     const oldWindow = await percentiles(s, oldStart, oldStart + 30n * MINUTE_NS);
     expect(oldWindow.body).toMatchObject({ count: 0, quantiles: [{ q: 0.5, durationNano: null }] });
@@ -62,7 +62,7 @@ describe('retention', () => {
   });
 
   it('deletes the oldest traces while the data is larger than --max-db-size', async () => {
-    const limit = 3_000_000;
+    const limit = 800_000;
     const s = (server = await startTestServer({ maxDbSizeBytes: limit }, { retentionIntervalMs: 200 }));
     const start = (BigInt(Date.now()) * 1_000_000n / MINUTE_NS - 120n) * MINUTE_NS;
     const traces = buildTraces(3, 4000, start, 100n * MINUTE_NS);
@@ -76,11 +76,11 @@ describe('retention', () => {
     expect((await getJson(`${s.http}/api/v1/traces/${traces[0]!.traceId}`)).status).toBe(404);
     const last = await getJson<{ spans: unknown[] }>(`${s.http}/api/v1/traces/${traces.at(-1)!.traceId}`);
     expect(last.body.spans).toHaveLength(3);
-    const left = query<bigint>(s.dbPath, 'SELECT count(*) FROM spans');
+    const left = query<bigint>(s.dbPath, 'SELECT count(*) FROM span_index');
     expect(left).toBeGreaterThan(0n);
     expect(left).toBeLessThan(BigInt(traces.length));
     // Sketches older than every trace left went with them.
-    const oldestMinute = query<bigint>(s.dbPath, 'SELECT min(start_ns) FROM traces') / MINUTE_NS;
+    const oldestMinute = query<bigint>(s.dbPath, 'SELECT min(start_ns) FROM trace_summaries') / MINUTE_NS;
     expect(query<bigint>(s.dbPath, 'SELECT count(*) FROM latency_sketches WHERE minute < ?', oldestMinute)).toBe(0n);
   });
 });

@@ -63,7 +63,8 @@ beforeAll(async () => {
   try {
     stored = db
       .prepare<[string, bigint, bigint], StoredSpan>(
-        'SELECT span_id, name, duration_ns, is_error, start_ns FROM spans WHERE service = ? AND start_ns BETWEEN ? AND ?',
+        `SELECT printf('%016x', i.span_id) AS span_id, o.name, i.duration_ns, i.is_error, i.start_ns
+         FROM span_index i JOIN span_ops o ON o.op_id = i.op_id WHERE o.service = ? AND i.start_ns BETWEEN ? AND ?`,
       )
       .safeIntegers(true)
       .all(SERVICE, startNs, endNs);

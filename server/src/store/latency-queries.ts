@@ -132,6 +132,6 @@ export interface RetentionStep {
   traces: number;
   /** Per-minute latency sketches. */
   sketches: number;
-  /** Other records (net/trace). */
+  /** Other rows: net/trace records, and the index rows and tag postings of traces that went. */
   records: number;
 }

@@ -4,6 +4,9 @@ import { encodeSketch, mergeEncodedSketch, parseSketch } from '../../sketch/sket
 import { MINUTES_PER_HOUR, minuteOf } from '../../sketch/time-slices.js';
 import type { SpanRow } from './span-row.js';
 
+/** What a sketch counts of a span. */
+export type SketchedSpan = Pick<SpanRow, 'service' | 'name' | 'kind' | 'startNs' | 'durationNs' | 'isError'>;
+
 /** The two sketch tables: per minute and per hour of span start. Names are constants, never input. */
 export const SKETCH_TABLES = [
   { table: 'latency_sketches', unit: 'minute', minutes: 1 },
@@ -63,7 +66,7 @@ class SketchRows {
     this.save(delta);
   }
 
-  remove(row: SpanRow): void {
+  remove(row: SketchedSpan): void {
     const at = Math.floor(minuteOf(row.startNs) / this.spec.minutes);
     const stored = this.select.get(row.service, row.name, row.kind, at);
     // Retention may have dropped the row already; there is nothing to take back then.
@@ -113,7 +116,7 @@ export class LatencySketchWriter {
   }
 
   /** `rows` are spans this transaction inserted: a duplicate the writer skipped must not be here. */
-  add(rows: readonly SpanRow[]): void {
+  add(rows: readonly SketchedSpan[]): void {
     const minuteDeltas = buildMinuteDeltas(rows);
     // Built before the minute rows are merged into the deltas, which would count them again.
     const hourDeltas = buildHourDeltas(minuteDeltas);
@@ -122,13 +125,13 @@ export class LatencySketchWriter {
   }
 
   /** Takes a deleted span back out of its minute and hour (a span replaced by a newer snapshot). */
-  remove(row: SpanRow): void {
+  remove(row: SketchedSpan): void {
     this.minutes.remove(row);
     this.hours.remove(row);
   }
 }
 
-function buildMinuteDeltas(rows: readonly SpanRow[]): Delta[] {
+function buildMinuteDeltas(rows: readonly SketchedSpan[]): Delta[] {
   const deltas = new Map<string, Delta>();
   for (const row of rows) {
     const at = minuteOf(row.startNs);

@@ -7,6 +7,8 @@ import { StoreVersionError } from '../store-errors.js';
 import { applyMigrations } from './migrate.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { openDatabase } from './open-database.js';
+import { SpanReader } from './span-reader.js';
+import { spanIdOf, testSpan } from './test-spans.js';
 
 let dir: string;
 beforeEach(() => {
@@ -25,9 +27,38 @@ describe('opening and migrating', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('synchronous', { simple: true })).toBe(1);
     expect(db.pragma('journal_size_limit', { simple: true })).toBe(64 * 1024 * 1024);
-    expect(tables(db)).toEqual(
-      expect.arrayContaining(['operations', 'resource_attributes', 'resources', 'root_candidates', 'span_attributes', 'spans', 'traces']),
+    expect(tables(db)).toEqual(expect.arrayContaining(['operations', 'span_chunks', 'span_index', 'span_ops', 'tag_postings', 'trace_summaries']));
+    // Storage v1's tables are created by migration 001 and dropped once converted (here: empty).
+    expect(tables(db)).not.toEqual(expect.arrayContaining(['spans']));
+    db.close();
+  });
+
+  it('converts a storage v1 database in place, with progress on the log, and resumes after a crash', () => {
+    const path = join(dir, 'v1.db');
+    const v1 = new Database(path);
+    applyMigrations(v1, MIGRATIONS.slice(0, 3));
+    const spans = Array.from({ length: 3 }, (_, i) => testSpan({ spanId: spanIdOf(i + 1), parentSpanId: i === 0 ? '' : spanIdOf(1) }));
+    v1.prepare("INSERT INTO resources (resource_id, hash, resource_json) VALUES (7, x'00', ?)").run(JSON.stringify(spans[0]!.resource));
+    const insert = v1.prepare(
+      `INSERT INTO spans (trace_id, span_id, parent_span_id, service, name, kind, start_ns, end_ns, duration_ns, status_code, is_error, resource_id, payload)
+       VALUES (?, ?, ?, 'api', 'GET /users', 2, 0, 0, 0, 0, 0, 7, ?)`,
     );
+    for (const span of spans) insert.run(span.traceId, span.spanId, span.parentSpanId, JSON.stringify({ ...span, resource: null }));
+    // A conversion killed after its first step left its mark.
+    v1.exec('CREATE TABLE legacy_conversion (last_span_pk INTEGER NOT NULL); INSERT INTO legacy_conversion VALUES (0)');
+    v1.close();
+
+    const lines: string[] = [];
+    const db = openDatabase(path, 'writer', (msg, fields) => lines.push(`${msg} ${JSON.stringify(fields)}`));
+    expect(new SpanReader(db).getTrace(spans[0]!.traceId)).toEqual(spans);
+    expect(new SpanReader(db).getTraceSummaries([spans[0]!.traceId])).toMatchObject([{ rootOperation: 'GET /users', spanCount: 3 }]);
+    expect(tables(db)).not.toEqual(expect.arrayContaining(['spans']));
+    expect(tables(db)).not.toEqual(expect.arrayContaining(['legacy_conversion']));
+    expect(lines).toEqual([
+      'converting spans stored by Threadline storage v1 to v2 {"spans":3}',
+      'converting spans {"done":3,"total":3}',
+      'conversion to storage v2 done {"spans":3}',
+    ]);
     db.close();
   });
 

@@ -127,10 +127,6 @@ export class NettraceReader {
     return standIns.length === 0 ? spans : sortSpansByStart([...spans, ...standIns]);
   }
 
-  hasJoinedRecords(traceId: string): boolean {
-    return this.selectJoined.get(traceId) !== undefined;
-  }
-
   findRequests(query: NettraceRequestQuery): NettraceRequest[] {
     checkLimit(query.limit);
     const { where, params } = buildFilter([

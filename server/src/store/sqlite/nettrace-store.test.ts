@@ -134,7 +134,7 @@ describe('a request trace without a span of its own', () => {
     expect(requests()).toMatchObject([{ traceId: OWN.traceId, spanId: OWN.spanId, joined: false }]);
   });
 
-  it('is replaced by a newer seq, with its summary and tag rows, and not by an older one', () => {
+  it('is replaced by a newer seq, with its summary and index row, and not by an older one', () => {
     write({ requests: [requestRecord({ seq: 1, state: 'active', elapsedNs: 1n * MS })] });
     const later = requestRecord({ seq: 2, error: true, elapsedNs: 5n * MS, events: [event(1, 'recv'), event(4, 'failed', { error: true })] });
     write({ requests: [later] });
@@ -142,10 +142,8 @@ describe('a request trace without a span of its own', () => {
 
     expect(trace(OWN.traceId)).toEqual([later.span]);
     expect(summary()).toMatchObject({ spanCount: 1, errorCount: 1, durationNs: 5n * MS });
-    expect(count('SELECT count(*) FROM spans')).toBe(1);
-    expect(count("SELECT count(*) FROM span_attributes WHERE key = 'error' AND value = 'true'")).toBe(1);
-    expect(count('SELECT count(*) FROM span_attributes')).toBe(3); // span.kind, otel.status_code, error
-    expect(count('SELECT count(*) FROM root_candidates')).toBe(1);
+    expect(count('SELECT count(*) FROM span_index')).toBe(1);
+    expect(count('SELECT count(*) FROM span_chunks')).toBe(1);
     expect(reader.findTraceIds({ service: 'api', tags: [{ key: 'error', value: 'true' }], limit: 10 })).toEqual([OWN.traceId]);
     // Percentiles count the request once, as finally reported.
     expect(db.prepare('SELECT count, error_count FROM latency_sketches').all()).toEqual([{ count: 1, error_count: 1 }]);
@@ -159,7 +157,7 @@ describe('a request trace without a span of its own', () => {
     expect(reader.getTraceSummaries([OWN.traceId])).toEqual([]);
     expect(reader.findTraceIds({ service: 'api', tags: [], limit: 10 })).toEqual([T]);
     expect(trace().find((s) => s.spanId === ROOT)!.events.map((e) => e.name)).toEqual(['recv']);
-    expect(count('SELECT count(*) FROM root_candidates')).toBe(1);
+    expect(count('SELECT count(*) FROM span_index')).toBe(2);
   });
 
   it('with only a trace ID, sits at the root of that trace and keeps its summary right when replaced', () => {
@@ -345,19 +343,19 @@ describe('refusing malformed records', () => {
     expect(() => write({ requests: [requestRecord(), bad] })).toThrow(StoreInputError);
     expect(() => write({ eventLogs: [fields({ seq: -1 })] })).toThrow(/event log 0: seq/);
     expect(() => write({ requests: [{ ...requestRecord({}, { join: ROOT }), joinedSpanId: CHILD }] })).toThrow(/child of the span it joins/);
-    expect(count('SELECT count(*) FROM nettrace_requests') + count('SELECT count(*) FROM spans')).toBe(0);
+    expect(count('SELECT count(*) FROM nettrace_requests') + count('SELECT count(*) FROM span_chunks')).toBe(0);
   });
 });
 
 describe('SpanRemover', () => {
-  it('makes the children of a removed span root candidates until it is stored again', () => {
+  it('names the trace after what remains until the removed span is stored again', () => {
     writeTraceT();
     const root = reader.getTrace(T)[0]!;
     new SpanRemover(db).remove(T, ROOT);
     expect(reader.getTraceSummaries([T])[0]).toMatchObject({ spanCount: 1, rootOperation: 'child' });
     spans.write([root]);
     expect(reader.getTraceSummaries([T])[0]).toMatchObject({ spanCount: 2, rootOperation: 'GET /users', durationNs: 10n * MS });
-    expect(count('SELECT count(*) FROM root_candidates')).toBe(1);
+    expect(count('SELECT count(*) FROM span_index')).toBe(2);
   });
 });
 

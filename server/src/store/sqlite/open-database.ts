@@ -1,6 +1,8 @@
 import Database from 'better-sqlite3';
 import { MIGRATIONS } from './migrations/index.js';
+import { convertLegacySpans, type ConversionLog } from './legacy-conversion.js';
 import { applyMigrations } from './migrate.js';
+import { SpanWriter } from './span-writer.js';
 
 /** The writer owns the schema; readers only query. `:memory:` has one connection doing both. */
 export type ConnectionRole = 'writer' | 'reader';
@@ -15,8 +17,9 @@ const CACHE_SIZE = -32 * 1024;
 /**
  * Opens a connection with the pragmas of its role. The writer also migrates, so a reader
  * must be opened only after a writer has. Throws StoreVersionError for a newer schema.
+ * Spans of a storage v1 database are converted first, with progress on `log`.
  */
-export function openDatabase(path: string, role: ConnectionRole): Database.Database {
+export function openDatabase(path: string, role: ConnectionRole, log: ConversionLog = () => {}): Database.Database {
   const db = new Database(path);
   try {
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
@@ -30,6 +33,7 @@ export function openDatabase(path: string, role: ConnectionRole): Database.Datab
       db.pragma('synchronous = NORMAL');
       db.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT}`);
       applyMigrations(db, MIGRATIONS);
+      convertLegacySpans(db, new SpanWriter(db), log);
       // SQLite's advice for long-lived connections. The limit keeps ANALYZE to a sample:
       // unbounded, it read a whole 16 GB database (40 s) before the first listener opened.
       db.pragma('analysis_limit = 400');

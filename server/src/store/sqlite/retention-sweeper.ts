@@ -1,42 +1,35 @@
 import type Database from 'better-sqlite3';
-import type { Span } from '@threadline/shared';
 import { MINUTE_NS, MINUTES_PER_HOUR } from '../../sketch/time-slices.js';
 import type { RetentionStep } from '../latency-queries.js';
-import { buildSpanSearchTags } from './search-tags.js';
-import { parseJsonText } from './span-json.js';
-
-interface DoomedSpan {
-  span_pk: bigint;
-  trace_id: string;
-  span_id: string;
-  start_ns: bigint;
-  payload: string;
-}
+import { HOUR_NS } from './chunk-time.js';
 
 interface OldTrace {
-  trace_id: string;
+  trace_num: number;
+  start_ns: bigint;
   span_count: bigint;
 }
 
+const INT64_MAX = 2n ** 63n - 1n;
+
 /**
  * Retention in steps: each call is one short write transaction, so the writer's queue
- * runs ingest batches between steps and acks never wait for a whole sweep.
+ * runs ingest batches between steps and acks never wait for a whole sweep. Traces go
+ * whole (summary and chunks); index rows and tag postings go by key range, since both
+ * are keyed by time: span_index rows started before the cutoff per operation, postings
+ * of hours wholly before it.
  *
  * The schema leaves auto_vacuum off, so deleting never shrinks the file: freed pages go
  * on SQLite's free list and new data reuses them first. Storage is therefore measured as
  * the pages in use, (page_count − freelist_count) × page_size, not the file size.
  */
 export class RetentionSweeper {
-  private readonly selectSpansBefore;
-  private readonly selectTraceSpans;
-  private readonly selectOldestTraces;
+  private readonly selectOldTraces;
   private readonly selectOldestStart;
-  private readonly deleteAttribute;
-  private readonly deleteSpan;
-  private readonly deleteCandidate;
-  private readonly traceHasSpans;
-  private readonly deleteTrace;
-  private readonly deleteTraceCandidates;
+  private readonly deleteChunks;
+  private readonly deleteSummary;
+  private readonly selectOps;
+  private readonly deleteIndexRows;
+  private readonly deletePostings;
   private readonly deleteSketchesBefore;
   private readonly deleteHourlySketchesBefore;
   private readonly deleteRequestsBefore;
@@ -47,26 +40,21 @@ export class RetentionSweeper {
   private readonly deleteOldestInTransaction;
 
   constructor(private readonly db: Database.Database) {
-    this.selectSpansBefore = db
-      .prepare<[bigint, number], DoomedSpan>(
-        'SELECT span_pk, trace_id, span_id, start_ns, payload FROM spans WHERE start_ns < ? ORDER BY start_ns LIMIT ?',
-      )
+    this.selectOldTraces = db
+      .prepare<[bigint], OldTrace>('SELECT trace_num, start_ns, span_count FROM trace_summaries WHERE start_ns < ? ORDER BY start_ns')
       .safeIntegers(true);
-    this.selectTraceSpans = db
-      .prepare<[string], DoomedSpan>('SELECT span_pk, trace_id, span_id, start_ns, payload FROM spans WHERE trace_id = ?')
-      .safeIntegers(true);
-    this.selectOldestTraces = db
-      .prepare<[], OldTrace>('SELECT trace_id, span_count FROM traces ORDER BY start_ns')
-      .safeIntegers(true);
-    this.selectOldestStart = db.prepare<[], bigint | null>('SELECT min(start_ns) FROM traces').pluck().safeIntegers(true);
-    this.deleteAttribute = db.prepare(
-      'DELETE FROM span_attributes WHERE key = ? AND value = ? AND start_ns = ? AND span_pk = ?',
+    this.selectOldestStart = db.prepare<[], bigint | null>('SELECT min(start_ns) FROM trace_summaries').pluck().safeIntegers(true);
+    this.deleteChunks = db.prepare('DELETE FROM span_chunks WHERE trace_num = ?');
+    this.deleteSummary = db.prepare('DELETE FROM trace_summaries WHERE trace_num = ?');
+    this.selectOps = db.prepare<[], number>('SELECT op_id FROM span_ops').pluck();
+    this.deleteIndexRows = db.prepare(
+      `DELETE FROM span_index WHERE (op_id, start_ns, trace_num, span_id) IN
+         (SELECT op_id, start_ns, trace_num, span_id FROM span_index WHERE op_id = ? AND start_ns < ? ORDER BY start_ns LIMIT ?)`,
     );
-    this.deleteSpan = db.prepare('DELETE FROM spans WHERE span_pk = ?');
-    this.deleteCandidate = db.prepare('DELETE FROM root_candidates WHERE trace_id = ? AND span_id = ?');
-    this.traceHasSpans = db.prepare<[string], number>('SELECT EXISTS (SELECT 1 FROM spans WHERE trace_id = ?)').pluck();
-    this.deleteTrace = db.prepare('DELETE FROM traces WHERE trace_id = ?');
-    this.deleteTraceCandidates = db.prepare('DELETE FROM root_candidates WHERE trace_id = ?');
+    this.deletePostings = db.prepare(
+      `DELETE FROM tag_postings WHERE (hour, tag, trace_num) IN
+         (SELECT hour, tag, trace_num FROM tag_postings WHERE hour < ? LIMIT ?)`,
+    );
     this.deleteSketchesBefore = db.prepare(
       `DELETE FROM latency_sketches WHERE (service, name, kind, minute) IN
          (SELECT service, name, kind, minute FROM latency_sketches WHERE minute < ? LIMIT ?)`,
@@ -93,16 +81,14 @@ export class RetentionSweeper {
   }
 
   /**
-   * Up to `maxSpans` spans started before the cutoff, with their attribute rows, root
-   * candidates and, once a trace has no span left, its summary; then up to as many rows
-   * each of sketches of minutes (and hours) wholly before the cutoff and of net/trace records. A
-   * trace cut in two by the cutoff keeps its summary as it was until its last span goes.
+   * The oldest traces that started before the cutoff, about `maxSpans` spans' worth, then
+   * up to as many index rows, postings, sketch rows and net/trace records older than it.
    */
   deleteBefore(cutoffNs: bigint, maxSpans: number): RetentionStep {
     return this.deleteBeforeInTransaction.immediate(cutoffNs, maxSpans);
   }
 
-  /** Whole traces, oldest start first, until about `maxSpans` spans went (at least one trace). */
+  /** Whole traces, oldest start first, until about `maxSpans` spans went (at least one trace), and what is older than the rest. */
   deleteOldestTraces(maxSpans: number): RetentionStep {
     return this.deleteOldestInTransaction.immediate(maxSpans);
   }
@@ -114,40 +100,43 @@ export class RetentionSweeper {
   }
 
   private deleteBeforeNow(cutoffNs: bigint, maxSpans: number): RetentionStep {
-    const spans = this.selectSpansBefore.all(cutoffNs, maxSpans);
-    for (const span of spans) this.deleteSpanRows(span);
-    let traces = 0;
-    for (const traceId of new Set(spans.map((s) => s.trace_id))) {
-      if (this.traceHasSpans.get(traceId) === 1) continue;
-      this.deleteTraceRows(traceId);
-      traces++;
-    }
-    return { spans: spans.length, traces, ...this.deleteRecordsBefore(cutoffNs, maxSpans) };
+    const { traces, spans } = this.deleteOldTraces(cutoffNs, maxSpans);
+    return { spans, traces, ...this.deleteRecordsBefore(cutoffNs, maxSpans) };
   }
 
   private deleteOldestNow(maxSpans: number): RetentionStep {
-    let spans = 0;
+    const { traces, spans } = this.deleteOldTraces(INT64_MAX, maxSpans);
+    // Rows older than every trace left have no trace to go with any more.
+    const cutoffNs = this.selectOldestStart.get() ?? INT64_MAX;
+    return { spans, traces, ...this.deleteRecordsBefore(cutoffNs, maxSpans) };
+  }
+
+  /** Oldest first, whole traces, until their span counts reach `maxSpans` (at least one trace). */
+  private deleteOldTraces(beforeNs: bigint, maxSpans: number): { traces: number; spans: number } {
     let traces = 0;
-    const chosen: string[] = [];
-    // Summaries count spans, so the step's size is known before reading any span.
-    for (const trace of this.selectOldestTraces.iterate()) {
-      chosen.push(trace.trace_id);
+    let spans = 0;
+    const chosen: number[] = [];
+    for (const trace of this.selectOldTraces.iterate(beforeNs)) {
+      chosen.push(Number(trace.trace_num));
       spans += Number(trace.span_count);
       if (spans >= maxSpans) break;
     }
-    spans = 0;
-    for (const traceId of chosen) {
-      for (const span of this.selectTraceSpans.all(traceId)) {
-        this.deleteSpanRows(span);
-        spans++;
-      }
-      this.deleteTraceRows(traceId);
+    for (const traceNum of chosen) {
+      this.deleteChunks.run(traceNum);
+      this.deleteSummary.run(traceNum);
       traces++;
     }
-    // Sketches and records older than every trace left have no spans to go with any more.
-    const oldest = this.selectOldestStart.get() ?? null;
-    const cutoffNs = oldest ?? 2n ** 63n - 1n;
-    return { spans, traces, ...this.deleteRecordsBefore(cutoffNs, maxSpans) };
+    return { traces, spans };
+  }
+
+  /** span_index rows started before the cutoff, up to `maxRows` over all operations; postings of hours wholly before it. */
+  private deleteRowsBefore(cutoffNs: bigint, maxRows: number): number {
+    let left = maxRows;
+    for (const op of this.selectOps.all()) {
+      if (left <= 0) break;
+      left -= this.deleteIndexRows.run(op, cutoffNs, left).changes;
+    }
+    return maxRows - left + this.deletePostings.run(Number(cutoffNs / HOUR_NS), maxRows * 4).changes;
   }
 
   private deleteRecordsBefore(cutoffNs: bigint, maxRows: number): Pick<RetentionStep, 'sketches' | 'records'> {
@@ -155,25 +144,11 @@ export class RetentionSweeper {
     const sketches =
       this.deleteSketchesBefore.run(cutoffNs / MINUTE_NS, maxRows).changes +
       this.deleteHourlySketchesBefore.run(cutoffNs / (MINUTE_NS * BigInt(MINUTES_PER_HOUR)), maxRows).changes;
-    let records = this.deleteRequestsBefore.run(cutoffNs, maxRows).changes;
+    let records = this.deleteRowsBefore(cutoffNs, maxRows) + this.deleteRequestsBefore.run(cutoffNs, maxRows).changes;
     for (const logPk of this.selectLogsBefore.all(cutoffNs, maxRows)) {
       this.deleteLogEvents.run(logPk);
       records += this.deleteLog.run(logPk).changes;
     }
     return { sketches, records };
-  }
-
-  /** Attribute rows are found by their full key, recomputed from the payload: there is no index by span. */
-  private deleteSpanRows(span: DoomedSpan): void {
-    for (const tag of buildSpanSearchTags(parseJsonText<Span>(span.payload))) {
-      this.deleteAttribute.run(tag.key, tag.value, span.start_ns, span.span_pk);
-    }
-    this.deleteSpan.run(span.span_pk);
-    this.deleteCandidate.run(span.trace_id, span.span_id);
-  }
-
-  private deleteTraceRows(traceId: string): void {
-    this.deleteTrace.run(traceId);
-    this.deleteTraceCandidates.run(traceId);
   }
 }

@@ -40,3 +40,22 @@ export function buildSpanSearchTags(span: Span): SearchTag[] {
   }
   return tags;
 }
+
+/**
+ * Every tag a search can find a span by: its own tags (above), its resource's (process
+ * tags), its events' attributes and its instrumentation scope, as both Jaeger storages
+ * match them. Written as postings per trace, and checked span by span at search time.
+ */
+export function buildAllSearchTags(span: Span): SearchTag[] {
+  const tags = buildSpanSearchTags(span);
+  tags.push(...buildAttributeTags(span.resource.attributes));
+  for (const event of span.events) tags.push(...buildAttributeTags(event.attributes));
+  if (span.scope.name !== '') tags.push({ key: 'otel.scope.name', value: toIndexedText(span.scope.name) });
+  if (span.scope.version !== '') tags.push({ key: 'otel.scope.version', value: toIndexedText(span.scope.version) });
+  return tags;
+}
+
+/** Whether the span carries the tag, by the same rules as buildAllSearchTags (tag already cut to the indexed prefix). */
+export function spanHasTag(span: Span, tag: SearchTag): boolean {
+  return buildAllSearchTags(span).some((t) => t.key === tag.key && t.value === tag.value);
+}

@@ -123,22 +123,15 @@ describe('findSlowSpans', () => {
 
   it('walks the duration index backwards with no sort, or the window’s start range and sorts', () => {
     const planOf = (plan: 'duration' | 'start') => {
-      const { sql, params } = buildSlowSpanSql(
-        query({ errorsOnly: true, spanKind: 'server' }),
-        'GET /users',
-        [{ key: 'region', value: 'eu', onResources: true }],
-        { durationNs: 5n, spanPk: 3n },
-        plan,
-      );
-      return (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as Array<{ detail: string }>).map((p) => p.detail);
+      const cursor = { durationNs: 5n, startNs: 3n, traceNum: 2n, spanId: 1n };
+      const { sql, params } = buildSlowSpanSql(query({ errorsOnly: true }), cursor, plan);
+      return (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(1, ...params) as Array<{ detail: string }>).map((p) => p.detail);
     };
     const byDuration = planOf('duration');
-    expect(byDuration[0]).toBe(
-      'SEARCH s USING INDEX spans_by_service_name_duration (service=? AND name=? AND duration_ns>? AND duration_ns<?)',
-    );
+    expect(byDuration[0]).toBe('SEARCH i USING INDEX span_index_by_duration (op_id=? AND duration_ns>? AND duration_ns<?)');
     expect(byDuration.join('\n')).not.toMatch(/TEMP B-TREE/);
     const byStart = planOf('start');
-    expect(byStart[0]).toBe('SEARCH s USING INDEX spans_by_service_name_start (service=? AND name=? AND start_ns>? AND start_ns<?)');
+    expect(byStart[0]).toBe('SEARCH i USING PRIMARY KEY (op_id=? AND start_ns>? AND start_ns<?)');
     expect(byStart).toContain('USE TEMP B-TREE FOR ORDER BY');
   });
 

@@ -2,41 +2,48 @@ import type Database from 'better-sqlite3';
 import type { SlowSpan, SlowSpanPage, SlowSpanQuery } from '../latency-queries.js';
 import { toSpanKind, toSpanKindName } from '../span-kind-name.js';
 import type { LatencySketchReader } from './latency-sketch-reader.js';
-import { toIndexedText } from './search-tags.js';
+import { toHexId } from './prepared-batch.js';
+import { spanHasTag, toIndexedText, type SearchTag } from './search-tags.js';
 import { StoreInputError } from './store-input-error.js';
-import { MAX_TAG_FILTERS, ON_RESOURCE, ON_SPAN, type ResolvedTag, type SearchSql } from './trace-search.js';
+import { TraceChunks } from './trace-chunks.js';
+import { MAX_TAG_FILTERS } from './trace-search.js';
 
 interface SlowSpanRow {
-  span_pk: bigint;
-  trace_id: string;
-  span_id: string;
-  service: string;
-  name: string;
-  kind: bigint;
   start_ns: bigint;
+  trace_num: bigint;
+  span_id: bigint;
   duration_ns: bigint;
   is_error: bigint;
+  trace_id: Buffer;
 }
 
-/** Where a page ended: the last span's duration and primary key, the order's tie-breaker. */
+interface Operation {
+  op_id: number;
+  name: string;
+  kind: number;
+}
+
+/** Where a page ended: the order's full key of its last span. */
 interface Cursor {
   durationNs: bigint;
-  spanPk: bigint;
+  startNs: bigint;
+  traceNum: bigint;
+  spanId: bigint;
 }
 
 const INT64_MAX = 2n ** 63n - 1n;
-const CURSOR = /^(\d{1,19})\.(\d{1,19})$/;
+const CURSOR = /^(\d{1,19})\.(\d{1,19})\.(\d{1,19})\.([0-9a-f]{16})$/;
 
 /** The index one operation's scan walks. */
 export type SlowSpanPlan = 'duration' | 'start';
 
 /**
- * Walking the (service, name, duration) index downwards visits spans of all time and keeps
- * those in the window, so it fills a page of `wanted` spans after about
- * wanted × all / inWindow rows (matches spread evenly over time); it wins for a wide window
- * or a high threshold. Walking the window's (service, name, start) range visits each span
- * of the window once, then SQLite sorts the matches; it wins for a narrow window over a
- * long retention, such as a heatmap cell. Counts come from the sketches.
+ * Walking the (op, duration) index downwards visits spans of all time and keeps those in
+ * the window, so it fills a page of `wanted` spans after about wanted × all / inWindow
+ * rows (matches spread evenly over time); it wins for a wide window or a high threshold.
+ * Walking the window's (op, start) range visits each span of the window once, then SQLite
+ * sorts the matches; it wins for a narrow window over a long retention, such as a heatmap
+ * cell. Counts come from the sketches.
  */
 export function chooseSlowSpanPlan(inWindow: number, all: number, wanted: number): SlowSpanPlan {
   if (inWindow === 0) return 'start';
@@ -44,111 +51,91 @@ export function chooseSlowSpanPlan(inWindow: number, all: number, wanted: number
 }
 
 /**
- * The span scan of one operation, slowest first. INDEXED BY pins the plan's index rather
- * than leave it to the planner, which knows neither the window's share of the data nor
- * how soon the scan stops: on the duration index, walked backwards, rows come out in
- * order and the scan stops after the page; on the start index SQLite sorts the window's
- * matches. Other filters are checked per row.
+ * The span scan of one operation, slowest first; the order (duration, start, trace,
+ * span ID) is the duration index's own key, so on that plan rows come out sorted and the
+ * scan stops after the page. INDEXED BY (or, for the start plan, duration terms the
+ * planner cannot index) pins the plan's index.
  */
-export function buildSlowSpanSql(
-  query: SlowSpanQuery,
-  name: string,
-  tags: readonly ResolvedTag[],
-  cursor: Cursor | undefined,
-  plan: SlowSpanPlan,
-): SearchSql {
+export function buildSlowSpanSql(query: SlowSpanQuery, cursor: Cursor | undefined, plan: SlowSpanPlan): { sql: string; params: unknown[] } {
   let maxDurationNs = query.maxDurationNs ?? INT64_MAX;
   if (cursor && cursor.durationNs < maxDurationNs) maxDurationNs = cursor.durationNs;
-  const conditions = [
-    's.service = ?',
-    's.name = ?',
-    's.duration_ns >= ?',
-    's.duration_ns <= ?',
-    's.start_ns >= ?',
-    's.start_ns <= ?',
-  ];
-  const params: unknown[] = [query.service, name, query.minDurationNs, maxDurationNs, query.startNs, query.endNs];
-  if (query.spanKind !== undefined) {
-    conditions.push('s.kind = ?');
-    params.push(toSpanKind(query.spanKind));
-  }
-  if (query.errorsOnly) conditions.push('s.is_error = 1');
+  // On the start plan, unary + keeps the duration terms off the duration index, leaving the primary key (op, start).
+  const d = plan === 'duration' ? 'i.duration_ns' : '+i.duration_ns';
+  const conditions = ['i.op_id = ?', `${d} >= ?`, `${d} <= ?`, 'i.start_ns >= ?', 'i.start_ns <= ?'];
+  const params: unknown[] = [query.minDurationNs, maxDurationNs, query.startNs, query.endNs];
+  if (query.errorsOnly) conditions.push('i.is_error = 1');
   if (cursor) {
-    conditions.push('(s.duration_ns < ? OR s.span_pk < ?)');
-    params.push(cursor.durationNs, cursor.spanPk);
-  }
-  for (const tag of tags) {
-    conditions.push(tag.onResources ? `(${ON_SPAN} OR ${ON_RESOURCE})` : ON_SPAN);
-    params.push(tag.key, tag.value, ...(tag.onResources ? [tag.key, tag.value] : []));
+    conditions.push(`(${d}, i.start_ns, i.trace_num, i.span_id) < (?, ?, ?, ?)`);
+    params.push(cursor.durationNs, cursor.startNs, cursor.traceNum, cursor.spanId);
   }
   return {
-    sql: `SELECT s.span_pk, s.trace_id, s.span_id, s.service, s.name, s.kind, s.start_ns, s.duration_ns, s.is_error
-      FROM spans s INDEXED BY ${plan === 'duration' ? 'spans_by_service_name_duration' : 'spans_by_service_name_start'}
+    sql: `SELECT i.start_ns, i.trace_num, i.span_id, i.duration_ns, i.is_error, t.trace_id
+      FROM span_index i${plan === 'duration' ? ' INDEXED BY span_index_by_duration' : ''}
+      JOIN trace_summaries t ON t.trace_num = i.trace_num
       WHERE ${conditions.join(' AND ')}
-      ORDER BY s.duration_ns DESC, s.span_pk DESC`,
+      ORDER BY i.duration_ns DESC, i.start_ns DESC, i.trace_num DESC, i.span_id DESC`,
     params,
   };
 }
 
 /** findSlowSpans over one connection. */
 export class SlowSpanSearch {
-  private readonly selectNames;
-  private readonly selectNamesOfKind;
-  private readonly resourceHasTag;
+  private readonly selectOps;
 
   constructor(
     private readonly db: Database.Database,
     private readonly sketches: LatencySketchReader,
+    private readonly chunks: TraceChunks = new TraceChunks(db),
   ) {
-    this.selectNames = db.prepare<[string], string>('SELECT DISTINCT name FROM operations WHERE service = ?').pluck();
-    this.selectNamesOfKind = db
-      .prepare<[string, number], string>('SELECT DISTINCT name FROM operations WHERE service = ? AND kind = ?')
-      .pluck();
-    this.resourceHasTag = db
-      .prepare<[string, string], number>('SELECT EXISTS (SELECT 1 FROM resource_attributes WHERE key = ? AND value = ?)')
-      .pluck();
+    this.selectOps = db.prepare<[string], Operation>('SELECT op_id, name, kind FROM span_ops WHERE service = ? ORDER BY name, kind');
   }
 
   /**
    * Every operation of the service is a scan of its own, on the index its plan picks;
-   * they are merged here on (duration, span_pk) descending and stop once the page is full.
+   * they are merged here slowest first and stop once the page is full. Tags are checked on
+   * the span itself, decoded from its trace.
    */
   find(query: SlowSpanQuery): SlowSpanPage {
     checkPaging(query);
     const cursor = query.cursor === undefined ? undefined : parseCursor(query.cursor);
-    const tags = query.tags.map((t): ResolvedTag => {
-      const key = toIndexedText(t.key);
-      const value = toIndexedText(t.value);
-      return { key, value, onResources: this.resourceHasTag.get(key, value) === 1 };
-    });
-    const names =
-      query.operation !== undefined
-        ? [query.operation]
-        : query.spanKind !== undefined
-          ? this.selectNamesOfKind.all(query.service, toSpanKind(query.spanKind))
-          : this.selectNames.all(query.service);
+    const tags: SearchTag[] = query.tags.map((t) => ({ key: toIndexedText(t.key), value: toIndexedText(t.value) }));
+    const kind = query.spanKind === undefined ? undefined : toSpanKind(query.spanKind);
+    const ops = this.selectOps
+      .all(query.service)
+      .filter((op) => (query.operation === undefined || op.name === query.operation) && (kind === undefined || op.kind === kind));
     const wanted = query.offset + query.limit + 1;
-    const streams = names.map((name) => {
-      const plan = this.planFor(query, name, wanted);
-      const { sql, params } = buildSlowSpanSql(query, name, tags, cursor, plan);
-      return this.db.prepare<unknown[], SlowSpanRow>(sql).safeIntegers(true).iterate(...params);
+    const byOpId = new Map(ops.map((op) => [op.op_id, op]));
+    const streams = ops.map((op) => {
+      const plan = this.planFor(query, op, wanted);
+      const { sql, params } = buildSlowSpanSql(query, cursor, plan);
+      const rows = this.db.prepare<unknown[], SlowSpanRow>(sql).safeIntegers(true).iterate(op.op_id, ...params);
+      return { op, rows };
     });
     try {
-      const rows = mergeSlowestFirst(streams, wanted).slice(query.offset);
-      const page = rows.slice(0, query.limit);
+      const matches = tags.length === 0 ? undefined : (row: SlowSpanRow) => this.hasTags(row, tags);
+      const merged = mergeSlowestFirst(streams, wanted, matches).slice(query.offset);
+      const page = merged.slice(0, query.limit);
       const last = page[page.length - 1];
       return {
-        spans: page.map(toSlowSpan),
-        ...(rows.length > query.limit && last ? { nextCursor: `${last.duration_ns}.${last.span_pk}` } : {}),
+        spans: page.map(({ op, row }) => toSlowSpan(query.service, byOpId.get(op.op_id)!, row)),
+        ...(merged.length > query.limit && last
+          ? { nextCursor: `${last.row.duration_ns}.${last.row.start_ns}.${last.row.trace_num}.${toHexId(last.row.span_id)}` }
+          : {}),
       };
     } finally {
       // Ends each statement's read, including scans that still had rows.
-      for (const stream of streams) stream.return?.();
+      for (const stream of streams) stream.rows.return?.();
     }
   }
 
-  private planFor(query: SlowSpanQuery, name: string, wanted: number): SlowSpanPlan {
-    const scope = { service: query.service, operation: name, ...(query.spanKind ? { spanKind: query.spanKind } : {}) };
+  private hasTags(row: SlowSpanRow, tags: readonly SearchTag[]): boolean {
+    const spanId = toHexId(row.span_id);
+    const span = this.chunks.byTraceNum(Number(row.trace_num)).find((s) => s.spanId === spanId);
+    return span !== undefined && tags.every((tag) => spanHasTag(span, tag));
+  }
+
+  private planFor(query: SlowSpanQuery, op: Operation, wanted: number): SlowSpanPlan {
+    const scope = { service: query.service, operation: op.name, spanKind: toSpanKindName(op.kind) };
     const inWindow = this.sketches.countSpans({ ...scope, startNs: query.startNs, endNs: query.endNs });
     const all = this.sketches.countSpans({ ...scope, startNs: 0n, endNs: INT64_MAX });
     return chooseSlowSpanPlan(inWindow, all, wanted);
@@ -169,41 +156,54 @@ function checkPaging(query: SlowSpanQuery): void {
 
 function parseCursor(text: string): Cursor {
   const match = CURSOR.exec(text);
-  const durationNs = match ? BigInt(match[1]!) : INT64_MAX + 1n;
-  const spanPk = match ? BigInt(match[2]!) : 0n;
-  if (durationNs > INT64_MAX || spanPk > INT64_MAX) throw new StoreInputError('invalid_query', 'invalid cursor');
-  return { durationNs, spanPk };
+  if (!match) throw new StoreInputError('invalid_query', 'invalid cursor');
+  const [durationNs, startNs, traceNum] = [BigInt(match[1]!), BigInt(match[2]!), BigInt(match[3]!)];
+  if (durationNs > INT64_MAX || startNs > INT64_MAX || traceNum > INT64_MAX) throw new StoreInputError('invalid_query', 'invalid cursor');
+  return { durationNs, startNs, traceNum, spanId: BigInt.asIntN(64, BigInt(`0x${match[4]!}`)) };
 }
 
-/** The first `count` rows of the streams' union, each stream already slowest first. */
-function mergeSlowestFirst(streams: ReadonlyArray<Iterator<SlowSpanRow>>, count: number): SlowSpanRow[] {
-  const heads = streams.map((s) => s.next());
-  const out: SlowSpanRow[] = [];
+interface Stream {
+  op: Operation;
+  rows: IterableIterator<SlowSpanRow>;
+}
+
+/** The first `count` matching rows of the streams' union, each stream already slowest first. */
+function mergeSlowestFirst(streams: readonly Stream[], count: number, matches?: (row: SlowSpanRow) => boolean): Array<{ op: Operation; row: SlowSpanRow }> {
+  const next = (s: Stream): IteratorResult<SlowSpanRow> => {
+    for (;;) {
+      const r = s.rows.next();
+      if (r.done || !matches || matches(r.value)) return r;
+    }
+  };
+  const heads = streams.map(next);
+  const out: Array<{ op: Operation; row: SlowSpanRow }> = [];
   while (out.length < count) {
     let best = -1;
     heads.forEach((head, k) => {
       if (head.done) return;
-      const top = best === -1 ? undefined : (heads[best]!.value as SlowSpanRow);
-      if (!top || isSlower(head.value, top)) best = k;
+      if (best === -1 || isSlower(head.value, heads[best]!.value as SlowSpanRow)) best = k;
     });
     if (best === -1) break;
-    out.push(heads[best]!.value as SlowSpanRow);
-    heads[best] = streams[best]!.next();
+    out.push({ op: streams[best]!.op, row: heads[best]!.value as SlowSpanRow });
+    heads[best] = next(streams[best]!);
   }
   return out;
 }
 
 function isSlower(a: SlowSpanRow, b: SlowSpanRow): boolean {
-  return a.duration_ns > b.duration_ns || (a.duration_ns === b.duration_ns && a.span_pk > b.span_pk);
+  if (a.duration_ns !== b.duration_ns) return a.duration_ns > b.duration_ns;
+  if (a.start_ns !== b.start_ns) return a.start_ns > b.start_ns;
+  if (a.trace_num !== b.trace_num) return a.trace_num > b.trace_num;
+  return a.span_id > b.span_id;
 }
 
-function toSlowSpan(row: SlowSpanRow): SlowSpan {
+function toSlowSpan(service: string, op: Operation, row: SlowSpanRow): SlowSpan {
   return {
-    traceId: row.trace_id,
-    spanId: row.span_id,
-    service: row.service,
-    operation: row.name,
-    spanKind: toSpanKindName(Number(row.kind)),
+    traceId: row.trace_id.toString('hex'),
+    spanId: toHexId(row.span_id),
+    service,
+    operation: op.name,
+    spanKind: toSpanKindName(op.kind),
     startNs: row.start_ns,
     durationNs: row.duration_ns,
     error: row.is_error === 1n,

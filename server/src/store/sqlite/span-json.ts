@@ -45,3 +45,15 @@ export function parseJsonText<T>(text: string): T {
   // Likewise a reviver: only texts that carry a marker need one.
   return (hasSpecialNumbers(text) ? JSON.parse(text, reviveSpecialNumber) : JSON.parse(text)) as T;
 }
+
+function spellNonFinite(_key: string, value: unknown): unknown {
+  return typeof value === 'number' && !Number.isFinite(value) ? (Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity') : value;
+}
+
+/**
+ * JSON for API clients: NaN and ±Infinity spelled as OTLP/JSON spells doubles
+ * ("NaN", "Infinity", "-Infinity"), where plain JSON.stringify would write null.
+ */
+export function toOtlpJsonText(value: unknown): string {
+  return containsSpecialNumber(value) ? JSON.stringify(value, spellNonFinite) : JSON.stringify(value);
+}

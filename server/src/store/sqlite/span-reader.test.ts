@@ -3,6 +3,7 @@ import type Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from './open-database.js';
 import { READ_SQL, SpanReader } from './span-reader.js';
+import { TRACE_SQL } from './trace-chunks.js';
 import { SpanWriter } from './span-writer.js';
 import { at, BASE_NS, spanIdOf, testSpan, traceIdOf } from './test-spans.js';
 
@@ -111,11 +112,9 @@ describe('SpanReader', () => {
   it('uses indexes for trace lookup, dependencies and summaries', () => {
     const plan = (sql: string, ...params: unknown[]) =>
       (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail).join('\n');
-    expect(plan(READ_SQL.traceSpans, T1)).toMatch(/SEARCH s USING INDEX spans_by_trace \(trace_id=\?\)/);
-    const dependencies = plan(READ_SQL.dependencies, 0n, 1n);
-    expect(dependencies).toMatch(/SEARCH c USING INDEX spans_by_start \(start_ns>\? AND start_ns<\?\)/);
-    expect(dependencies).toMatch(/SEARCH p USING INDEX spans_by_trace \(trace_id=\? AND span_id=\?\)/);
-    const summaries = plan(READ_SQL.summaries, '[]');
-    expect(summaries).toMatch(/SEARCH traces USING PRIMARY KEY \(trace_id=\?\)/);
+    expect(plan(TRACE_SQL.traceNum, Buffer.alloc(16))).toMatch(/SEARCH trace_summaries USING COVERING INDEX sqlite_autoindex_trace_summaries_1 \(trace_id=\?\)/);
+    expect(plan(TRACE_SQL.chunks, 1)).toMatch(/SEARCH span_chunks USING INDEX span_chunks_by_trace \(trace_num=\?\)/);
+    expect(plan(READ_SQL.dependencyTraces, 0n, 1n)).toMatch(/SEARCH trace_summaries USING COVERING INDEX trace_summaries_by_start \(start_ns>\? AND start_ns<\?\)/);
+    expect(plan(READ_SQL.summaries, '[]')).toMatch(/SEARCH trace_summaries USING INDEX sqlite_autoindex_trace_summaries_1 \(trace_id=\?\)/);
   });
 });

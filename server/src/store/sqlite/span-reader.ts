@@ -1,18 +1,13 @@
 import type Database from 'better-sqlite3';
-import type { JaegerDependency, Resource, Span } from '@threadline/shared';
+import type { JaegerDependency, Span } from '@threadline/shared';
 import { toSpanKind, toSpanKindName } from '../span-kind-name.js';
 import type { OperationInfo, SpanKindName, TraceQuery, TraceSummary } from '../span-store.js';
-import { hasSpecialNumbers, parseJsonText } from './span-json.js';
-
-/**
- * How span-writer leaves the resource out of a payload. Inside a JSON string value the
- * quotes would be escaped, so this exact text can only be the span's own key.
- */
-const RESOURCE_PLACEHOLDER = '"resource":null';
+import { HOUR_NS } from './chunk-time.js';
+import { TraceChunks } from './trace-chunks.js';
 import { TraceSearch } from './trace-search.js';
 
-interface TraceRow {
-  trace_id: string;
+interface SummaryRow {
+  trace_id: Buffer;
   start_ns: bigint;
   end_ns: bigint;
   root_service: string;
@@ -27,68 +22,44 @@ interface OperationRow {
   kind: number;
 }
 
+/**
+ * Dependencies decode every trace that started in the window (and the hour before, for
+ * spans of long traces), so a window is cut to this many traces, newest first.
+ */
+export const MAX_DEPENDENCY_TRACES = 20_000;
+
 /** Exported so that tests can check their query plans. */
 export const READ_SQL = {
-  traceSpans: `SELECT s.payload, r.resource_json FROM spans s JOIN resources r ON r.resource_id = s.resource_id
-    WHERE s.trace_id = ? ORDER BY s.start_ns, s.span_id`,
   services: 'SELECT DISTINCT service FROM operations ORDER BY service',
   operations: 'SELECT name, kind FROM operations WHERE service = ? ORDER BY name, kind',
   operationsOfKind: 'SELECT name, kind FROM operations WHERE service = ? AND kind = ? ORDER BY name',
-  // An edge is a span whose parent span belongs to another service.
-  dependencies: `SELECT p.service AS parent, c.service AS child, COUNT(*) AS callCount
-    FROM spans c JOIN spans p ON p.trace_id = c.trace_id AND p.span_id = c.parent_span_id
-    WHERE c.start_ns >= ? AND c.start_ns <= ? AND c.parent_span_id <> '' AND p.service <> c.service
-    GROUP BY p.service, c.service ORDER BY p.service, c.service`,
+  dependencyTraces: `SELECT trace_num FROM trace_summaries WHERE start_ns >= ? AND start_ns <= ? ORDER BY start_ns DESC LIMIT ${MAX_DEPENDENCY_TRACES}`,
   summaries: `SELECT trace_id, start_ns, end_ns, root_service, root_name, span_count, error_count, services
-    FROM traces WHERE trace_id IN (SELECT value FROM json_each(?))`,
+    FROM trace_summaries WHERE trace_id IN (SELECT unhex(value) FROM json_each(?))`,
 } as const;
 
 /** Every read the query API needs, over one connection. */
 export class SpanReader {
-  private readonly selectTraceSpans;
   private readonly selectServices;
   private readonly selectOperations;
   private readonly selectOperationsOfKind;
-  private readonly selectDependencies;
+  private readonly selectDependencyTraces;
   private readonly selectSummaries;
+  private readonly chunks;
   private readonly search;
 
   constructor(db: Database.Database) {
-    this.selectTraceSpans = db.prepare<[string], { payload: string; resource_json: string }>(READ_SQL.traceSpans);
     this.selectServices = db.prepare<[], string>(READ_SQL.services).pluck();
     this.selectOperations = db.prepare<[string], OperationRow>(READ_SQL.operations);
     this.selectOperationsOfKind = db.prepare<[string, number], OperationRow>(READ_SQL.operationsOfKind);
-    this.selectDependencies = db.prepare<[bigint, bigint], JaegerDependency>(READ_SQL.dependencies);
-    this.selectSummaries = db.prepare<[string], TraceRow>(READ_SQL.summaries).safeIntegers(true);
-    this.search = new TraceSearch(db);
+    this.selectDependencyTraces = db.prepare<[bigint, bigint], number>(READ_SQL.dependencyTraces).pluck();
+    this.selectSummaries = db.prepare<[string], SummaryRow>(READ_SQL.summaries).safeIntegers(true);
+    this.chunks = new TraceChunks(db);
+    this.search = new TraceSearch(db, this.chunks);
   }
 
   getTrace(traceId: string): Span[] {
-    return this.selectTraceSpans.all(traceId).map((row) => {
-      const span = parseJsonText<Span>(row.payload);
-      // Assigning an existing key keeps its position: the span reads back as written.
-      span.resource = parseJsonText<Resource>(row.resource_json);
-      return span;
-    });
-  }
-
-  /**
-   * The trace as the JSON text of `getTrace`'s array, built by splicing the stored texts:
-   * parsing 10k spans into objects, copying them across threads and stringifying them
-   * again cost the UI most of a second. Spans holding the special-number marker take
-   * the object path, so the client gets plain JSON (NaN → null) as JSON.stringify gives it.
-   */
-  getTraceJson(traceId: string): string {
-    const parts = this.selectTraceSpans.all(traceId).map(({ payload, resource_json }) => {
-      const at = payload.indexOf(RESOURCE_PLACEHOLDER);
-      if (at < 0 || hasSpecialNumbers(payload) || hasSpecialNumbers(resource_json)) {
-        const span = parseJsonText<Span>(payload);
-        span.resource = parseJsonText<Resource>(resource_json);
-        return JSON.stringify(span);
-      }
-      return `${payload.slice(0, at)}"resource":${resource_json}${payload.slice(at + RESOURCE_PLACEHOLDER.length)}`;
-    });
-    return `[${parts.join(',')}]`;
+    return this.chunks.byTraceId(traceId);
   }
 
   getServices(): string[] {
@@ -107,15 +78,34 @@ export class SpanReader {
     return this.search.find(query);
   }
 
+  /** Caller → callee edges from the spans that started in the window and whose parent is of another service. */
   getDependencies(startNs: bigint, endNs: bigint): JaegerDependency[] {
-    return this.selectDependencies.all(startNs, endNs);
+    const counts = new Map<string, JaegerDependency>();
+    const from = startNs > HOUR_NS ? startNs - HOUR_NS : 0n;
+    for (const traceNum of this.selectDependencyTraces.all(from, endNs)) {
+      const spans = this.chunks.byTraceNum(traceNum);
+      const serviceOf = new Map(spans.map((s) => [s.spanId, s.serviceName]));
+      for (const child of spans) {
+        if (child.parentSpanId === '') continue;
+        const start = BigInt(child.startTimeUnixNano);
+        if (start < startNs || start > endNs) continue;
+        const parent = serviceOf.get(child.parentSpanId);
+        if (parent === undefined || parent === child.serviceName) continue;
+        const key = `${parent}\u0000${child.serviceName}`;
+        const edge = counts.get(key);
+        if (edge) edge.callCount++;
+        else counts.set(key, { parent, child: child.serviceName, callCount: 1 });
+      }
+    }
+    return [...counts.values()].sort((a, b) => (a.parent < b.parent ? -1 : a.parent > b.parent ? 1 : a.child < b.child ? -1 : a.child > b.child ? 1 : 0));
   }
 
   /** In the order asked for; unknown IDs are left out. */
   getTraceSummaries(traceIds: readonly string[]): TraceSummary[] {
-    const rows = new Map(this.selectSummaries.all(JSON.stringify(traceIds)).map((r) => [r.trace_id, r]));
+    const wanted = traceIds.filter((id) => /^[0-9a-f]{32}$/.test(id));
+    const rows = new Map(this.selectSummaries.all(JSON.stringify(wanted)).map((r) => [r.trace_id.toString('hex'), r]));
     const summaries: TraceSummary[] = [];
-    for (const traceId of new Set(traceIds)) {
+    for (const traceId of new Set(wanted)) {
       const row = rows.get(traceId);
       if (!row) continue;
       summaries.push({

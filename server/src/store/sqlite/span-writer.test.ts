@@ -20,7 +20,7 @@ afterEach(() => db.close());
 const count = (table: string) => db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
 
 const EVERY_KIND: KeyValue[] = [
-  { key: 'str', value: { stringValue: 'héllo \u0000 wörld 🌍 \ud800' } },
+  { key: 'str', value: { stringValue: 'héllo \u0000 wörld 🌍' } },
   { key: 'bool', value: { boolValue: true } },
   { key: 'int.max', value: { intValue: '9223372036854775807' } },
   { key: 'int.min', value: { intValue: '-9223372036854775808' } },
@@ -76,10 +76,18 @@ describe('SpanWriter', () => {
     expect(Object.is(back!.attributes[7]!.value.doubleValue, -0)).toBe(true);
   });
 
+  it('stores a lone UTF-16 surrogate as U+FFFD, as OTLP protobuf (UTF-8) must', () => {
+    const span = testSpan({ attributes: [stringAttr('s', 'a\ud800b')] });
+    writer.write([span]);
+    expect(reader.getTrace(span.traceId)[0]!.attributes).toEqual([stringAttr('s', 'a\ufffdb')]);
+  });
+
   it('stores nanoseconds as int64 without passing through a double', () => {
     writer.write([richSpan()]);
-    const row = db.prepare('SELECT start_ns, end_ns, duration_ns FROM spans').safeIntegers(true).get();
-    expect(row).toEqual({ start_ns: 1712345678901234567n, end_ns: 1712345678901234999n, duration_ns: 432n });
+    const row = db.prepare('SELECT start_ns, duration_ns FROM span_index').safeIntegers(true).get();
+    expect(row).toEqual({ start_ns: 1712345678901234567n, duration_ns: 432n });
+    const trace = db.prepare('SELECT start_ns, end_ns FROM trace_summaries').safeIntegers(true).get();
+    expect(trace).toEqual({ start_ns: 1712345678901234567n, end_ns: 1712345678901234999n });
   });
 
   it('keeps one copy of a span sent twice, without counting it twice', () => {
@@ -87,23 +95,25 @@ describe('SpanWriter', () => {
     const b = testSpan({ spanId: spanIdOf(2), parentSpanId: spanIdOf(1) });
     const c = testSpan({ spanId: spanIdOf(3), parentSpanId: spanIdOf(1), status: { code: StatusCode.ERROR, message: '' } });
     writer.write([a, b, a]);
-    const attributeRows = count('span_attributes');
+    writer.write([a, b]);
+    // A whole retried batch adds nothing at all.
+    expect(count('span_chunks')).toBe(1);
     writer.write([a, b, c]);
-    writer.write([{ ...c, name: 'retried with another name' }]);
-    expect(count('spans')).toBe(3);
-    // c's span.kind, otel.status_code and error tags.
-    expect(count('span_attributes')).toBe(attributeRows + 3);
-    expect(reader.getTrace(a.traceId).map((s) => s.name)).toEqual(['GET /users', 'GET /users', 'GET /users']);
+    expect(count('span_index')).toBe(3);
+    expect(reader.getTrace(a.traceId).map((s) => s.spanId)).toEqual([a.spanId, b.spanId, c.spanId]);
     expect(reader.getTraceSummaries([a.traceId])).toMatchObject([{ spanCount: 3, errorCount: 1 }]);
   });
 
-  it('stores a resource once however many spans and batches carry it', () => {
-    const spans = Array.from({ length: 50 }, (_, i) => testSpan({ spanId: spanIdOf(i + 1) }));
+  it('stores the spans of a trace in a batch as one compressed chunk, far smaller than their JSON', () => {
+    const spans = Array.from({ length: 50 }, (_, i) =>
+      testSpan({ spanId: spanIdOf(i + 1), attributes: [stringAttr('http.route', '/api/users/{id}'), stringAttr('user.id', `u${i}`)] }),
+    );
     writer.write(spans.slice(0, 25));
     writer.write(spans.slice(25));
-    writer.write([testSpan({ spanId: spanIdOf(99), serviceName: 'db' })]);
-    expect(count('resources')).toBe(2);
-    expect(count('resource_attributes')).toBe(2);
+    expect(count('span_chunks')).toBe(2);
+    const stored = db.prepare('SELECT sum(length(data)) FROM span_chunks').pluck().get() as number;
+    expect(stored).toBeLessThan(JSON.stringify(spans).length / 5);
+    expect(reader.getTrace(spans[0]!.traceId)).toEqual(spans);
   });
 
   it('refuses a batch with a malformed span and writes none of it', () => {
@@ -115,7 +125,7 @@ describe('SpanWriter', () => {
     expect(() => writer.write([testSpan({ startTimeUnixNano: '9223372036854775808' })])).toThrow(/int64/);
     expect(() => writer.write([testSpan({ traceId: 'ABC' })])).toThrow(/traceId/);
     expect(() => writer.write([testSpan({ parentSpanId: '0000000000000000' })])).toThrow(/parentSpanId/);
-    expect(count('spans')).toBe(0);
+    expect(count('span_index') + count('span_chunks') + count('trace_summaries')).toBe(0);
   });
 
   it('stores SQL-looking text literally', () => {

@@ -1,109 +1,170 @@
-import { createHash } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import type { Resource, Span } from '@threadline/shared';
-import { LatencySketchWriter } from './latency-sketch-writer.js';
-import { buildAttributeTags, buildSpanSearchTags } from './search-tags.js';
-import { toJsonText } from './span-json.js';
-import { parseSpanRow, type SpanRow } from './span-row.js';
-import { StoreInputError } from './store-input-error.js';
-import { TraceSummaryWriter } from './trace-summary-writer.js';
+import type { Span } from '@threadline/shared';
+import { compressBatchSync } from './chunk-compression.js';
+import { LatencySketchWriter, type SketchedSpan } from './latency-sketch-writer.js';
+import { buildPreparedBatch, isBetterRoot, type PreparedBatch, type PreparedChunk } from './prepared-batch.js';
 
-/** Writes batches of spans, one transaction each, with every derived table kept in step. */
+export interface WriteOptions {
+  /** false: leave the latency sketches alone (spans they already count). */
+  sketches?: boolean;
+}
+
+interface StoredSummary {
+  trace_num: bigint;
+  start_ns: bigint;
+  end_ns: bigint;
+  root_is_root: bigint;
+  root_start_ns: bigint;
+  root_span_id: bigint;
+  services: string;
+}
+
+/**
+ * Writes prepared batches, one transaction each: per trace a compressed chunk, its
+ * summary row and tag postings; per span one span_index row; sketches per operation and
+ * minute. A span already stored (a client retrying after a lost ack) collides on the
+ * span_index key and is not counted again; a chunk whose spans were all stored before is
+ * not written at all, and readers drop the rare duplicate of a partly repeated chunk.
+ */
 export class SpanWriter {
+  private readonly opIds = new Map<string, number>();
+  private readonly selectOp;
+  private readonly insertOp;
+  private readonly insertCatalog;
   private readonly insertSpan;
-  private readonly insertSpanAttribute;
-  private readonly insertOperation;
-  private readonly selectResource;
-  private readonly insertResource;
-  private readonly insertResourceAttribute;
-  private readonly summaries;
+  private readonly selectSummary;
+  private readonly insertSummary;
+  private readonly updateWithRoot;
+  private readonly updateKeepingRoot;
+  private readonly insertChunk;
+  private readonly insertPosting;
   private readonly sketches;
   private readonly writeInTransaction;
 
   constructor(db: Database.Database) {
+    this.selectOp = db.prepare<[string, string, number], number>('SELECT op_id FROM span_ops WHERE service = ? AND name = ? AND kind = ?').pluck();
+    this.insertOp = db.prepare('INSERT INTO span_ops (service, name, kind) VALUES (?, ?, ?)');
+    this.insertCatalog = db.prepare('INSERT OR IGNORE INTO operations (service, name, kind) VALUES (?, ?, ?)');
     this.insertSpan = db.prepare(
-      `INSERT INTO spans (trace_id, span_id, parent_span_id, service, name, kind, start_ns, end_ns,
-         duration_ns, status_code, is_error, resource_id, payload)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (trace_id, span_id) DO NOTHING`,
+      `INSERT OR IGNORE INTO span_index (op_id, start_ns, trace_num, span_id, duration_ns, is_error) VALUES (?, ?, ?, ?, ?, ?)`,
     );
-    this.insertSpanAttribute = db.prepare(
-      'INSERT OR IGNORE INTO span_attributes (key, value, start_ns, span_pk) VALUES (?, ?, ?, ?)',
+    this.selectSummary = db
+      .prepare<[Uint8Array], StoredSummary>(
+        `SELECT trace_num, start_ns, end_ns, root_is_root, root_start_ns, root_span_id, services
+         FROM trace_summaries WHERE trace_id = ?`,
+      )
+      .safeIntegers(true);
+    this.insertSummary = db.prepare(
+      `INSERT INTO trace_summaries (trace_id, start_ns, end_ns, root_is_root, root_start_ns, root_span_id,
+         root_service, root_name, span_count, error_count, services)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?)`,
     );
-    this.insertOperation = db.prepare('INSERT OR IGNORE INTO operations (service, name, kind) VALUES (?, ?, ?)');
-    this.selectResource = db.prepare<[Buffer], number>('SELECT resource_id FROM resources WHERE hash = ?').pluck();
-    this.insertResource = db.prepare('INSERT INTO resources (hash, resource_json) VALUES (?, ?)');
-    this.insertResourceAttribute = db.prepare(
-      'INSERT OR IGNORE INTO resource_attributes (key, value, resource_id) VALUES (?, ?, ?)',
+    this.updateWithRoot = db.prepare(
+      `UPDATE trace_summaries SET start_ns = ?, end_ns = ?, root_is_root = ?, root_start_ns = ?, root_span_id = ?,
+         root_service = ?, root_name = ?, span_count = span_count + ?, error_count = error_count + ?, services = ?
+       WHERE trace_num = ?`,
     );
-    this.summaries = new TraceSummaryWriter(db);
+    this.updateKeepingRoot = db.prepare(
+      `UPDATE trace_summaries SET start_ns = ?, end_ns = ?, span_count = span_count + ?, error_count = error_count + ?, services = ?
+       WHERE trace_num = ?`,
+    );
+    this.insertChunk = db.prepare('INSERT INTO span_chunks (trace_num, data) VALUES (?, ?)');
+    this.insertPosting = db.prepare('INSERT OR IGNORE INTO tag_postings (hour, tag, trace_num) VALUES (?, ?, ?)');
     this.sketches = new LatencySketchWriter(db);
-    this.writeInTransaction = db.transaction((spans: readonly Span[], rows: readonly SpanRow[]) =>
-      this.writeRows(spans, rows),
-    );
+    this.writeInTransaction = db.transaction((batch: PreparedBatch, sketches: boolean) => this.writeChunks(batch, sketches));
   }
 
-  /**
-   * Stores the batch atomically; returns once it is committed. A span already stored
-   * (same trace and span ID, e.g. a client retrying after a lost ack) is skipped whole, so
-   * the first copy stays and nothing is counted twice. Throws StoreInputError, before
-   * writing anything, if a span is malformed.
-   */
-  write(spans: readonly Span[]): void {
-    const rows = spans.map((span, i) => {
-      try {
-        return parseSpanRow(span);
-      } catch (err) {
-        if (err instanceof StoreInputError) throw new StoreInputError(err.code, `span ${i}: ${err.message}`);
-        throw err;
-      }
-    });
+  /** Spans that were not prepared ahead (net/trace records, conversion): prepared and compressed here. */
+  write(spans: readonly Span[], options: WriteOptions = {}): void {
+    if (spans.length === 0) return;
+    this.writePrepared(compressBatchSync(buildPreparedBatch(spans)), options);
+  }
+
+  /** Stores the batch atomically; returns once it is committed. */
+  writePrepared(batch: PreparedBatch, options: WriteOptions = {}): void {
     // IMMEDIATE takes the write lock up front instead of upgrading mid-transaction.
-    this.writeInTransaction.immediate(spans, rows);
+    this.writeInTransaction.immediate(batch, options.sketches ?? true);
   }
 
-  private writeRows(spans: readonly Span[], rows: readonly SpanRow[]): void {
-    // Spans of one OTLP ResourceSpans share their resource object, also after structured clone.
-    const resourceIds = new Map<Resource, number>();
-    const operations = new Set<string>();
-    const inserted: SpanRow[] = [];
-    spans.forEach((span, i) => {
-      const row = rows[i]!;
-      let resourceId = resourceIds.get(span.resource);
-      if (resourceId === undefined) {
-        resourceId = this.resolveResource(span.resource);
-        resourceIds.set(span.resource, resourceId);
+  /** The op_id of (service, name, kind), created with its catalog row when new. */
+  operationId(service: string, name: string, kind: number): number {
+    const key = `${kind}\u0000${service}\u0000${name}`;
+    let id = this.opIds.get(key);
+    if (id === undefined) {
+      id = this.selectOp.get(service, name, kind);
+      if (id === undefined) {
+        id = Number(this.insertOp.run(service, name, kind).lastInsertRowid);
+        this.insertCatalog.run(service, name, kind);
       }
-      // Replacing the value keeps the key's position, so getTrace can put it back in place.
-      const payload = toJsonText({ ...span, resource: null });
-      const result = this.insertSpan.run(
-        row.traceId, row.spanId, row.parentSpanId, row.service, row.name, row.kind,
-        row.startNs, row.endNs, row.durationNs, row.statusCode, row.isError ? 1 : 0, resourceId, payload,
-      );
-      if (result.changes === 0) return;
-      for (const tag of buildSpanSearchTags(span)) {
-        this.insertSpanAttribute.run(tag.key, tag.value, row.startNs, result.lastInsertRowid);
-      }
-      const operationKey = JSON.stringify([row.service, row.name, row.kind]);
-      if (!operations.has(operationKey)) {
-        operations.add(operationKey);
-        this.insertOperation.run(row.service, row.name, row.kind);
-      }
-      inserted.push(row);
-    });
-    this.summaries.update(inserted);
-    this.sketches.add(inserted);
-  }
-
-  private resolveResource(resource: Resource): number {
-    const json = toJsonText(resource);
-    const hash = createHash('sha256').update(json).digest();
-    const existing = this.selectResource.get(hash);
-    if (existing !== undefined) return existing;
-    const id = Number(this.insertResource.run(hash, json).lastInsertRowid);
-    for (const tag of buildAttributeTags(resource.attributes)) {
-      this.insertResourceAttribute.run(tag.key, tag.value, id);
+      this.opIds.set(key, id);
     }
     return id;
+  }
+
+  /** Forgets cached op IDs, for after a rollback could have undone one. */
+  forgetOperations(): void {
+    this.opIds.clear();
+  }
+
+  private writeChunks(batch: PreparedBatch, sketches: boolean): void {
+    try {
+      const opIds = batch.operations.map((op) => this.operationId(op.service, op.name, op.kind));
+      const sketched: SketchedSpan[] = [];
+      for (const chunk of batch.chunks) this.writeChunk(chunk, opIds, batch, sketched);
+      if (sketches) this.sketches.add(sketched);
+    } catch (err) {
+      this.forgetOperations();
+      throw err;
+    }
+  }
+
+  private writeChunk(chunk: PreparedChunk, opIds: number[], batch: PreparedBatch, sketched: SketchedSpan[]): void {
+    const stored = this.selectSummary.get(chunk.traceId);
+    const traceNum = stored
+      ? stored.trace_num
+      : BigInt(
+          this.insertSummary.run(
+            chunk.traceId, chunk.startNs, chunk.endNs, chunk.root.isRoot, chunk.root.startNs, chunk.root.spanId,
+            chunk.root.service, chunk.root.name, JSON.stringify(chunk.services),
+          ).lastInsertRowid,
+        );
+    const { operation, startNs, durationNs, spanId, isError } = chunk.spans;
+    let inserted = 0;
+    let errors = 0;
+    for (let k = 0; k < operation.length; k++) {
+      const op = operation[k]!;
+      if (this.insertSpan.run(opIds[op]!, startNs[k]!, traceNum, spanId[k]!, durationNs[k]!, isError[k]!).changes === 0) continue;
+      inserted++;
+      errors += isError[k]!;
+      const { service, name, kind } = batch.operations[op]!;
+      sketched.push({ service, name, kind, startNs: startNs[k]!, durationNs: durationNs[k]!, isError: isError[k] === 1 });
+    }
+    if (inserted === 0) return;
+    this.insertChunk.run(traceNum, chunk.data);
+    for (const tag of chunk.tags) this.insertPosting.run(chunk.hour, tag, traceNum);
+    this.mergeSummary(traceNum, stored, chunk, inserted, errors);
+  }
+
+  /** start/end are min/max, counts add up, services are a union, the root the better candidate: all order-independent. */
+  private mergeSummary(traceNum: bigint, stored: StoredSummary | undefined, chunk: PreparedChunk, inserted: number, errors: number): void {
+    let startNs = chunk.startNs;
+    let endNs = chunk.endNs;
+    let services = chunk.services;
+    let newRoot = true;
+    if (stored) {
+      if (stored.start_ns < startNs) startNs = stored.start_ns;
+      if (stored.end_ns > endNs) endNs = stored.end_ns;
+      const storedRoot = { isRoot: Number(stored.root_is_root), startNs: stored.root_start_ns, spanId: stored.root_span_id };
+      newRoot = isBetterRoot(chunk.root, { ...storedRoot, service: '', name: '' });
+      const known = JSON.parse(stored.services) as string[];
+      services = services.every((s) => known.includes(s)) ? known : [...new Set([...known, ...services])].sort();
+    }
+    const servicesJson = JSON.stringify(services);
+    if (newRoot) {
+      const { isRoot, startNs: rootStart, spanId, service, name } = chunk.root;
+      this.updateWithRoot.run(startNs, endNs, isRoot, rootStart, spanId, service, name, inserted, errors, servicesJson, traceNum);
+    } else {
+      this.updateKeepingRoot.run(startNs, endNs, inserted, errors, servicesJson, traceNum);
+    }
   }
 }

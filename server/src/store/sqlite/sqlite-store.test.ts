@@ -34,7 +34,7 @@ function batch(trace: number, size: number, fromSpan = 1) {
 const countSpans = (path: string) => {
   const db = new Database(path, { readonly: true });
   try {
-    return db.prepare('SELECT count(*) FROM spans').pluck().get();
+    return db.prepare('SELECT count(*) FROM span_index').pluck().get();
   } finally {
     db.close();
   }
@@ -143,17 +143,17 @@ describe('createSqliteStore', () => {
     const store = await openStore(path, { logger });
     await store.writeBatch(batch(1, 1));
     const saboteur = new Database(path);
-    saboteur.exec('DROP TABLE span_attributes; DROP TABLE operations');
+    saboteur.exec('DROP TABLE tag_postings; DROP TABLE operations');
     saboteur.close();
 
     const write = store.writeBatch(batch(2, 1));
     await expect(write).rejects.toMatchObject({ status: 503, code: 'store_unavailable', headers: { 'Retry-After': '5' } });
-    await expect(write).rejects.not.toThrow(/span_attributes|SQL|table/i);
+    await expect(write).rejects.not.toThrow(/tag_postings|SQL|table/i);
     const read = store.getServices();
     await expect(read).rejects.toMatchObject({ status: 500, code: 'store_failed' });
     await expect(read).rejects.not.toThrow(/operations|SQL|table/i);
     expect(logger.error).toHaveBeenCalledWith(
-      expect.objectContaining({ error: expect.objectContaining({ message: expect.stringContaining('span_attributes') }) }),
+      expect.objectContaining({ error: expect.objectContaining({ message: expect.stringContaining('tag_postings') }) }),
       'store writeBatch failed',
     );
     // The failed batch left nothing behind.

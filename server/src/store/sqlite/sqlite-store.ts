@@ -33,7 +33,10 @@ import type {
   SlowSpanQuery,
 } from '../latency-queries.js';
 import { parseSketch } from '../../sketch/sketch-codec.js';
-import { WorkerClient, type StoreLogger } from './worker-client.js';
+import { compressBatch } from './chunk-compression.js';
+import { buildPreparedBatch, toTransferable, type PreparedBatch } from './prepared-batch.js';
+import { StoreInputError } from './store-input-error.js';
+import { toRequestError, WorkerClient, type StoreLogger } from './worker-client.js';
 import type { CheckpointPolicy } from './worker-protocol.js';
 
 export type { StoreLogger } from './worker-client.js';
@@ -90,8 +93,17 @@ export class SqliteSpanStore implements SpanStore, NettraceStore {
   ) {}
 
   /** Resolves after the transaction committed: a process killed after the ack loses nothing. */
-  writeBatch(spans: readonly Span[]): Promise<void> {
-    return this.writer.call('writeBatch', spans);
+  async writeBatch(spans: readonly Span[]): Promise<void> {
+    if (spans.length === 0) return;
+    let batch: PreparedBatch;
+    try {
+      // Prepared here, on the calling thread, so that the writer thread only runs SQLite.
+      batch = await compressBatch(buildPreparedBatch(spans));
+    } catch (err) {
+      if (err instanceof StoreInputError) throw toRequestError({ kind: 'input', code: err.code, message: err.message }, 'writeBatch');
+      throw err;
+    }
+    return this.writer.callTransferring('writeBatch', toTransferable(batch), batch);
   }
 
   getTrace(traceId: string): Promise<Span[]> {

@@ -4,6 +4,7 @@ import { NettraceReader } from './nettrace-reader.js';
 import { readNettraceFamilies } from './nettrace-family-reader.js';
 import { NettraceWriter } from './nettrace-writer.js';
 import { retentionOperations, type RetentionOperationName } from './retention-operations.js';
+import { toOtlpJsonText } from './span-json.js';
 import { SpanReader } from './span-reader.js';
 import { SpanWriter } from './span-writer.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
@@ -17,10 +18,7 @@ function readOperations(db: Database.Database): ReadOperations {
   return {
     // Both reads see one snapshot: the worker runs a request to its end before the next commit shows.
     getTrace: (traceId) => nettrace.mergeIntoTrace(traceId, reader.getTrace(traceId)),
-    getTraceJson: (traceId) =>
-      nettrace.hasJoinedRecords(traceId)
-        ? JSON.stringify(nettrace.mergeIntoTrace(traceId, reader.getTrace(traceId)))
-        : reader.getTraceJson(traceId),
+    getTraceJson: (traceId) => toOtlpJsonText(nettrace.mergeIntoTrace(traceId, reader.getTrace(traceId))),
     getServices: () => reader.getServices(),
     getOperations: (service, spanKind) => reader.getOperations(service, spanKind),
     findTraceIds: (query) => reader.findTraceIds(query),
@@ -48,7 +46,7 @@ export function createStoreOperations(
   if (role === 'memory') {
     return {
       ...readOperations(db),
-      writeBatch: (spans) => writer.write(spans),
+      writeBatch: (batch) => writer.writePrepared(batch),
       writeNettrace: (batch) => nettraceWriter.write(batch),
       ...retentionOperations(db, () => {}),
       close,
@@ -56,8 +54,8 @@ export function createStoreOperations(
   }
   const checkpointer = new WalCheckpointer(db, policy);
   return {
-    writeBatch: (spans) => {
-      writer.write(spans);
+    writeBatch: (batch) => {
+      writer.writePrepared(batch);
       checkpointer.afterCommit();
     },
     writeNettrace: (batch) => {

@@ -26,7 +26,7 @@ function runStoreWorker(port: MessagePort, config: WorkerConfig): void {
 
   let operations: Partial<StoreOperations>;
   try {
-    const db = openDatabase(config.path, config.role === 'reader' ? 'reader' : 'writer');
+    const db = openDatabase(config.path, config.role === 'reader' ? 'reader' : 'writer', (msg, fields) => log('info', msg, fields));
     operations = createStoreOperations(db, config.role, config.checkpoint);
   } catch (err) {
     send({ type: 'startup-failure', failure: toStartupFailure(err, config.path) });

@@ -20,12 +20,15 @@ describe('getTraceJson', () => {
     expect(await store.getTraceJson(traceIdOf(99))).toBe('[]');
   });
 
-  it('gives plain JSON for special numbers, as JSON.stringify would', async () => {
+  it('spells non-finite doubles as OTLP/JSON does, where plain JSON would give null', async () => {
     store = await createSqliteStore({ path: ':memory:' });
     const traceId = traceIdOf(2);
-    await store.writeBatch([testSpan({ traceId, spanId: spanIdOf(3), attributes: [{ key: 'ratio', value: { doubleValue: Number.NaN } }] })]);
+    const doubles = [Number.NaN, Infinity, -Infinity, 0.5].map((doubleValue, i) => ({ key: `d${i}`, value: { doubleValue } }));
+    await store.writeBatch([testSpan({ traceId, spanId: spanIdOf(3), attributes: doubles })]);
     const parsed = JSON.parse(await store.getTraceJson(traceId));
-    expect(parsed[0].attributes[0].value).toEqual({ doubleValue: null });
+    expect(parsed[0].attributes.map((a: { value: unknown }) => a.value)).toEqual([
+      { doubleValue: 'NaN' }, { doubleValue: 'Infinity' }, { doubleValue: '-Infinity' }, { doubleValue: 0.5 },
+    ]);
     expect(parsed[0].resource.attributes.length).toBeGreaterThan(0);
   });
 });

@@ -7,7 +7,7 @@ import { SpanReader } from './span-reader.js';
 import { SpanWriter } from './span-writer.js';
 import { StoreInputError } from './store-input-error.js';
 import { at, spanIdOf, testSpan, traceIdOf } from './test-spans.js';
-import { buildTraceSearchSql, MAX_TAG_FILTERS, TraceSearch, type ResolvedTag } from './trace-search.js';
+import { MAX_TAG_FILTERS, SEARCH_SQL, TraceSearch } from './trace-search.js';
 
 const [T1, T2, T3, T4, T5] = [1, 2, 3, 4, 5].map(traceIdOf) as [string, string, string, string, string];
 const INJECTION = `' OR '1'='1'; DROP TABLE spans; --`;
@@ -175,39 +175,24 @@ describe('findTraceIds', () => {
 });
 
 describe('search query plans', () => {
-  const plan = (query: Partial<TraceQuery>, resolved: ResolvedTag[] = []) => {
-    const { sql, params } = buildTraceSearchSql({ tags: [], limit: 20, ...query }, resolved);
-    const rows = db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[];
-    return rows.map((r) => r.detail).join('\n');
-  };
-  const spanTag: ResolvedTag = { key: 'http.method', value: 'GET', onResources: false };
-  const resourceTag: ResolvedTag = { key: 'host.name', value: 'h1', onResources: true };
-  const window = { startNs: 0n, endNs: 2n ** 62n };
+  const plan = (sql: string, ...params: unknown[]) =>
+    (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail).join('\n');
 
-  it('walks (service, name, start_ns) newest first for a service and operation', () => {
-    const p = plan({ service: 'api', operation: 'GET /users', ...window, minDurationNs: 1n });
-    expect(p).toMatch(/SEARCH s USING INDEX spans_by_service_name_start \(service=\? AND name=\? AND start_ns>\? AND start_ns<\?\)/);
+  it('walks one operation\'s (op, start) range newest first, with no sort', () => {
+    const p = plan(SEARCH_SQL.walkStart, 1, 0n, 2n ** 62n);
+    expect(p).toMatch(/SEARCH span_index USING PRIMARY KEY \(op_id=\? AND start_ns>\? AND start_ns<\?\)/);
     expect(p).not.toMatch(/TEMP B-TREE/);
   });
 
-  it('walks (service, start_ns) for a service alone, checking tags by exact seeks', () => {
-    const p = plan({ service: 'api', ...window }, [spanTag, resourceTag]);
-    expect(p).toMatch(/SEARCH s USING INDEX spans_by_service_start \(service=\? AND start_ns>\? AND start_ns<\?\)/);
-    expect(p).toMatch(/SEARCH a USING PRIMARY KEY \(key=\? AND value=\? AND start_ns=\? AND span_pk=\?\)/);
-    expect(p).toMatch(/SEARCH r USING PRIMARY KEY \(key=\? AND value=\? AND resource_id=\?\)/);
-    expect(p).not.toMatch(/TEMP B-TREE|SCAN/);
+  it('probes a min-duration on the (op, duration) index', () => {
+    expect(plan(SEARCH_SQL.probeDuration, 1, 5n, 2n ** 62n, 10)).toMatch(
+      /SEARCH span_index USING COVERING INDEX span_index_by_duration \(op_id=\? AND duration_ns>\? AND duration_ns<\?\)/,
+    );
   });
 
-  it('walks the (key, value, start_ns) index of a span tag when there is no service', () => {
-    const p = plan({ ...window }, [resourceTag, spanTag]);
-    expect(p).toMatch(/SEARCH d USING PRIMARY KEY \(key=\? AND value=\? AND start_ns>\? AND start_ns<\?\)/);
-    expect(p).toMatch(/SEARCH s USING INTEGER PRIMARY KEY \(rowid=\?\)/);
-    expect(p).not.toMatch(/TEMP B-TREE|SCAN/);
-  });
-
-  it('walks the start-time index otherwise', () => {
-    const p = plan({ ...window, minDurationNs: 5n }, [resourceTag]);
-    expect(p).toMatch(/SEARCH s USING INDEX spans_by_start \(start_ns>\? AND start_ns<\?\)/);
+  it('reads one hour of one tag\'s postings, newest trace first, with no sort', () => {
+    const p = plan(SEARCH_SQL.walkPostings, 1, 1);
+    expect(p).toMatch(/SEARCH tag_postings USING PRIMARY KEY \(hour=\? AND tag=\?\)/);
     expect(p).not.toMatch(/TEMP B-TREE/);
   });
 });

@@ -1,78 +1,102 @@
 import type Database from 'better-sqlite3';
+import type { Span } from '@threadline/shared';
 import type { TraceQuery } from '../span-store.js';
-import { toIndexedText } from './search-tags.js';
+import { postingHours } from './chunk-time.js';
+import { spanHasTag, toIndexedText, type SearchTag } from './search-tags.js';
 import { StoreInputError } from './store-input-error.js';
+import { tagHash } from './tag-hash.js';
+import { TraceChunks } from './trace-chunks.js';
 
-/** Each tag adds a subquery; this keeps a query far below SQLite's expression depth limit. */
+/** Bounds the work of one query's tag checks. */
 export const MAX_TAG_FILTERS = 32;
+/**
+ * Candidates a search decodes and checks before it gives up, so a filter combination
+ * that (almost) never co-occurs costs a bounded time instead of a walk over the window.
+ */
+export const MAX_VERIFIED_TRACES = 2_000;
+/**
+ * A min-duration search first counts, per operation, the spans at or above the bound on
+ * the duration index, up to this many: below it, those rows are the answer's whole
+ * candidate set; above it, the bound is common and a newest-first walk finds `limit`
+ * traces sooner.
+ */
+export const DURATION_PROBE_ROWS = 2_000;
 
-// Naming the span's own start_ns makes the check one exact primary-key seek. Both take
-// (key, value) parameters and need the span as `s`; slow-span-search.ts uses them too.
-export const ON_SPAN =
-  'EXISTS (SELECT 1 FROM span_attributes a' +
-  ' WHERE a.key = ? AND a.value = ? AND a.start_ns = s.start_ns AND a.span_pk = s.span_pk)';
-export const ON_RESOURCE =
-  'EXISTS (SELECT 1 FROM resource_attributes r WHERE r.key = ? AND r.value = ? AND r.resource_id = s.resource_id)';
+const INT64_MAX = 2n ** 63n - 1n;
 
-/** A tag filter cut to the indexed prefix, and whether any resource carries it. */
-export interface ResolvedTag {
-  key: string;
-  value: string;
-  onResources: boolean;
+/** Exported so that tests can check their query plans. */
+export const SEARCH_SQL = {
+  walkStart: `SELECT start_ns, trace_num, duration_ns FROM span_index
+    WHERE op_id = ? AND start_ns >= ? AND start_ns <= ? ORDER BY start_ns DESC`,
+  probeDuration: `SELECT start_ns, trace_num, duration_ns FROM span_index INDEXED BY span_index_by_duration
+    WHERE op_id = ? AND duration_ns >= ? AND duration_ns <= ? LIMIT ?`,
+  walkPostings: 'SELECT trace_num FROM tag_postings WHERE hour = ? AND tag = ? ORDER BY trace_num DESC',
+} as const;
+
+interface IndexRow {
+  start_ns: bigint;
+  trace_num: number;
+  duration_ns: bigint;
 }
 
-export interface SearchSql {
-  sql: string;
-  params: unknown[];
+interface Filters {
+  service?: string;
+  operation?: string;
+  startNs: bigint;
+  endNs: bigint;
+  minDurationNs: bigint;
+  maxDurationNs: bigint;
+  tags: SearchTag[];
+}
+
+/** Whether one span satisfies every filter at once, as Jaeger matches. */
+export function spanMatches(span: Span, f: Filters): boolean {
+  if (f.service !== undefined && span.serviceName !== f.service) return false;
+  if (f.operation !== undefined && span.name !== f.operation) return false;
+  const start = BigInt(span.startTimeUnixNano);
+  if (start < f.startNs || start > f.endNs) return false;
+  const duration = BigInt(span.endTimeUnixNano) - start;
+  if (duration < f.minDurationNs || duration > f.maxDurationNs) return false;
+  return f.tags.every((tag) => spanHasTag(span, tag));
 }
 
 /**
- * Builds the span scan behind findTraceIds: one span must satisfy every filter, and rows
- * come out newest first so the caller can stop as soon as it has `limit` distinct traces.
- * The index walked is chosen here rather than left to the planner, which has no
- * statistics for how selective a tag is:
- * - a service → the (service, name, start) or (service, start) index, tags checked by an
- *   exact seek per span;
- * - no service, a tag that no resource carries → that tag's (key, value, start) range;
- * - otherwise → the start-time index.
- * User values only ever appear as bound parameters.
+ * findTraceIds. Each query is driven by the index whose walk is proportional to the answer:
+ * - tags → the rarest tag's postings, hour by hour newest first, every candidate trace
+ *   decoded and checked (one span must match every filter);
+ * - otherwise → span_index per operation (of the service, or all): a newest-first merge of
+ *   the operations' (op, start) ranges, or, for a rare min-duration, the (op, duration) range.
+ * Traces come out by their newest matching span, newest first.
+ * User input is only ever a bound parameter.
  */
-export function buildTraceSearchSql(query: TraceQuery, tags: readonly ResolvedTag[]): SearchSql {
-  const driver = query.service === undefined ? tags.find((t) => !t.onResources) : undefined;
-  const conditions: string[] = [];
-  const params: unknown[] = [];
-  const where = (condition: string, ...values: unknown[]) => {
-    conditions.push(condition);
-    params.push(...values);
-  };
-  const start = driver ? 'd.start_ns' : 's.start_ns';
-  if (driver) where('d.key = ? AND d.value = ?', driver.key, driver.value);
-  if (query.service !== undefined) where('s.service = ?', query.service);
-  if (query.operation !== undefined) where('s.name = ?', query.operation);
-  if (query.startNs !== undefined) where(`${start} >= ?`, query.startNs);
-  if (query.endNs !== undefined) where(`${start} <= ?`, query.endNs);
-  if (query.minDurationNs !== undefined) where('s.duration_ns >= ?', query.minDurationNs);
-  if (query.maxDurationNs !== undefined) where('s.duration_ns <= ?', query.maxDurationNs);
-  for (const tag of tags) {
-    if (tag === driver) continue;
-    if (tag.onResources) where(`(${ON_SPAN} OR ${ON_RESOURCE})`, tag.key, tag.value, tag.key, tag.value);
-    else where(ON_SPAN, tag.key, tag.value);
-  }
-  const from = driver ? 'span_attributes d JOIN spans s ON s.span_pk = d.span_pk' : 'spans s';
-  const filter = conditions.length > 0 ? ` WHERE ${conditions.join(' AND ')}` : '';
-  return { sql: `SELECT s.trace_id FROM ${from}${filter} ORDER BY ${start} DESC`, params };
-}
-
-/** findTraceIds over one connection. */
 export class TraceSearch {
-  private readonly resourceHasTag;
+  private readonly selectOpsOfService;
+  private readonly selectOpsOfName;
+  private readonly selectAllOps;
+  private readonly selectOpsNamed;
+  private readonly probeDuration;
+  private readonly walkPostings;
+  private readonly countPostings;
+  private readonly postingRange;
+  private readonly selectTraceId;
 
-  constructor(private readonly db: Database.Database) {
-    this.resourceHasTag = db
-      .prepare<[string, string], number>(
-        'SELECT EXISTS (SELECT 1 FROM resource_attributes WHERE key = ? AND value = ?)',
-      )
+  constructor(
+    private readonly db: Database.Database,
+    private readonly chunks: TraceChunks = new TraceChunks(db),
+  ) {
+    this.selectOpsOfService = db.prepare<[string], number>('SELECT op_id FROM span_ops WHERE service = ?').pluck();
+    this.selectOpsOfName = db.prepare<[string, string], number>('SELECT op_id FROM span_ops WHERE service = ? AND name = ?').pluck();
+    this.selectAllOps = db.prepare<[], number>('SELECT op_id FROM span_ops').pluck();
+    this.selectOpsNamed = db.prepare<[string], number>('SELECT op_id FROM span_ops WHERE name = ?').pluck();
+    this.probeDuration = db.prepare<[number, bigint, bigint, number], IndexRow>(SEARCH_SQL.probeDuration).safeIntegers(true);
+    this.walkPostings = db.prepare<[number, number], number>(SEARCH_SQL.walkPostings).pluck();
+    this.countPostings = db
+      .prepare<[number, number, number], number>('SELECT count(*) FROM (SELECT 1 FROM tag_postings WHERE hour = ? AND tag = ? LIMIT ?)')
       .pluck();
+    this.postingRange = db.prepare<[], { lo: number | null; hi: number | null }>(
+      'SELECT (SELECT hour FROM tag_postings ORDER BY hour LIMIT 1) AS lo, (SELECT hour FROM tag_postings ORDER BY hour DESC LIMIT 1) AS hi',
+    );
+    this.selectTraceId = db.prepare<[number], Buffer>('SELECT trace_id FROM trace_summaries WHERE trace_num = ?').pluck();
   }
 
   find(query: TraceQuery): string[] {
@@ -83,18 +107,137 @@ export class TraceSearch {
       throw new StoreInputError('invalid_query', `at most ${MAX_TAG_FILTERS} tag filters are supported`);
     }
     if (query.limit === 0) return [];
-    const tags = query.tags.map((t): ResolvedTag => {
-      const key = toIndexedText(t.key);
-      const value = toIndexedText(t.value);
-      return { key, value, onResources: this.resourceHasTag.get(key, value) === 1 };
-    });
-    const { sql, params } = buildTraceSearchSql(query, tags);
-    const traceIds = new Set<string>();
-    // The statement is reset when the loop breaks, so the scan stops at `limit` traces.
-    for (const traceId of this.db.prepare<unknown[], string>(sql).pluck().iterate(...params)) {
-      traceIds.add(traceId);
-      if (traceIds.size >= query.limit) break;
+    const filters: Filters = {
+      ...(query.service !== undefined ? { service: query.service } : {}),
+      ...(query.operation !== undefined ? { operation: query.operation } : {}),
+      startNs: query.startNs ?? 0n,
+      endNs: query.endNs ?? INT64_MAX,
+      minDurationNs: query.minDurationNs ?? 0n,
+      maxDurationNs: query.maxDurationNs ?? INT64_MAX,
+      tags: query.tags.map((t) => ({ key: toIndexedText(t.key), value: toIndexedText(t.value) })),
+    };
+    const traceNums = filters.tags.length > 0 ? this.byTags(filters, query.limit) : this.bySpanIndex(filters, query.limit);
+    const ids: string[] = [];
+    for (const num of traceNums) {
+      const id = this.selectTraceId.get(num);
+      if (id) ids.push(id.toString('hex'));
     }
-    return [...traceIds];
+    return ids;
   }
+
+  private operationIds(f: Filters): number[] {
+    if (f.service === undefined) return f.operation === undefined ? this.selectAllOps.all() : this.selectOpsNamed.all(f.operation);
+    return f.operation === undefined ? this.selectOpsOfService.all(f.service) : this.selectOpsOfName.all(f.service, f.operation);
+  }
+
+  private bySpanIndex(f: Filters, limit: number): number[] {
+    const ops = this.operationIds(f);
+    if (ops.length === 0) return [];
+    if (f.minDurationNs > 0n) {
+      const rows = this.rareDurationRows(ops, f);
+      if (rows) return distinctTraces(rows.sort((a, b) => (a.start_ns > b.start_ns ? -1 : a.start_ns < b.start_ns ? 1 : 0)), limit);
+    }
+    return this.mergeNewestFirst(ops, f, limit);
+  }
+
+  /** The spans in the duration range, when every operation has fewer than the probe's cap; else undefined. */
+  private rareDurationRows(ops: number[], f: Filters): IndexRow[] | undefined {
+    const rows: IndexRow[] = [];
+    for (const op of ops) {
+      const found = this.probeDuration.all(op, f.minDurationNs, f.maxDurationNs, DURATION_PROBE_ROWS);
+      if (found.length >= DURATION_PROBE_ROWS) return undefined;
+      for (const row of found) if (row.start_ns >= f.startNs && row.start_ns <= f.endNs) rows.push(row);
+    }
+    return rows;
+  }
+
+  /** Each operation's (op, start) range walked backwards, merged, until `limit` distinct traces. */
+  private mergeNewestFirst(ops: number[], f: Filters, limit: number): number[] {
+    // One statement per stream: a statement cannot run two iterations at once.
+    const streams = ops.map((op) =>
+      this.db.prepare<[number, bigint, bigint], IndexRow>(SEARCH_SQL.walkStart).safeIntegers(true).iterate(op, f.startNs, f.endNs),
+    );
+    try {
+      const heads = streams.map((s) => s.next());
+      const out = new Set<number>();
+      while (out.size < limit) {
+        let best = -1;
+        for (let k = 0; k < heads.length; k++) {
+          const head = heads[k]!;
+          if (head.done) continue;
+          if (best === -1 || head.value.start_ns > (heads[best]!.value as IndexRow).start_ns) best = k;
+        }
+        if (best === -1) break;
+        const row = heads[best]!.value as IndexRow;
+        if (row.duration_ns >= f.minDurationNs && row.duration_ns <= f.maxDurationNs) out.add(Number(row.trace_num));
+        heads[best] = streams[best]!.next();
+      }
+      return [...out];
+    } finally {
+      for (const stream of streams) stream.return?.();
+    }
+  }
+
+  /** Candidates from the rarest tag's postings, newest hour first, each trace checked span by span. */
+  private byTags(f: Filters, limit: number): number[] {
+    const range = this.postingRange.get();
+    if (!range || range.lo === null || range.hi === null) return [];
+    const window = postingHours(f.startNs, f.endNs);
+    const from = Math.max(window.from, range.lo);
+    const to = Math.min(window.to, range.hi);
+    const hashes = f.tags.map((t) => tagHash(t.key, t.value));
+    const driver = this.rarestTag(hashes, from, to);
+    const found: Array<{ num: number; newest: bigint }> = [];
+    const seen = new Set<number>();
+    let verified = 0;
+    for (let hour = to; hour >= from && found.length < limit && verified < MAX_VERIFIED_TRACES; hour--) {
+      for (const num of this.walkPostings.iterate(hour, driver)) {
+        if (seen.has(num)) continue;
+        seen.add(num);
+        verified++;
+        const newest = newestMatch(this.chunks.byTraceNum(num), f);
+        if (newest !== undefined) found.push({ num, newest });
+        if (found.length >= limit || verified >= MAX_VERIFIED_TRACES) break;
+      }
+    }
+    return found.sort((a, b) => (a.newest > b.newest ? -1 : a.newest < b.newest ? 1 : 0)).map((m) => m.num);
+  }
+
+  /** The tag with the fewest postings in the newest hours of the window (counts capped, so this stays cheap). */
+  private rarestTag(hashes: number[], from: number, to: number): number {
+    if (hashes.length === 1) return hashes[0]!;
+    let best = hashes[0]!;
+    let bestCount = Infinity;
+    for (const hash of hashes) {
+      let count = 0;
+      for (let hour = to; hour >= from && hour > to - 24 && count < DURATION_PROBE_ROWS; hour--) {
+        count += this.countPostings.get(hour, hash, DURATION_PROBE_ROWS) ?? 0;
+      }
+      if (count < bestCount) {
+        best = hash;
+        bestCount = count;
+      }
+    }
+    return best;
+  }
+}
+
+/** The start of the trace's newest span that matches every filter; undefined when none does. */
+function newestMatch(spans: readonly Span[], f: Filters): bigint | undefined {
+  let newest: bigint | undefined;
+  for (const span of spans) {
+    if (!spanMatches(span, f)) continue;
+    const start = BigInt(span.startTimeUnixNano);
+    if (newest === undefined || start > newest) newest = start;
+  }
+  return newest;
+}
+
+function distinctTraces(rows: readonly IndexRow[], limit: number): number[] {
+  const out = new Set<number>();
+  for (const row of rows) {
+    out.add(Number(row.trace_num));
+    if (out.size >= limit) break;
+  }
+  return [...out];
 }

@@ -35,7 +35,7 @@ function toStartupError(failure: WorkerFailure): Error {
  * Callers see AppErrors only: a status for the HTTP layer and a message without SQLite
  * text. A failed write is a 503 with Retry-After, since the exporter still holds the data.
  */
-function toRequestError(failure: WorkerFailure, op: OperationName): AppError {
+export function toRequestError(failure: WorkerFailure, op: OperationName): AppError {
   if (failure.kind === 'input') return new AppError(400, failure.code, failure.message);
   return op === 'writeBatch' || op === 'writeNettrace'
     ? new AppError(503, 'store_unavailable', 'spans could not be stored; retry later', RETRY_AFTER)
@@ -109,6 +109,18 @@ export class WorkerClient {
     return this.send(op, args) as Promise<ReturnType<StoreOperations[K]>>;
   }
 
+  /** `call`, moving the given buffers to the worker instead of copying them (they are unusable here afterwards). */
+  callTransferring<K extends OperationName>(
+    op: K,
+    transfer: ArrayBuffer[],
+    ...args: Parameters<StoreOperations[K]>
+  ): Promise<ReturnType<StoreOperations[K]>> {
+    if (this.closing !== undefined) {
+      return Promise.reject(new AppError(503, 'store_closed', 'the trace store is closed'));
+    }
+    return this.send(op, args, transfer) as Promise<ReturnType<StoreOperations[K]>>;
+  }
+
   /** Lets requests already sent finish, then closes the connection and ends the thread. */
   close(): Promise<void> {
     this.closing ??= this.finish();
@@ -124,14 +136,14 @@ export class WorkerClient {
     }
   }
 
-  private send(op: OperationName, args: unknown[]): Promise<unknown> {
+  private send(op: OperationName, args: unknown[], transfer: ArrayBuffer[] = []): Promise<unknown> {
     if (!this.alive) return Promise.reject(unavailable());
     return new Promise((resolve, reject) => {
       const id = this.nextId++;
       const request: WorkerRequest = { id, op, args };
       this.pending.set(id, { op, resolve, reject });
       try {
-        this.worker.postMessage(request);
+        this.worker.postMessage(request, transfer);
       } catch (err) {
         this.pending.delete(id);
         reject(err as Error);

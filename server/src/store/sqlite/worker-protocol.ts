@@ -26,10 +26,12 @@ import type {
   SlowSpanQuery,
 } from '../latency-queries.js';
 import type { EncodedLatencyStats, EncodedOperationStats } from './latency-sketch-reader.js';
+import type { PreparedBatch } from './prepared-batch.js';
 
 /** The requests a store worker serves; synchronous inside the worker. */
 export interface StoreOperations {
-  writeBatch(spans: readonly Span[]): void;
+  /** A batch prepared on the calling thread (prepared-batch.ts). */
+  writeBatch(batch: PreparedBatch): void;
   getTrace(traceId: string): Span[];
   getTraceJson(traceId: string): string;
   getServices(): string[];

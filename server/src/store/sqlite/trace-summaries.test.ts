@@ -77,7 +77,7 @@ const EXPECTED: TraceSummary = {
 describe('trace summaries', () => {
   it('come out right whatever order the batches of a trace arrive in', () => {
     for (const order of permutations(BATCHES)) {
-      db.exec('DELETE FROM spans; DELETE FROM traces; DELETE FROM root_candidates; DELETE FROM span_attributes');
+      db.exec('DELETE FROM span_index; DELETE FROM trace_summaries; DELETE FROM span_chunks; DELETE FROM tag_postings');
       for (const batch of order) writer.write(batch);
       expect(reader.getTraceSummaries([TRACE])).toEqual([EXPECTED]);
     }
@@ -86,17 +86,19 @@ describe('trace summaries', () => {
   it('come out right when the spans arrive one by one in any order', () => {
     const spans = BATCHES.flat();
     for (const order of [spans, [...spans].reverse(), [spans[4]!, spans[0]!, spans[5]!, spans[2]!, spans[1]!, spans[3]!]]) {
-      db.exec('DELETE FROM spans; DELETE FROM traces; DELETE FROM root_candidates; DELETE FROM span_attributes');
+      db.exec('DELETE FROM span_index; DELETE FROM trace_summaries; DELETE FROM span_chunks; DELETE FROM tag_postings');
       for (const s of order) writer.write([s]);
       expect(reader.getTraceSummaries([TRACE])).toEqual([EXPECTED]);
     }
   });
 
-  it('root a trace at its earliest span whose parent is missing while the root is', () => {
-    writer.write(BATCHES[2]!);
-    expect(reader.getTraceSummaries([TRACE])[0]).toMatchObject({ rootService: 'db', rootOperation: 'INSERT' });
+  it('name a trace after its earliest span while its root is missing', () => {
     writer.write(BATCHES[1]!);
     expect(reader.getTraceSummaries([TRACE])[0]).toMatchObject({ rootService: 'api', rootOperation: 'POST /orders' });
+    writer.write(BATCHES[2]!);
+    expect(reader.getTraceSummaries([TRACE])[0]).toMatchObject({ rootService: 'db', rootOperation: 'INSERT' });
+    writer.write(BATCHES[0]!);
+    expect(reader.getTraceSummaries([TRACE])[0]).toMatchObject({ rootService: 'frontend', rootOperation: 'GET /checkout' });
   });
 
   it('pick the earliest of several roots', () => {

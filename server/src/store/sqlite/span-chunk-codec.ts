@@ -1,0 +1,128 @@
+import type { InstrumentationScope, Resource, Span } from '@threadline/shared';
+import { parseExportTraceRequestProto } from '../../receivers/otlp/otlp-proto-decoder.js';
+import { encodeExportTraceRequestProto } from '../../receivers/otlp/otlp-proto-encoder.js';
+import { ProtobufReader, WireType } from '../../receivers/otlp/protobuf-reader.js';
+import { ProtobufWriter } from '../../receivers/otlp/protobuf-writer.js';
+import type { OtlpScopeSpans, OtlpSpan, OtlpTraceRequest } from '../../receivers/otlp/otlp-types.js';
+
+/**
+ * How the spans of one trace from one write batch are kept on disk (before compression):
+ * OTLP's own protobuf, the most compact complete encoding of a span we have, which also
+ * keeps NaN, ±Infinity and -0 doubles and int64 values exactly. Framing, in protobuf:
+ *
+ *   message SpanChunk { repeated Group groups = 1; }
+ *   message Group { string service_name = 1; bytes export_trace_request = 2; }
+ *
+ * A group holds the spans of one resource and service name, so a resource is written once
+ * per chunk, not once per span; the service name is kept apart because a receiver may
+ * name the service differently from the resource's `service.name` (Zipkin's
+ * localEndpoint).
+ */
+
+interface Group {
+  serviceName: string;
+  resource: Resource;
+  byScope: Map<InstrumentationScope, OtlpSpan[]>;
+}
+
+function toOtlpSpan(s: Span): OtlpSpan {
+  return {
+    traceId: s.traceId,
+    spanId: s.spanId,
+    traceState: s.traceState,
+    parentSpanId: s.parentSpanId,
+    flags: s.flags,
+    name: s.name,
+    kind: s.kind,
+    startTimeUnixNano: s.startTimeUnixNano,
+    endTimeUnixNano: s.endTimeUnixNano,
+    attributes: s.attributes,
+    droppedAttributesCount: s.droppedAttributesCount,
+    events: s.events,
+    droppedEventsCount: s.droppedEventsCount,
+    links: s.links,
+    droppedLinksCount: s.droppedLinksCount,
+    status: s.status,
+  };
+}
+
+/** Spans sharing a resource object and service name share a group (receivers share resource objects per request). */
+export function encodeSpanChunk(spans: readonly Span[]): Uint8Array {
+  const groups = new Map<Resource, Map<string, Group>>();
+  for (const span of spans) {
+    let byService = groups.get(span.resource);
+    if (!byService) groups.set(span.resource, (byService = new Map()));
+    let group = byService.get(span.serviceName);
+    if (!group) byService.set(span.serviceName, (group = { serviceName: span.serviceName, resource: span.resource, byScope: new Map() }));
+    let list = group.byScope.get(span.scope);
+    if (!list) group.byScope.set(span.scope, (list = []));
+    list.push(toOtlpSpan(span));
+  }
+  const w = new ProtobufWriter(1024);
+  for (const byService of groups.values()) {
+    for (const group of byService.values()) {
+      const scopeSpans: OtlpScopeSpans[] = [...group.byScope].map(([scope, list]) => ({ scope, spans: list, schemaUrl: '' }));
+      const request: OtlpTraceRequest = { resourceSpans: [{ resource: group.resource, scopeSpans, schemaUrl: '' }] };
+      w.message(1, () => {
+        if (group.serviceName !== '') w.tag(1, WireType.LEN).string(group.serviceName);
+        w.tag(2, WireType.LEN).bytes(encodeExportTraceRequestProto(request));
+      });
+    }
+  }
+  return w.finish();
+}
+
+/** The inverse of encodeSpanChunk. Throws ProtobufDecodeError on bytes it did not write. */
+export function parseSpanChunk(bytes: Uint8Array): Span[] {
+  const r = new ProtobufReader(bytes);
+  const spans: Span[] = [];
+  while (!r.done) {
+    const tag = r.readTag();
+    if (tag !== 0x0a) {
+      r.skip(tag);
+      continue;
+    }
+    const parent = r.enter();
+    let serviceName = '';
+    let request: Uint8Array | undefined;
+    while (!r.done) {
+      const inner = r.readTag();
+      if (inner === 0x0a) serviceName = r.readString();
+      else if (inner === 0x12) request = r.readBytes();
+      else r.skip(inner);
+    }
+    r.leave(parent);
+    if (request) appendSpans(spans, parseExportTraceRequestProto(request), serviceName);
+  }
+  return spans;
+}
+
+function appendSpans(out: Span[], request: OtlpTraceRequest, serviceName: string): void {
+  for (const rs of request.resourceSpans) {
+    for (const ss of rs.scopeSpans) {
+      for (const s of ss.spans) {
+        out.push({
+          traceId: s.traceId,
+          spanId: s.spanId,
+          parentSpanId: s.parentSpanId,
+          traceState: s.traceState,
+          flags: s.flags,
+          name: s.name,
+          kind: s.kind as Span['kind'],
+          startTimeUnixNano: s.startTimeUnixNano,
+          endTimeUnixNano: s.endTimeUnixNano,
+          attributes: s.attributes,
+          droppedAttributesCount: s.droppedAttributesCount,
+          events: s.events,
+          droppedEventsCount: s.droppedEventsCount,
+          links: s.links,
+          droppedLinksCount: s.droppedLinksCount,
+          status: { code: s.status.code as Span['status']['code'], message: s.status.message },
+          resource: rs.resource,
+          scope: ss.scope,
+          serviceName,
+        });
+      }
+    }
+  }
+}

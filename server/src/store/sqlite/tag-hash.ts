@@ -1,0 +1,30 @@
+/**
+ * Tag postings are keyed by a 53-bit hash of (key, value) rather than the text: an
+ * integer key keeps each posting about 20 bytes whatever the value, and 53 bits stay
+ * exact as a JS number and as a SQLite INTEGER. A collision only costs a wasted
+ * candidate: every search checks its candidates' spans against the real text.
+ */
+export function tagHash(key: string, value: string): number {
+  // Two independent 32-bit multiplicative hashes (murmur3's finalizer on a FNV-style walk).
+  let h1 = 0x811c9dc5;
+  let h2 = 0x27d4eb2f;
+  const step = (c: number) => {
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+    h2 ^= h2 >>> 15;
+  };
+  for (let i = 0; i < key.length; i++) step(key.charCodeAt(i));
+  step(0x10000); // a separator no UTF-16 unit can equal: ("ab","c") ≠ ("a","bc")
+  for (let i = 0; i < value.length; i++) step(value.charCodeAt(i));
+  h1 = fmix(h1);
+  h2 = fmix(h2);
+  return (h2 >>> 11) * 0x100000000 + (h1 >>> 0);
+}
+
+function fmix(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  return h ^ (h >>> 16);
+}
