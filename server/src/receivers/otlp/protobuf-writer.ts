@@ -88,8 +88,27 @@ export class ProtobufWriter {
     return this.raw(b);
   }
 
-  /** Length-prefixed UTF-8. */
+  /**
+   * Length-prefixed UTF-8. Attribute keys and values are mostly short ASCII: those are
+   * copied char by char, which is several times faster than a TextEncoder call each.
+   */
   string(s: string): this {
+    const n = s.length;
+    if (n < 128) {
+      this.ensure(n + 1);
+      const start = this.pos;
+      let i = 0;
+      for (; i < n; i++) {
+        const c = s.charCodeAt(i);
+        if (c >= 0x80) break;
+        this.buf[start + 1 + i] = c;
+      }
+      if (i === n) {
+        this.buf[start] = n;
+        this.pos = start + 1 + n;
+        return this;
+      }
+    }
     return this.bytes(utf8.encode(s));
   }
 

@@ -22,7 +22,7 @@ export interface PreparedBatch {
 export interface PreparedChunk {
   /** 16 bytes. */
   traceId: Uint8Array;
-  /** encodeSpanChunk's bytes, compressed once `compressBatch` ran. */
+  /** encodeSpanChunk's bytes; compressed only on their way into span_chunks. */
   data: Uint8Array;
   startNs: bigint;
   endNs: bigint;
@@ -166,4 +166,75 @@ export function toTransferable(batch: PreparedBatch): ArrayBuffer[] {
     chunk.spans = { operation: own(s.operation), startNs: own(s.startNs), durationNs: own(s.durationNs), spanId: own(s.spanId), isError: own(s.isError) };
   }
   return buffers;
+}
+
+/**
+ * One batch of many: chunks of the same trace become one chunk (data concatenated, which
+ * the chunk framing allows; columns appended; tags, times, root and services combined),
+ * so a trace that arrived over many batches is stored and indexed once.
+ */
+export function mergePreparedBatches(batches: readonly PreparedBatch[]): PreparedBatch {
+  if (batches.length === 1) return batches[0]!;
+  const operations: PreparedBatch['operations'] = [];
+  const operationIndex = new Map<string, number>();
+  const byTrace = new Map<string, Array<{ chunk: PreparedChunk; remap: Int32Array }>>();
+  for (const batch of batches) {
+    const remap = Int32Array.from(batch.operations, (op) => {
+      const key = `${op.kind}\u0000${op.service}\u0000${op.name}`;
+      let index = operationIndex.get(key);
+      if (index === undefined) {
+        index = operations.length;
+        operations.push(op);
+        operationIndex.set(key, index);
+      }
+      return index;
+    });
+    for (const chunk of batch.chunks) {
+      const key = Buffer.from(chunk.traceId.buffer, chunk.traceId.byteOffset, chunk.traceId.byteLength).toString('hex');
+      const list = byTrace.get(key);
+      if (list) list.push({ chunk, remap });
+      else byTrace.set(key, [{ chunk, remap }]);
+    }
+  }
+  const chunks = [...byTrace.values()].map((parts) => mergeChunks(parts));
+  return { operations, chunks };
+}
+
+function mergeChunks(parts: ReadonlyArray<{ chunk: PreparedChunk; remap: Int32Array }>): PreparedChunk {
+  const n = parts.reduce((sum, p) => sum + p.chunk.spans.operation.length, 0);
+  const operation = new Int32Array(n);
+  const startNs = new BigInt64Array(n);
+  const durationNs = new BigInt64Array(n);
+  const spanId = new BigInt64Array(n);
+  const isError = new Uint8Array(n);
+  const tags = new Set<number>();
+  const services = new Set<string>();
+  const first = parts[0]!.chunk;
+  let { startNs: minStart, endNs: maxEnd, root } = first;
+  let at = 0;
+  for (const { chunk, remap } of parts) {
+    const s = chunk.spans;
+    for (let k = 0; k < s.operation.length; k++) operation[at + k] = remap[s.operation[k]!]!;
+    startNs.set(s.startNs, at);
+    durationNs.set(s.durationNs, at);
+    spanId.set(s.spanId, at);
+    isError.set(s.isError, at);
+    at += s.operation.length;
+    for (const tag of chunk.tags) tags.add(tag);
+    for (const service of chunk.services) services.add(service);
+    if (chunk.startNs < minStart) minStart = chunk.startNs;
+    if (chunk.endNs > maxEnd) maxEnd = chunk.endNs;
+    if (isBetterRoot(chunk.root, root)) root = chunk.root;
+  }
+  return {
+    traceId: first.traceId,
+    data: Buffer.concat(parts.map((p) => p.chunk.data)),
+    startNs: minStart,
+    endNs: maxEnd,
+    hour: Number(minStart / HOUR_NS),
+    services: [...services].sort(),
+    root,
+    tags: Float64Array.from(tags),
+    spans: { operation, startNs, durationNs, spanId, isError },
+  };
 }

@@ -27,6 +27,7 @@ export class RetentionSweeper {
   private readonly selectOldestStart;
   private readonly deleteChunks;
   private readonly deleteSummary;
+  private readonly deleteUnusedBlocks;
   private readonly selectOps;
   private readonly deleteIndexRows;
   private readonly deletePostings;
@@ -46,6 +47,10 @@ export class RetentionSweeper {
     this.selectOldestStart = db.prepare<[], bigint | null>('SELECT min(start_ns) FROM trace_summaries').pluck().safeIntegers(true);
     this.deleteChunks = db.prepare('DELETE FROM span_chunks WHERE trace_num = ?');
     this.deleteSummary = db.prepare('DELETE FROM trace_summaries WHERE trace_num = ?');
+    // Chunk and block IDs grow together, so the oldest chunk's block is the oldest in use.
+    this.deleteUnusedBlocks = db.prepare(
+      `DELETE FROM span_blocks WHERE block_id < coalesce((SELECT block_id FROM span_chunks ORDER BY chunk_id LIMIT 1), 1 + (SELECT max(block_id) FROM span_blocks))`,
+    );
     this.selectOps = db.prepare<[], number>('SELECT op_id FROM span_ops').pluck();
     this.deleteIndexRows = db.prepare(
       `DELETE FROM span_index WHERE (op_id, start_ns, trace_num, span_id) IN
@@ -126,6 +131,7 @@ export class RetentionSweeper {
       this.deleteSummary.run(traceNum);
       traces++;
     }
+    if (traces > 0) this.deleteUnusedBlocks.run();
     return { traces, spans };
   }
 

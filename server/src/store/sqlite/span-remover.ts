@@ -1,14 +1,16 @@
 import type Database from 'better-sqlite3';
 import { StatusCode, type Span } from '@threadline/shared';
-import { compressBatchSync, inflateChunk } from './chunk-compression.js';
+import { compressChunk, inflateChunk } from './chunk-compression.js';
 import { LatencySketchWriter } from './latency-sketch-writer.js';
 import { buildPreparedBatch, toSignedId } from './prepared-batch.js';
-import { parseSpanChunk } from './span-chunk-codec.js';
+import { encodeSpanChunk, parseSpanChunk } from './span-chunk-codec.js';
 import { parseSpanRow } from './span-row.js';
 
 interface StoredChunk {
   chunk_id: number;
-  data: Buffer;
+  block_id: number;
+  offset: number;
+  length: number;
 }
 
 /**
@@ -22,8 +24,10 @@ interface StoredChunk {
 export class SpanRemover {
   private readonly selectTraceNum;
   private readonly selectChunks;
+  private readonly selectBlock;
   private readonly deleteChunk;
-  private readonly updateChunk;
+  private readonly insertBlock;
+  private readonly insertChunk;
   private readonly selectOp;
   private readonly deleteIndexRow;
   private readonly deleteSummary;
@@ -32,9 +36,13 @@ export class SpanRemover {
 
   constructor(db: Database.Database) {
     this.selectTraceNum = db.prepare<[Uint8Array], number>('SELECT trace_num FROM trace_summaries WHERE trace_id = ?').pluck();
-    this.selectChunks = db.prepare<[number], StoredChunk>('SELECT chunk_id, data FROM span_chunks WHERE trace_num = ? ORDER BY chunk_id');
+    this.selectChunks = db.prepare<[number], StoredChunk>(
+      'SELECT chunk_id, block_id, offset, length FROM span_chunks WHERE trace_num = ? ORDER BY chunk_id',
+    );
+    this.selectBlock = db.prepare<[number], Buffer>('SELECT data FROM span_blocks WHERE block_id = ?').pluck();
     this.deleteChunk = db.prepare('DELETE FROM span_chunks WHERE chunk_id = ?');
-    this.updateChunk = db.prepare('UPDATE span_chunks SET data = ? WHERE chunk_id = ?');
+    this.insertBlock = db.prepare('INSERT INTO span_blocks (data) VALUES (?)');
+    this.insertChunk = db.prepare('INSERT INTO span_chunks (trace_num, block_id, offset, length) VALUES (?, ?, 0, ?)');
     this.selectOp = db.prepare<[string, string, number], number>('SELECT op_id FROM span_ops WHERE service = ? AND name = ? AND kind = ?').pluck();
     this.deleteIndexRow = db.prepare('DELETE FROM span_index WHERE op_id = ? AND start_ns = ? AND trace_num = ? AND span_id = ?');
     this.deleteSummary = db.prepare('DELETE FROM trace_summaries WHERE trace_num = ?');
@@ -52,15 +60,21 @@ export class SpanRemover {
     const remaining: Span[] = [];
     let removed: Span | undefined;
     for (const chunk of this.selectChunks.all(traceNum)) {
-      const spans = parseSpanChunk(inflateChunk(chunk.data));
+      const block = inflateChunk(this.selectBlock.get(chunk.block_id)!);
+      const spans = parseSpanChunk(block.subarray(chunk.offset, chunk.offset + chunk.length));
       const kept = spans.filter((s) => s.spanId !== spanId);
       if (kept.length === spans.length) {
         remaining.push(...spans);
         continue;
       }
       removed ??= spans.find((s) => s.spanId === spanId);
-      if (kept.length === 0) this.deleteChunk.run(chunk.chunk_id);
-      else this.updateChunk.run(compressBatchSync(buildPreparedBatch(kept)).chunks[0]!.data, chunk.chunk_id);
+      // The rest moves to a block of its own under a new chunk ID: chunk and block IDs stay
+      // in the same order, which retention relies on to find blocks no chunk uses.
+      this.deleteChunk.run(chunk.chunk_id);
+      if (kept.length > 0) {
+        const data = encodeSpanChunk(kept);
+        this.insertChunk.run(traceNum, this.insertBlock.run(compressChunk(data)).lastInsertRowid, data.length);
+      }
       remaining.push(...kept);
     }
     if (!removed) return false;

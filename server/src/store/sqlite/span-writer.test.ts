@@ -104,14 +104,15 @@ describe('SpanWriter', () => {
     expect(reader.getTraceSummaries([a.traceId])).toMatchObject([{ spanCount: 3, errorCount: 1 }]);
   });
 
-  it('stores the spans of a trace in a batch as one compressed chunk, far smaller than their JSON', () => {
+  it('stores the spans of a trace in a write as one chunk of a compressed block, far smaller than their JSON', () => {
     const spans = Array.from({ length: 50 }, (_, i) =>
       testSpan({ spanId: spanIdOf(i + 1), attributes: [stringAttr('http.route', '/api/users/{id}'), stringAttr('user.id', `u${i}`)] }),
     );
     writer.write(spans.slice(0, 25));
     writer.write(spans.slice(25));
     expect(count('span_chunks')).toBe(2);
-    const stored = db.prepare('SELECT sum(length(data)) FROM span_chunks').pluck().get() as number;
+    expect(count('span_blocks')).toBe(2);
+    const stored = db.prepare('SELECT sum(length(data)) FROM span_blocks').pluck().get() as number;
     expect(stored).toBeLessThan(JSON.stringify(spans).length / 5);
     expect(reader.getTrace(spans[0]!.traceId)).toEqual(spans);
   });

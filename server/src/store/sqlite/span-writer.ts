@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Span } from '@threadline/shared';
-import { compressBatchSync } from './chunk-compression.js';
+import { BlockBuilder } from './block-builder.js';
+import { compressChunk } from './chunk-compression.js';
 import { LatencySketchWriter, type SketchedSpan } from './latency-sketch-writer.js';
 import { buildPreparedBatch, isBetterRoot, type PreparedBatch, type PreparedChunk } from './prepared-batch.js';
 
@@ -36,6 +37,7 @@ export class SpanWriter {
   private readonly insertSummary;
   private readonly updateWithRoot;
   private readonly updateKeepingRoot;
+  private readonly insertBlock;
   private readonly insertChunk;
   private readonly insertPosting;
   private readonly sketches;
@@ -68,22 +70,28 @@ export class SpanWriter {
       `UPDATE trace_summaries SET start_ns = ?, end_ns = ?, span_count = span_count + ?, error_count = error_count + ?, services = ?
        WHERE trace_num = ?`,
     );
-    this.insertChunk = db.prepare('INSERT INTO span_chunks (trace_num, data) VALUES (?, ?)');
+    this.insertBlock = db.prepare('INSERT INTO span_blocks (data) VALUES (?)');
+    this.insertChunk = db.prepare('INSERT INTO span_chunks (trace_num, block_id, offset, length) VALUES (?, ?, ?, ?)');
     this.insertPosting = db.prepare('INSERT OR IGNORE INTO tag_postings (hour, tag, trace_num) VALUES (?, ?, ?)');
     this.sketches = new LatencySketchWriter(db);
     this.writeInTransaction = db.transaction((batch: PreparedBatch, sketches: boolean) => this.writeChunks(batch, sketches));
   }
 
-  /** Spans that were not prepared ahead (net/trace records, conversion): prepared and compressed here. */
+  /** Spans that were not prepared ahead (net/trace records, conversion), stored and indexed at once. */
   write(spans: readonly Span[], options: WriteOptions = {}): void {
     if (spans.length === 0) return;
-    this.writePrepared(compressBatchSync(buildPreparedBatch(spans)), options);
+    this.writePrepared(buildPreparedBatch(spans), options);
   }
 
-  /** Stores the batch atomically; returns once it is committed. */
+  /** Stores and indexes the batch atomically; returns once it is committed. */
   writePrepared(batch: PreparedBatch, options: WriteOptions = {}): void {
     // IMMEDIATE takes the write lock up front instead of upgrading mid-transaction.
     this.writeInTransaction.immediate(batch, options.sketches ?? true);
+  }
+
+  /** writePrepared inside the caller's transaction (the ingest log's). */
+  writeInCurrentTransaction(batch: PreparedBatch): void {
+    this.writeChunks(batch, true);
   }
 
   /** The op_id of (service, name, kind), created with its catalog row when new. */
@@ -110,7 +118,11 @@ export class SpanWriter {
     try {
       const opIds = batch.operations.map((op) => this.operationId(op.service, op.name, op.kind));
       const sketched: SketchedSpan[] = [];
-      for (const chunk of batch.chunks) this.writeChunk(chunk, opIds, batch, sketched);
+      const blocks = new BlockBuilder((data) => Number(this.insertBlock.run(compressChunk(data)).lastInsertRowid), (c) =>
+        this.insertChunk.run(c.traceNum, c.blockId, c.offset, c.length),
+      );
+      for (const chunk of batch.chunks) this.writeChunk(chunk, opIds, batch, sketched, blocks);
+      blocks.finish();
       if (sketches) this.sketches.add(sketched);
     } catch (err) {
       this.forgetOperations();
@@ -118,7 +130,7 @@ export class SpanWriter {
     }
   }
 
-  private writeChunk(chunk: PreparedChunk, opIds: number[], batch: PreparedBatch, sketched: SketchedSpan[]): void {
+  private writeChunk(chunk: PreparedChunk, opIds: number[], batch: PreparedBatch, sketched: SketchedSpan[], blocks: BlockBuilder): void {
     const stored = this.selectSummary.get(chunk.traceId);
     const traceNum = stored
       ? stored.trace_num
@@ -140,7 +152,7 @@ export class SpanWriter {
       sketched.push({ service, name, kind, startNs: startNs[k]!, durationNs: durationNs[k]!, isError: isError[k] === 1 });
     }
     if (inserted === 0) return;
-    this.insertChunk.run(traceNum, chunk.data);
+    blocks.add(traceNum, chunk.data);
     for (const tag of chunk.tags) this.insertPosting.run(chunk.hour, tag, traceNum);
     this.mergeSummary(traceNum, stored, chunk, inserted, errors);
   }

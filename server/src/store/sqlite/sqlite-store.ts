@@ -33,7 +33,6 @@ import type {
   SlowSpanQuery,
 } from '../latency-queries.js';
 import { parseSketch } from '../../sketch/sketch-codec.js';
-import { compressBatch } from './chunk-compression.js';
 import { buildPreparedBatch, toTransferable, type PreparedBatch } from './prepared-batch.js';
 import { StoreInputError } from './store-input-error.js';
 import { toRequestError, WorkerClient, type StoreLogger } from './worker-client.js';
@@ -86,6 +85,8 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Sq
  */
 export class SqliteSpanStore implements SpanStore, NettraceStore {
   private closing: Promise<void> | undefined;
+  private unindexed = false;
+  private indexing: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly writer: WorkerClient,
@@ -98,12 +99,29 @@ export class SqliteSpanStore implements SpanStore, NettraceStore {
     let batch: PreparedBatch;
     try {
       // Prepared here, on the calling thread, so that the writer thread only runs SQLite.
-      batch = await compressBatch(buildPreparedBatch(spans));
+      batch = buildPreparedBatch(spans);
     } catch (err) {
       if (err instanceof StoreInputError) throw toRequestError({ kind: 'input', code: err.code, message: err.message }, 'writeBatch');
       throw err;
     }
-    return this.writer.callTransferring('writeBatch', toTransferable(batch), batch);
+    await this.writer.callTransferring('writeBatch', toTransferable(batch), batch);
+    this.unindexed = true;
+  }
+
+  /**
+   * Acknowledged batches wait in the ingest log for up to a moment before they are indexed
+   * (ingest-log.ts). Reads that use the indexes first have the writer index what waits, so
+   * a search always sees every span acknowledged before it was asked; concurrent reads
+   * share one such request. getTrace reads the log itself and needs none. If indexing
+   * fails (a full disk), the read answers from what is indexed and the next one retries.
+   */
+  private indexed(): Promise<void> {
+    if (!this.unindexed) return this.indexing;
+    this.unindexed = false;
+    this.indexing = this.writer.call('indexPending').catch(() => {
+      this.unindexed = true;
+    });
+    return this.indexing;
   }
 
   getTrace(traceId: string): Promise<Span[]> {
@@ -114,23 +132,28 @@ export class SqliteSpanStore implements SpanStore, NettraceStore {
     return this.reader.call('getTraceJson', traceId);
   }
 
-  getServices(): Promise<string[]> {
+  async getServices(): Promise<string[]> {
+    await this.indexed();
     return this.reader.call('getServices');
   }
 
-  getOperations(service: string, spanKind?: SpanKindName): Promise<OperationInfo[]> {
+  async getOperations(service: string, spanKind?: SpanKindName): Promise<OperationInfo[]> {
+    await this.indexed();
     return this.reader.call('getOperations', service, spanKind);
   }
 
-  findTraceIds(query: TraceQuery): Promise<string[]> {
+  async findTraceIds(query: TraceQuery): Promise<string[]> {
+    await this.indexed();
     return this.reader.call('findTraceIds', query);
   }
 
-  getDependencies(startNs: bigint, endNs: bigint): Promise<JaegerDependency[]> {
+  async getDependencies(startNs: bigint, endNs: bigint): Promise<JaegerDependency[]> {
+    await this.indexed();
     return this.reader.call('getDependencies', startNs, endNs);
   }
 
-  getTraceSummaries(traceIds: readonly string[]): Promise<TraceSummary[]> {
+  async getTraceSummaries(traceIds: readonly string[]): Promise<TraceSummary[]> {
+    await this.indexed();
     return this.reader.call('getTraceSummaries', traceIds);
   }
 
@@ -160,24 +183,29 @@ export class SqliteSpanStore implements SpanStore, NettraceStore {
   }
 
   async getLatencyStats(query: LatencyQuery): Promise<LatencyStats> {
+    await this.indexed();
     const stats = await this.reader.call('getLatencyStats', query);
     return { ...stats, sketch: parseSketch(stats.sketch) };
   }
 
   async getOperationStats(query: OperationStatsQuery): Promise<OperationStats> {
+    await this.indexed();
     const stats = await this.reader.call('getOperationStats', query);
     return { ...stats, operations: stats.operations.map((op) => ({ ...op, sketch: parseSketch(op.sketch) })) };
   }
 
-  getLatencyHistogram(query: LatencyHistogramQuery): Promise<LatencyHistogram> {
+  async getLatencyHistogram(query: LatencyHistogramQuery): Promise<LatencyHistogram> {
+    await this.indexed();
     return this.reader.call('getLatencyHistogram', query);
   }
 
-  getLatencyHeatmap(query: LatencyHeatmapQuery): Promise<LatencyHeatmap> {
+  async getLatencyHeatmap(query: LatencyHeatmapQuery): Promise<LatencyHeatmap> {
+    await this.indexed();
     return this.reader.call('getLatencyHeatmap', query);
   }
 
-  findSlowSpans(query: SlowSpanQuery): Promise<SlowSpanPage> {
+  async findSlowSpans(query: SlowSpanQuery): Promise<SlowSpanPage> {
+    await this.indexed();
     return this.reader.call('findSlowSpans', query);
   }
 

@@ -8,9 +8,10 @@ import { toOtlpJsonText } from './span-json.js';
 import { SpanReader } from './span-reader.js';
 import { SpanWriter } from './span-writer.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
-import type { CheckpointPolicy, StoreOperations, WorkerRole } from './worker-protocol.js';
+import { IngestLog, INDEX_AFTER_MS } from './ingest-log.js';
+import type { CheckpointPolicy, LogLevel, StoreOperations, WorkerRole } from './worker-protocol.js';
 
-type ReadOperations = Omit<StoreOperations, 'writeBatch' | 'writeNettrace' | 'close' | RetentionOperationName>;
+type ReadOperations = Omit<StoreOperations, 'writeBatch' | 'indexPending' | 'writeNettrace' | 'close' | RetentionOperationName>;
 
 function readOperations(db: Database.Database): ReadOperations {
   const reader = new SpanReader(db);
@@ -33,11 +34,44 @@ function readOperations(db: Database.Database): ReadOperations {
   };
 }
 
+export type WorkerLog = (level: LogLevel, msg: string, fields: Record<string, unknown>) => void;
+
+/**
+ * Indexes the ingest log's waiting batches once they are due, after the request that made
+ * them due has been answered (setImmediate runs after the worker posted its result), or
+ * when the oldest has waited long enough. A failure (a full disk) leaves them waiting in
+ * the log, durable, for the next try.
+ */
+function scheduleIndexing(log: IngestLog, afterCommit: () => void, report: WorkerLog): { afterAppend(): void; now(): void } {
+  let timer: NodeJS.Timeout | undefined;
+  const now = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    log.indexPending();
+    afterCommit();
+  };
+  const tryNow = () => {
+    try {
+      if (log.due) now();
+    } catch (err) {
+      report('error', 'indexing the ingest log failed; its batches stay logged and are retried', { error: (err as Error).message });
+    }
+    if (log.waitingSpans > 0 && timer === undefined) timer = setTimeout(tryNow, INDEX_AFTER_MS);
+  };
+  return {
+    afterAppend: () => {
+      setImmediate(tryNow);
+    },
+    now,
+  };
+}
+
 /** The requests a worker of `role` serves over `db`, which it owns from now on. */
 export function createStoreOperations(
   db: Database.Database,
   role: WorkerRole,
   policy: CheckpointPolicy,
+  report: WorkerLog = () => {},
 ): Partial<StoreOperations> {
   const close = () => db.close();
   if (role === 'reader') return { ...readOperations(db), close };
@@ -47,23 +81,34 @@ export function createStoreOperations(
     return {
       ...readOperations(db),
       writeBatch: (batch) => writer.writePrepared(batch),
+      indexPending: () => {},
       writeNettrace: (batch) => nettraceWriter.write(batch),
       ...retentionOperations(db, () => {}),
       close,
     };
   }
   const checkpointer = new WalCheckpointer(db, policy);
+  const log = new IngestLog(db, writer);
+  const indexing = scheduleIndexing(log, () => checkpointer.afterCommit(), report);
   return {
     writeBatch: (batch) => {
-      writer.writePrepared(batch);
+      log.append(batch);
       checkpointer.afterCommit();
+      indexing.afterAppend();
     },
+    indexPending: () => indexing.now(),
     writeNettrace: (batch) => {
       nettraceWriter.write(batch);
       checkpointer.afterCommit();
     },
     ...retentionOperations(db, () => checkpointer.afterCommit()),
     close: () => {
+      try {
+        indexing.now();
+      } catch (err) {
+        // The batches stay in the log, durable; the next open indexes them.
+        report('error', 'indexing the ingest log at close failed; it is indexed at the next start', { error: (err as Error).message });
+      }
       checkpointer.checkpoint({ waitForReaders: true });
       // SQLite's advice for a connection about to close: refresh planner statistics if stale.
       db.pragma('optimize');

@@ -5,17 +5,24 @@
  * candidate: every search checks its candidates' spans against the real text.
  */
 export function tagHash(key: string, value: string): number {
-  // Two independent 32-bit multiplicative hashes (murmur3's finalizer on a FNV-style walk).
+  // Two independent 32-bit multiplicative hashes over the UTF-16 units, then murmur3's finalizer.
   let h1 = 0x811c9dc5;
   let h2 = 0x27d4eb2f;
-  const step = (c: number) => {
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
     h1 = Math.imul(h1 ^ c, 0x01000193);
     h2 = Math.imul(h2 ^ c, 0x5bd1e995);
     h2 ^= h2 >>> 15;
-  };
-  for (let i = 0; i < key.length; i++) step(key.charCodeAt(i));
-  step(0x10000); // a separator no UTF-16 unit can equal: ("ab","c") ≠ ("a","bc")
-  for (let i = 0; i < value.length; i++) step(value.charCodeAt(i));
+  }
+  // A separator no UTF-16 unit can equal: ("ab", "c") ≠ ("a", "bc").
+  h1 = Math.imul(h1 ^ 0x10000, 0x01000193);
+  h2 = Math.imul(h2 ^ 0x10000, 0x5bd1e995);
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+    h2 ^= h2 >>> 15;
+  }
   h1 = fmix(h1);
   h2 = fmix(h2);
   return (h2 >>> 11) * 0x100000000 + (h1 >>> 0);

@@ -13,12 +13,12 @@ export function sortByStart(spans: Span[]): Span[] {
   return spans.sort((a, b) => compareDecimal(a.startTimeUnixNano, b.startTimeUnixNano) || (a.spanId < b.spanId ? -1 : a.spanId > b.spanId ? 1 : 0));
 }
 
-/** Decodes a trace's chunks (oldest first); the first stored copy of a span wins. */
+/** Decodes a trace's chunks, oldest first; the first stored copy of a span wins. */
 export function decodeChunks(chunks: readonly Uint8Array[]): Span[] {
   const seen = new Set<string>();
   const spans: Span[] = [];
   for (const data of chunks) {
-    for (const span of parseSpanChunk(inflateChunk(data))) {
+    for (const span of parseSpanChunk(data)) {
       if (seen.has(span.spanId)) continue;
       seen.add(span.spanId);
       spans.push(span);
@@ -27,34 +27,59 @@ export function decodeChunks(chunks: readonly Uint8Array[]): Span[] {
   return spans;
 }
 
+interface Placement {
+  block_id: number;
+  offset: number;
+  length: number;
+}
+
 /** Exported so that tests can check their query plans. */
 export const TRACE_SQL = {
   traceNum: 'SELECT trace_num FROM trace_summaries WHERE trace_id = ?',
-  chunks: 'SELECT data FROM span_chunks WHERE trace_num = ? ORDER BY chunk_id',
+  chunks: 'SELECT block_id, offset, length FROM span_chunks WHERE trace_num = ? ORDER BY chunk_id',
+  block: 'SELECT data FROM span_blocks WHERE block_id = ?',
+  // SQLite's substr counts from 1.
+  logged: `SELECT substr(l.data, t.offset + 1, t.length) FROM ingest_log_traces t JOIN ingest_log l ON l.log_id = t.log_id
+    WHERE t.trace_id = ? ORDER BY t.log_id`,
 } as const;
 
 /** Reads whole traces out of span_chunks, by trace ID or by trace_num. */
 export class TraceChunks {
   private readonly selectNum;
   private readonly selectChunks;
+  private readonly selectBlock;
+  private readonly selectLogged;
+  private readonly readTrace;
 
   constructor(db: Database.Database) {
     this.selectNum = db.prepare<[Uint8Array], number>(TRACE_SQL.traceNum).pluck();
-    this.selectChunks = db.prepare<[number], Buffer>(TRACE_SQL.chunks).pluck();
+    this.selectChunks = db.prepare<[number], Placement>(TRACE_SQL.chunks);
+    this.selectBlock = db.prepare<[number], Buffer>(TRACE_SQL.block).pluck();
+    this.selectLogged = db.prepare<[Uint8Array], Buffer>(TRACE_SQL.logged).pluck();
+    // One read transaction: the writer may move a trace from the log into chunks in between.
+    this.readTrace = db.transaction((traceId: Uint8Array) => {
+      const num = this.selectNum.get(traceId);
+      return decodeChunks([...(num === undefined ? [] : this.storedChunks(num)), ...this.selectLogged.all(traceId)]);
+    });
   }
 
-  traceNum(traceId: string): number | undefined {
-    if (!/^[0-9a-f]{32}$/.test(traceId)) return undefined;
-    return this.selectNum.get(Buffer.from(traceId, 'hex'));
+  /** The trace's chunks out of their blocks, each block inflated once. */
+  private storedChunks(traceNum: number): Uint8Array[] {
+    const blocks = new Map<number, Uint8Array>();
+    return this.selectChunks.all(traceNum).map(({ block_id, offset, length }) => {
+      let block = blocks.get(block_id);
+      if (!block) blocks.set(block_id, (block = inflateChunk(this.selectBlock.get(block_id)!)));
+      return block.subarray(offset, offset + length);
+    });
   }
 
-  /** Every stored span of the trace, in start order; empty when unknown. */
+  /** Every stored span of the trace, indexed or still in the ingest log, in start order; empty when unknown. */
   byTraceId(traceId: string): Span[] {
-    const num = this.traceNum(traceId);
-    return num === undefined ? [] : this.byTraceNum(num);
+    if (!/^[0-9a-f]{32}$/.test(traceId)) return [];
+    return sortByStart(this.readTrace(Buffer.from(traceId, 'hex')));
   }
 
   byTraceNum(traceNum: number): Span[] {
-    return sortByStart(decodeChunks(this.selectChunks.all(traceNum)));
+    return sortByStart(decodeChunks(this.storedChunks(traceNum)));
   }
 }

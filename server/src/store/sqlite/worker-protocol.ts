@@ -32,6 +32,8 @@ import type { PreparedBatch } from './prepared-batch.js';
 export interface StoreOperations {
   /** A batch prepared on the calling thread (prepared-batch.ts). */
   writeBatch(batch: PreparedBatch): void;
+  /** Indexes what the ingest log holds, so that searches see every acknowledged span. */
+  indexPending(): void;
   getTrace(traceId: string): Span[];
   getTraceJson(traceId: string): string;
   getServices(): string[];

@@ -40,11 +40,19 @@ CREATE TABLE trace_summaries (
 -- Searches with no filter but time, and retention oldest first.
 CREATE INDEX trace_summaries_by_start ON trace_summaries (start_ns);
 
--- data: raw-deflated span-chunk-codec.ts bytes.
+-- Spans, compressed in blocks of about 64 KiB (block-builder.ts): data is raw deflate of
+-- the concatenated span-chunk-codec.ts chunks of many traces.
+CREATE TABLE span_blocks (
+  block_id INTEGER PRIMARY KEY,
+  data     BLOB NOT NULL
+);
+-- A trace's spans from one write: bytes [offset, offset + length) of a block, inflated.
 CREATE TABLE span_chunks (
   chunk_id  INTEGER PRIMARY KEY,
   trace_num INTEGER NOT NULL,
-  data      BLOB NOT NULL
+  block_id  INTEGER NOT NULL,
+  offset    INTEGER NOT NULL,
+  length    INTEGER NOT NULL
 );
 CREATE INDEX span_chunks_by_trace ON span_chunks (trace_num);
 
@@ -62,6 +70,23 @@ CREATE TABLE span_index (
   PRIMARY KEY (op_id, start_ns, trace_num, span_id)
 ) WITHOUT ROWID;
 CREATE INDEX span_index_by_duration ON span_index (op_id, duration_ns);
+
+-- The write-ahead log of ingest: a batch is acknowledged once appended here (its spans'
+-- span-chunk-codec.ts groups, uncompressed), and indexed into the tables above shortly
+-- after, regrouped by trace across many batches so that chunks are big and postings few
+-- (ingest-log.ts). ingest_log_traces lets getTrace read a trace's part of a batch before
+-- it is indexed: bytes [offset, offset + length) of the batch's data.
+CREATE TABLE ingest_log (
+  log_id INTEGER PRIMARY KEY,
+  data   BLOB NOT NULL
+);
+CREATE TABLE ingest_log_traces (
+  trace_id BLOB NOT NULL,
+  log_id   INTEGER NOT NULL,
+  offset   INTEGER NOT NULL,
+  length   INTEGER NOT NULL,
+  PRIMARY KEY (trace_id, log_id)
+) WITHOUT ROWID;
 
 -- Traces by tag: tag is tag-hash.ts's 53-bit hash of (key, value); hour is the Unix hour
 -- of the chunk's earliest span. The hour leads so that new postings append to the
