@@ -10,7 +10,6 @@ import { WireType } from './protobuf-reader.js';
 import type { OtlpResourceSpans, OtlpScopeSpans, OtlpSpan, OtlpTraceRequest } from './otlp-types.js';
 
 const { VARINT, I64, LEN, I32 } = WireType;
-const HEX_ID = /^(?:[0-9a-fA-F]{2})*$/;
 
 export function encodeExportTraceRequestProto(req: OtlpTraceRequest): Uint8Array {
   const w = new ProtobufWriter(4096);
@@ -18,7 +17,8 @@ export function encodeExportTraceRequestProto(req: OtlpTraceRequest): Uint8Array
   return w.finish();
 }
 
-function writeResourceSpans(w: ProtobufWriter, rs: OtlpResourceSpans): void {
+/** One ResourceSpans message's fields, into a writer of the caller's (the store's span chunks). */
+export function writeResourceSpans(w: ProtobufWriter, rs: OtlpResourceSpans): void {
   w.message(1, () => writeResource(w, rs.resource));
   for (const ss of rs.scopeSpans) w.message(2, () => writeScopeSpans(w, ss));
   string(w, 3, rs.schemaUrl);
@@ -124,7 +124,5 @@ function fixed64(w: ProtobufWriter, fieldNumber: number, decimal: string): void 
 
 /** IDs of any even length are written as given, so tests can produce invalid ones. */
 function id(w: ProtobufWriter, fieldNumber: number, hex: string): void {
-  if (hex === '') return;
-  if (!HEX_ID.test(hex)) throw new RangeError(`not a hex byte string: ${hex}`);
-  w.tag(fieldNumber, LEN).bytes(Buffer.from(hex, 'hex'));
+  if (hex !== '') w.tag(fieldNumber, LEN).hex(hex);
 }

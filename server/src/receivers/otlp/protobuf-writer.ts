@@ -112,6 +112,25 @@ export class ProtobufWriter {
     return this.bytes(utf8.encode(s));
   }
 
+  /**
+   * Length-prefixed bytes from hex digits (IDs), decoded straight into the buffer. Throws
+   * RangeError for an odd length or a non-hex digit.
+   */
+  hex(hex: string): this {
+    const n = hex.length >> 1;
+    if (hex.length !== n * 2) throw new RangeError(`not a hex byte string: ${hex}`);
+    this.uint32(n);
+    this.ensure(n);
+    for (let i = 0; i < n; i++) {
+      const hi = hexValue(hex.charCodeAt(2 * i));
+      const lo = hexValue(hex.charCodeAt(2 * i + 1));
+      if (hi < 0 || lo < 0) throw new RangeError(`not a hex byte string: ${hex}`);
+      this.buf[this.pos + i] = (hi << 4) | lo;
+    }
+    this.pos += n;
+    return this;
+  }
+
   /** Bytes as they are, no prefix: for tests that need to hand-craft broken input. */
   raw(b: Uint8Array): this {
     this.ensure(b.length);
@@ -144,6 +163,11 @@ export class ProtobufWriter {
     return this;
   }
 
+  /** Bytes written so far. */
+  get length(): number {
+    return this.pos;
+  }
+
   /** The bytes written so far (a copy: the writer may be reused). */
   finish(): Uint8Array {
     return this.buf.slice(0, this.pos);
@@ -172,6 +196,13 @@ function toUint64(value: string | bigint | number): bigint {
   const v = BigInt(value);
   if (v < 0n || v > UINT64_MAX) throw new RangeError(`not a uint64: ${value}`);
   return v;
+}
+
+function hexValue(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
 }
 
 function varintSize(n: number): number {

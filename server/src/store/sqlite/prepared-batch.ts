@@ -1,7 +1,8 @@
 import type { Span } from '@threadline/shared';
 import { HOUR_NS } from './chunk-time.js';
-import { buildAllSearchTags } from './search-tags.js';
-import { encodeSpanChunk } from './span-chunk-codec.js';
+import { buildAttributeTags, visitSpanOwnSearchTags } from './search-tags.js';
+import { ProtobufWriter } from '../../receivers/otlp/protobuf-writer.js';
+import { writeSpanChunk } from './span-chunk-codec.js';
 import { parseSpanRow } from './span-row.js';
 import { StoreInputError } from './store-input-error.js';
 import { tagHash } from './tag-hash.js';
@@ -15,7 +16,14 @@ import { tagHash } from './tag-hash.js';
 export interface PreparedBatch {
   /** Distinct (service, name, kind) of the batch; spans point into it. */
   operations: Array<{ service: string; name: string; kind: number }>;
+  /** The batch's distinct resources: a key (resourceKey) and the tag hashes they carry. */
+  resources: PreparedResource[];
   chunks: PreparedChunk[];
+}
+
+export interface PreparedResource {
+  key: number;
+  tags: Float64Array;
 }
 
 /** The spans of one trace in the batch. */
@@ -31,7 +39,10 @@ export interface PreparedChunk {
   services: string[];
   /** The chunk's best root candidate (see rootRank). */
   root: RootCandidate;
-  /** Distinct tag hashes of the chunk's spans. */
+  /**
+   * Distinct tag hashes of the chunk's spans, and the keys of their resources: a trace is
+   * posted once under each resource, and a resource tag finds it through resource_tags.
+   */
   tags: Float64Array;
   spans: {
     operation: Int32Array;
@@ -63,6 +74,14 @@ export function isBetterRoot(a: RootCandidate, b: RootCandidate): boolean {
   if (a.isRoot !== b.isRoot) return a.isRoot > b.isRoot;
   if (a.startNs !== b.startNs) return a.startNs < b.startNs;
   return a.spanId < b.spanId;
+}
+
+/**
+ * A resource's key for postings: a hash of its searchable tags, in a space apart from
+ * tag hashes (the key is hashed as a tag whose key no attribute can have).
+ */
+export function resourceKey(resource: Span['resource']): number {
+  return tagHash('\u0000resource', buildAttributeTags(resource.attributes).map((t) => `${t.key}\u0000${t.value}`).join('\u0000'));
 }
 
 export function toSignedId(hex: string): bigint {
@@ -101,7 +120,19 @@ export function buildPreparedBatch(spans: readonly Span[]): PreparedBatch {
     }
     return index;
   };
+  const resources = new Map<Span['resource'], PreparedResource>();
+  const resourceOf = (resource: Span['resource']): PreparedResource => {
+    let prepared = resources.get(resource);
+    if (!prepared) {
+      const tags = Float64Array.from(new Set(buildAttributeTags(resource.attributes).map((t) => tagHash(t.key, t.value))));
+      resources.set(resource, (prepared = { key: resourceKey(resource), tags }));
+    }
+    return prepared;
+  };
   const chunks: PreparedChunk[] = [];
+  const ranges: number[] = [];
+  // One writer for the batch: the chunks' bytes end up back to back in one buffer.
+  const writer = new ProtobufWriter(spans.length * 400);
   for (const [traceId, members] of byTrace) {
     const n = members.length;
     const chunkSpans: Span[] = [];
@@ -129,11 +160,15 @@ export function buildPreparedBatch(spans: readonly Span[]): PreparedBatch {
       if (row.endNs > maxEnd) maxEnd = row.endNs;
       const candidate = { isRoot: row.parentSpanId === '' || row.parentSpanId === row.spanId ? 1 : 0, startNs: row.startNs, spanId: spanId[k]!, service: row.service, name: row.name };
       if (!root || isBetterRoot(candidate, root)) root = candidate;
-      for (const tag of buildAllSearchTags(span)) tags.add(tagHash(tag.key, tag.value));
+      visitSpanOwnSearchTags(span, (key, value) => tags.add(tagHash(key, value)));
+      tags.add(resourceOf(span.resource).key);
     });
+    ranges.push(writer.length);
+    writeSpanChunk(writer, chunkSpans);
+    ranges.push(writer.length);
     chunks.push({
       traceId: Uint8Array.from(Buffer.from(traceId, 'hex')),
-      data: encodeSpanChunk(chunkSpans),
+      data: EMPTY,
       startNs: minStart,
       endNs: maxEnd,
       hour: Number(minStart / HOUR_NS),
@@ -143,29 +178,42 @@ export function buildPreparedBatch(spans: readonly Span[]): PreparedBatch {
       spans: { operation, startNs, durationNs, spanId, isError },
     });
   }
-  return { operations, chunks };
+  const data = writer.finish();
+  chunks.forEach((chunk, i) => {
+    chunk.data = data.subarray(ranges[2 * i]!, ranges[2 * i + 1]!);
+  });
+  return { operations, resources: uniqueResources([...resources.values()]), chunks };
+}
+
+const EMPTY = new Uint8Array(0);
+
+/** Spans of one resource may come as several equal objects (other receivers, conversion): one entry per key. */
+function uniqueResources(resources: PreparedResource[]): PreparedResource[] {
+  return [...new Map(resources.map((r) => [r.key, r])).values()];
 }
 
 /**
- * Gives every array of the batch a buffer of its own, exactly its size, and lists those
- * buffers for postMessage's transfer list. Node's Buffers may view a shared pool, which
- * must never be transferred (and would be cloned whole).
+ * The buffers behind the batch's arrays, for postMessage's transfer list: they move to
+ * the writer instead of being copied. Every array buildPreparedBatch makes owns its
+ * buffer or views the batch's one data buffer; a Node Buffer, which may view Node's
+ * shared pool and must never be transferred, is copied into one of its own first.
  */
 export function toTransferable(batch: PreparedBatch): ArrayBuffer[] {
-  const buffers: ArrayBuffer[] = [];
+  const buffers = new Set<ArrayBuffer>();
   const own = <T extends Uint8Array | Int32Array | BigInt64Array | Float64Array>(a: T): T => {
-    const copy = (a.byteOffset === 0 && a.byteLength === a.buffer.byteLength ? a : a.slice()) as T;
-    buffers.push(copy.buffer as ArrayBuffer);
-    return copy;
+    const owned = (a instanceof Buffer ? Uint8Array.prototype.slice.call(a) : a) as T;
+    buffers.add(owned.buffer as ArrayBuffer);
+    return owned;
   };
   for (const chunk of batch.chunks) {
     chunk.traceId = own(chunk.traceId);
-    chunk.data = own(new Uint8Array(chunk.data.buffer, chunk.data.byteOffset, chunk.data.byteLength));
+    chunk.data = own(chunk.data);
     chunk.tags = own(chunk.tags);
     const s = chunk.spans;
     chunk.spans = { operation: own(s.operation), startNs: own(s.startNs), durationNs: own(s.durationNs), spanId: own(s.spanId), isError: own(s.isError) };
   }
-  return buffers;
+  for (const resource of batch.resources) resource.tags = own(resource.tags);
+  return [...buffers];
 }
 
 /**
@@ -197,7 +245,7 @@ export function mergePreparedBatches(batches: readonly PreparedBatch[]): Prepare
     }
   }
   const chunks = [...byTrace.values()].map((parts) => mergeChunks(parts));
-  return { operations, chunks };
+  return { operations, resources: uniqueResources(batches.flatMap((b) => b.resources)), chunks };
 }
 
 function mergeChunks(parts: ReadonlyArray<{ chunk: PreparedChunk; remap: Int32Array }>): PreparedChunk {

@@ -1,6 +1,6 @@
 import { SpanKind, StatusCode, type KeyValue } from '@threadline/shared';
 import { describe, expect, it } from 'vitest';
-import { buildAttributeTags, buildSpanSearchTags, MAX_INDEXED_CHARS } from './search-tags.js';
+import { buildAttributeTags, buildSpanOwnSearchTags, MAX_INDEXED_CHARS } from './search-tags.js';
 import { testSpan } from './test-spans.js';
 
 describe('search tags', () => {
@@ -27,15 +27,22 @@ describe('search tags', () => {
     expect(tag!.value).toHaveLength(MAX_INDEXED_CHARS);
   });
 
-  it('adds the tags Jaeger derives from kind and status', () => {
-    const span = testSpan({ kind: SpanKind.CLIENT, status: { code: StatusCode.ERROR, message: 'boom' } });
-    expect(buildSpanSearchTags(span)).toEqual([
+  it('adds the tags Jaeger derives from kind and status, event attributes and the scope', () => {
+    const span = testSpan({
+      kind: SpanKind.CLIENT,
+      status: { code: StatusCode.ERROR, message: 'boom' },
+      events: [{ timeUnixNano: '1', name: 'exception', attributes: [{ key: 'exception.type', value: { stringValue: 'E' } }], droppedAttributesCount: 0 }],
+    });
+    expect(buildSpanOwnSearchTags(span)).toEqual([
       { key: 'span.kind', value: 'client' },
       { key: 'otel.status_code', value: 'ERROR' },
       { key: 'error', value: 'true' },
       { key: 'otel.status_description', value: 'boom' },
+      { key: 'exception.type', value: 'E' },
+      { key: 'otel.scope.name', value: 'test-scope' },
+      { key: 'otel.scope.version', value: '1.0.0' },
     ]);
-    const plain = testSpan({ kind: SpanKind.UNSPECIFIED, status: { code: StatusCode.OK, message: '' } });
-    expect(buildSpanSearchTags(plain)).toEqual([{ key: 'otel.status_code', value: 'OK' }]);
+    const plain = testSpan({ kind: SpanKind.UNSPECIFIED, status: { code: StatusCode.OK, message: '' }, scope: { name: '', version: '', attributes: [], droppedAttributesCount: 0 } });
+    expect(buildSpanOwnSearchTags(plain)).toEqual([{ key: 'otel.status_code', value: 'OK' }]);
   });
 });

@@ -22,37 +22,43 @@ export function buildAttributeTags(attributes: readonly KeyValue[]): SearchTag[]
 }
 
 /**
- * The tags a span can be found by, besides its resource's: its attributes, plus the tags
- * Jaeger derives from OTLP fields (`span.kind`, `otel.status_code`, `error=true`,
- * `otel.status_description`), which the Jaeger API shows as tags (query/jaeger-api/
- * span-to-jaeger.ts) and Jaeger users search for, error=true above all.
- */
-export function buildSpanSearchTags(span: Span): SearchTag[] {
-  const tags = buildAttributeTags(span.attributes);
-  const kind = toSpanKindName(span.kind);
-  if (kind !== 'unspecified') tags.push({ key: 'span.kind', value: kind });
-  if (span.status.code === StatusCode.OK) tags.push({ key: 'otel.status_code', value: 'OK' });
-  if (span.status.code === StatusCode.ERROR) {
-    tags.push({ key: 'otel.status_code', value: 'ERROR' }, { key: 'error', value: 'true' });
-  }
-  if (span.status.message !== '') {
-    tags.push({ key: 'otel.status_description', value: toIndexedText(span.status.message) });
-  }
-  return tags;
-}
-
-/**
  * Every tag a search can find a span by: its own tags (above), its resource's (process
  * tags), its events' attributes and its instrumentation scope, as both Jaeger storages
  * match them. Written as postings per trace, and checked span by span at search time.
  */
 export function buildAllSearchTags(span: Span): SearchTag[] {
-  const tags = buildSpanSearchTags(span);
-  tags.push(...buildAttributeTags(span.resource.attributes));
-  for (const event of span.events) tags.push(...buildAttributeTags(event.attributes));
-  if (span.scope.name !== '') tags.push({ key: 'otel.scope.name', value: toIndexedText(span.scope.name) });
-  if (span.scope.version !== '') tags.push({ key: 'otel.scope.version', value: toIndexedText(span.scope.version) });
+  return [...buildSpanOwnSearchTags(span), ...buildAttributeTags(span.resource.attributes)];
+}
+
+/**
+ * buildAllSearchTags less the resource's, which are indexed per resource rather than per
+ * trace: the span's attributes, the tags Jaeger derives from OTLP fields (`span.kind`,
+ * `otel.status_code`, `error=true`, `otel.status_description`, which the Jaeger API shows as
+ * tags and Jaeger users search for, error=true above all), its events' attributes and its scope.
+ */
+export function buildSpanOwnSearchTags(span: Span): SearchTag[] {
+  const tags: SearchTag[] = [];
+  visitSpanOwnSearchTags(span, (key, value) => tags.push({ key, value }));
   return tags;
+}
+
+/** The tags of buildSpanOwnSearchTags, handed over one by one: ingest hashes them without building objects. */
+export function visitSpanOwnSearchTags(span: Span, visit: (key: string, value: string) => void): void {
+  const attributes = (kvs: readonly KeyValue[]) => {
+    for (const kv of kvs) visit(toIndexedText(kv.key), toIndexedText(anyValueToString(kv.value)));
+  };
+  attributes(span.attributes);
+  const kind = toSpanKindName(span.kind);
+  if (kind !== 'unspecified') visit('span.kind', kind);
+  if (span.status.code === StatusCode.OK) visit('otel.status_code', 'OK');
+  if (span.status.code === StatusCode.ERROR) {
+    visit('otel.status_code', 'ERROR');
+    visit('error', 'true');
+  }
+  if (span.status.message !== '') visit('otel.status_description', toIndexedText(span.status.message));
+  for (const event of span.events) attributes(event.attributes);
+  if (span.scope.name !== '') visit('otel.scope.name', toIndexedText(span.scope.name));
+  if (span.scope.version !== '') visit('otel.scope.version', toIndexedText(span.scope.version));
 }
 
 /** Whether the span carries the tag, by the same rules as buildAllSearchTags (tag already cut to the indexed prefix). */

@@ -1,6 +1,6 @@
 import type { InstrumentationScope, Resource, Span } from '@threadline/shared';
 import { parseExportTraceRequestProto } from '../../receivers/otlp/otlp-proto-decoder.js';
-import { encodeExportTraceRequestProto } from '../../receivers/otlp/otlp-proto-encoder.js';
+import { writeResourceSpans } from '../../receivers/otlp/otlp-proto-encoder.js';
 import { ProtobufReader, WireType } from '../../receivers/otlp/protobuf-reader.js';
 import { ProtobufWriter } from '../../receivers/otlp/protobuf-writer.js';
 import type { OtlpScopeSpans, OtlpSpan, OtlpTraceRequest } from '../../receivers/otlp/otlp-types.js';
@@ -46,8 +46,17 @@ function toOtlpSpan(s: Span): OtlpSpan {
   };
 }
 
-/** Spans sharing a resource object and service name share a group (receivers share resource objects per request). */
 export function encodeSpanChunk(spans: readonly Span[]): Uint8Array {
+  const w = new ProtobufWriter(1024);
+  writeSpanChunk(w, spans);
+  return w.finish();
+}
+
+/**
+ * Appends the chunk's bytes to `w` (a batch's chunks share one writer). Spans sharing a
+ * resource object and service name share a group (receivers share resource objects per request).
+ */
+export function writeSpanChunk(w: ProtobufWriter, spans: readonly Span[]): void {
   const groups = new Map<Resource, Map<string, Group>>();
   for (const span of spans) {
     let byService = groups.get(span.resource);
@@ -58,18 +67,17 @@ export function encodeSpanChunk(spans: readonly Span[]): Uint8Array {
     if (!list) group.byScope.set(span.scope, (list = []));
     list.push(toOtlpSpan(span));
   }
-  const w = new ProtobufWriter(1024);
   for (const byService of groups.values()) {
     for (const group of byService.values()) {
       const scopeSpans: OtlpScopeSpans[] = [...group.byScope].map(([scope, list]) => ({ scope, spans: list, schemaUrl: '' }));
-      const request: OtlpTraceRequest = { resourceSpans: [{ resource: group.resource, scopeSpans, schemaUrl: '' }] };
+      const resourceSpans = { resource: group.resource, scopeSpans, schemaUrl: '' };
       w.message(1, () => {
         if (group.serviceName !== '') w.tag(1, WireType.LEN).string(group.serviceName);
-        w.tag(2, WireType.LEN).bytes(encodeExportTraceRequestProto(request));
+        // The ExportTraceServiceRequest bytes field, written in place: one resource_spans message.
+        w.message(2, () => w.message(1, () => writeResourceSpans(w, resourceSpans)));
       });
     }
   }
-  return w.finish();
 }
 
 /** The inverse of encodeSpanChunk. Throws ProtobufDecodeError on bytes it did not write. */

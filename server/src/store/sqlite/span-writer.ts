@@ -40,6 +40,9 @@ export class SpanWriter {
   private readonly insertBlock;
   private readonly insertChunk;
   private readonly insertPosting;
+  private readonly insertResourceTag;
+  /** Resource keys whose tags this connection has written: each resource's are written once per process. */
+  private readonly knownResources = new Set<number>();
   private readonly sketches;
   private readonly writeInTransaction;
 
@@ -73,6 +76,7 @@ export class SpanWriter {
     this.insertBlock = db.prepare('INSERT INTO span_blocks (data) VALUES (?)');
     this.insertChunk = db.prepare('INSERT INTO span_chunks (trace_num, block_id, offset, length) VALUES (?, ?, ?, ?)');
     this.insertPosting = db.prepare('INSERT OR IGNORE INTO tag_postings (hour, tag, trace_num) VALUES (?, ?, ?)');
+    this.insertResourceTag = db.prepare('INSERT OR IGNORE INTO resource_tags (tag, resource_key) VALUES (?, ?)');
     this.sketches = new LatencySketchWriter(db);
     this.writeInTransaction = db.transaction((batch: PreparedBatch, sketches: boolean) => this.writeChunks(batch, sketches));
   }
@@ -109,14 +113,20 @@ export class SpanWriter {
     return id;
   }
 
-  /** Forgets cached op IDs, for after a rollback could have undone one. */
+  /** Forgets cached op IDs and resources, for after a rollback could have undone one. */
   forgetOperations(): void {
     this.opIds.clear();
+    this.knownResources.clear();
   }
 
   private writeChunks(batch: PreparedBatch, sketches: boolean): void {
     try {
       const opIds = batch.operations.map((op) => this.operationId(op.service, op.name, op.kind));
+      for (const resource of batch.resources) {
+        if (this.knownResources.has(resource.key)) continue;
+        for (const tag of resource.tags) this.insertResourceTag.run(tag, resource.key);
+        this.knownResources.add(resource.key);
+      }
       const sketched: SketchedSpan[] = [];
       const blocks = new BlockBuilder((data) => Number(this.insertBlock.run(compressChunk(data)).lastInsertRowid), (c) =>
         this.insertChunk.run(c.traceNum, c.blockId, c.offset, c.length),

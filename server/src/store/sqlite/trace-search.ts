@@ -76,6 +76,7 @@ export class TraceSearch {
   private readonly selectOpsNamed;
   private readonly probeDuration;
   private readonly walkPostings;
+  private readonly selectResourcesWithTag;
   private readonly countPostings;
   private readonly postingRange;
   private readonly selectTraceId;
@@ -90,6 +91,7 @@ export class TraceSearch {
     this.selectOpsNamed = db.prepare<[string], number>('SELECT op_id FROM span_ops WHERE name = ?').pluck();
     this.probeDuration = db.prepare<[number, bigint, bigint, number], IndexRow>(SEARCH_SQL.probeDuration).safeIntegers(true);
     this.walkPostings = db.prepare<[number, number], number>(SEARCH_SQL.walkPostings).pluck();
+    this.selectResourcesWithTag = db.prepare<[number], number>('SELECT resource_key FROM resource_tags WHERE tag = ?').pluck();
     this.countPostings = db
       .prepare<[number, number, number], number>('SELECT count(*) FROM (SELECT 1 FROM tag_postings WHERE hour = ? AND tag = ? LIMIT ?)')
       .pluck();
@@ -185,13 +187,17 @@ export class TraceSearch {
     const window = postingHours(f.startNs, f.endNs);
     const from = Math.max(window.from, range.lo);
     const to = Math.min(window.to, range.hi);
-    const hashes = f.tags.map((t) => tagHash(t.key, t.value));
-    const driver = this.rarestTag(hashes, from, to);
+    // A tag's postings are its own, plus those of every resource that carries it.
+    const lists = f.tags.map((t) => {
+      const hash = tagHash(t.key, t.value);
+      return [hash, ...this.selectResourcesWithTag.all(hash)];
+    });
+    const driver = this.rarestTag(lists, from, to);
     const found: Array<{ num: number; newest: bigint }> = [];
     const seen = new Set<number>();
     let verified = 0;
     for (let hour = to; hour >= from && found.length < limit && verified < MAX_VERIFIED_TRACES; hour--) {
-      for (const num of this.walkPostings.iterate(hour, driver)) {
+      for (const num of this.postingsOfHour(hour, driver)) {
         if (seen.has(num)) continue;
         seen.add(num);
         verified++;
@@ -203,18 +209,26 @@ export class TraceSearch {
     return found.sort((a, b) => (a.newest > b.newest ? -1 : a.newest < b.newest ? 1 : 0)).map((m) => m.num);
   }
 
-  /** The tag with the fewest postings in the newest hours of the window (counts capped, so this stays cheap). */
-  private rarestTag(hashes: number[], from: number, to: number): number {
-    if (hashes.length === 1) return hashes[0]!;
-    let best = hashes[0]!;
+  /** An hour's trace_nums of the lists, newest first; one list is walked lazily, several are merged. */
+  private postingsOfHour(hour: number, lists: readonly number[]): Iterable<number> {
+    if (lists.length === 1) return this.walkPostings.iterate(hour, lists[0]!);
+    const nums = new Set<number>();
+    for (const list of lists) for (const num of this.walkPostings.all(hour, list)) nums.add(num);
+    return [...nums].sort((a, b) => b - a);
+  }
+
+  /** The tag whose lists hold the fewest postings in the newest hours of the window (counts capped, so this stays cheap). */
+  private rarestTag(tags: ReadonlyArray<readonly number[]>, from: number, to: number): readonly number[] {
+    if (tags.length === 1) return tags[0]!;
+    let best = tags[0]!;
     let bestCount = Infinity;
-    for (const hash of hashes) {
+    for (const lists of tags) {
       let count = 0;
       for (let hour = to; hour >= from && hour > to - 24 && count < DURATION_PROBE_ROWS; hour--) {
-        count += this.countPostings.get(hour, hash, DURATION_PROBE_ROWS) ?? 0;
+        for (const list of lists) count += this.countPostings.get(hour, list, DURATION_PROBE_ROWS) ?? 0;
       }
       if (count < bestCount) {
-        best = hash;
+        best = lists;
         bestCount = count;
       }
     }

@@ -88,6 +88,15 @@ CREATE TABLE ingest_log_traces (
   PRIMARY KEY (trace_id, log_id)
 ) WITHOUT ROWID;
 
+-- Resource (process) tags: a trace is posted once per resource under the resource's key
+-- (prepared-batch.ts resourceKey), not once per resource tag; this finds the resources, and
+-- through their keys the traces, that carry a tag. Resources are few, so rows are never deleted.
+CREATE TABLE resource_tags (
+  tag          INTEGER NOT NULL,
+  resource_key INTEGER NOT NULL,
+  PRIMARY KEY (tag, resource_key)
+) WITHOUT ROWID;
+
 -- Traces by tag: tag is tag-hash.ts's 53-bit hash of (key, value); hour is the Unix hour
 -- of the chunk's earliest span. The hour leads so that new postings append to the
 -- newest hour and retention deletes a key range.
