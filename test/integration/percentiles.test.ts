@@ -59,6 +59,8 @@ beforeAll(async () => {
   sent.push(...buildTraces(18, 20, startNs - 5n * MINUTE_NS, 4n * MINUTE_NS, 900_000));
   sent.push(...buildTraces(19, 20, endNs + 1n, 4n * MINUTE_NS, 950_000));
   await postSpans(server.otlpHttp, sent);
+  // Acknowledged spans wait in the ingest log for a moment; any search has them indexed first.
+  await fetch(`${server.http}/api/services`);
   const db = new Database(server.dbPath, { readonly: true });
   try {
     stored = db

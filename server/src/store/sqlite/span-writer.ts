@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { Span } from '@threadline/shared';
 import { BlockBuilder } from './block-builder.js';
+import { RowBatcher } from './row-batcher.js';
 import { compressChunk } from './chunk-compression.js';
 import { LatencySketchWriter, type SketchedSpan } from './latency-sketch-writer.js';
 import { buildPreparedBatch, isBetterRoot, type PreparedBatch, type PreparedChunk } from './prepared-batch.js';
@@ -39,7 +40,7 @@ export class SpanWriter {
   private readonly updateKeepingRoot;
   private readonly insertBlock;
   private readonly insertChunk;
-  private readonly insertPosting;
+  private readonly postings;
   private readonly insertResourceTag;
   /** Resource keys whose tags this connection has written: each resource's are written once per process. */
   private readonly knownResources = new Set<number>();
@@ -75,7 +76,7 @@ export class SpanWriter {
     );
     this.insertBlock = db.prepare('INSERT INTO span_blocks (data) VALUES (?)');
     this.insertChunk = db.prepare('INSERT INTO span_chunks (trace_num, block_id, offset, length) VALUES (?, ?, ?, ?)');
-    this.insertPosting = db.prepare('INSERT OR IGNORE INTO tag_postings (hour, tag, trace_num) VALUES (?, ?, ?)');
+    this.postings = new RowBatcher(db, 'INSERT OR IGNORE INTO tag_postings (hour, tag, trace_num)', 3);
     this.insertResourceTag = db.prepare('INSERT OR IGNORE INTO resource_tags (tag, resource_key) VALUES (?, ?)');
     this.sketches = new LatencySketchWriter(db);
     this.writeInTransaction = db.transaction((batch: PreparedBatch, sketches: boolean) => this.writeChunks(batch, sketches));
@@ -133,8 +134,10 @@ export class SpanWriter {
       );
       for (const chunk of batch.chunks) this.writeChunk(chunk, opIds, batch, sketched, blocks);
       blocks.finish();
+      this.postings.flush();
       if (sketches) this.sketches.add(sketched);
     } catch (err) {
+      this.postings.discard();
       this.forgetOperations();
       throw err;
     }
@@ -163,7 +166,7 @@ export class SpanWriter {
     }
     if (inserted === 0) return;
     blocks.add(traceNum, chunk.data);
-    for (const tag of chunk.tags) this.insertPosting.run(chunk.hour, tag, traceNum);
+    for (const tag of chunk.tags) this.postings.add(chunk.hour, tag, traceNum);
     this.mergeSummary(traceNum, stored, chunk, inserted, errors);
   }
 

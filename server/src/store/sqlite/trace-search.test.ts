@@ -174,6 +174,25 @@ describe('findTraceIds', () => {
   });
 });
 
+describe('tag search beyond span attributes', () => {
+  it('matches event attributes and the instrumentation scope, as Jaeger storages do', () => {
+    const own = openDatabase(':memory:', 'writer');
+    const failing = spanOf(T1, 1, 0, 0, 10, {
+      name: 'charge',
+      events: [{ timeUnixNano: at(5), name: 'exception', attributes: [stringAttr('exception.type', 'CardDeclined')], droppedAttributesCount: 0 }],
+      scope: { name: 'github.com/acme/payments', version: '2.1.0', attributes: [], droppedAttributesCount: 0 },
+    });
+    new SpanWriter(own).write([failing, spanOf(T2, 1, 0, 100, 10, { name: 'charge' })]);
+    const ownSearch = new TraceSearch(own);
+    const findIn = (...pairs: [string, string][]) => ownSearch.find({ tags: tags(...pairs), limit: 20 });
+    expect(findIn(['exception.type', 'CardDeclined'])).toEqual([T1]);
+    expect(findIn(['otel.scope.name', 'github.com/acme/payments'])).toEqual([T1]);
+    expect(findIn(['otel.scope.name', 'github.com/acme/payments'], ['otel.scope.version', '2.1.0'])).toEqual([T1]);
+    expect(findIn(['otel.scope.name', 'test-scope'])).toEqual([T2]);
+    own.close();
+  });
+});
+
 describe('search query plans', () => {
   const plan = (sql: string, ...params: unknown[]) =>
     (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((r) => r.detail).join('\n');

@@ -1,0 +1,214 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import Database from 'better-sqlite3';
+import type { InstrumentationScope, Resource, Span } from '@threadline/shared';
+import { encodeExportTraceRequestProto } from '../../server/src/receivers/otlp/otlp-proto-encoder.js';
+import type { OtlpSpan, OtlpTraceRequest } from '../../server/src/receivers/otlp/otlp-types.js';
+import { spawnThreadline } from '../support/spawned-server.js';
+import { buildFleet, TraceGenerator } from './go-fleet-generator.js';
+
+/**
+ * Ingest under load, as a fleet's exporters would apply it: OTLP protobuf batches of 512
+ * spans of one process each (what Go's BatchSpanProcessor sends), encoded up front, sent
+ * by `senders` concurrent clients over OTLP/HTTP or OTLP/gRPC to a collector running as
+ * its own process (`threadline` from server/dist) on a fresh file database. A batch is
+ * done when acknowledged; 429/503 (gRPC UNAVAILABLE) are retried after a pause, as the Go
+ * exporter does. Afterwards the collector is stopped and the spans committed are counted
+ * in its database, so the rate is of spans read back, not of spans sent. The collector's
+ * CPU time and peak RSS come from /proc.
+ */
+
+const BATCH_SPANS = 512;
+const RETRY_PAUSE_MS = 50;
+const EXPORT_PATH = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
+
+export type IngestProtocol = 'otlp-http' | 'otlp-grpc';
+
+export interface IngestLoadResult {
+  protocol: IngestProtocol;
+  senders: number;
+  spansSent: number;
+  spansCommitted: number;
+  seconds: number;
+  spansPerSecond: number;
+  ackP50Ms: number;
+  ackP99Ms: number;
+  retries: number;
+  cpuSecondsPer100k: number;
+  peakRssMb: number;
+  diskBytesPerSpan: number;
+  wireBytesPerSpan: number;
+}
+
+function toOtlpSpan(s: Span): OtlpSpan {
+  const { resource: _r, scope: _s, serviceName: _n, ...otlp } = s;
+  return otlp;
+}
+
+function toRequest(resource: Resource, spans: readonly Span[]): OtlpTraceRequest {
+  const byScope = new Map<InstrumentationScope, OtlpSpan[]>();
+  for (const s of spans) {
+    const list = byScope.get(s.scope) ?? [];
+    list.push(toOtlpSpan(s));
+    byScope.set(s.scope, list);
+  }
+  return { resourceSpans: [{ resource, scopeSpans: [...byScope].map(([scope, list]) => ({ scope, spans: list, schemaUrl: '' })), schemaUrl: '' }] };
+}
+
+/** Protobuf payloads of BATCH_SPANS spans per process, at least `total` spans in all, with recent timestamps. */
+export function buildPayloads(total: number, seed: number, log: (line: string) => void): { payloads: Payload[]; spans: number } {
+  const generator = new TraceGenerator(buildFleet(seed), seed + 7);
+  const pending = new Map<Resource, Span[]>();
+  const payloads: Payload[] = [];
+  const startNs = BigInt(Date.now()) * 1_000_000n;
+  let made = 0;
+  let reported = 0;
+  while (made < total) {
+    for (const span of generator.next(startNs + BigInt(made) * 20_000n)) {
+      const list = pending.get(span.resource) ?? [];
+      list.push(span);
+      pending.set(span.resource, list);
+      if (list.length === BATCH_SPANS) {
+        payloads.push(encodeExportTraceRequestProto(toRequest(span.resource, list)) as Payload);
+        pending.delete(span.resource);
+      }
+      made++;
+    }
+    if (made - reported >= 250_000) {
+      reported = made;
+      log(`  encoding payloads: ${made.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} spans`);
+    }
+  }
+  for (const [resource, list] of pending) payloads.push(encodeExportTraceRequestProto(toRequest(resource, list)) as Payload);
+  return { payloads, spans: made };
+}
+
+/** Encoded ExportTraceServiceRequest bytes. */
+export type Payload = Uint8Array<ArrayBuffer>;
+
+type Send = (payload: Payload) => Promise<'ok' | 'retry'>;
+
+function httpSender(baseUrl: string): Send {
+  const url = `${baseUrl}/v1/traces`;
+  return async (payload) => {
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: payload });
+    await res.arrayBuffer();
+    if (res.status === 200) return 'ok';
+    if (res.status === 429 || res.status === 503) return 'retry';
+    throw new Error(`OTLP/HTTP answered ${res.status}`);
+  };
+}
+
+function grpcSender(address: string): { send: Send; close(): void } {
+  const client = new grpc.Client(address, grpc.credentials.createInsecure(), {
+    'grpc.max_send_message_length': 64 * 1024 * 1024,
+  });
+  const send: Send = (payload) =>
+    new Promise((resolve, reject) => {
+      client.makeUnaryRequest(EXPORT_PATH, (b: Payload) => Buffer.from(b.buffer, b.byteOffset, b.byteLength), (b: Buffer) => b, payload, (err) => {
+        if (!err) resolve('ok');
+        else if (err.code === grpc.status.UNAVAILABLE || err.code === grpc.status.RESOURCE_EXHAUSTED) resolve('retry');
+        else reject(err);
+      });
+    });
+  return { send, close: () => client.close() };
+}
+
+/** utime + stime of a process, in seconds. */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+function peakRssMb(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmHWM:'));
+  return line ? Number(line.split(/\s+/)[1]) / 1024 : Number.NaN;
+}
+
+function nearestRank(sorted: readonly number[], q: number): number {
+  return sorted[Math.min(sorted.length, Math.max(1, Math.ceil(q * sorted.length))) - 1] ?? Number.NaN;
+}
+
+function fileBytes(dbPath: string): number {
+  return [dbPath, `${dbPath}-wal`].reduce((n, f) => n + (existsSync(f) ? statSync(f).size : 0), 0);
+}
+
+export async function runIngestLoad(
+  protocol: IngestProtocol,
+  senders: number,
+  payloads: readonly Payload[],
+  spans: number,
+  log: (line: string) => void,
+): Promise<IngestLoadResult> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'threadline-bench-load-'));
+  const dbPath = path.join(dir, 'load.db');
+  const server = await spawnThreadline(
+    ['--db', dbPath, '--http-port', '0', '--otlp-http-port', '0', '--otlp-grpc-port', '0', '--zipkin-port', 'off', '--retention', '0'],
+    3,
+  );
+  const pid = server.child.pid!;
+  const grpcClient = protocol === 'otlp-grpc' ? grpcSender(server.urls['OTLP/gRPC']!.replace('http://', '')) : undefined;
+  const send = grpcClient?.send ?? httpSender(server.urls['OTLP/HTTP']!);
+  const latencies: number[] = [];
+  let retries = 0;
+  let next = 0;
+  let sentSpans = 0;
+  const cpuBefore = cpuSeconds(pid);
+  const started = performance.now();
+  const progress = setInterval(() => {
+    const s = (performance.now() - started) / 1000;
+    log(`  ${protocol} × ${senders}: ${next} / ${payloads.length} batches, ${Math.round(sentSpans / s).toLocaleString('en-US')} spans/s acknowledged so far`);
+  }, 10_000);
+  try {
+    const sender = async () => {
+      for (let i = next++; i < payloads.length; i = next++) {
+        const sent = performance.now();
+        while ((await send(payloads[i]!)) === 'retry') {
+          retries++;
+          await new Promise((resolve) => setTimeout(resolve, RETRY_PAUSE_MS));
+        }
+        latencies.push(performance.now() - sent);
+        sentSpans += BATCH_SPANS;
+      }
+    };
+    await Promise.all(Array.from({ length: senders }, sender));
+    const seconds = (performance.now() - started) / 1000;
+    const cpu = cpuSeconds(pid) - cpuBefore;
+    const rss = peakRssMb(pid);
+    grpcClient?.close();
+    server.child.kill('SIGTERM');
+    await server.exited;
+    const db = new Database(dbPath, { readonly: true });
+    const committed = db.prepare('SELECT count(*) FROM span_index').pluck().get() as number;
+    db.close();
+    latencies.sort((a, b) => a - b);
+    const result: IngestLoadResult = {
+      protocol,
+      senders,
+      spansSent: spans,
+      spansCommitted: committed,
+      seconds,
+      spansPerSecond: committed / seconds,
+      ackP50Ms: nearestRank(latencies, 0.5),
+      ackP99Ms: nearestRank(latencies, 0.99),
+      retries,
+      cpuSecondsPer100k: (cpu / committed) * 100_000,
+      peakRssMb: rss,
+      diskBytesPerSpan: fileBytes(dbPath) / committed,
+      wireBytesPerSpan: payloads.reduce((n, p) => n + p.length, 0) / spans,
+    };
+    log(
+      `  ${protocol} × ${senders}: ${Math.round(result.spansPerSecond).toLocaleString('en-US')} spans/s committed ` +
+        `(${committed.toLocaleString('en-US')} of ${spans.toLocaleString('en-US')}), ack p50 ${result.ackP50Ms.toFixed(0)} ms, ` +
+        `p99 ${result.ackP99Ms.toFixed(0)} ms, ${result.cpuSecondsPer100k.toFixed(2)} CPU-s per 100k spans, peak RSS ${Math.round(rss)} MB, ` +
+        `${result.diskBytesPerSpan.toFixed(0)} B/span on disk vs ${result.wireBytesPerSpan.toFixed(0)} on the wire`,
+    );
+    return result;
+  } finally {
+    clearInterval(progress);
+    if (server.child.exitCode === null) server.child.kill('SIGKILL');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
