@@ -10,6 +10,7 @@
 
 import type { AnyValue, InstrumentationScope, KeyValue, Resource, SpanEvent, SpanLink } from '@threadline/shared';
 import { ProtobufReader } from './protobuf-reader.js';
+import { RAW_PROTO, rawProtoOf, setRawProto, type RawProto, type WithRawProto } from './otlp-raw.js';
 import {
   MAX_ANY_VALUE_DEPTH,
   type OtlpResourceSpans,
@@ -33,11 +34,13 @@ export function parseExportTraceRequestProto(bytes: Uint8Array): OtlpTraceReques
 function readResourceSpans(r: ProtobufReader): OtlpResourceSpans {
   const parent = r.enter();
   const out: OtlpResourceSpans = { resource: { attributes: [], droppedAttributesCount: 0 }, scopeSpans: [], schemaUrl: '' };
+  // A resource sent in two parts is merged: then no one slice of bytes is the resource.
+  let resourceBytes: Uint8Array | null | undefined;
   while (!r.done) {
     const tag = r.readTag();
     switch (tag) {
       case 0x0a: // 1 resource
-        mergeResource(r, out.resource);
+        resourceBytes = resourceBytes === undefined ? mergeResource(r, out.resource) : (mergeResource(r, out.resource), null);
         break;
       case 0x12: // 2 scope_spans
         out.scopeSpans.push(readScopeSpans(r));
@@ -50,11 +53,27 @@ function readResourceSpans(r: ProtobufReader): OtlpResourceSpans {
     }
   }
   r.leave(parent);
+  for (const ss of out.scopeSpans) for (const span of ss.spans) setRawPart(span, 'resource', resourceBytes);
   return out;
 }
 
-function mergeResource(r: ProtobufReader, out: Resource): void {
+const EMPTY = new Uint8Array(0);
+
+/**
+ * Records the bytes of a span's resource or scope; `null` (the message came in parts and
+ * was merged) leaves the span without raw bytes, so that it is encoded again instead.
+ */
+function setRawPart(span: OtlpSpan, part: 'resource' | 'scope', bytes: Uint8Array | null | undefined): void {
+  const raw = rawProtoOf(span);
+  if (!raw) return;
+  if (bytes === null) delete (span as WithRawProto)[RAW_PROTO];
+  else raw[part] = bytes ?? EMPTY;
+}
+
+/** Returns the resource message's bytes. */
+function mergeResource(r: ProtobufReader, out: Resource): Uint8Array {
   const parent = r.enter();
+  const bytes = r.messageBytes();
   while (!r.done) {
     const tag = r.readTag();
     switch (tag) {
@@ -69,6 +88,7 @@ function mergeResource(r: ProtobufReader, out: Resource): void {
     }
   }
   r.leave(parent);
+  return bytes;
 }
 
 function readScopeSpans(r: ProtobufReader): OtlpScopeSpans {
@@ -78,11 +98,12 @@ function readScopeSpans(r: ProtobufReader): OtlpScopeSpans {
     spans: [],
     schemaUrl: '',
   };
+  let bytes: Uint8Array | null | undefined;
   while (!r.done) {
     const tag = r.readTag();
     switch (tag) {
       case 0x0a: // 1 scope
-        mergeScope(r, out.scope);
+        bytes = bytes === undefined ? mergeScope(r, out.scope) : (mergeScope(r, out.scope), null);
         break;
       case 0x12: // 2 spans
         out.spans.push(readSpan(r));
@@ -95,11 +116,14 @@ function readScopeSpans(r: ProtobufReader): OtlpScopeSpans {
     }
   }
   r.leave(parent);
+  for (const span of out.spans) setRawPart(span, 'scope', bytes);
   return out;
 }
 
-function mergeScope(r: ProtobufReader, out: InstrumentationScope): void {
+/** Returns the scope message's bytes. */
+function mergeScope(r: ProtobufReader, out: InstrumentationScope): Uint8Array {
   const parent = r.enter();
+  const bytes = r.messageBytes();
   while (!r.done) {
     const tag = r.readTag();
     switch (tag) {
@@ -120,10 +144,12 @@ function mergeScope(r: ProtobufReader, out: InstrumentationScope): void {
     }
   }
   r.leave(parent);
+  return bytes;
 }
 
 function readSpan(r: ProtobufReader): OtlpSpan {
   const parent = r.enter();
+  const raw: RawProto = { span: r.messageBytes(), resource: EMPTY, scope: EMPTY };
   const out: OtlpSpan = {
     traceId: '',
     spanId: '',
@@ -198,6 +224,7 @@ function readSpan(r: ProtobufReader): OtlpSpan {
     }
   }
   r.leave(parent);
+  setRawProto(out, raw);
   return out;
 }
 

@@ -19,6 +19,7 @@ import {
   type SpanEvent,
   type SpanLink,
 } from '@threadline/shared';
+import { rawProtoOf, setRawProto } from './otlp-raw.js';
 import type { OtlpSpan, OtlpTraceRequest } from './otlp-types.js';
 
 export interface ToSpansResult {
@@ -74,10 +75,14 @@ function spanProblem(s: OtlpSpan): string | undefined {
   return undefined;
 }
 
-function toSpan(s: OtlpSpan, resource: Span['resource'], scope: Span['scope'], serviceName: string): Span {
+/**
+ * One decoded span as the shared model. Also applied to spans read back from storage,
+ * which keeps a span's OTLP bytes as received: normalizing twice changes nothing.
+ */
+export function toSpan(s: OtlpSpan, resource: Span['resource'], scope: Span['scope'], serviceName: string): Span {
   const links = s.links.filter(isUsableLink);
   const events = s.events.filter(isUsableEvent);
-  return {
+  const span: Span = {
     traceId: s.traceId,
     spanId: s.spanId,
     // Some tracers send an all-zero parent for a root span.
@@ -101,6 +106,9 @@ function toSpan(s: OtlpSpan, resource: Span['resource'], scope: Span['scope'], s
     scope,
     serviceName,
   };
+  const raw = rawProtoOf(s);
+  if (raw) setRawProto(span, raw);
+  return span;
 }
 
 /** A link is only useful if it can point at a span. */

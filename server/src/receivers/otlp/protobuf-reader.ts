@@ -169,6 +169,11 @@ export class ProtobufReader {
     return parentLimit;
   }
 
+  /** The bytes of the message entered last (call right after `enter`, before reading it). */
+  messageBytes(): Uint8Array {
+    return this.buf.subarray(this.cursor, this.end);
+  }
+
   leave(parentLimit: number): void {
     // Unreachable when every read is bounded by `end`; kept as a guard against decoder bugs.
     if (this.cursor !== this.end) throw this.error('embedded message not fully read');

@@ -1,6 +1,8 @@
 import type { InstrumentationScope, Resource, Span } from '@threadline/shared';
 import { parseExportTraceRequestProto } from '../../receivers/otlp/otlp-proto-decoder.js';
 import { writeResourceSpans } from '../../receivers/otlp/otlp-proto-encoder.js';
+import { rawProtoOf, type RawProto } from '../../receivers/otlp/otlp-raw.js';
+import { toSpan } from '../../receivers/otlp/otlp-to-spans.js';
 import { ProtobufReader, WireType } from '../../receivers/otlp/protobuf-reader.js';
 import { ProtobufWriter } from '../../receivers/otlp/protobuf-writer.js';
 import type { OtlpScopeSpans, OtlpSpan, OtlpTraceRequest } from '../../receivers/otlp/otlp-types.js';
@@ -22,7 +24,40 @@ import type { OtlpScopeSpans, OtlpSpan, OtlpTraceRequest } from '../../receivers
 interface Group {
   serviceName: string;
   resource: Resource;
-  byScope: Map<InstrumentationScope, OtlpSpan[]>;
+  byScope: Map<InstrumentationScope, Span[]>;
+}
+
+/**
+ * A ResourceSpans message of the group. Spans decoded from OTLP protobuf carry the bytes
+ * they came in (otlp-raw.ts): when every span of the group does, with one resource and
+ * one scope per scope list, those bytes are copied instead of encoding the spans again.
+ */
+function writeGroup(w: ProtobufWriter, group: Group): void {
+  const first = rawProtoOf([...group.byScope.values()][0]![0]!);
+  const rawScopes = first ? [...group.byScope.values()].map(rawScopeOf) : [];
+  if (first && rawScopes.every((raw) => raw !== undefined && raw.resource === first.resource)) {
+    w.tag(1, WireType.LEN).bytes(first.resource);
+    [...group.byScope.values()].forEach((spans, k) => {
+      w.message(2, () => {
+        w.tag(1, WireType.LEN).bytes(rawScopes[k]!.scope);
+        for (const span of spans) w.tag(2, WireType.LEN).bytes(rawProtoOf(span)!.span);
+      });
+    });
+    return;
+  }
+  const scopeSpans: OtlpScopeSpans[] = [...group.byScope].map(([scope, list]) => ({ scope, spans: list.map(toOtlpSpan), schemaUrl: '' }));
+  writeResourceSpans(w, { resource: group.resource, scopeSpans, schemaUrl: '' });
+}
+
+/** The raw parts shared by every span of a scope list, if every span has them and they agree. */
+function rawScopeOf(spans: readonly Span[]): RawProto | undefined {
+  const first = rawProtoOf(spans[0]!);
+  if (!first) return undefined;
+  for (const span of spans) {
+    const raw = rawProtoOf(span);
+    if (!raw || raw.scope !== first.scope || raw.resource !== first.resource) return undefined;
+  }
+  return first;
 }
 
 function toOtlpSpan(s: Span): OtlpSpan {
@@ -65,16 +100,14 @@ export function writeSpanChunk(w: ProtobufWriter, spans: readonly Span[]): void 
     if (!group) byService.set(span.serviceName, (group = { serviceName: span.serviceName, resource: span.resource, byScope: new Map() }));
     let list = group.byScope.get(span.scope);
     if (!list) group.byScope.set(span.scope, (list = []));
-    list.push(toOtlpSpan(span));
+    list.push(span);
   }
   for (const byService of groups.values()) {
     for (const group of byService.values()) {
-      const scopeSpans: OtlpScopeSpans[] = [...group.byScope].map(([scope, list]) => ({ scope, spans: list, schemaUrl: '' }));
-      const resourceSpans = { resource: group.resource, scopeSpans, schemaUrl: '' };
       w.message(1, () => {
         if (group.serviceName !== '') w.tag(1, WireType.LEN).string(group.serviceName);
         // The ExportTraceServiceRequest bytes field, written in place: one resource_spans message.
-        w.message(2, () => w.message(1, () => writeResourceSpans(w, resourceSpans)));
+        w.message(2, () => w.message(1, () => writeGroup(w, group)));
       });
     }
   }
@@ -108,29 +141,7 @@ export function parseSpanChunk(bytes: Uint8Array): Span[] {
 function appendSpans(out: Span[], request: OtlpTraceRequest, serviceName: string): void {
   for (const rs of request.resourceSpans) {
     for (const ss of rs.scopeSpans) {
-      for (const s of ss.spans) {
-        out.push({
-          traceId: s.traceId,
-          spanId: s.spanId,
-          parentSpanId: s.parentSpanId,
-          traceState: s.traceState,
-          flags: s.flags,
-          name: s.name,
-          kind: s.kind as Span['kind'],
-          startTimeUnixNano: s.startTimeUnixNano,
-          endTimeUnixNano: s.endTimeUnixNano,
-          attributes: s.attributes,
-          droppedAttributesCount: s.droppedAttributesCount,
-          events: s.events,
-          droppedEventsCount: s.droppedEventsCount,
-          links: s.links,
-          droppedLinksCount: s.droppedLinksCount,
-          status: { code: s.status.code as Span['status']['code'], message: s.status.message },
-          resource: rs.resource,
-          scope: ss.scope,
-          serviceName,
-        });
-      }
+      for (const s of ss.spans) out.push(toSpan(s, rs.resource, ss.scope, serviceName));
     }
   }
 }

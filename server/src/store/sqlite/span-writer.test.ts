@@ -1,6 +1,12 @@
 import { SpanKind, StatusCode, stringAttr, type KeyValue, type Span } from '@threadline/shared';
 import type Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { parseExportTraceRequestProto } from '../../receivers/otlp/otlp-proto-decoder.js';
+import { encodeExportTraceRequestProto } from '../../receivers/otlp/otlp-proto-encoder.js';
+import { rawProtoOf } from '../../receivers/otlp/otlp-raw.js';
+import { buildSampleTraceRequest } from '../../receivers/otlp/otlp-sample-requests.js';
+import { toSpans } from '../../receivers/otlp/otlp-to-spans.js';
+import { inflateChunk } from './chunk-compression.js';
 import { openDatabase } from './open-database.js';
 import { SpanReader } from './span-reader.js';
 import { SpanWriter } from './span-writer.js';
@@ -74,6 +80,21 @@ describe('SpanWriter', () => {
     // toEqual compares -0 and NaN with Object.is; the text compares key order as well.
     expect(JSON.stringify(back)).toBe(JSON.stringify(span));
     expect(Object.is(back!.attributes[7]!.value.doubleValue, -0)).toBe(true);
+  });
+
+  it('stores spans decoded from OTLP protobuf by the bytes they came in, reading back what toSpans made of them', () => {
+    const request = buildSampleTraceRequest();
+    // Normalized by toSpans: an all-zero parent is a root, an event without a time is dropped.
+    request.resourceSpans[0]!.scopeSpans[0]!.spans[0]!.parentSpanId = '0000000000000000';
+    request.resourceSpans[0]!.scopeSpans[0]!.spans[0]!.events.push({ timeUnixNano: '0', name: 'untimed', attributes: [], droppedAttributesCount: 0 });
+    const { spans } = toSpans(parseExportTraceRequestProto(encodeExportTraceRequestProto(request)));
+    expect(spans[0]!.parentSpanId).toBe('');
+    writer.write(spans);
+    const back = spans.flatMap((s) => reader.getTrace(s.traceId).filter((b) => b.spanId === s.spanId));
+    expect(back).toEqual(spans);
+    const raw = rawProtoOf(spans[0]!)!;
+    const block = inflateChunk(db.prepare('SELECT data FROM span_blocks').pluck().get() as Buffer);
+    expect(Buffer.from(block).indexOf(Buffer.from(raw.span))).toBeGreaterThan(0);
   });
 
   it('stores a lone UTF-16 surrogate as U+FFFD, as OTLP protobuf (UTF-8) must', () => {
