@@ -3,7 +3,8 @@ import type Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { IngestLog, INDEX_AFTER_MS, INDEX_AT_SPANS } from './ingest-log.js';
 import { openDatabase } from './open-database.js';
-import { buildPreparedBatch, mergePreparedBatches } from './prepared-batch.js';
+import { buildPreparedBatch, chunkData, mergePreparedBatches } from './prepared-batch.js';
+import { parseSpanChunk } from './span-chunk-codec.js';
 import { SpanReader } from './span-reader.js';
 import { SpanWriter } from './span-writer.js';
 import { spanIdOf, testSpan, traceIdOf } from './test-spans.js';
@@ -84,8 +85,10 @@ describe('mergePreparedBatches', () => {
   it('joins the chunks of a trace and remaps operations', () => {
     const merged = mergePreparedBatches([buildPreparedBatch(part(1, 'a')), buildPreparedBatch([...part(3, 'b'), testSpan({ traceId: traceIdOf(9) })])]);
     expect(merged.chunks).toHaveLength(2);
-    const chunk = merged.chunks.find((c) => Buffer.from(c.traceId).toString('hex') === T)!;
-    expect([...chunk.spans.operation].map((i) => merged.operations[i]!.service)).toEqual(['a', 'a', 'b', 'b']);
+    const chunk = merged.chunks.find((c) => c.traceId === T)!;
+    const operations = [...merged.spans.operation.subarray(chunk.spanStart, chunk.spanEnd)];
+    expect(operations.map((i) => merged.operations[i]!.service)).toEqual(['a', 'a', 'b', 'b']);
+    expect(parseSpanChunk(chunkData(merged, chunk)).map((s) => s.spanId)).toEqual([1, 2, 3, 4].map(spanIdOf));
     expect(chunk.services).toEqual(['a', 'b']);
   });
 });

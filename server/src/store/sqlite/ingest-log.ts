@@ -4,9 +4,9 @@ import { parseSpanChunk } from './span-chunk-codec.js';
 import type { SpanWriter } from './span-writer.js';
 
 /** Index once this many spans wait, whatever their age… */
-export const INDEX_AT_SPANS = 16_384;
-/** …or once the oldest waiting batch is this old (the bound for searchability is 1 s). */
-export const INDEX_AFTER_MS = 250;
+export const INDEX_AT_SPANS = 65_536;
+/** …or once the oldest waiting batch is this old. (A search does not wait for it: it has the writer index what waits first.) */
+export const INDEX_AFTER_MS = 1_000;
 
 interface LogRow {
   log_id: number;
@@ -62,7 +62,7 @@ export class IngestLog {
     this.appendInTransaction.immediate(batch);
     if (this.pending.length === 0) this.oldestAt = this.now();
     this.pending.push(batch);
-    for (const chunk of batch.chunks) this.pendingSpans += chunk.spans.operation.length;
+    this.pendingSpans += batch.spans.operation.length;
   }
 
   /** Indexes every waiting batch in one transaction that also empties the log. Throws (and keeps them waiting) on failure. */
@@ -74,12 +74,9 @@ export class IngestLog {
   }
 
   private appendRows(batch: PreparedBatch): void {
-    const data = Buffer.concat(batch.chunks.map((c) => c.data));
-    const logId = this.insertBatch.run(data).lastInsertRowid;
-    let offset = 0;
+    const logId = this.insertBatch.run(batch.data).lastInsertRowid;
     for (const chunk of batch.chunks) {
-      this.insertTrace.run(chunk.traceId, logId, offset, chunk.data.length);
-      offset += chunk.data.length;
+      this.insertTrace.run(Buffer.from(chunk.traceId, 'hex'), logId, chunk.dataStart, chunk.dataEnd - chunk.dataStart);
     }
   }
 

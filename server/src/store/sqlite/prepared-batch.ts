@@ -1,7 +1,7 @@
 import type { Span } from '@threadline/shared';
+import { ProtobufWriter } from '../../receivers/otlp/protobuf-writer.js';
 import { HOUR_NS } from './chunk-time.js';
 import { buildAttributeTags, visitSpanOwnSearchTags } from './search-tags.js';
-import { ProtobufWriter } from '../../receivers/otlp/protobuf-writer.js';
 import { writeSpanChunk } from './span-chunk-codec.js';
 import { parseSpanRow } from './span-row.js';
 import { StoreInputError } from './store-input-error.js';
@@ -9,49 +9,60 @@ import { tagHash } from './tag-hash.js';
 
 /**
  * A write batch worked out ahead of the writer: validated, grouped per trace, encoded,
- * hashed. It is plain data and typed arrays, so it crosses to the writer thread as a
- * near-memcpy (the span objects themselves took ~10 µs each to clone), and the writer
- * thread is left with nothing but SQLite work. Everything here is pure.
+ * hashed. It is a few columns of typed arrays plus one small object per trace, so it
+ * crosses to the writer thread by moving seven buffers (cloning the span objects took
+ * ~10 µs a span, and moving a few buffers per trace was not much better), and the writer
+ * thread is left with SQLite work. Everything here is pure.
  */
 export interface PreparedBatch {
   /** Distinct (service, name, kind) of the batch; spans point into it. */
   operations: Array<{ service: string; name: string; kind: number }>;
   /** The batch's distinct resources: a key (resourceKey) and the tag hashes they carry. */
   resources: PreparedResource[];
+  /** The chunks' span-chunk-codec.ts bytes, back to back in chunk order. */
+  data: Uint8Array;
+  /** One entry per span, grouped by chunk. */
+  spans: SpanColumns;
+  /** The chunks' tag hashes, back to back. */
+  tags: Float64Array;
   chunks: PreparedChunk[];
+}
+
+export interface SpanColumns {
+  operation: Int32Array;
+  startNs: BigInt64Array;
+  durationNs: BigInt64Array;
+  /** The 8 ID bytes as a signed int64, the form SQLite keeps. */
+  spanId: BigInt64Array;
+  isError: Uint8Array;
 }
 
 export interface PreparedResource {
   key: number;
-  tags: Float64Array;
+  tags: number[];
 }
 
-/** The spans of one trace in the batch. */
+/** The spans of one trace in the batch: ranges of the batch's columns. */
 export interface PreparedChunk {
-  /** 16 bytes. */
-  traceId: Uint8Array;
-  /** encodeSpanChunk's bytes; compressed only on their way into span_chunks. */
-  data: Uint8Array;
+  /** 32 lowercase hex digits. */
+  traceId: string;
+  dataStart: number;
+  dataEnd: number;
+  spanStart: number;
+  spanEnd: number;
+  /**
+   * Distinct tag hashes of the chunk's spans, and the keys of their resources: a trace is
+   * posted once under each resource, and a resource tag finds it through resource_tags.
+   */
+  tagStart: number;
+  tagEnd: number;
   startNs: bigint;
   endNs: bigint;
   /** Hour of the earliest start: the tag postings' time bucket. */
   hour: number;
   services: string[];
-  /** The chunk's best root candidate (see rootRank). */
+  /** The chunk's best root candidate (see isBetterRoot). */
   root: RootCandidate;
-  /**
-   * Distinct tag hashes of the chunk's spans, and the keys of their resources: a trace is
-   * posted once under each resource, and a resource tag finds it through resource_tags.
-   */
-  tags: Float64Array;
-  spans: {
-    operation: Int32Array;
-    startNs: BigInt64Array;
-    durationNs: BigInt64Array;
-    /** The 8 ID bytes as a signed int64, the form SQLite keeps. */
-    spanId: BigInt64Array;
-    isError: Uint8Array;
-  };
 }
 
 export interface RootCandidate {
@@ -92,11 +103,22 @@ export function toHexId(id: bigint): string {
   return BigInt.asUintN(64, id).toString(16).padStart(16, '0');
 }
 
+export function chunkData(batch: PreparedBatch, chunk: PreparedChunk): Uint8Array {
+  return batch.data.subarray(chunk.dataStart, chunk.dataEnd);
+}
+
+function newColumns(n: number): SpanColumns {
+  return {
+    operation: new Int32Array(n),
+    startNs: new BigInt64Array(n),
+    durationNs: new BigInt64Array(n),
+    spanId: new BigInt64Array(n),
+    isError: new Uint8Array(n),
+  };
+}
+
 /** Throws StoreInputError (naming the span's position) before anything is written if a span is malformed. */
 export function buildPreparedBatch(spans: readonly Span[]): PreparedBatch {
-  const operations: PreparedBatch['operations'] = [];
-  const operationIndex = new Map<string, number>();
-  const byTrace = new Map<string, number[]>();
   const rows = spans.map((span, i) => {
     try {
       return parseSpanRow(span);
@@ -105,11 +127,14 @@ export function buildPreparedBatch(spans: readonly Span[]): PreparedBatch {
       throw err;
     }
   });
+  const byTrace = new Map<string, number[]>();
   rows.forEach((row, i) => {
     const list = byTrace.get(row.traceId);
     if (list) list.push(i);
     else byTrace.set(row.traceId, [i]);
   });
+  const operations: PreparedBatch['operations'] = [];
+  const operationIndex = new Map<string, number>();
   const operationOf = (service: string, name: string, kind: number): number => {
     const key = `${kind}\u0000${service}\u0000${name}`;
     let index = operationIndex.get(key);
@@ -124,68 +149,72 @@ export function buildPreparedBatch(spans: readonly Span[]): PreparedBatch {
   const resourceOf = (resource: Span['resource']): PreparedResource => {
     let prepared = resources.get(resource);
     if (!prepared) {
-      const tags = Float64Array.from(new Set(buildAttributeTags(resource.attributes).map((t) => tagHash(t.key, t.value))));
+      const tags = [...new Set(buildAttributeTags(resource.attributes).map((t) => tagHash(t.key, t.value)))];
       resources.set(resource, (prepared = { key: resourceKey(resource), tags }));
     }
     return prepared;
   };
+  const columns = newColumns(spans.length);
+  const allTags: number[] = [];
   const chunks: PreparedChunk[] = [];
-  const ranges: number[] = [];
   // One writer for the batch: the chunks' bytes end up back to back in one buffer.
   const writer = new ProtobufWriter(spans.length * 400);
+  let at = 0;
   for (const [traceId, members] of byTrace) {
-    const n = members.length;
     const chunkSpans: Span[] = [];
-    const operation = new Int32Array(n);
-    const startNs = new BigInt64Array(n);
-    const durationNs = new BigInt64Array(n);
-    const spanId = new BigInt64Array(n);
-    const isError = new Uint8Array(n);
     const services = new Set<string>();
     const tags = new Set<number>();
     let minStart = rows[members[0]!]!.startNs;
     let maxEnd = rows[members[0]!]!.endNs;
     let root: RootCandidate | undefined;
-    members.forEach((i, k) => {
+    const spanStart = at;
+    for (const i of members) {
       const span = spans[i]!;
       const row = rows[i]!;
       chunkSpans.push(span);
-      operation[k] = operationOf(row.service, row.name, row.kind);
-      startNs[k] = row.startNs;
-      durationNs[k] = row.durationNs;
-      spanId[k] = toSignedId(row.spanId);
-      isError[k] = row.isError ? 1 : 0;
+      columns.operation[at] = operationOf(row.service, row.name, row.kind);
+      columns.startNs[at] = row.startNs;
+      columns.durationNs[at] = row.durationNs;
+      columns.spanId[at] = toSignedId(row.spanId);
+      columns.isError[at] = row.isError ? 1 : 0;
       services.add(row.service);
       if (row.startNs < minStart) minStart = row.startNs;
       if (row.endNs > maxEnd) maxEnd = row.endNs;
-      const candidate = { isRoot: row.parentSpanId === '' || row.parentSpanId === row.spanId ? 1 : 0, startNs: row.startNs, spanId: spanId[k]!, service: row.service, name: row.name };
+      const isRoot = row.parentSpanId === '' || row.parentSpanId === row.spanId ? 1 : 0;
+      const candidate = { isRoot, startNs: row.startNs, spanId: columns.spanId[at]!, service: row.service, name: row.name };
       if (!root || isBetterRoot(candidate, root)) root = candidate;
       visitSpanOwnSearchTags(span, (key, value) => tags.add(tagHash(key, value)));
       tags.add(resourceOf(span.resource).key);
-    });
-    ranges.push(writer.length);
+      at++;
+    }
+    const dataStart = writer.length;
     writeSpanChunk(writer, chunkSpans);
-    ranges.push(writer.length);
+    const tagStart = allTags.length;
+    for (const tag of tags) allTags.push(tag);
     chunks.push({
-      traceId: Uint8Array.from(Buffer.from(traceId, 'hex')),
-      data: EMPTY,
+      traceId,
+      dataStart,
+      dataEnd: writer.length,
+      spanStart,
+      spanEnd: at,
+      tagStart,
+      tagEnd: allTags.length,
       startNs: minStart,
       endNs: maxEnd,
       hour: Number(minStart / HOUR_NS),
       services: [...services].sort(),
       root: root!,
-      tags: Float64Array.from(tags),
-      spans: { operation, startNs, durationNs, spanId, isError },
     });
   }
-  const data = writer.finish();
-  chunks.forEach((chunk, i) => {
-    chunk.data = data.subarray(ranges[2 * i]!, ranges[2 * i + 1]!);
-  });
-  return { operations, resources: uniqueResources([...resources.values()]), chunks };
+  return {
+    operations,
+    resources: uniqueResources([...resources.values()]),
+    data: writer.finish(),
+    spans: columns,
+    tags: Float64Array.from(allTags),
+    chunks,
+  };
 }
-
-const EMPTY = new Uint8Array(0);
 
 /** Spans of one resource may come as several equal objects (other receivers, conversion): one entry per key. */
 function uniqueResources(resources: PreparedResource[]): PreparedResource[] {
@@ -193,27 +222,13 @@ function uniqueResources(resources: PreparedResource[]): PreparedResource[] {
 }
 
 /**
- * The buffers behind the batch's arrays, for postMessage's transfer list: they move to
- * the writer instead of being copied. Every array buildPreparedBatch makes owns its
- * buffer or views the batch's one data buffer; a Node Buffer, which may view Node's
- * shared pool and must never be transferred, is copied into one of its own first.
+ * The buffers behind the batch's columns, for postMessage's transfer list: they move to
+ * the writer instead of being copied. buildPreparedBatch makes each column in a buffer
+ * of its own.
  */
 export function toTransferable(batch: PreparedBatch): ArrayBuffer[] {
-  const buffers = new Set<ArrayBuffer>();
-  const own = <T extends Uint8Array | Int32Array | BigInt64Array | Float64Array>(a: T): T => {
-    const owned = (a instanceof Buffer ? Uint8Array.prototype.slice.call(a) : a) as T;
-    buffers.add(owned.buffer as ArrayBuffer);
-    return owned;
-  };
-  for (const chunk of batch.chunks) {
-    chunk.traceId = own(chunk.traceId);
-    chunk.data = own(chunk.data);
-    chunk.tags = own(chunk.tags);
-    const s = chunk.spans;
-    chunk.spans = { operation: own(s.operation), startNs: own(s.startNs), durationNs: own(s.durationNs), spanId: own(s.spanId), isError: own(s.isError) };
-  }
-  for (const resource of batch.resources) resource.tags = own(resource.tags);
-  return [...buffers];
+  const { operation, startNs, durationNs, spanId, isError } = batch.spans;
+  return [...new Set([batch.data, operation, startNs, durationNs, spanId, isError, batch.tags].map((a) => a.buffer as ArrayBuffer))];
 }
 
 /**
@@ -225,7 +240,9 @@ export function mergePreparedBatches(batches: readonly PreparedBatch[]): Prepare
   if (batches.length === 1) return batches[0]!;
   const operations: PreparedBatch['operations'] = [];
   const operationIndex = new Map<string, number>();
-  const byTrace = new Map<string, Array<{ chunk: PreparedChunk; remap: Int32Array }>>();
+  const byTrace = new Map<string, Array<{ batch: PreparedBatch; chunk: PreparedChunk; remap: Int32Array }>>();
+  let spanCount = 0;
+  let dataBytes = 0;
   for (const batch of batches) {
     const remap = Int32Array.from(batch.operations, (op) => {
       const key = `${op.kind}\u0000${op.service}\u0000${op.name}`;
@@ -238,51 +255,66 @@ export function mergePreparedBatches(batches: readonly PreparedBatch[]): Prepare
       return index;
     });
     for (const chunk of batch.chunks) {
-      const key = Buffer.from(chunk.traceId.buffer, chunk.traceId.byteOffset, chunk.traceId.byteLength).toString('hex');
-      const list = byTrace.get(key);
-      if (list) list.push({ chunk, remap });
-      else byTrace.set(key, [{ chunk, remap }]);
+      const list = byTrace.get(chunk.traceId);
+      if (list) list.push({ batch, chunk, remap });
+      else byTrace.set(chunk.traceId, [{ batch, chunk, remap }]);
     }
+    spanCount += batch.spans.operation.length;
+    dataBytes += batch.data.length;
   }
-  const chunks = [...byTrace.values()].map((parts) => mergeChunks(parts));
-  return { operations, resources: uniqueResources(batches.flatMap((b) => b.resources)), chunks };
-}
-
-function mergeChunks(parts: ReadonlyArray<{ chunk: PreparedChunk; remap: Int32Array }>): PreparedChunk {
-  const n = parts.reduce((sum, p) => sum + p.chunk.spans.operation.length, 0);
-  const operation = new Int32Array(n);
-  const startNs = new BigInt64Array(n);
-  const durationNs = new BigInt64Array(n);
-  const spanId = new BigInt64Array(n);
-  const isError = new Uint8Array(n);
-  const tags = new Set<number>();
-  const services = new Set<string>();
-  const first = parts[0]!.chunk;
-  let { startNs: minStart, endNs: maxEnd, root } = first;
+  const columns = newColumns(spanCount);
+  const data = new Uint8Array(dataBytes);
+  const allTags: number[] = [];
+  const chunks: PreparedChunk[] = [];
   let at = 0;
-  for (const { chunk, remap } of parts) {
-    const s = chunk.spans;
-    for (let k = 0; k < s.operation.length; k++) operation[at + k] = remap[s.operation[k]!]!;
-    startNs.set(s.startNs, at);
-    durationNs.set(s.durationNs, at);
-    spanId.set(s.spanId, at);
-    isError.set(s.isError, at);
-    at += s.operation.length;
-    for (const tag of chunk.tags) tags.add(tag);
-    for (const service of chunk.services) services.add(service);
-    if (chunk.startNs < minStart) minStart = chunk.startNs;
-    if (chunk.endNs > maxEnd) maxEnd = chunk.endNs;
-    if (isBetterRoot(chunk.root, root)) root = chunk.root;
+  let dataAt = 0;
+  for (const parts of byTrace.values()) {
+    const first = parts[0]!.chunk;
+    const tags = new Set<number>();
+    const services = new Set<string>();
+    let { startNs, endNs, root } = first;
+    const spanStart = at;
+    const dataStart = dataAt;
+    for (const { batch, chunk, remap } of parts) {
+      const s = batch.spans;
+      for (let k = chunk.spanStart; k < chunk.spanEnd; k++, at++) {
+        columns.operation[at] = remap[s.operation[k]!]!;
+        columns.startNs[at] = s.startNs[k]!;
+        columns.durationNs[at] = s.durationNs[k]!;
+        columns.spanId[at] = s.spanId[k]!;
+        columns.isError[at] = s.isError[k]!;
+      }
+      data.set(chunkData(batch, chunk), dataAt);
+      dataAt += chunk.dataEnd - chunk.dataStart;
+      for (let t = chunk.tagStart; t < chunk.tagEnd; t++) tags.add(batch.tags[t]!);
+      for (const service of chunk.services) services.add(service);
+      if (chunk.startNs < startNs) startNs = chunk.startNs;
+      if (chunk.endNs > endNs) endNs = chunk.endNs;
+      if (isBetterRoot(chunk.root, root)) root = chunk.root;
+    }
+    const tagStart = allTags.length;
+    for (const tag of tags) allTags.push(tag);
+    chunks.push({
+      traceId: first.traceId,
+      dataStart,
+      dataEnd: dataAt,
+      spanStart,
+      spanEnd: at,
+      tagStart,
+      tagEnd: allTags.length,
+      startNs,
+      endNs,
+      hour: Number(startNs / HOUR_NS),
+      services: [...services].sort(),
+      root,
+    });
   }
   return {
-    traceId: first.traceId,
-    data: Buffer.concat(parts.map((p) => p.chunk.data)),
-    startNs: minStart,
-    endNs: maxEnd,
-    hour: Number(minStart / HOUR_NS),
-    services: [...services].sort(),
-    root,
-    tags: Float64Array.from(tags),
-    spans: { operation, startNs, durationNs, spanId, isError },
+    operations,
+    resources: uniqueResources(batches.flatMap((b) => b.resources)),
+    data,
+    spans: columns,
+    tags: Float64Array.from(allTags),
+    chunks,
   };
 }

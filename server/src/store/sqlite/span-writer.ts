@@ -4,7 +4,7 @@ import { BlockBuilder } from './block-builder.js';
 import { RowBatcher } from './row-batcher.js';
 import { compressChunk } from './chunk-compression.js';
 import { LatencySketchWriter, type SketchedSpan } from './latency-sketch-writer.js';
-import { buildPreparedBatch, isBetterRoot, type PreparedBatch, type PreparedChunk } from './prepared-batch.js';
+import { buildPreparedBatch, chunkData, isBetterRoot, type PreparedBatch, type PreparedChunk } from './prepared-batch.js';
 
 export interface WriteOptions {
   /** false: leave the latency sketches alone (spans they already count). */
@@ -55,7 +55,7 @@ export class SpanWriter {
       `INSERT OR IGNORE INTO span_index (op_id, start_ns, trace_num, span_id, duration_ns, is_error) VALUES (?, ?, ?, ?, ?, ?)`,
     );
     this.selectSummary = db
-      .prepare<[Uint8Array], StoredSummary>(
+      .prepare<[Buffer], StoredSummary>(
         `SELECT trace_num, start_ns, end_ns, root_is_root, root_start_ns, root_span_id, services
          FROM trace_summaries WHERE trace_id = ?`,
       )
@@ -144,19 +144,20 @@ export class SpanWriter {
   }
 
   private writeChunk(chunk: PreparedChunk, opIds: number[], batch: PreparedBatch, sketched: SketchedSpan[], blocks: BlockBuilder): void {
-    const stored = this.selectSummary.get(chunk.traceId);
+    const traceId = Buffer.from(chunk.traceId, 'hex');
+    const stored = this.selectSummary.get(traceId);
     const traceNum = stored
       ? stored.trace_num
       : BigInt(
           this.insertSummary.run(
-            chunk.traceId, chunk.startNs, chunk.endNs, chunk.root.isRoot, chunk.root.startNs, chunk.root.spanId,
+            traceId, chunk.startNs, chunk.endNs, chunk.root.isRoot, chunk.root.startNs, chunk.root.spanId,
             chunk.root.service, chunk.root.name, JSON.stringify(chunk.services),
           ).lastInsertRowid,
         );
-    const { operation, startNs, durationNs, spanId, isError } = chunk.spans;
+    const { operation, startNs, durationNs, spanId, isError } = batch.spans;
     let inserted = 0;
     let errors = 0;
-    for (let k = 0; k < operation.length; k++) {
+    for (let k = chunk.spanStart; k < chunk.spanEnd; k++) {
       const op = operation[k]!;
       if (this.insertSpan.run(opIds[op]!, startNs[k]!, traceNum, spanId[k]!, durationNs[k]!, isError[k]!).changes === 0) continue;
       inserted++;
@@ -165,8 +166,8 @@ export class SpanWriter {
       sketched.push({ service, name, kind, startNs: startNs[k]!, durationNs: durationNs[k]!, isError: isError[k] === 1 });
     }
     if (inserted === 0) return;
-    blocks.add(traceNum, chunk.data);
-    for (const tag of chunk.tags) this.postings.add(chunk.hour, tag, traceNum);
+    blocks.add(traceNum, chunkData(batch, chunk));
+    for (let t = chunk.tagStart; t < chunk.tagEnd; t++) this.postings.add(chunk.hour, batch.tags[t]!, traceNum);
     this.mergeSummary(traceNum, stored, chunk, inserted, errors);
   }
 
