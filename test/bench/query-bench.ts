@@ -20,7 +20,7 @@ const SERVICE = 'frontend';
 
 export interface QueryResult {
   name: string;
-  path: string;
+  path: string | ((i: number) => string);
   /** The issue's target for this query at 10M spans, when it has one. */
   targetMs?: number;
   timing: Timing;
@@ -35,13 +35,16 @@ async function fetchBody(url: string): Promise<{ ms: number; status: number; tex
   return { ms: performance.now() - started, status: res.status, text };
 }
 
-async function timeQuery(base: string, path: string, reps: number): Promise<{ timing: Timing; body: unknown }> {
-  let last = await fetchBody(base + path);
-  if (last.status !== 200) throw new Error(`GET ${path} answered ${last.status}: ${last.text.slice(0, 300)}`);
-  for (let i = 1; i < WARMUP; i++) await fetchBody(base + path);
+/** `path` may vary per request (e.g. a different trace each time, so that a cache does not flatter the figure). */
+async function timeQuery(base: string, path: string | ((i: number) => string), reps: number): Promise<{ timing: Timing; body: unknown }> {
+  const at = (i: number) => base + (typeof path === 'string' ? path : path(i));
+  let last = await fetchBody(at(0));
+  if (last.status !== 200) throw new Error(`GET ${at(0)} answered ${last.status}: ${last.text.slice(0, 300)}`);
+  for (let i = 1; i < WARMUP; i++) await fetchBody(at(i));
   const samples: number[] = [];
   for (let i = 0; i < reps; i++) {
-    last = await fetchBody(base + path);
+    last = await fetchBody(at(WARMUP + i));
+    if (last.status !== 200) throw new Error(`GET ${at(WARMUP + i)} answered ${last.status}`);
     samples.push(last.ms);
   }
   return { timing: summarize(samples), body: JSON.parse(last.text) };
@@ -77,7 +80,60 @@ export async function measureQueries(dbPath: string, seed: SeedResult, reps: num
     const operations = (JSON.parse(stats) as V1OperationStatsResponse).operations;
     const busiest = operations.reduce((a, b) => (b.count > a.count ? b : a));
     const op = encodeURIComponent(busiest.name);
+    const jaegerWindow = `start=${BigInt(seed.startNs) / 1000n}&end=${BigInt(seed.endNs) / 1000n}`;
+    const jaeger = (query: string) => `/api/traces?${jaegerWindow}&limit=20&${query}`;
+    const traceIds = (JSON.parse((await fetchBody(base + jaeger(`service=${SERVICE}`))).text) as { data: Array<{ traceID: string }> }).data.map(
+      (t) => t.traceID,
+    );
+    if (traceIds.length === 0) throw new Error('the seeded database has no traces of the benchmark service');
+    const all = JSON.parse((await fetchBody(`${base}/api/v1/percentiles?service=${SERVICE}&${window}&q=0.9`)).text) as V1PercentilesResponse;
+    const p90Us = Math.round(Number(all.quantiles[0]!.durationNano) / 1000);
+    const countTraces = (b: unknown) => `${(b as { data: unknown[] }).data.length} traces`;
     const cases: Array<Omit<QueryResult, 'timing' | 'answer'> & { describe(body: unknown): string }> = [
+      {
+        name: 'get trace by ID (20 different traces in turn)',
+        path: (i) => `/api/traces/${traceIds[i % traceIds.length]!}`,
+        targetMs: 10,
+        describe: (b) => `${(b as { data: Array<{ spans: unknown[] }> }).data[0]!.spans.length} spans`,
+      },
+      { name: `search: service ${SERVICE}, 24 h, limit 20`, path: jaeger(`service=${SERVICE}`), targetMs: 50, describe: countTraces },
+      {
+        name: `search: service ${SERVICE} + operation "${busiest.name}", 24 h, limit 20`,
+        path: jaeger(`service=${SERVICE}&operation=${op}`),
+        targetMs: 50,
+        describe: countTraces,
+      },
+      {
+        name: 'search: tag http.status_code=500 (about 1% of traces), 24 h, limit 20',
+        path: jaeger(`tags=${encodeURIComponent('{"http.status_code":"500"}')}`),
+        targetMs: 50,
+        describe: countTraces,
+      },
+      {
+        name: 'search: tag deployment.environment=production (every trace), 24 h, limit 20',
+        path: jaeger(`tags=${encodeURIComponent('{"deployment.environment":"production"}')}`),
+        targetMs: 50,
+        describe: countTraces,
+      },
+      {
+        name: `search: service ${SERVICE}, minDuration = its p90 (${(p90Us / 1000).toFixed(1)} ms, 10% of spans), 24 h`,
+        path: jaeger(`service=${SERVICE}&minDuration=${p90Us}us`),
+        targetMs: 50,
+        describe: countTraces,
+      },
+      {
+        name: `search: service ${SERVICE}, minDuration 1000 s (matches nothing), 24 h`,
+        path: jaeger(`service=${SERVICE}&minDuration=1000s`),
+        targetMs: 50,
+        describe: countTraces,
+      },
+      { name: 'services list', path: '/api/services', targetMs: 50, describe: (b) => `${(b as { data: unknown[] }).data.length} services` },
+      {
+        name: `operations of ${SERVICE}`,
+        path: `/api/services/${SERVICE}/operations`,
+        targetMs: 50,
+        describe: (b) => `${(b as { data: unknown[] }).data.length} operations`,
+      },
       {
         name: `p50/p90/p99 of one operation (${SERVICE} "${busiest.name}"), 24 h`,
         path: `/api/v1/percentiles?service=${SERVICE}&operation=${op}&${window}&q=0.5,0.9,0.99`,

@@ -80,6 +80,7 @@ export class TraceSearch {
   private readonly countPostings;
   private readonly postingRange;
   private readonly selectTraceId;
+  private readonly selectTraceTimes;
 
   constructor(
     private readonly db: Database.Database,
@@ -99,6 +100,9 @@ export class TraceSearch {
       'SELECT (SELECT hour FROM tag_postings ORDER BY hour LIMIT 1) AS lo, (SELECT hour FROM tag_postings ORDER BY hour DESC LIMIT 1) AS hi',
     );
     this.selectTraceId = db.prepare<[number], Buffer>('SELECT trace_id FROM trace_summaries WHERE trace_num = ?').pluck();
+    this.selectTraceTimes = db
+      .prepare<[number], { start_ns: bigint; end_ns: bigint }>('SELECT start_ns, end_ns FROM trace_summaries WHERE trace_num = ?')
+      .safeIntegers(true);
   }
 
   find(query: TraceQuery): string[] {
@@ -193,6 +197,9 @@ export class TraceSearch {
       return [hash, ...this.selectResourcesWithTag.all(hash)];
     });
     const driver = this.rarestTag(lists, from, to);
+    // A lone tag needs no look at the spans: a posting (53-bit hash) is the tag, so only the
+    // window is left to check, from the trace's summary. Anything more is checked span by span.
+    const trusted = f.tags.length === 1 && f.service === undefined && f.operation === undefined && f.minDurationNs === 0n && f.maxDurationNs === INT64_MAX;
     const found: Array<{ num: number; newest: bigint }> = [];
     const seen = new Set<number>();
     let verified = 0;
@@ -201,12 +208,22 @@ export class TraceSearch {
         if (seen.has(num)) continue;
         seen.add(num);
         verified++;
-        const newest = newestMatch(this.chunks.byTraceNum(num), f);
+        const newest = trusted ? this.insideWindow(num, f) : newestMatch(this.chunks.byTraceNum(num), f);
         if (newest !== undefined) found.push({ num, newest });
         if (found.length >= limit || verified >= MAX_VERIFIED_TRACES) break;
       }
     }
     return found.sort((a, b) => (a.newest > b.newest ? -1 : a.newest < b.newest ? 1 : 0)).map((m) => m.num);
+  }
+
+  /**
+   * For a trusted posting: the trace's end when the whole trace lies in the window (so the
+   * tagged span does too); otherwise the spans decide.
+   */
+  private insideWindow(traceNum: number, f: Filters): bigint | undefined {
+    const span = this.selectTraceTimes.get(traceNum);
+    if (span && span.start_ns >= f.startNs && span.end_ns <= f.endNs) return span.end_ns;
+    return newestMatch(this.chunks.byTraceNum(traceNum), f);
   }
 
   /** An hour's trace_nums of the lists, newest first; one list is walked lazily, several are merged. */
