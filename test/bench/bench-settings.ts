@@ -15,10 +15,12 @@ export interface BenchSettings {
   hours: number;
   /** BENCH_REPS: measured requests per query, after warm-up (default 30). */
   reps: number;
-  /** BENCH_INGEST_SPANS: spans sent for the ingest rate, 0 to skip (default 300,000). */
+  /** BENCH_INGEST_SPANS: spans sent per ingest run, 0 to skip (default 600,000). */
   ingestSpans: number;
-  /** BENCH_INGEST_CLIENTS: concurrent OTLP/HTTP clients (default 4). */
-  ingestClients: number;
+  /** BENCH_INGEST_SENDERS: concurrent senders, one run each (default 4,8). */
+  ingestSenders: number[];
+  /** BENCH_INGEST_PROTOCOLS: otlp-http and/or otlp-grpc (default both). */
+  ingestProtocols: Array<'otlp-http' | 'otlp-grpc'>;
   /** BENCH_WRITE=0 leaves docs/benchmarks.md alone. */
   writeDoc: boolean;
 }
@@ -46,8 +48,12 @@ export function parseBenchSettings(env: NodeJS.ProcessEnv): BenchSettings {
     seed: positiveInteger(env, 'BENCH_SEED', 1),
     hours: positiveInteger(env, 'BENCH_HOURS', 24),
     reps: positiveInteger(env, 'BENCH_REPS', 30),
-    ingestSpans: positiveInteger(env, 'BENCH_INGEST_SPANS', 300_000, true),
-    ingestClients: positiveInteger(env, 'BENCH_INGEST_CLIENTS', 4),
+    ingestSpans: positiveInteger(env, 'BENCH_INGEST_SPANS', 600_000, true),
+    ingestSenders: (env.BENCH_INGEST_SENDERS || '4,8').split(',').map((n) => positiveInteger({ n }, 'n', 4)),
+    ingestProtocols: (env.BENCH_INGEST_PROTOCOLS || 'otlp-http,otlp-grpc').split(',').map((p) => {
+      if (p !== 'otlp-http' && p !== 'otlp-grpc') throw new Error(`BENCH_INGEST_PROTOCOLS takes otlp-http and otlp-grpc, got "${p}"`);
+      return p;
+    }),
     writeDoc: env.BENCH_WRITE !== '0',
   };
 }

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { countLabel, repoRoot, type BenchSettings } from './bench-settings.js';
-import type { IngestResult } from './ingest-bench.js';
+import type { IngestLoadResult } from './ingest-load.js';
 import type { QueryReport } from './query-bench.js';
 import type { SeedResult } from './seed-database.js';
 import { fmtInt, fmtMs } from './timing.js';
@@ -50,7 +50,7 @@ export function buildSection(
   settings: BenchSettings,
   seed: SeedResult,
   queries: QueryReport,
-  ingest: IngestResult | undefined,
+  ingest: readonly IngestLoadResult[],
   sketches: readonly SketchTableStats[],
   machine: string,
 ): string {
@@ -59,9 +59,19 @@ export function buildSection(
     return `| ${q.name} | **${fmtMs(q.timing.medianMs)} ms** | ${fmtMs(q.timing.p95Ms)} ms | ${q.targetMs === undefined ? '' : `< ${q.targetMs} ms`} ${verdict} | ${q.answer} |`;
   });
   const seedLine = `${fmtInt(settings.spans)} spans in ${fmtInt(seed.traces)} traces, 20 services × 10 operations, over ${settings.hours} h; database ${gib(seed.fileBytes)}; seeded in ${Math.round(seed.seconds / 60)} min (${fmtInt(settings.spans / seed.seconds)} spans/s)${seed.reused ? ', reused from an earlier run' : ''}`;
-  const ingestText = ingest
-    ? `**${fmtInt(ingest.spansPerSecond)} spans/s**: ${fmtInt(ingest.spans)} spans in ${fmtInt(ingest.requests)} OTLP/HTTP protobuf requests (512 spans of one process each, ${(ingest.payloadBytes / ingest.requests / 1024).toFixed(0)} KiB on average) from ${ingest.clients} concurrent clients in ${ingest.seconds.toFixed(1)} s, into a fresh database; request (POST → ack after commit) median ${fmtMs(ingest.request.medianMs)} ms, p95 ${fmtMs(ingest.request.p95Ms)} ms; ${ingest.retries} retries after 429/503.`
-    : 'not measured this run (BENCH_INGEST_SPANS=0).';
+  const ingestText =
+    ingest.length > 0
+      ? `\n\n| protocol | senders | spans/s committed | ack p50 | ack p99 | collector CPU-s per 100k spans | peak RSS | bytes/span on disk | on the wire | retries |
+|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|
+${ingest
+  .map(
+    (r) =>
+      `| ${r.protocol} | ${r.senders} | **${fmtInt(r.spansPerSecond)}** (${fmtInt(r.spansCommitted)} of ${fmtInt(r.spansSent)}) | ${fmtMs(r.ackP50Ms)} ms | ${fmtMs(r.ackP99Ms)} ms | ${r.cpuSecondsPer100k.toFixed(2)} | ${Math.round(r.peakRssMb)} MB | ${Math.round(r.diskBytesPerSpan)} | ${Math.round(r.wireBytesPerSpan)} | ${r.retries} |`,
+  )
+  .join('\n')}
+
+Each row: the spans encoded up front as OTLP protobuf batches of 512 spans of one process (as Go's BatchSpanProcessor sends them), sent by that many concurrent senders from the benchmark process to a collector started as its own process (\`node server/dist/main.js\`, fresh file database); a batch counts when acknowledged, 429/503 retried after 50 ms; spans committed are counted in the database after the collector stopped; CPU and peak RSS (VmHWM) from /proc of the collector process (\`test/bench/ingest-load.ts\`).`
+      : 'not measured this run (BENCH_INGEST_SPANS=0).';
   return `${HEADING}
 
 \`npm run bench\` (\`test/bench/run.ts\`, BENCH_SPANS=${settings.spans}). Last run ${new Date().toISOString().slice(0, 10)} on ${machine}.
@@ -96,7 +106,7 @@ sketch's percentile as threshold and walk the (service, operation, duration) ind
 backwards (a window holding all the data, as here, always takes that plan), one scan per
 operation merged for a whole service. The machine has 2 cores, shared with other work while this ran, so single runs
 vary by ±20% or more. Scale with \`BENCH_SPANS\` (e.g. 1000000), \`BENCH_DB\`, \`BENCH_REPS\`,
-\`BENCH_INGEST_SPANS\`, \`BENCH_INGEST_CLIENTS\`; \`BENCH_WRITE=0\` leaves this file alone.
+\`BENCH_INGEST_SPANS\`, \`BENCH_INGEST_SENDERS\` (e.g. 4,8), \`BENCH_INGEST_PROTOCOLS\`; \`BENCH_WRITE=0\` leaves this file alone.
 The default database is \`data/bench-${countLabel(settings.spans)}.db\`.
 `;
 }

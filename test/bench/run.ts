@@ -1,13 +1,13 @@
 /**
- * `npm run bench`: percentile, operation-stats and slow-span queries over a seeded
- * database of BENCH_SPANS spans (10 million by default) through the real HTTP API, and
- * the OTLP/HTTP protobuf ingest rate. Prints progress and a markdown section, which also
+ * `npm run bench`: get-trace, search, percentile, operation-stats and slow-span queries over
+ * a seeded database of BENCH_SPANS spans (10 million by default) through the real HTTP API,
+ * and the OTLP/HTTP and OTLP/gRPC ingest rate of the collector run as its own process. Prints progress and a markdown section, which also
  * replaces the "## Query and ingest" section of docs/benchmarks.md (BENCH_WRITE=0: not).
  * Settings: bench-settings.ts.
  */
 import path from 'node:path';
 import { parseBenchSettings, repoRoot } from './bench-settings.js';
-import { measureIngest } from './ingest-bench.js';
+import { buildPayloads, runIngestLoad, type IngestLoadResult } from './ingest-load.js';
 import { measureQueries } from './query-bench.js';
 import { BENCH_DOC, buildSection, machineLine, sketchTableStats, writeSection } from './report.js';
 import { recordFirstOpen, seedDatabase } from './seed-database.js';
@@ -21,10 +21,13 @@ async function main(): Promise<void> {
   log('queries:');
   const queries = await measureQueries(settings.dbPath, seed, settings.reps, log);
   seed = recordFirstOpen(settings, seed, queries.openMs);
-  let ingest;
+  const ingest: IngestLoadResult[] = [];
   if (settings.ingestSpans > 0) {
-    log('ingest:');
-    ingest = await measureIngest(settings.ingestSpans, settings.ingestClients, settings.seed, log);
+    log('ingest (collector from server/dist: run `npm run build` first):');
+    const { payloads, spans } = buildPayloads(settings.ingestSpans, settings.seed, log);
+    for (const protocol of settings.ingestProtocols) {
+      for (const senders of settings.ingestSenders) ingest.push(await runIngestLoad(protocol, senders, payloads, spans, log));
+    }
   }
   const markdown = buildSection(settings, seed, queries, ingest, sketchTableStats(settings.dbPath), machineLine());
   log(`\n${markdown}`);
