@@ -72,6 +72,23 @@ describe('createSqliteStore', () => {
     }
   });
 
+  it('indexes acknowledged batches by itself within about a second, with no read to ask for it', async () => {
+    const path = join(dir, 'log.db');
+    const store = await openStore(path);
+    await store.writeBatch(batch(1, 10));
+    const indexed = () => {
+      const db = new Database(path, { readonly: true });
+      try {
+        return db.prepare('SELECT count(*) FROM span_index').pluck().get() as number;
+      } finally {
+        db.close();
+      }
+    };
+    const acked = performance.now();
+    while (indexed() < 10 && performance.now() - acked < 5_000) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(indexed()).toBe(10);
+  });
+
   it('accepts concurrent batches, one transaction each', async () => {
     const store = await openStore(join(dir, 'concurrent.db'));
     await Promise.all(Array.from({ length: 20 }, (_, i) => store.writeBatch(batch(i + 1, 10))));

@@ -86,6 +86,7 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Sq
 export class SqliteSpanStore implements SpanStore, NettraceStore {
   private closing: Promise<void> | undefined;
   private unindexed = false;
+  private writesInFlight = 0;
   private indexing: Promise<void> = Promise.resolve();
 
   constructor(
@@ -104,8 +105,13 @@ export class SqliteSpanStore implements SpanStore, NettraceStore {
       if (err instanceof StoreInputError) throw toRequestError({ kind: 'input', code: err.code, message: err.message }, 'writeBatch');
       throw err;
     }
-    await this.writer.callTransferring('writeBatch', toTransferable(batch), batch);
-    this.unindexed = true;
+    this.writesInFlight++;
+    try {
+      await this.writer.callTransferring('writeBatch', toTransferable(batch), batch);
+      this.unindexed = true;
+    } finally {
+      this.writesInFlight--;
+    }
   }
 
   /**
