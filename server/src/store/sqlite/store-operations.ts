@@ -50,17 +50,18 @@ function scheduleIndexing(log: IngestLog, afterCommit: () => void, report: Worke
     log.indexPending();
     afterCommit();
   };
-  const tryNow = () => {
+  /** `force`: the oldest batch's wait is up (timers may fire a hair early), else only when due. */
+  const tryNow = (force: boolean) => {
     try {
-      if (log.due) now();
+      if (force ? log.waitingSpans > 0 : log.due) now();
     } catch (err) {
       report('error', 'indexing the ingest log failed; its batches stay logged and are retried', { error: (err as Error).message });
     }
-    if (log.waitingSpans > 0 && timer === undefined) timer = setTimeout(tryNow, INDEX_AFTER_MS);
+    if (log.waitingSpans > 0 && timer === undefined) timer = setTimeout(() => tryNow(true), INDEX_AFTER_MS);
   };
   return {
     afterAppend: () => {
-      setImmediate(tryNow);
+      setImmediate(() => tryNow(false));
     },
     now,
   };
