@@ -5,6 +5,7 @@ import type { SpanStore } from '../../store/span-store.js';
 import { parseSpanKindParam, parseTraceIdParam, searchParamsOf } from '../param-parsing.js';
 import { loggerOf, systemNow, toHttpFailure, type ErrorLogger, type QueryRouterOptions } from '../query-router-options.js';
 import { parseJaegerDependencyQuery, parseJaegerTraceSearch } from './jaeger-params.js';
+import { readTrace } from '../read-trace.js';
 import { toJaegerTrace } from './span-to-jaeger.js';
 
 /** Jaeger's message for a missing trace; the Jaeger UI and Grafana show it as is. */
@@ -58,7 +59,7 @@ export function createJaegerRouter(store: SpanStore, options: QueryRouterOptions
 
   router.get('/traces/:traceId', async (req, res) => {
     const traceId = parseTraceIdParam(req.params.traceId);
-    const spans = await store.getTrace(traceId);
+    const spans = await readTrace(store, traceId);
     if (spans.length === 0) throw notFound(TRACE_NOT_FOUND, 'trace_not_found');
     res.json(envelope([toJaegerTrace(traceId, spans)]));
   });
@@ -83,7 +84,7 @@ function envelope<T>(data: T, total = 0): JaegerResponse<T> {
 
 /** Traces in the order asked for; one that vanished meanwhile (retention) is skipped. */
 async function loadTraces(store: SpanStore, traceIds: readonly string[]): Promise<JaegerTrace[]> {
-  const traces = await Promise.all(traceIds.map(async (id) => ({ id, spans: await store.getTrace(id) })));
+  const traces = await Promise.all(traceIds.map(async (id) => ({ id, spans: await readTrace(store, id) })));
   return traces.filter((t) => t.spans.length > 0).map((t) => toJaegerTrace(t.id, t.spans));
 }
 
