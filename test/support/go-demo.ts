@@ -1,6 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { it } from 'vitest';
+import { toolTestsEnabled } from './required-tool.js';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -16,20 +16,9 @@ export function goAvailable(): boolean {
   return spawnSync('go', ['version'], { stdio: 'ignore' }).status === 0;
 }
 
-/**
- * Whether the Go tests of a file can run. Without Go they are skipped with a notice, unless
- * THREADLINE_REQUIRE_GO=1 (set by .ci/run), where a failing test says what to install.
- */
+/** Whether the Go tests of a file can run (see `toolTestsEnabled`). */
 export function goTestsEnabled(what: string): boolean {
-  if (goAvailable()) return true;
-  if (process.env.THREADLINE_REQUIRE_GO === '1') {
-    it(`needs Go on PATH for the ${what}`, () => {
-      throw new Error(`THREADLINE_REQUIRE_GO=1 but \`go\` is not on PATH: install Go 1.26+ to run the ${what}`);
-    });
-  } else {
-    console.warn(`\`go\` is not on PATH: skipping the ${what} (THREADLINE_REQUIRE_GO=1 makes this a failure)`);
-  }
-  return false;
+  return toolTestsEnabled({ tool: 'go', available: goAvailable(), requireEnv: 'THREADLINE_REQUIRE_GO', install: 'install Go 1.26+' }, what);
 }
 
 /** `go build -o outDir/ ./cmd/...` in a module of the repo; Go's build cache keeps repeats quick. */
