@@ -58,7 +58,7 @@ describe('npm pack → npm install -g → threadline', () => {
   it('serves the UI and round-trips a trace', async () => {
     server = await spawnThreadline(['--db', path.join(dir, 'data', 'threadline.db'), '--http-port', '0', '--otlp-http-port', '0', '--otlp-grpc-port', 'off', '--zipkin-port', 'off'], 2, {}, cli);
     const spans = recordSpans(3, 'packaged');
-    const res = await fetch(`${server.urls['OTLP/HTTP']}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: jsonPayload(spans) });
+    const res = await fetch(`${server.urls['OTLP/HTTP']}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: Buffer.from(jsonPayload(spans)) });
     expect(res.status).toBe(200);
     const traceId = spans[0]!.spanContext().traceId;
     const got = (await (await fetch(`${server.urls['UI + query API']}/api/traces/${traceId}`)).json()) as JaegerResponse<JaegerTrace[]>;
