@@ -1,7 +1,7 @@
 import express, { type ErrorRequestHandler, type Router } from 'express';
 import type { JaegerDependency, JaegerError, JaegerOperation, JaegerResponse, JaegerTrace } from '@threadline/shared';
 import { badRequest, notFound } from '../../app-error.js';
-import type { SpanStore } from '../../store/span-store.js';
+import type { SpanKindName, SpanStore } from '../../store/span-store.js';
 import { parseSpanKindParam, parseTraceIdParam, searchParamsOf } from '../param-parsing.js';
 import { loggerOf, systemNow, toHttpFailure, type ErrorLogger, type QueryRouterOptions } from '../query-router-options.js';
 import { parseJaegerDependencyQuery, parseJaegerTraceSearch } from './jaeger-params.js';
@@ -25,11 +25,12 @@ export function createJaegerRouter(store: SpanStore, options: QueryRouterOptions
     res.json(envelope(services, services.length));
   });
 
-  // The legacy form the Jaeger UI and Grafana call: names only, every span kind.
+  // The legacy form the Jaeger UI and Grafana call: names only, every span kind. Jaeger
+  // answers `data: null` for a service it does not know (a Go nil slice); so do we.
   router.get('/services/:service/operations', async (req, res) => {
     const operations = await store.getOperations(req.params.service);
     const names = [...new Set(operations.map((op) => op.name))];
-    res.json(envelope(names, names.length));
+    res.json(envelope(names.length > 0 ? names : null, names.length));
   });
 
   router.get('/operations', async (req, res) => {
@@ -37,7 +38,7 @@ export function createJaegerRouter(store: SpanStore, options: QueryRouterOptions
     const service = params.get('service');
     if (!service) throw badRequest("parameter 'service' is required");
     const operations = await store.getOperations(service, parseSpanKindParam(params));
-    const data: JaegerOperation[] = operations.map((op) => ({ name: op.name, spanKind: op.spanKind }));
+    const data: JaegerOperation[] = operations.map((op) => ({ name: op.name, spanKind: toJaegerSpanKind(op.spanKind) }));
     res.json(envelope(data, data.length));
   });
 
@@ -75,6 +76,11 @@ export function createJaegerRouter(store: SpanStore, options: QueryRouterOptions
   });
   router.use(jaegerErrorHandler(loggerOf(options)));
   return router;
+}
+
+/** Jaeger names an unspecified kind with the empty string (its model's kind tag is absent). */
+export function toJaegerSpanKind(kind: SpanKindName): string {
+  return kind === 'unspecified' ? '' : kind;
 }
 
 /** Jaeger's `structuredResponse`: `total` is only filled for lists of names, as Jaeger does. */
