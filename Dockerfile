@@ -24,6 +24,7 @@ COPY tsconfig.base.json tsconfig.json ./
 COPY shared/ shared/
 COPY server/ server/
 COPY ui/ ui/
+COPY scripts/build-ui.mjs scripts/cache-dir.mjs scripts/
 RUN npm run build \
  && npm prune --omit=dev --no-audit --no-fund
 

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import type { NettraceStore, SpanStore } from './store/span-store.js';
 import type { IngestQueue } from './ingest/ingest-queue.js';
 import { createJaegerRouter } from './query/jaeger-api/jaeger-router.js';
+import { createJaegerV3Router } from './query/jaeger-api/jaeger-v3-router.js';
 import { createV1Router } from './query/v1-api/v1-router.js';
 import { createOtlpHttpRouter } from './receivers/otlp-http/otlp-http-router.js';
 import { createZipkinRouter } from './receivers/zipkin/zipkin-router.js';
@@ -60,6 +61,7 @@ export function createApp(deps: AppDeps): Express {
   // Level 1: a 16 MB trace compresses ~30× at a fraction of the default level's time.
   app.use('/api', compression({ level: 1 }));
   app.use('/api/v1', createV1Router(deps.store, { logger: deps.logger, nettrace: deps.nettraceStore }));
+  app.use('/api/v3', createJaegerV3Router(deps.store, { logger: deps.logger }));
   app.use('/api', createJaegerRouter(deps.store, { logger: deps.logger }));
   app.use(createUiRouter(deps.uiDir));
   app.use(notFoundHandler);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, HelpRequested, defaultConfig, parseConfig, parseRetention } from './config.js';
+import { ConfigError, HelpRequested, OPTIONS, VersionRequested, defaultConfig, parseConfig, parseRetention, usage } from './config.js';
 
 describe('parseConfig', () => {
   it('uses the documented defaults', () => {
@@ -39,8 +39,20 @@ describe('parseConfig', () => {
     expect(() => parseConfig({}, ['--http-port', '0', '--otlp-http-port', '0'])).not.toThrow();
   });
 
-  it('answers --help with the usage text', () => {
+  it('answers --help with the usage text and --version with the version', () => {
     expect(() => parseConfig({}, ['--help'])).toThrow(HelpRequested);
+    expect(() => parseConfig({}, ['--db', 'x', '--version'])).toThrow(VersionRequested);
+    expect(() => parseConfig({}, ['-v'])).toThrow(VersionRequested);
+  });
+
+  it('--help lists every flag with its environment variable and its real default', () => {
+    const text = usage();
+    for (const o of OPTIONS) {
+      expect(text).toMatch(new RegExp(`--${o.flag}\\b[^]*env ${o.env}, default ${o.default.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\n`));
+      // The default shown is what Threadline uses when neither flag nor variable is set.
+      expect(parseConfig({ [o.env]: o.default }, [])).toEqual(defaultConfig());
+    }
+    expect(text).toContain('--version');
   });
 
   it('parses sizes', () => {

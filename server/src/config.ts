@@ -33,22 +33,24 @@ interface OptionSpec {
   env: string;
   boolean?: boolean;
   help: string;
+  /** As --help shows it. */
+  default: string;
   apply(config: Config, raw: string): void;
 }
 
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-const OPTIONS: readonly OptionSpec[] = [
-  { flag: 'db', env: 'THREADLINE_DB', help: 'SQLite database file, or :memory: (default ./data/threadline.db)', apply: (c, v) => (c.db = parseNonEmpty('db', v)) },
-  { flag: 'host', env: 'THREADLINE_HOST', help: 'address every listener binds (default 127.0.0.1; 0.0.0.0 for all)', apply: (c, v) => (c.host = parseNonEmpty('host', v)) },
-  { flag: 'http-port', env: 'THREADLINE_HTTP_PORT', help: 'UI, query API and HTTP ingest (default 16686)', apply: (c, v) => (c.httpPort = parsePort('http-port', v)) },
-  { flag: 'otlp-http-port', env: 'THREADLINE_OTLP_HTTP_PORT', help: 'OTLP/HTTP and net/trace ingest (default 4318)', apply: (c, v) => (c.otlpHttpPort = parsePort('otlp-http-port', v)) },
-  { flag: 'otlp-grpc-port', env: 'THREADLINE_OTLP_GRPC_PORT', help: 'OTLP/gRPC ingest (default 4317)', apply: (c, v) => (c.otlpGrpcPort = parsePort('otlp-grpc-port', v)) },
-  { flag: 'zipkin-port', env: 'THREADLINE_ZIPKIN_PORT', help: 'Zipkin v2 ingest (default 9411)', apply: (c, v) => (c.zipkinPort = parsePort('zipkin-port', v)) },
-  { flag: 'retention', env: 'THREADLINE_RETENTION', help: 'delete spans older than this, e.g. 72h or 7d; 0 keeps all (default 168h)', apply: (c, v) => (c.retentionNs = parseRetention(v)) },
-  { flag: 'max-db-size', env: 'THREADLINE_MAX_DB_SIZE', help: 'trim oldest traces above this size, e.g. 2GiB or 500MB; 0 = unlimited (default 0)', apply: (c, v) => (c.maxDbSizeBytes = parseByteSize('max-db-size', v)) },
-  { flag: 'log-level', env: 'THREADLINE_LOG_LEVEL', help: `one of ${LOG_LEVELS.join(', ')} (default info)`, apply: (c, v) => (c.logLevel = parseLogLevel(v)) },
-  { flag: 'keep-sensitive', env: 'THREADLINE_KEEP_SENSITIVE', boolean: true, help: 'store net/trace messages marked sensitive instead of redacting them', apply: (c, v) => (c.keepSensitive = parseBoolean('keep-sensitive', v)) },
+export const OPTIONS: readonly OptionSpec[] = [
+  { flag: 'db', env: 'THREADLINE_DB', help: 'SQLite database file, or :memory:', default: './data/threadline.db', apply: (c, v) => (c.db = parseNonEmpty('db', v)) },
+  { flag: 'host', env: 'THREADLINE_HOST', help: 'address every listener binds; 0.0.0.0 for all', default: '127.0.0.1', apply: (c, v) => (c.host = parseNonEmpty('host', v)) },
+  { flag: 'http-port', env: 'THREADLINE_HTTP_PORT', help: 'UI, query API and HTTP ingest', default: '16686', apply: (c, v) => (c.httpPort = parsePort('http-port', v)) },
+  { flag: 'otlp-http-port', env: 'THREADLINE_OTLP_HTTP_PORT', help: 'OTLP/HTTP and net/trace ingest', default: '4318', apply: (c, v) => (c.otlpHttpPort = parsePort('otlp-http-port', v)) },
+  { flag: 'otlp-grpc-port', env: 'THREADLINE_OTLP_GRPC_PORT', help: 'OTLP/gRPC ingest', default: '4317', apply: (c, v) => (c.otlpGrpcPort = parsePort('otlp-grpc-port', v)) },
+  { flag: 'zipkin-port', env: 'THREADLINE_ZIPKIN_PORT', help: 'Zipkin v2 ingest', default: '9411', apply: (c, v) => (c.zipkinPort = parsePort('zipkin-port', v)) },
+  { flag: 'retention', env: 'THREADLINE_RETENTION', help: 'delete spans older than this, e.g. 72h or 7d; 0 keeps all', default: '168h', apply: (c, v) => (c.retentionNs = parseRetention(v)) },
+  { flag: 'max-db-size', env: 'THREADLINE_MAX_DB_SIZE', help: 'trim oldest traces above this size, e.g. 2GiB or 500MB; 0 = unlimited', default: '0', apply: (c, v) => (c.maxDbSizeBytes = parseByteSize('max-db-size', v)) },
+  { flag: 'log-level', env: 'THREADLINE_LOG_LEVEL', help: `one of ${LOG_LEVELS.join(', ')}`, default: 'info', apply: (c, v) => (c.logLevel = parseLogLevel(v)) },
+  { flag: 'keep-sensitive', env: 'THREADLINE_KEEP_SENSITIVE', boolean: true, help: 'store net/trace messages marked sensitive instead of redacting them', default: 'false', apply: (c, v) => (c.keepSensitive = parseBoolean('keep-sensitive', v)) },
 ];
 
 export function defaultConfig(): Config {
@@ -73,9 +75,30 @@ export class HelpRequested extends Error {
   }
 }
 
+/** Thrown for `--version`; main prints the package version and exits 0. */
+export class VersionRequested extends Error {
+  constructor() {
+    super('version requested');
+  }
+}
+
+/** Every flag with its environment variable and default, as `threadline --help` prints them. */
 export function usage(): string {
-  const lines = OPTIONS.map((o) => `  --${o.flag}${o.boolean ? '' : ' VALUE'}`.padEnd(28) + `${o.help} [${o.env}]`);
-  return ['Usage: threadline [options]', '', 'Options (every flag can also be set by its environment variable):', ...lines, '  --help                    show this text', '', 'Ports take a number, 0 for any free port, or off to disable that listener.'].join('\n');
+  const column = 28;
+  const lines = OPTIONS.flatMap((o) => [
+    `  --${o.flag}${o.boolean ? '' : ' VALUE'}`.padEnd(column) + o.help,
+    ' '.repeat(column) + `env ${o.env}, default ${o.default}`,
+  ]);
+  return [
+    'Usage: threadline [options]',
+    '',
+    'Options (every flag can also be set by its environment variable; a flag wins over the variable):',
+    ...lines,
+    '  --help, -h'.padEnd(column) + 'show this text',
+    '  --version, -v'.padEnd(column) + 'print the version',
+    '',
+    'Ports take a number, 0 for any free port, or off to disable that listener.',
+  ].join('\n');
 }
 
 export function parseConfig(env: Readonly<Record<string, string | undefined>>, argv: readonly string[]): Config {
@@ -87,6 +110,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>, a
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--help' || arg === '-h') throw new HelpRequested(usage());
+    if (arg === '--version' || arg === '-v') throw new VersionRequested();
     if (!arg.startsWith('--')) throw new ConfigError(`unexpected argument "${arg}" (see --help)`);
     const eq = arg.indexOf('=');
     const name = arg.slice(2, eq === -1 ? undefined : eq);

@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 import { pino } from 'pino';
 import { setLogVerbosity, logVerbosity } from '@grpc/grpc-js';
-import { ConfigError, HelpRequested, parseConfig, type Config } from './config.js';
+import { ConfigError, HelpRequested, VersionRequested, parseConfig, type Config } from './config.js';
 import { startServer } from './server.js';
+import { packageVersion } from './version.js';
 
 const LISTENER_LABELS: Record<string, string> = {
   http: 'UI + query API',
@@ -18,6 +19,10 @@ async function main(): Promise<void> {
   } catch (err) {
     if (err instanceof HelpRequested) {
       process.stdout.write(err.usage + '\n');
+      process.exit(0);
+    }
+    if (err instanceof VersionRequested) {
+      process.stdout.write(`threadline ${packageVersion()}\n`);
       process.exit(0);
     }
     if (err instanceof ConfigError) {

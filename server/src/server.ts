@@ -6,6 +6,7 @@ import type { Config, PortSetting } from './config.js';
 import { createApp, createOtlpHttpApp, createZipkinApp, type AppDeps } from './app.js';
 import { IngestQueue } from './ingest/ingest-queue.js';
 import { createSqliteStore } from './store/sqlite/sqlite-store.js';
+import type { SpanStore } from './store/span-store.js';
 import { DEFAULT_RETENTION_INTERVAL_MS, DEFAULT_RETENTION_STEP_SPANS, RetentionJob } from './store/retention-job.js';
 import { DEFAULT_MAX_BODY_BYTES } from './receivers/http/read-body.js';
 import { NettraceWriteQueue } from './receivers/nettrace/nettrace-write-queue.js';
@@ -34,12 +35,17 @@ export interface StartOptions {
   maxQueuedSpans?: number;
   /** Pause between retention sweeps (default one minute); tests shorten it. */
   retentionIntervalMs?: number;
+  /** Puts something in front of the store's span writes (tests: a stalled or failing store, to see backpressure). */
+  wrapSpanWriter?: (write: SpanWriter) => SpanWriter;
 }
+
+export type SpanWriter = SpanStore['writeBatch'];
 
 export async function startServer(config: Config, options: StartOptions): Promise<ServerHandle> {
   const { logger } = options;
   const store = await createSqliteStore({ path: config.db, logger });
-  const queue = new IngestQueue(store, { maxQueuedSpans: options.maxQueuedSpans ?? 100_000, maxBatchSpans: 2_000 });
+  const writer = options.wrapSpanWriter ? { writeBatch: options.wrapSpanWriter((spans) => store.writeBatch(spans)) } : store;
+  const queue = new IngestQueue(writer, { maxQueuedSpans: options.maxQueuedSpans ?? 100_000, maxBatchSpans: 2_000 });
   const deps: AppDeps = {
     store,
     queue,

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { JaegerDependency, JaegerResponse, JaegerSpan, JaegerTag, JaegerTrace } from '@threadline/shared';
 import { getJson, startTestServer, type TestServer } from '../support/in-process-server.js';
 import type { V1EventLogResponse, V1EventLogsResponse, V1NettraceRequestsResponse } from '../../server/src/query/v1-api/v1-types.js';
-import { buildGoDemo, goAvailable, runLoadgen, startGoDemo, waitFor, type GoDemo, type GoDemoBinaries, type LoadgenRequest } from '../support/go-demo.js';
+import { buildGoDemo, goTestsEnabled, runLoadgen, startGoDemo, waitFor, type GoDemo, type GoDemoBinaries, type LoadgenRequest } from '../support/go-demo.js';
 
 /**
  * The real Go demo (examples/go-demo) against an in-process Threadline: frontend exports
@@ -14,17 +14,7 @@ import { buildGoDemo, goAvailable, runLoadgen, startGoDemo, waitFor, type GoDemo
  * with the net/trace events on the spans they were recorded in.
  */
 
-const hasGo = goAvailable();
-
-if (!hasGo) {
-  if (process.env.THREADLINE_REQUIRE_GO === '1') {
-    it('needs Go on PATH for the Go demo interop tests', () => {
-      throw new Error('THREADLINE_REQUIRE_GO=1 but `go` is not on PATH: install Go 1.26+ to run the Go demo interop tests');
-    });
-  } else {
-    console.warn('go-demo.test: `go` is not on PATH: skipping the Go demo interop tests (THREADLINE_REQUIRE_GO=1 makes this a failure)');
-  }
-}
+const hasGo = goTestsEnabled('Go demo interop tests');
 
 const tagValue = (tags: JaegerTag[], key: string) => tags.find((t) => t.key === key)?.value;
 const kindOf = (s: JaegerSpan) => tagValue(s.tags, 'span.kind');

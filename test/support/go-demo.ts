@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { toolTestsEnabled } from './required-tool.js';
 import { fileURLToPath } from 'node:url';
 
 /**
@@ -15,6 +16,21 @@ export function goAvailable(): boolean {
   return spawnSync('go', ['version'], { stdio: 'ignore' }).status === 0;
 }
 
+/** Whether the Go tests of a file can run (see `toolTestsEnabled`). */
+export function goTestsEnabled(what: string): boolean {
+  return toolTestsEnabled({ tool: 'go', available: goAvailable(), requireEnv: 'THREADLINE_REQUIRE_GO', install: 'install Go 1.26+' }, what);
+}
+
+/** `go build -o outDir/ ./cmd/...` in a module of the repo; Go's build cache keeps repeats quick. */
+export async function goBuild(moduleDir: string, outDir: string, timeoutMs = 110_000): Promise<void> {
+  const { code, output } = await run('go', ['build', '-o', outDir + path.sep, './cmd/...'], { cwd: moduleDir, timeoutMs });
+  if (code !== 0) throw new Error(`go build in ${path.relative(repoRoot, moduleDir)} failed (${code}):\n${output}`);
+}
+
+export function exePath(outDir: string, name: string): string {
+  return path.join(outDir, name + (process.platform === 'win32' ? '.exe' : ''));
+}
+
 export interface GoDemoBinaries {
   frontend: string;
   orders: string;
@@ -22,12 +38,9 @@ export interface GoDemoBinaries {
   loadgen: string;
 }
 
-/** `go build -o outDir/ ./cmd/...` in examples/go-demo; Go's build cache keeps repeats quick. */
 export async function buildGoDemo(outDir: string): Promise<GoDemoBinaries> {
-  const { code, output } = await run('go', ['build', '-o', outDir + path.sep, './cmd/...'], { cwd: GO_DEMO_DIR, timeoutMs: 110_000 });
-  if (code !== 0) throw new Error(`go build of examples/go-demo failed (${code}):\n${output}`);
-  const exe = process.platform === 'win32' ? '.exe' : '';
-  const bin = (name: string) => path.join(outDir, name + exe);
+  await goBuild(GO_DEMO_DIR, outDir);
+  const bin = (name: string) => exePath(outDir, name);
   return { frontend: bin('frontend'), orders: bin('orders'), inventory: bin('inventory'), loadgen: bin('loadgen') };
 }
 
@@ -237,9 +250,10 @@ export async function waitFor<T>(what: string, timeoutMs: number, probe: () => P
   }
 }
 
-function run(command: string, args: string[], opts: { cwd?: string; timeoutMs: number }): Promise<{ code: number | string; stdout: string; output: string }> {
+/** Runs a program to its end with our environment only; never rejects. */
+export function run(command: string, args: string[], opts: { cwd?: string; timeoutMs: number; env?: Record<string, string> }): Promise<{ code: number | string; stdout: string; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: opts.cwd, env: cleanEnv({}), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd: opts.cwd, env: cleanEnv(opts.env ?? {}), stdio: ['ignore', 'pipe', 'pipe'] });
     live.add(child);
     let stdout = '';
     let output = '';

@@ -4,6 +4,8 @@ import { fileURLToPath } from 'node:url';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const MAIN_JS = path.join(repoRoot, 'server/dist/main.js');
+/** How to start Threadline: the checkout's build by default, or an installed `threadline` bin. */
+const CHECKOUT_CLI: readonly string[] = [process.execPath, MAIN_JS];
 
 export interface SpawnedServer {
   child: ChildProcess;
@@ -19,8 +21,8 @@ export interface SpawnedServer {
  * Runs the built `threadline` CLI as users do, and waits until it printed the line
  * for every listener it was asked to start.
  */
-export async function spawnThreadline(args: string[], expectListeners: number, env: Record<string, string> = {}): Promise<SpawnedServer> {
-  const child = spawn(process.execPath, [MAIN_JS, ...args], { env: { ...process.env, THREADLINE_LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export async function spawnThreadline(args: string[], expectListeners: number, env: Record<string, string> = {}, cli: readonly string[] = CHECKOUT_CLI): Promise<SpawnedServer> {
+  const child = spawn(cli[0]!, [...cli.slice(1), ...args], { env: { ...process.env, THREADLINE_LOG_LEVEL: 'warn', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout!.on('data', (d) => (out += d));
@@ -46,9 +48,9 @@ export async function spawnThreadline(args: string[], expectListeners: number, e
 }
 
 /** Runs the CLI to completion (for config errors), with a time bound. */
-export function runThreadline(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+export function runThreadline(args: string[], env: Record<string, string> = {}, cli: readonly string[] = CHECKOUT_CLI): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [MAIN_JS, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cli[0]!, [...cli.slice(1), ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));

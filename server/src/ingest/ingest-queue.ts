@@ -51,7 +51,7 @@ export class IngestQueue {
   private readonly counters = { acceptedSpans: 0, writtenSpans: 0, refusedSpans: 0, failedBatches: 0 };
 
   constructor(
-    private readonly store: SpanStore,
+    private readonly store: Pick<SpanStore, 'writeBatch'>,
     private readonly options: IngestQueueOptions,
   ) {}
 

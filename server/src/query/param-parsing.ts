@@ -92,12 +92,13 @@ export function parseLimitParam(params: URLSearchParams, rule: LimitRule): numbe
 
 const SPAN_KIND_NAMES: readonly SpanKindName[] = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'];
 
-export function parseSpanKindParam(params: URLSearchParams): SpanKindName | undefined {
-  const raw = optionalParam(params, 'spanKind');
+/** `spanKind` (Jaeger's `/api/operations`, the v1 API) or another name (`span_kind` in api_v3). */
+export function parseSpanKindParam(params: URLSearchParams, name = 'spanKind'): SpanKindName | undefined {
+  const raw = optionalParam(params, name);
   if (raw === undefined) return undefined;
   const kind = SPAN_KIND_NAMES.find((k) => k === raw);
   if (kind === undefined) {
-    throw badRequest(`invalid spanKind ${quoteInput(raw)}: expected one of ${SPAN_KIND_NAMES.join(', ')}`);
+    throw badRequest(`invalid ${name} ${quoteInput(raw)}: expected one of ${SPAN_KIND_NAMES.join(', ')}`);
   }
   return kind;
 }

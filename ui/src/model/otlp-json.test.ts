@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Span } from '@threadline/shared';
-import { toOtlpJson } from './otlp-json-export';
+import { toOtlpJson } from '@threadline/shared';
 import { parseOtlpJson } from './otlp-json-import';
 import { JsonShapeError } from './json-guards';
 import { makeSpan, TRACE_ID } from './fixtures/make-span';

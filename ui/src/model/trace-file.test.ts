@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseTraceFile, TraceFileError } from './trace-file';
-import { toOtlpJson } from './otlp-json-export';
+import { toOtlpJson } from '@threadline/shared';
 import { makeSpan } from './fixtures/make-span';
 
 const spans = [makeSpan({ id: 'root', start: 0, end: 1 }), makeSpan({ id: 'kid', parent: 'root', start: 0.2, end: 0.5 })];

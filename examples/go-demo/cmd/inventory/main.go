@@ -1,6 +1,6 @@
 // Command inventory is the demo's stock service: GET /reserve?item=&qty=
-// over HTTP (otelhttp), traces exported with the OpenTelemetry Zipkin
-// exporter.
+// over HTTP (otelhttp), traces exported as Zipkin v2 through zipkin-go's
+// HTTP reporter.
 package main
 
 import (

@@ -12,7 +12,6 @@ import (
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracegrpc"
 	"go.opentelemetry.io/otel/exporters/otlp/otlptrace/otlptracehttp"
-	"go.opentelemetry.io/otel/exporters/zipkin"
 	"go.opentelemetry.io/otel/propagation"
 	"go.opentelemetry.io/otel/sdk/resource"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
@@ -95,10 +94,4 @@ func OTLPGRPC(ctx context.Context) (sdktrace.SpanExporter, error) {
 		opts = append(opts, otlptracegrpc.WithInsecure())
 	}
 	return otlptracegrpc.New(ctx, opts...)
-}
-
-// Zipkin exports Zipkin v2 JSON to $OTEL_EXPORTER_ZIPKIN_ENDPOINT
-// (default http://localhost:9411/api/v2/spans).
-func Zipkin(context.Context) (sdktrace.SpanExporter, error) {
-	return zipkin.New("")
 }

@@ -35,9 +35,9 @@ describe('parseJaegerTraceSearch', () => {
     });
   });
 
-  it('defaults: no filters, limit 20, no time bounds', () => {
-    expect(search('')).toEqual({ traceIds: [], query: { tags: [], limit: 20 } });
-    expect(search('service=&operation=&tags=&tag=&minDuration=').query).toEqual({ tags: [], limit: 20 });
+  it('defaults: no filters, limit 100 as in Jaeger, no time bounds', () => {
+    expect(search('')).toEqual({ traceIds: [], query: { tags: [], limit: 100 } });
+    expect(search('service=&operation=&tags=&tag=&minDuration=').query).toEqual({ tags: [], limit: 100 });
   });
 
   it('caps the limit', () => {

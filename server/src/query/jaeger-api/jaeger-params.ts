@@ -15,8 +15,11 @@ import {
 
 const NS_PER_US = 1_000n;
 const NS_PER_MS = 1_000_000n;
-/** The Jaeger UI's default and largest result counts. */
-const TRACE_LIMIT = { defaultLimit: 20, maxLimit: 1500 };
+/**
+ * Jaeger's query service searches 100 traces when no `limit` is given (the Jaeger UI and
+ * Grafana always send one); 1500 is the Jaeger UI's largest choice.
+ */
+export const TRACE_LIMIT = { defaultLimit: 100, maxLimit: 1500 };
 /** Jaeger's default window for `/api/dependencies`. */
 const DEFAULT_DEPENDENCY_LOOKBACK_MS = 24n * 60n * 60n * 1000n;
 

@@ -45,6 +45,11 @@ describe('GET /api/services/:service/operations', () => {
     expect(res.body).toEqual(ok(['op'], 1));
   });
 
+  it('answers data: null for a service it does not know, as Jaeger does', async () => {
+    const res = await request(app).get('/api/services/nobody/operations').expect(200);
+    expect(res.body).toEqual(ok(null, 0));
+  });
+
   it('answers a malformed percent-encoding with a 400 envelope', async () => {
     const res = await request(app).get('/api/services/%E0%A4%A/operations').expect(400);
     expect(res.body).toMatchObject({ data: null, errors: [{ code: 400 }] });
@@ -63,6 +68,12 @@ describe('GET /api/operations', () => {
         2,
       ),
     );
+  });
+
+  it('names the unspecified span kind "" as Jaeger does', async () => {
+    await store.writeBatch([buildSpan({ spanId: 'e000000000000002', serviceName: 'raw', name: 'op', kind: 0 })]);
+    const res = await request(app).get('/api/operations?service=raw').expect(200);
+    expect(res.body).toEqual(ok([{ name: 'op', spanKind: '' }], 1));
   });
 
   it('narrows to one span kind', async () => {

@@ -1,10 +1,11 @@
 import express, { type ErrorRequestHandler, type Router } from 'express';
 import type { JaegerDependency, JaegerError, JaegerOperation, JaegerResponse, JaegerTrace } from '@threadline/shared';
 import { badRequest, notFound } from '../../app-error.js';
-import type { SpanStore } from '../../store/span-store.js';
+import type { SpanKindName, SpanStore } from '../../store/span-store.js';
 import { parseSpanKindParam, parseTraceIdParam, searchParamsOf } from '../param-parsing.js';
 import { loggerOf, systemNow, toHttpFailure, type ErrorLogger, type QueryRouterOptions } from '../query-router-options.js';
 import { parseJaegerDependencyQuery, parseJaegerTraceSearch } from './jaeger-params.js';
+import { readTrace } from '../read-trace.js';
 import { toJaegerTrace } from './span-to-jaeger.js';
 
 /** Jaeger's message for a missing trace; the Jaeger UI and Grafana show it as is. */
@@ -24,11 +25,12 @@ export function createJaegerRouter(store: SpanStore, options: QueryRouterOptions
     res.json(envelope(services, services.length));
   });
 
-  // The legacy form the Jaeger UI and Grafana call: names only, every span kind.
+  // The legacy form the Jaeger UI and Grafana call: names only, every span kind. Jaeger
+  // answers `data: null` for a service it does not know (a Go nil slice); so do we.
   router.get('/services/:service/operations', async (req, res) => {
     const operations = await store.getOperations(req.params.service);
     const names = [...new Set(operations.map((op) => op.name))];
-    res.json(envelope(names, names.length));
+    res.json(envelope(names.length > 0 ? names : null, names.length));
   });
 
   router.get('/operations', async (req, res) => {
@@ -36,7 +38,7 @@ export function createJaegerRouter(store: SpanStore, options: QueryRouterOptions
     const service = params.get('service');
     if (!service) throw badRequest("parameter 'service' is required");
     const operations = await store.getOperations(service, parseSpanKindParam(params));
-    const data: JaegerOperation[] = operations.map((op) => ({ name: op.name, spanKind: op.spanKind }));
+    const data: JaegerOperation[] = operations.map((op) => ({ name: op.name, spanKind: toJaegerSpanKind(op.spanKind) }));
     res.json(envelope(data, data.length));
   });
 
@@ -58,7 +60,7 @@ export function createJaegerRouter(store: SpanStore, options: QueryRouterOptions
 
   router.get('/traces/:traceId', async (req, res) => {
     const traceId = parseTraceIdParam(req.params.traceId);
-    const spans = await store.getTrace(traceId);
+    const spans = await readTrace(store, traceId);
     if (spans.length === 0) throw notFound(TRACE_NOT_FOUND, 'trace_not_found');
     res.json(envelope([toJaegerTrace(traceId, spans)]));
   });
@@ -76,6 +78,11 @@ export function createJaegerRouter(store: SpanStore, options: QueryRouterOptions
   return router;
 }
 
+/** Jaeger names an unspecified kind with the empty string (its model's kind tag is absent). */
+export function toJaegerSpanKind(kind: SpanKindName): string {
+  return kind === 'unspecified' ? '' : kind;
+}
+
 /** Jaeger's `structuredResponse`: `total` is only filled for lists of names, as Jaeger does. */
 function envelope<T>(data: T, total = 0): JaegerResponse<T> {
   return { data, total, limit: 0, offset: 0, errors: null };
@@ -83,7 +90,7 @@ function envelope<T>(data: T, total = 0): JaegerResponse<T> {
 
 /** Traces in the order asked for; one that vanished meanwhile (retention) is skipped. */
 async function loadTraces(store: SpanStore, traceIds: readonly string[]): Promise<JaegerTrace[]> {
-  const traces = await Promise.all(traceIds.map(async (id) => ({ id, spans: await store.getTrace(id) })));
+  const traces = await Promise.all(traceIds.map(async (id) => ({ id, spans: await readTrace(store, id) })));
   return traces.filter((t) => t.spans.length > 0).map((t) => toJaegerTrace(t.id, t.spans));
 }
 

@@ -3,6 +3,7 @@ import { notFound } from '../../app-error.js';
 import type { NettraceStore, SpanStore, TraceQuery, TraceSummary } from '../../store/span-store.js';
 import { parseSpanKindParam, parseTraceIdParam, searchParamsOf } from '../param-parsing.js';
 import { loggerOf, toHttpFailure, type ErrorLogger, type QueryRouterOptions } from '../query-router-options.js';
+import { toSharedChildrenRepointedJson } from '../../receivers/zipkin/zipkin-shared-spans.js';
 import { createLatencyRouter } from './latency-router.js';
 import { createV1NettraceRouter } from './nettrace-router.js';
 import { parseV1Search } from './v1-params.js';
@@ -34,8 +35,9 @@ export function createV1Router(store: SpanStore, options: V1RouterOptions = {}):
   router.get('/traces/:traceId', async (req, res) => {
     const traceId = parseTraceIdParam(req.params.traceId);
     // V1TraceResponse, assembled as text: the spans arrive from the store already as JSON.
-    const spans = await store.getTraceJson(traceId);
-    if (spans === '[]') throw notFound(`trace ${traceId} not found`);
+    const stored = await store.getTraceJson(traceId);
+    if (stored === '[]') throw notFound(`trace ${traceId} not found`);
+    const spans = toSharedChildrenRepointedJson(stored);
     res.type('application/json').send(`{"traceId":${JSON.stringify(traceId)},"spans":${spans}}`);
   });
 

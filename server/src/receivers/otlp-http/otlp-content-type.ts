@@ -13,3 +13,12 @@ export function parseOtlpContentType(header: string | undefined): OtlpEncoding {
     `unsupported Content-Type "${mediaType || '(none)'}"; send application/x-protobuf or application/json`,
   );
 }
+
+/**
+ * The Content-Type of an OTLP/HTTP answer: the bare media type, with no `charset`. The Go
+ * exporter (otlptracehttp) reads a 200's body only when the header is exactly
+ * `application/json` or `application/x-protobuf`; anything longer hides partial success.
+ */
+export function otlpResponseContentType(encoding: OtlpEncoding): string {
+  return encoding === 'protobuf' ? 'application/x-protobuf' : 'application/json';
+}

@@ -57,3 +57,18 @@ describe('OTLP/HTTP router backpressure', () => {
     expect((await pending).status).toBe(200);
   });
 });
+
+describe('OTLP/HTTP response Content-Type', () => {
+  const accept = () => Promise.resolve();
+  // otlptracehttp (Go) compares the whole header: "application/json; charset=utf-8" hides partial success.
+  it('is the bare media type of the request, for answers and errors alike', async () => {
+    const json = await request(appWith(accept)).post('/v1/traces').set('content-type', 'application/json; charset=utf-8').send(validJson);
+    expect([json.status, json.headers['content-type']]).toEqual([200, 'application/json']);
+    const proto = await request(appWith(accept)).post('/v1/traces').set('content-type', 'application/x-protobuf').send(Buffer.alloc(0));
+    expect([proto.status, proto.headers['content-type']]).toEqual([200, 'application/x-protobuf']);
+    const bad = await request(appWith(accept)).post('/v1/traces').set('content-type', 'application/json').send('{"resourceSpans":[');
+    expect([bad.status, bad.headers['content-type']]).toEqual([400, 'application/json']);
+    const full = await request(appWith(() => Promise.reject(new IngestRejectedError('queue_full', 'full', 1)))).post('/v1/traces').set('content-type', 'application/x-protobuf').send(Buffer.alloc(0));
+    expect([full.status, full.headers['content-type']]).toEqual([429, 'application/x-protobuf']);
+  });
+});

@@ -9,7 +9,7 @@ import { toSpans } from '../otlp/otlp-to-spans.js';
 import { toPartialSuccess } from '../otlp/otlp-responses.js';
 import type { OtlpTraceRequest } from '../otlp/otlp-types.js';
 import { ingestFailure } from '../http/ingest-failure.js';
-import { parseOtlpContentType, type OtlpEncoding } from './otlp-content-type.js';
+import { otlpResponseContentType, parseOtlpContentType, type OtlpEncoding } from './otlp-content-type.js';
 import { encodeExportResponse, encodeRpcStatus } from './otlp-http-responses.js';
 
 export interface OtlpHttpDeps {
@@ -45,7 +45,7 @@ async function handleExport(deps: OtlpHttpDeps, req: Request, res: Response): Pr
     const result = toSpans(request);
     await deps.queue.submit(result.spans);
     const bytes = encodeExportResponse(encoding, toPartialSuccess(result));
-    res.status(200).type(encoding === 'protobuf' ? 'application/x-protobuf' : 'application/json').send(Buffer.from(bytes));
+    send(res.status(200), encoding, bytes);
   } catch (err) {
     const appError = ingestFailure(err, deps.logger);
     sendStatus(res, encoding, appError);
@@ -61,7 +61,11 @@ function decode(encoding: OtlpEncoding, body: Buffer): OtlpTraceRequest {
 }
 
 function sendStatus(res: Response, encoding: OtlpEncoding, err: AppError): void {
-  res.set(err.headers).status(err.status);
-  res.type(encoding === 'protobuf' ? 'application/x-protobuf' : 'application/json');
-  res.send(Buffer.from(encodeRpcStatus(encoding, err.status, err.message)));
+  send(res.set(err.headers).status(err.status), encoding, encodeRpcStatus(encoding, err.status, err.message));
+}
+
+/** `res.type()`/`res.set()` would append `; charset=utf-8` to application/json: set the header raw. */
+function send(res: Response, encoding: OtlpEncoding, bytes: Uint8Array): void {
+  res.setHeader('Content-Type', otlpResponseContentType(encoding));
+  res.end(Buffer.from(bytes));
 }

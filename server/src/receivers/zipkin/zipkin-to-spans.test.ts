@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { SpanKind, StatusCode, findAttribute, isValidSpanId, isValidTraceId, type Span } from '@threadline/shared';
 import { parseZipkinSpansJson, type ZipkinSpan } from './zipkin-json-decoder.js';
-import { SHARED_SPAN_ID_ATTRIBUTE, derivedSharedSpanId, toSpans } from './zipkin-to-spans.js';
+import { derivedSharedSpanId, toSpans } from './zipkin-to-spans.js';
+import { SHARED_SPAN_ID_ATTRIBUTE } from './zipkin-shared-spans.js';
 
 const TRACE = '5af7183fb1d4cf5f';
 const PADDED_TRACE = `0000000000000000${TRACE}`;

@@ -27,13 +27,12 @@ import {
 } from '@threadline/shared';
 import { MAX_REJECTION_MESSAGES, type ToSpansResult } from '../otlp/otlp-to-spans.js';
 import type { ZipkinAnnotation, ZipkinEndpoint, ZipkinSpan } from './zipkin-json-decoder.js';
+import { SHARED_SPAN_ID_ATTRIBUTE, toSharedChildrenRepointed } from './zipkin-shared-spans.js';
 
 /** W3C trace flags: a span that reached a collector was sampled. */
 const SAMPLED_FLAG = 0x01;
 const MAX_NAME_IN_MESSAGE = 64;
 
-/** On a shared span whose ID we replaced: the ID it shares with its client span, for search. */
-export const SHARED_SPAN_ID_ATTRIBUTE = 'zipkin.shared_span_id';
 
 /** Zipkin leaves `kind` out for local spans, hence INTERNAL for absent (and unknown) kinds. */
 const KINDS = new Map<string, SpanKind>([
@@ -55,14 +54,12 @@ const RESOURCE_TAG_PREFIXES = ['service.', 'telemetry.', 'host.', 'os.', 'proces
  * - a shared span gets the ID `derivedSharedSpanId(traceId, id)` and the shared ID as
  *   its parent, so it hangs under the client span as an OTLP server span would; the
  *   original ID stays searchable in `zipkin.shared_span_id`;
- * - its descendants name the shared ID as their parent. Those reported in the same upload
- *   by the same service (the server's own work, as Zipkin's UI also decides by local
- *   endpoint) are re-pointed to the derived ID. The client's service keeps the shared ID.
- *
- * A descendant uploaded in a different request than its shared parent (zipkin-go flushes
- * every second or 100 spans, and children finish first) cannot be re-pointed at ingest:
- * it stays a child of the client span, i.e. one level too high but in the right subtree
- * and on the right timeline. The attribute above lets the query side finish the job.
+ * - its children name the shared ID as their parent. Those of the same service (the
+ *   server's own work) are re-pointed to the derived ID by `toSharedChildrenRepointed`:
+ *   here for the children in the same upload, and by the query side for the whole trace,
+ *   since zipkin-go flushes every second or 100 spans and children finish first, so a
+ *   child often arrives in an earlier upload than its shared parent. Ingest stays
+ *   stateless; a read gives the same tree whatever order the uploads came in.
  */
 export function derivedSharedSpanId(traceId: string, spanId: string): string {
   return createHash('sha256').update(`${traceId}:${spanId}:shared`).digest('hex').slice(0, SPAN_ID_HEX_LENGTH);
@@ -74,7 +71,6 @@ export function toSpans(zipkinSpans: readonly ZipkinSpan[]): ToSpansResult {
   let rejected = 0;
   const resources = new Map<string, Resource>();
   const scopes = new Map<string, InstrumentationScope>();
-  const sharedSpans = new Set<Span>();
   zipkinSpans.forEach((z, i) => {
     const core = validateSpan(z);
     if (typeof core === 'string') {
@@ -82,12 +78,9 @@ export function toSpans(zipkinSpans: readonly ZipkinSpan[]): ToSpansResult {
       if (messages.size < MAX_REJECTION_MESSAGES) messages.add(`span ${describe(z)} ([${i}]) rejected: ${core}`);
       return;
     }
-    const span = toSpan(z, core, resources, scopes);
-    spans.push(span);
-    if (z.shared) sharedSpans.add(span);
+    spans.push(toSpan(z, core, resources, scopes));
   });
-  repointSharedChildren(spans, sharedSpans);
-  return { spans, rejected, rejectionMessages: [...messages] };
+  return { spans: toSharedChildrenRepointed(spans), rejected, rejectionMessages: [...messages] };
 }
 
 interface SpanCore {
@@ -171,26 +164,6 @@ function toSpan(z: ZipkinSpan, core: SpanCore, resources: Map<string, Resource>,
     scope,
     serviceName,
   };
-}
-
-/**
- * Re-points the shared ID's children from the same upload and service to the derived ID
- * (see `derivedSharedSpanId` for why only those).
- */
-function repointSharedChildren(spans: readonly Span[], sharedSpans: ReadonlySet<Span>): void {
-  if (sharedSpans.size === 0) return;
-  // A shared span's parent is the ID it shares.
-  const derived = new Map<string, string>();
-  for (const s of sharedSpans) derived.set(sharedKey(s.traceId, s.parentSpanId, s.serviceName), s.spanId);
-  for (const s of spans) {
-    if (s.parentSpanId === '' || sharedSpans.has(s)) continue;
-    const target = derived.get(sharedKey(s.traceId, s.parentSpanId, s.serviceName));
-    if (target !== undefined) s.parentSpanId = target;
-  }
-}
-
-function sharedKey(traceId: string, spanId: string, service: string): string {
-  return `${traceId}/${spanId}/${service}`;
 }
 
 /**

@@ -2,7 +2,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { formatDuration } from '../../model/duration';
 import { formatTimestamp } from '../../model/format-time';
 import { nanosToMillis } from '../../model/nanos';
-import { toOtlpJson } from '../../model/otlp-json-export';
+import { toOtlpJson } from '@threadline/shared';
 import type { SkewMode } from '../../model/route';
 import type { TraceView } from '../../model/trace-view';
 import { downloadJson } from '../common/download';

@@ -4,7 +4,7 @@
  * IDs, nanoseconds as decimal strings, kind and status code as integers. Any
  * OTLP/HTTP receiver (Threadline's own included) accepts the result.
  */
-import type { AnyValue, InstrumentationScope, KeyValue, Resource, Span } from '@threadline/shared';
+import type { AnyValue, InstrumentationScope, KeyValue, Resource, Span } from './span-model.js';
 
 export interface OtlpJsonExport {
   resourceSpans: Array<{
