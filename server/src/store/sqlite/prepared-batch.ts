@@ -277,13 +277,14 @@ export function mergePreparedBatches(batches: readonly PreparedBatch[]): Prepare
     const dataStart = dataAt;
     for (const { batch, chunk, remap } of parts) {
       const s = batch.spans;
-      for (let k = chunk.spanStart; k < chunk.spanEnd; k++, at++) {
-        columns.operation[at] = remap[s.operation[k]!]!;
-        columns.startNs[at] = s.startNs[k]!;
-        columns.durationNs[at] = s.durationNs[k]!;
-        columns.spanId[at] = s.spanId[k]!;
-        columns.isError[at] = s.isError[k]!;
-      }
+      const [from, to] = [chunk.spanStart, chunk.spanEnd];
+      for (let k = from; k < to; k++) columns.operation[at + k - from] = remap[s.operation[k]!]!;
+      // Range copies: element by element, every int64 would be boxed as a BigInt.
+      columns.startNs.set(s.startNs.subarray(from, to), at);
+      columns.durationNs.set(s.durationNs.subarray(from, to), at);
+      columns.spanId.set(s.spanId.subarray(from, to), at);
+      columns.isError.set(s.isError.subarray(from, to), at);
+      at += to - from;
       data.set(chunkData(batch, chunk), dataAt);
       dataAt += chunk.dataEnd - chunk.dataStart;
       for (let t = chunk.tagStart; t < chunk.tagEnd; t++) tags.add(batch.tags[t]!);
