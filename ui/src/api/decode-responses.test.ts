@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseOperationsResponse, parseSearchResponse, parseServicesResponse, parseTraceResponse } from './decode-responses';
+import { anyValueToString } from '@threadline/shared';
 import { ApiError } from './api-error';
 import { makeSpan } from '../model/fixtures/make-span';
 
@@ -31,6 +32,19 @@ describe('API response decoding', () => {
     const { events: _e, links: _l, ...sparse } = span;
     const decoded = parseTraceResponse({ traceId: span.traceId, spans: [sparse] });
     expect(decoded.spans[0]).toEqual(span);
+  });
+
+  it('decodes non-finite doubles spelled as OTLP JSON strings, and shows them', () => {
+    const span = makeSpan({ id: 'a', start: 0, end: 1 });
+    const values = ['NaN', 'Infinity', '-Infinity', '2.5e3', 0.25];
+    const wire = { ...span, attributes: values.map((v, i) => ({ key: `d${i}`, value: { doubleValue: v } })) };
+    const decoded = parseTraceResponse({ traceId: span.traceId, spans: [wire] }).spans[0]!.attributes.map((kv) => kv.value.doubleValue);
+    expect(decoded).toEqual([Number.NaN, Infinity, -Infinity, 2500, 0.25]);
+    expect(decoded.map((d) => anyValueToString({ doubleValue: d }))).toEqual(['NaN', 'Infinity', '-Infinity', '2500', '0.25']);
+    for (const bad of ['fast', '', true]) {
+      const attempt = (): unknown => parseTraceResponse({ traceId: span.traceId, spans: [{ ...span, attributes: [{ key: 'd', value: { doubleValue: bad } }] }] });
+      expect(attempt).toThrow(/doubleValue/);
+    }
   });
 
   it('reports an unexpected shape as a bad_response ApiError', () => {
