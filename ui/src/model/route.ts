@@ -6,12 +6,22 @@ import { parseNettraceRoute, type NettraceRoute } from './nettrace-routes';
 
 export type SkewMode = 'adjusted' | 'raw';
 
+/** The trace page's views of one trace. */
+export const TRACE_TABS = ['waterfall', 'stats', 'flame'] as const;
+export type TraceTab = (typeof TRACE_TABS)[number];
+
+/** What the trace page shows besides the trace: the find text (Jaeger's `uiFind`) and the tab. */
+export interface TraceViewState {
+  readonly find?: string;
+  readonly tab?: TraceTab;
+}
+
 /** Where a trace comes from: the server, or a file opened in this tab. */
 export type TraceSource = { kind: 'server'; traceId: string } | { kind: 'local' };
 
 export type Route =
   | { page: 'search'; query: SearchQuery; submitted: boolean }
-  | { page: 'trace'; source: TraceSource; spanId: string | null; skew: SkewMode }
+  | { page: 'trace'; source: TraceSource; spanId: string | null; skew: SkewMode; find: string; tab: TraceTab }
   | LatencyRoute
   | NettraceRoute
   | { page: 'not-found'; message: string };
@@ -29,11 +39,14 @@ export function parseRoute(pathname: string, search: string): Route {
     const spanParam = params.get('span');
     const spanId = spanParam === null ? null : normalizeHexId(spanParam, SPAN_ID_HEX_LENGTH);
     const skew: SkewMode = params.get('skew') === 'raw' ? 'raw' : 'adjusted';
+    const find = params.get('uiFind') ?? '';
+    const tabParam = params.get('tab') ?? '';
+    const tab: TraceTab = (TRACE_TABS as readonly string[]).includes(tabParam) ? (tabParam as TraceTab) : 'waterfall';
     const raw = decodeURIComponent(match[1]!);
-    if (raw === 'local') return { page: 'trace', source: { kind: 'local' }, spanId, skew };
+    if (raw === 'local') return { page: 'trace', source: { kind: 'local' }, spanId, skew, find, tab };
     const traceId = normalizeHexId(raw, TRACE_ID_HEX_LENGTH);
     if (traceId === null) return { page: 'not-found', message: `"${raw}" is not a trace ID (up to 32 hex digits).` };
-    return { page: 'trace', source: { kind: 'server', traceId }, spanId, skew };
+    return { page: 'trace', source: { kind: 'server', traceId }, spanId, skew, find, tab };
   }
   const other = parseLatencyRoute(pathname, params) ?? parseNettraceRoute(pathname, params);
   if (other) return other;
@@ -44,12 +57,19 @@ export function searchPath(query: SearchQuery): string {
   return `/search?${searchQueryToParams(query).toString()}`;
 }
 
-export function tracePath(source: TraceSource | string, spanId?: string | null, skew: SkewMode = 'adjusted'): string {
+export function tracePath(
+  source: TraceSource | string,
+  spanId?: string | null,
+  skew: SkewMode = 'adjusted',
+  state: TraceViewState = {},
+): string {
   const base =
     typeof source === 'string' ? `/trace/${source}` : source.kind === 'local' ? LOCAL_TRACE_PATH : `/trace/${source.traceId}`;
   const params = new URLSearchParams();
   if (spanId) params.set('span', spanId);
   if (skew === 'raw') params.set('skew', 'raw');
+  if (state.find) params.set('uiFind', state.find);
+  if (state.tab && state.tab !== 'waterfall') params.set('tab', state.tab);
   const query = params.toString();
   return query ? `${base}?${query}` : base;
 }

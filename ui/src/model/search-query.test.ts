@@ -53,6 +53,8 @@ describe('routes', () => {
       source: { kind: 'server', traceId: '4bf92f3577b34da6a3ce929d0e0e4736' },
       spanId: '00f067aa0ba902b7',
       skew: 'adjusted',
+      find: '',
+      tab: 'waterfall',
     });
   });
 
@@ -64,15 +66,18 @@ describe('routes', () => {
 
   it('round-trips trace links including span and skew mode', () => {
     const id = '4bf92f3577b34da6a3ce929d0e0e4736';
-    const path = tracePath(id, '00f067aa0ba902b7', 'raw');
-    expect(path).toBe(`/trace/${id}?span=00f067aa0ba902b7&skew=raw`);
+    const path = tracePath(id, '00f067aa0ba902b7', 'raw', { find: 'deadlock detected', tab: 'stats' });
+    expect(path).toBe(`/trace/${id}?span=00f067aa0ba902b7&skew=raw&uiFind=deadlock+detected&tab=stats`);
     const [pathname, search] = path.split('?');
     expect(parseRoute(pathname!, `?${search}`)).toEqual({
       page: 'trace',
       source: { kind: 'server', traceId: id },
       spanId: '00f067aa0ba902b7',
       skew: 'raw',
+      find: 'deadlock detected',
+      tab: 'stats',
     });
+    expect(parseRoute(pathname!, '?tab=bogus')).toMatchObject({ tab: 'waterfall', find: '' });
     expect(tracePath({ kind: 'local' })).toBe('/trace/local');
     expect(parseRoute('/trace/local', '?span=01')).toMatchObject({ source: { kind: 'local' }, spanId: '0000000000000001' });
   });

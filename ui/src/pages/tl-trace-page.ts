@@ -1,14 +1,16 @@
 import { LitElement, css, html, nothing, unsafeCSS } from 'lit';
 import { Task } from '@lit/task';
 import { fetchTrace } from '../api/threadline-api';
-import { tracePath, type SkewMode, type TraceSource } from '../model/route';
+import { tracePath, type SkewMode, type TraceSource, type TraceTab } from '../model/route';
+import type { ErrorGroup } from '../model/error-summary';
 import type { TraceFile } from '../model/trace-file';
 import { buildTraceView } from '../model/trace-view';
 import { controlStyles } from '../components/common/shared-styles';
 import { navigate } from '../components/router/navigate';
 import { TRACE_HEADER_HEIGHT } from '../components/trace/tl-trace-header';
-import type { TlSkewModeEvent, TlSpanSelectEvent } from '../components/waterfall/waterfall-events';
+import type { TlFindChangeEvent, TlSkewModeEvent, TlSpanSelectEvent } from '../components/waterfall/waterfall-events';
 import '../components/trace/tl-trace-header';
+import '../components/trace/tl-error-summary';
 import '../components/waterfall/tl-waterfall';
 import '../components/span-detail/tl-span-detail';
 import '../components/common/tl-error-state';
@@ -25,6 +27,8 @@ export class TlTracePage extends LitElement {
     source: { attribute: false },
     spanId: { attribute: false },
     skew: {},
+    find: {},
+    tab: {},
     localFile: { attribute: false },
     detailOpen: { state: true },
     localIndex: { state: true },
@@ -93,6 +97,8 @@ export class TlTracePage extends LitElement {
   declare source: TraceSource;
   declare spanId: string | null;
   declare skew: SkewMode;
+  declare find: string;
+  declare tab: TraceTab;
   declare localFile: LocalTraceFile | null;
   declare detailOpen: boolean;
   /** Which trace of a multi-trace file is shown. */
@@ -117,6 +123,8 @@ export class TlTracePage extends LitElement {
     this.source = { kind: 'local' };
     this.spanId = null;
     this.skew = 'adjusted';
+    this.find = '';
+    this.tab = 'waterfall';
     this.localFile = null;
     this.detailOpen = false;
     this.localIndex = 0;
@@ -137,14 +145,31 @@ export class TlTracePage extends LitElement {
     if (changed.has('localFile')) this.localIndex = 0;
   }
 
+  private path(changes: { spanId?: string | null; skew?: SkewMode; find?: string; tab?: TraceTab }): string {
+    return tracePath(this.source, changes.spanId !== undefined ? changes.spanId : this.spanId, changes.skew ?? this.skew, {
+      find: changes.find ?? this.find,
+      tab: changes.tab ?? this.tab,
+    });
+  }
+
   private onSelect(event: TlSpanSelectEvent): void {
     if (event.openDetail) this.detailOpen = true;
-    navigate(tracePath(this.source, event.spanId, this.skew), { replace: true });
+    navigate(this.path({ spanId: event.spanId }), { replace: true });
   }
 
   private onSkewMode(event: TlSkewModeEvent): void {
-    navigate(tracePath(this.source, this.spanId, event.mode), { replace: true });
+    navigate(this.path({ skew: event.mode }), { replace: true });
   }
+
+  private onFindChange(event: TlFindChangeEvent): void {
+    navigate(this.path({ find: event.text }), { replace: true });
+  }
+
+  private readonly errorHref = (group: ErrorGroup): string => {
+    const view = this.trace.value;
+    const spanId = view?.rows[group.firstRow]?.node.span.spanId ?? null;
+    return this.path({ spanId, find: group.message || 'status=error', tab: 'waterfall' });
+  };
 
   private renderPicker() {
     const traces = this.localFile?.file.traces ?? [];
@@ -181,12 +206,17 @@ export class TlTracePage extends LitElement {
             .sourceLabel=${this.source.kind === 'local' ? `file ${this.localFile?.name ?? ''}` : ''}
             @tl-skew-mode=${this.onSkewMode}
           ></tl-trace-header>
+          ${view.errors.length > 0
+            ? html`<tl-error-summary data-testid="error-summary" .groups=${view.errors} .hrefFor=${this.errorHref}></tl-error-summary>`
+            : nothing}
           <div class=${`body${showDetail ? ' with-detail' : ''}`}>
             <tl-waterfall
               .view=${view}
               .mode=${this.skew}
               .selectedSpanId=${this.spanId}
+              .find=${this.find}
               @tl-span-select=${this.onSelect}
+              @tl-find-change=${this.onFindChange}
               @tl-detail-close=${() => (this.detailOpen = false)}
             ></tl-waterfall>
             ${showDetail

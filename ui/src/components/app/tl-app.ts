@@ -74,6 +74,8 @@ export class TlApp extends LitElement {
           .source=${route.source}
           .spanId=${route.spanId}
           .skew=${route.skew}
+          .find=${route.find}
+          .tab=${route.tab}
           .localFile=${this.localFile}
         ></tl-trace-page>`;
       case 'slow':
