@@ -74,6 +74,51 @@ describe('search page in Chromium', () => {
     expect(await byTestId(suite.page, 'search-error-tags').textContent()).toContain('is not key=value');
   });
 
+  it('runs a pasted Jaeger UI search link (JSON tags, µs times) with the same answer as the Jaeger API', async () => {
+    const jaegerTraceIds = async (params: URLSearchParams): Promise<string[]> => {
+      const response = await fetch(`${suite.server.http}/api/traces?${params.toString()}`);
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as { data: Array<{ traceID: string; spans: Array<{ startTime: number }> }> };
+      return body.data.map((t) => t.traceID).sort();
+    };
+    const nowUs = Date.now() * 1000;
+    const startUs = nowUs - 30 * 60 * 1_000_000;
+    // Jaeger UI writes empty durations and a relative lookback beside the absolute window.
+    const jaegerLink = (tags: Record<string, string>, endUs: number): URLSearchParams =>
+      new URLSearchParams({ service: 'frontend', tags: JSON.stringify(tags), start: String(startUs), end: String(endUs), lookback: '1h', limit: '20', minDuration: '', maxDuration: '' });
+    const uiResult = async (params: URLSearchParams): Promise<string[]> => {
+      await suite.page.goto(`${suite.server.http}/search?${params.toString()}`);
+      await byTestId(suite.page, 'search-count').waitFor({ timeout: UI_TIMEOUT });
+      const results = byTestId(suite.page, 'search-result');
+      return (await results.evaluateAll((els) => els.map((el) => el.getAttribute('data-trace-id') ?? ''))).sort();
+    };
+
+    const gold = jaegerLink({ 'customer.tier': 'gold' }, nowUs);
+    expect(await jaegerTraceIds(gold)).toEqual([traces.checkout.traceId]);
+    expect(await uiResult(gold)).toEqual([traces.checkout.traceId]);
+    expect(await byTestId(suite.page, 'search-tags').inputValue()).toBe('customer.tier=gold');
+    expect(await byTestId(suite.page, 'url-notices').count()).toBe(0);
+
+    // The window's end in µs must matter: one ending before the checkout trace holds only the products trace.
+    const both = jaegerLink({ 'http.method': 'GET' }, nowUs);
+    expect(await uiResult(both)).toEqual(await jaegerTraceIds(both));
+    expect(await jaegerTraceIds(both)).toHaveLength(2);
+    const checkout = (await (await fetch(`${suite.server.http}/api/traces/${traces.checkout.traceId}`)).json()) as { data: Array<{ spans: Array<{ startTime: number }> }> };
+    const checkoutStartUs = Math.min(...checkout.data[0]!.spans.map((s) => s.startTime));
+    const earlier = jaegerLink({ 'http.method': 'GET' }, checkoutStartUs - 1_000);
+    expect(await jaegerTraceIds(earlier)).toEqual([traces.products.traceId]);
+    expect(await uiResult(earlier)).toEqual([traces.products.traceId]);
+
+    // What Threadline does not understand is said, not silently dropped.
+    await suite.page.goto(`${suite.server.http}/search?service=frontend&tags=${encodeURIComponent('{oops')}&lookback=3h&spanKind=server`);
+    const notices = byTestId(suite.page, 'url-notices');
+    await notices.waitFor({ timeout: UI_TIMEOUT });
+    const text = await notices.textContent();
+    expect(text).toContain('is not JSON');
+    expect(text).toContain('lookback=3h');
+    expect(text).toContain('spanKind=server');
+  });
+
   it('opens a trace from the results, and Back returns to them', async () => {
     await suite.page.goto(`${suite.server.http}/search?service=frontend&lookback=1h`);
     await suite.page.locator(`[data-testid="search-result"][data-trace-id="${traces.checkout.traceId}"]`).click({ timeout: UI_TIMEOUT });

@@ -20,7 +20,7 @@ export interface TraceViewState {
 export type TraceSource = { kind: 'server'; traceId: string } | { kind: 'local' };
 
 export type Route =
-  | { page: 'search'; query: SearchQuery; submitted: boolean }
+  | { page: 'search'; query: SearchQuery; submitted: boolean; notices: readonly string[] }
   | { page: 'trace'; source: TraceSource; spanId: string | null; skew: SkewMode; find: string; tab: TraceTab }
   | LatencyRoute
   | NettraceRoute
@@ -32,7 +32,7 @@ export function parseRoute(pathname: string, search: string): Route {
   const params = new URLSearchParams(search);
   if (pathname === '/' || pathname === '/search') {
     // A bare /search shows the form; any query means "run this search".
-    return { page: 'search', query: parseSearchParams(params), submitted: params.size > 0 };
+    return { page: 'search', ...parseSearchParams(params), submitted: params.size > 0 };
   }
   const match = /^\/trace\/([^/]+)\/?$/.exec(pathname);
   if (match) {

@@ -14,7 +14,12 @@ import '../components/common/tl-error-state';
 
 /** `/search?…`: the form on the left, the scatter plot and result list on the right. */
 export class TlSearchPage extends LitElement {
-  static override properties = { query: { attribute: false }, submitted: { type: Boolean }, searchedAt: { state: true } };
+  static override properties = {
+    query: { attribute: false },
+    submitted: { type: Boolean },
+    notices: { attribute: false },
+    searchedAt: { state: true },
+  };
   static override styles = [
     controlStyles,
     css`
@@ -50,6 +55,15 @@ export class TlSearchPage extends LitElement {
         gap: 0.6rem;
         min-height: 1.5rem;
       }
+      .notices {
+        margin: 0;
+        padding: 0.5rem 0.75rem 0.5rem 1.75rem;
+        border: 1px solid var(--tl-warn);
+        border-radius: var(--tl-radius);
+        background: var(--tl-warn-bg);
+        font-size: 0.85rem;
+        overflow-wrap: anywhere;
+      }
       .placeholder {
         color: var(--tl-fg-muted);
         padding: 2rem 0;
@@ -76,6 +90,8 @@ export class TlSearchPage extends LitElement {
 
   declare query: SearchQuery;
   declare submitted: boolean;
+  /** What the URL held that was not understood or was changed (see parseSearchParams). */
+  declare notices: readonly string[];
   /** Wall-clock time of the last search, so relative lookbacks and "3 min ago" agree. */
   declare searchedAt: number;
 
@@ -97,6 +113,7 @@ export class TlSearchPage extends LitElement {
     super();
     this.query = { ...DEFAULT_SEARCH };
     this.submitted = false;
+    this.notices = [];
     this.searchedAt = Date.now();
   }
 
@@ -146,7 +163,14 @@ export class TlSearchPage extends LitElement {
     return html`<aside>
         <tl-search-form .query=${this.query} .services=${this.services.value ?? []} @tl-search-submit=${this.onSubmit}></tl-search-form>
       </aside>
-      <section class="results" aria-label="Search results">${this.renderMain()}</section>`;
+      <section class="results" aria-label="Search results">
+        ${this.notices.length > 0
+          ? html`<ul class="notices" role="status" data-testid="url-notices">
+              ${this.notices.map((n) => html`<li>${n}</li>`)}
+            </ul>`
+          : nothing}
+        ${this.renderMain()}
+      </section>`;
   }
 }
 
