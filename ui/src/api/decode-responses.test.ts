@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseOperationsResponse, parseSearchResponse, parseServicesResponse, parseTraceResponse } from './decode-responses';
+import { parseDependenciesResponse, parseOperationsResponse, parseSearchResponse, parseServicesResponse, parseTraceResponse } from './decode-responses';
 import { anyValueToString } from '@threadline/shared';
 import { ApiError } from './api-error';
 import { makeSpan } from '../model/fixtures/make-span';
@@ -45,6 +45,12 @@ describe('API response decoding', () => {
       const attempt = (): unknown => parseTraceResponse({ traceId: span.traceId, spans: [{ ...span, attributes: [{ key: 'd', value: { doubleValue: bad } }] }] });
       expect(attempt).toThrow(/doubleValue/);
     }
+  });
+
+  it('decodes Jaeger dependency links', () => {
+    const data = [{ parent: 'web', child: 'db', callCount: 12 }];
+    expect(parseDependenciesResponse({ data, total: 0, limit: 0, offset: 0, errors: null })).toEqual(data);
+    expect(() => parseDependenciesResponse({ data: [{ parent: 'web' }] })).toThrow(ApiError);
   });
 
   it('reports an unexpected shape as a bad_response ApiError', () => {

@@ -1,5 +1,5 @@
 /** Decoders for `/api/v1/*` responses: checked, because a UI must not crash on a server it did not expect. */
-import type { Span } from '@threadline/shared';
+import type { JaegerDependency, Span } from '@threadline/shared';
 import {
   JsonShapeError,
   expectArray,
@@ -69,4 +69,18 @@ export function parseTraceResponse(body: unknown): TraceResponse {
     const spans: Span[] = expectArray(doc.spans, '$.spans').map((s, i) => parseSpanJson(s, `$.spans[${i}]`));
     return { traceId: expectString(doc.traceId, '$.traceId'), spans };
   });
+}
+
+/** Jaeger's `GET /api/dependencies` envelope. */
+export function parseDependenciesResponse(body: unknown): JaegerDependency[] {
+  return decoding('/api/dependencies', () =>
+    expectArray(expectObject(body, '$').data, '$.data').map((value, i) => {
+      const d = expectObject(value, `$.data[${i}]`);
+      return {
+        parent: expectString(d.parent, `$.data[${i}].parent`),
+        child: expectString(d.child, `$.data[${i}].child`),
+        callCount: optionalNumber(d.callCount, `$.data[${i}].callCount`),
+      };
+    }),
+  );
 }

@@ -1,7 +1,10 @@
-/** The calls the UI makes to Threadline's `/api/v1/*`. */
+/** The calls the UI makes to Threadline's `/api/v1/*` (and Jaeger's `/api/dependencies`, which has no v1 twin). */
+import type { JaegerDependency } from '@threadline/shared';
+import type { ResolvedWindow } from '../model/latency-window';
+import { nanosToMillis } from '../model/nanos';
 import type { SearchQuery } from '../model/search-query';
 import { getJson } from './http-client';
-import { parseOperationsResponse, parseSearchResponse, parseServicesResponse, parseTraceResponse } from './decode-responses';
+import { parseDependenciesResponse, parseOperationsResponse, parseSearchResponse, parseServicesResponse, parseTraceResponse } from './decode-responses';
 import { toSearchApiParams } from './search-request';
 import type { OperationInfo, TraceResponse, TraceSearchHit } from './wire-types';
 
@@ -19,4 +22,10 @@ export async function searchTraces(query: SearchQuery, nowMs: number, signal?: A
 
 export async function fetchTrace(traceId: string, signal?: AbortSignal): Promise<TraceResponse> {
   return parseTraceResponse(await getJson(`/api/v1/traces/${traceId}`, signal));
+}
+
+export async function fetchDependencies(window: ResolvedWindow, signal?: AbortSignal): Promise<JaegerDependency[]> {
+  const endMs = nanosToMillis(window.endNs);
+  const params = new URLSearchParams({ endTs: String(endMs), lookback: String(Math.max(1, endMs - nanosToMillis(window.startNs))) });
+  return parseDependenciesResponse(await getJson(`/api/dependencies?${params.toString()}`, signal));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatPercent, formatRate, sortOperationRows, type OperationRow } from './operation-rows';
+import { formatPercent, formatRate, inboundErrorRate, sortOperationRows, type OperationRow } from './operation-rows';
 
 function row(name: string, fields: Partial<OperationRow> = {}): OperationRow {
   return { name, spanKind: 'server', count: 10, errorCount: 0, rate: 1, errorRate: 0, p50: 1, p90: 2, p99: 3, p99Series: [], ...fields };
@@ -30,5 +30,14 @@ describe('operations table', () => {
     expect(formatPercent(0.0004)).toBe('<0.1%');
     expect(formatPercent(0.015)).toBe('1.5%');
     expect(formatPercent(0.25)).toBe('25%');
+  });
+});
+
+describe('inbound error rate', () => {
+  it('counts the server and consumer spans a service served, else all of them', () => {
+    const served = [row('GET', { spanKind: 'server', count: 90, errorCount: 9 }), row('q', { spanKind: 'consumer', count: 10, errorCount: 1 }), row('db', { spanKind: 'client', count: 50, errorCount: 50 })];
+    expect(inboundErrorRate(served)).toBeCloseTo(0.1);
+    expect(inboundErrorRate([row('work', { spanKind: 'internal', count: 4, errorCount: 1 })])).toBe(0.25);
+    expect(inboundErrorRate([])).toBeNaN();
   });
 });

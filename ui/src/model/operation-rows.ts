@@ -49,3 +49,14 @@ export function formatPercent(share: number): string {
   if (percent < 0.1) return '<0.1%';
   return `${Number(percent.toFixed(percent < 10 ? 1 : 0))}%`;
 }
+
+/**
+ * The share of failed calls a service served: its server and consumer spans (what
+ * callers reach), or all its spans when it reports none of those kinds. NaN without spans.
+ */
+export function inboundErrorRate(rows: readonly OperationRow[]): number {
+  const inbound = rows.filter((r) => r.spanKind === 'server' || r.spanKind === 'consumer');
+  const counted = inbound.length > 0 ? inbound : rows;
+  const count = counted.reduce((sum, r) => sum + r.count, 0);
+  return count === 0 ? Number.NaN : counted.reduce((sum, r) => sum + r.errorCount, 0) / count;
+}

@@ -3,6 +3,7 @@ import { normalizeHexId, TRACE_ID_HEX_LENGTH, SPAN_ID_HEX_LENGTH } from '@thread
 import { parseSearchParams, searchQueryToParams, type SearchQuery } from './search-query';
 import { parseLatencyRoute, type LatencyRoute } from './latency-routes';
 import { parseNettraceRoute, type NettraceRoute } from './nettrace-routes';
+import { parseWindowParams, writeWindowParams, type TimeWindow } from './latency-window';
 
 export type SkewMode = 'adjusted' | 'raw';
 
@@ -24,6 +25,8 @@ export type Route =
   | { page: 'trace'; source: TraceSource; spanId: string | null; skew: SkewMode; find: string; tab: TraceTab }
   | LatencyRoute
   | NettraceRoute
+  | { page: 'compare'; a: string; b: string }
+  | { page: 'dependencies'; window: TimeWindow }
   | { page: 'not-found'; message: string };
 
 export const LOCAL_TRACE_PATH = '/trace/local';
@@ -48,6 +51,13 @@ export function parseRoute(pathname: string, search: string): Route {
     if (traceId === null) return { page: 'not-found', message: `"${raw}" is not a trace ID (up to 32 hex digits).` };
     return { page: 'trace', source: { kind: 'server', traceId }, spanId, skew, find, tab };
   }
+  const compare = /^\/compare\/([^/]+)\/([^/]+)\/?$/.exec(pathname);
+  if (compare) {
+    const [a, b] = [compare[1]!, compare[2]!].map((raw) => normalizeHexId(decodeURIComponent(raw), TRACE_ID_HEX_LENGTH));
+    if (!a || !b) return { page: 'not-found', message: 'A compare address is /compare/{traceId}/{traceId} with two trace IDs (up to 32 hex digits).' };
+    return { page: 'compare', a, b };
+  }
+  if (pathname === '/dependencies') return { page: 'dependencies', window: parseWindowParams(params) };
   const other = parseLatencyRoute(pathname, params) ?? parseNettraceRoute(pathname, params);
   if (other) return other;
   return { page: 'not-found', message: `There is no page at ${pathname}.` };
@@ -72,4 +82,14 @@ export function tracePath(
   if (state.tab && state.tab !== 'waterfall') params.set('tab', state.tab);
   const query = params.toString();
   return query ? `${base}?${query}` : base;
+}
+
+export function comparePath(a: string, b: string): string {
+  return `/compare/${a}/${b}`;
+}
+
+export function dependenciesPath(window: TimeWindow): string {
+  const params = new URLSearchParams();
+  writeWindowParams(window, params);
+  return `/dependencies?${params.toString()}`;
 }

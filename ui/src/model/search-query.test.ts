@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SEARCH, MAX_LIMIT, parseSearchParams, searchQueryToParams, type SearchQuery } from './search-query';
-import { parseRoute, searchPath, tracePath } from './route';
+import { comparePath, dependenciesPath, parseRoute, searchPath, tracePath } from './route';
 
 const full: SearchQuery = {
   service: 'checkout',
@@ -131,5 +131,14 @@ describe('routes', () => {
     expect(parseRoute(pathname!, '?tab=bogus')).toMatchObject({ tab: 'waterfall', find: '' });
     expect(tracePath({ kind: 'local' })).toBe('/trace/local');
     expect(parseRoute('/trace/local', '?span=01')).toMatchObject({ source: { kind: 'local' }, spanId: '0000000000000001' });
+  });
+
+  it('parses compare and dependency graph routes', () => {
+    const a = '4bf92f3577b34da6a3ce929d0e0e4736';
+    expect(parseRoute(comparePath(a, 'ABC'), '')).toEqual({ page: 'compare', a, b: '0'.repeat(29) + 'abc' });
+    expect(parseRoute('/compare/xyz/abc', '')).toMatchObject({ page: 'not-found' });
+    const path = dependenciesPath({ window: '6h', start: '', end: '' });
+    expect(path).toBe('/dependencies?window=6h');
+    expect(parseRoute('/dependencies', '?window=6h')).toEqual({ page: 'dependencies', window: { window: '6h', start: '', end: '' } });
   });
 });

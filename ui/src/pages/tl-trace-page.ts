@@ -1,8 +1,10 @@
 import { LitElement, css, html, nothing, unsafeCSS } from 'lit';
 import { Task } from '@lit/task';
 import { fetchTrace } from '../api/threadline-api';
-import { tracePath, type SkewMode, type TraceSource, type TraceTab } from '../model/route';
+import { comparePath, tracePath, type SkewMode, type TraceSource, type TraceTab } from '../model/route';
+import type { TraceView } from '../model/trace-view';
 import type { ErrorGroup } from '../model/error-summary';
+import { normalizeHexId, TRACE_ID_HEX_LENGTH } from '@threadline/shared';
 import type { TraceFile } from '../model/trace-file';
 import { buildTraceView } from '../model/trace-view';
 import { controlStyles } from '../components/common/shared-styles';
@@ -11,6 +13,8 @@ import { TRACE_HEADER_HEIGHT } from '../components/trace/tl-trace-header';
 import type { TlFindChangeEvent, TlSkewModeEvent, TlSpanSelectEvent } from '../components/waterfall/waterfall-events';
 import '../components/trace/tl-trace-header';
 import '../components/trace/tl-error-summary';
+import '../components/trace/tl-trace-stats';
+import '../components/trace/tl-flame-graph';
 import '../components/waterfall/tl-waterfall';
 import '../components/span-detail/tl-span-detail';
 import '../components/common/tl-error-state';
@@ -82,6 +86,42 @@ export class TlTracePage extends LitElement {
       }
       .loading .skeleton {
         height: 20px;
+      }
+      .tabs {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: flex-end;
+        gap: 0.2rem;
+        padding: 0.3rem 0.75rem 0;
+        border-bottom: 1px solid var(--tl-border);
+        font-size: 0.9rem;
+      }
+      .tabs a {
+        padding: 0.25rem 0.7rem;
+        color: var(--tl-fg-muted);
+        text-decoration: none;
+        border-bottom: 2px solid transparent;
+      }
+      .tabs form {
+        margin-left: auto;
+        display: flex;
+        gap: 0.3rem;
+        padding-bottom: 0.25rem;
+      }
+      .tabs form input {
+        width: min(17rem, 40vw);
+        font-family: var(--tl-mono);
+        font-size: 0.8rem;
+      }
+      .tabs a[aria-current='page'] {
+        color: var(--tl-fg);
+        border-bottom-color: var(--tl-accent);
+        font-weight: 600;
+      }
+      tl-trace-stats,
+      tl-flame-graph {
+        flex: 1;
+        min-height: 0;
       }
       .picker {
         display: flex;
@@ -165,6 +205,84 @@ export class TlTracePage extends LitElement {
     navigate(this.path({ find: event.text }), { replace: true });
   }
 
+  private readonly flameHref = (spanId: string): string => this.path({ spanId, tab: 'waterfall' });
+
+  private compareWith(event: SubmitEvent): void {
+    event.preventDefault();
+    const input = (event.target as HTMLFormElement).elements.namedItem('other') as HTMLInputElement;
+    const other = normalizeHexId(input.value, TRACE_ID_HEX_LENGTH);
+    if (this.source.kind !== 'server' || other === null) {
+      input.setCustomValidity('A trace ID is up to 32 hex digits.');
+      input.reportValidity();
+      return;
+    }
+    navigate(comparePath(this.source.traceId, other));
+  }
+
+  private renderTabs() {
+    const tabs: ReadonlyArray<[TraceTab, string]> = [
+      ['waterfall', 'Waterfall'],
+      ['stats', 'Statistics'],
+      ['flame', 'Flame graph'],
+    ];
+    return html`<nav class="tabs" aria-label="Trace views">
+      ${tabs.map(
+        ([tab, label]) =>
+          html`<a href=${this.path({ tab })} data-testid=${`trace-tab-${tab}`} aria-current=${tab === this.tab ? 'page' : 'false'}>${label}</a>`,
+      )}
+      ${this.source.kind === 'server'
+        ? html`<form @submit=${this.compareWith} aria-label="Compare with another trace">
+            <input
+              name="other"
+              data-testid="compare-input"
+              placeholder="Compare with trace ID"
+              aria-label="Trace ID to compare with"
+              autocomplete="off"
+              spellcheck="false"
+              @input=${(e: Event) => (e.target as HTMLInputElement).setCustomValidity('')}
+            />
+            <button type="submit" data-testid="compare-submit">Compare</button>
+          </form>`
+        : nothing}
+    </nav>`;
+  }
+
+  private renderWaterfall(view: TraceView) {
+    const selectedRow = this.spanId ? view.rowBySpanId.get(this.spanId) : undefined;
+    const showDetail = this.detailOpen && selectedRow !== undefined;
+    return html`<div class=${`body${showDetail ? ' with-detail' : ''}`}>
+      <tl-waterfall
+        .view=${view}
+        .mode=${this.skew}
+        .selectedSpanId=${this.spanId}
+        .find=${this.find}
+        @tl-span-select=${this.onSelect}
+        @tl-find-change=${this.onFindChange}
+        @tl-detail-close=${() => (this.detailOpen = false)}
+      ></tl-waterfall>
+      ${showDetail
+        ? html`<tl-span-detail
+            .view=${view}
+            .row=${selectedRow}
+            .mode=${this.skew}
+            @tl-span-select=${this.onSelect}
+            @tl-detail-close=${() => (this.detailOpen = false)}
+          ></tl-span-detail>`
+        : nothing}
+    </div>`;
+  }
+
+  private renderTab(view: TraceView) {
+    switch (this.tab) {
+      case 'stats':
+        return html`<tl-trace-stats .view=${view} .mode=${this.skew}></tl-trace-stats>`;
+      case 'flame':
+        return html`<tl-flame-graph .view=${view} .mode=${this.skew} .hrefFor=${this.flameHref}></tl-flame-graph>`;
+      case 'waterfall':
+        return this.renderWaterfall(view);
+    }
+  }
+
   private readonly errorHref = (group: ErrorGroup): string => {
     const view = this.trace.value;
     const spanId = view?.rows[group.firstRow]?.node.span.spanId ?? null;
@@ -197,10 +315,8 @@ export class TlTracePage extends LitElement {
       initial: () => this.renderLoading(),
       pending: () => this.renderLoading(),
       error: (error) => html`<tl-error-state .error=${error} .subject=${subject}></tl-error-state>`,
-      complete: (view) => {
-        const selectedRow = this.spanId ? view.rowBySpanId.get(this.spanId) : undefined;
-        const showDetail = this.detailOpen && selectedRow !== undefined;
-        return html`<tl-trace-header
+      complete: (view) =>
+        html`<tl-trace-header
             .view=${view}
             .mode=${this.skew}
             .sourceLabel=${this.source.kind === 'local' ? `file ${this.localFile?.name ?? ''}` : ''}
@@ -209,27 +325,7 @@ export class TlTracePage extends LitElement {
           ${view.errors.length > 0
             ? html`<tl-error-summary data-testid="error-summary" .groups=${view.errors} .hrefFor=${this.errorHref}></tl-error-summary>`
             : nothing}
-          <div class=${`body${showDetail ? ' with-detail' : ''}`}>
-            <tl-waterfall
-              .view=${view}
-              .mode=${this.skew}
-              .selectedSpanId=${this.spanId}
-              .find=${this.find}
-              @tl-span-select=${this.onSelect}
-              @tl-find-change=${this.onFindChange}
-              @tl-detail-close=${() => (this.detailOpen = false)}
-            ></tl-waterfall>
-            ${showDetail
-              ? html`<tl-span-detail
-                  .view=${view}
-                  .row=${selectedRow}
-                  .mode=${this.skew}
-                  @tl-span-select=${this.onSelect}
-                  @tl-detail-close=${() => (this.detailOpen = false)}
-                ></tl-span-detail>`
-              : nothing}
-          </div>`;
-      },
+          ${this.renderTabs()} ${this.renderTab(view)}`,
     })}`;
   }
 }

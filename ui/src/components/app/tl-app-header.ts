@@ -11,6 +11,7 @@ const NAV: ReadonlyArray<{ href: string; label: string; testId: string; pages: R
   { href: '/search', label: 'Search', testId: 'nav-search', pages: ['search'] },
   { href: '/operations', label: 'Operations', testId: 'nav-operations', pages: ['operations', 'operation'] },
   { href: '/slow', label: 'Slow spans', testId: 'nav-slow', pages: ['slow'] },
+  { href: '/dependencies', label: 'Dependencies', testId: 'nav-dependencies', pages: ['dependencies'] },
   { href: '/nettrace', label: 'net/trace', testId: 'nav-nettrace', pages: ['nettrace', 'nettrace-requests', 'nettrace-events'] },
 ];
 

@@ -21,6 +21,8 @@ const LAZY_PAGES: Partial<Record<Route['page'], () => Promise<unknown>>> = {
   nettrace: () => import('../../pages/tl-nettrace-page'),
   'nettrace-requests': () => import('../../pages/tl-nettrace-requests-page'),
   'nettrace-events': () => import('../../pages/tl-nettrace-events-page'),
+  compare: () => import('../../pages/tl-compare-page'),
+  dependencies: () => import('../../pages/tl-dependencies-page'),
 };
 
 /** The shell: header, and the page the URL names. Owns the in-memory trace file, if one is open. */
@@ -90,6 +92,10 @@ export class TlApp extends LitElement {
         return html`<tl-nettrace-requests-page .query=${route.query}></tl-nettrace-requests-page>`;
       case 'nettrace-events':
         return html`<tl-nettrace-events-page .query=${route.query}></tl-nettrace-events-page>`;
+      case 'compare':
+        return html`<tl-compare-page .a=${route.a} .b=${route.b}></tl-compare-page>`;
+      case 'dependencies':
+        return html`<tl-dependencies-page .window=${route.window}></tl-dependencies-page>`;
       case 'not-found':
         return html`<tl-not-found-page .message=${route.message}></tl-not-found-page>`;
     }
