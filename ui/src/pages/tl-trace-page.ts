@@ -56,6 +56,13 @@ export class TlTracePage extends LitElement {
       .body.with-detail {
         grid-template-columns: minmax(0, 1fr) minmax(20rem, 30%);
       }
+      /* Phones: the details go below the waterfall instead of squeezing it. */
+      @media (max-width: 760px) {
+        .body.with-detail {
+          grid-template-columns: minmax(0, 1fr);
+          grid-template-rows: minmax(0, 1fr) minmax(0, 45%);
+        }
+      }
       tl-waterfall,
       tl-span-detail {
         min-height: 0;

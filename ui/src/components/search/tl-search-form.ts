@@ -117,6 +117,15 @@ export class TlSearchForm extends LitElement {
         font-family: var(--tl-mono);
         font-size: 0.85rem;
       }
+      /* Date-time inputs are too wide for two columns of the sidebar. */
+      .row.range {
+        grid-template-columns: minmax(0, 1fr);
+      }
+      .row.range input {
+        box-sizing: border-box;
+        width: 100%;
+        min-width: 0;
+      }
       .row {
         display: grid;
         grid-template-columns: 1fr 1fr;
@@ -227,7 +236,7 @@ export class TlSearchForm extends LitElement {
         </select>
       </label>
       ${d.lookback === 'custom'
-        ? html`<div class="row">
+        ? html`<div class="row range">
               <label>
                 Start
                 <input

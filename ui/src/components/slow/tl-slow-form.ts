@@ -125,6 +125,15 @@ export class TlSlowForm extends LitElement {
         font-family: var(--tl-mono);
         font-size: 0.85rem;
       }
+      /* Date-time inputs are too wide for two columns of the sidebar. */
+      .row.range {
+        grid-template-columns: minmax(0, 1fr);
+      }
+      .row.range input {
+        box-sizing: border-box;
+        width: 100%;
+        min-width: 0;
+      }
       .row {
         display: grid;
         grid-template-columns: 1fr 1fr;
@@ -305,7 +314,7 @@ export class TlSlowForm extends LitElement {
         </select>
       </label>
       ${d.window === 'custom'
-        ? html`<div class="row">
+        ? html`<div class="row range">
               <label>
                 Start
                 <input
