@@ -2,3 +2,4 @@ export * from './span-model.js';
 export * from './ids.js';
 export * from './attributes.js';
 export * from './api-types.js';
+export * from './compact-trace.js';

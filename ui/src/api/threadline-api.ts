@@ -4,7 +4,8 @@ import type { ResolvedWindow } from '../model/latency-window';
 import { nanosToMillis } from '../model/nanos';
 import type { SearchQuery } from '../model/search-query';
 import { getJson } from './http-client';
-import { parseDependenciesResponse, parseOperationsResponse, parseSearchResponse, parseServicesResponse, parseTraceResponse } from './decode-responses';
+import { parseCompactTraceResponse } from './decode-compact-trace';
+import { parseDependenciesResponse, parseOperationsResponse, parseSearchResponse, parseServicesResponse } from './decode-responses';
 import { toSearchApiParams } from './search-request';
 import type { OperationInfo, TraceResponse, TraceSearchHit } from './wire-types';
 
@@ -20,8 +21,9 @@ export async function searchTraces(query: SearchQuery, nowMs: number, signal?: A
   return parseSearchResponse(await getJson(`/api/v1/search?${toSearchApiParams(query, nowMs).toString()}`, signal));
 }
 
+/** In the compact format: a fraction of the bytes and of the decoded objects for big traces. */
 export async function fetchTrace(traceId: string, signal?: AbortSignal): Promise<TraceResponse> {
-  return parseTraceResponse(await getJson(`/api/v1/traces/${traceId}`, signal));
+  return parseCompactTraceResponse(await getJson(`/api/v1/traces/${traceId}?format=compact`, signal));
 }
 
 export async function fetchDependencies(window: ResolvedWindow, signal?: AbortSignal): Promise<JaegerDependency[]> {

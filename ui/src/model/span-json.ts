@@ -97,7 +97,7 @@ function parseEvent(value: unknown, path: string): SpanEvent {
   };
 }
 
-function parseLink(value: unknown, path: string): SpanLink {
+export function parseLink(value: unknown, path: string): SpanLink {
   const l = expectObject(value, path);
   return {
     traceId: expectString(l.traceId, `${path}.traceId`),

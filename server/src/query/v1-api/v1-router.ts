@@ -1,8 +1,10 @@
-import express, { type ErrorRequestHandler, type Router } from 'express';
+import express, { type ErrorRequestHandler, type Request, type Response, type Router } from 'express';
+import { COMPACT_TRACE_MEDIA_TYPE } from '@threadline/shared';
 import { notFound } from '../../app-error.js';
 import type { NettraceStore, SpanStore, TraceQuery, TraceSummary } from '../../store/span-store.js';
 import { parseSpanKindParam, parseTraceIdParam, searchParamsOf } from '../param-parsing.js';
 import { loggerOf, toHttpFailure, type ErrorLogger, type QueryRouterOptions } from '../query-router-options.js';
+import { writeCompactTrace } from './compact-trace.js';
 import { createLatencyRouter } from './latency-router.js';
 import { createV1NettraceRouter } from './nettrace-router.js';
 import { parseV1Search } from './v1-params.js';
@@ -33,6 +35,20 @@ export function createV1Router(store: SpanStore, options: V1RouterOptions = {}):
 
   router.get('/traces/:traceId', async (req, res) => {
     const traceId = parseTraceIdParam(req.params.traceId);
+    res.vary('Accept');
+    if (wantsCompact(req)) {
+      const spans = await store.getTrace(traceId);
+      if (spans.length === 0) throw notFound(`trace ${traceId} not found`);
+      res.type(COMPACT_TRACE_MEDIA_TYPE);
+      try {
+        await writeCompactTrace(traceId, spans, (chunk) => writeWithBackpressure(res, chunk));
+      } catch (err) {
+        if (err instanceof ClientGone) return;
+        throw err;
+      }
+      res.end();
+      return;
+    }
     // V1TraceResponse, assembled as text: the spans arrive from the store already as JSON.
     const spans = await store.getTraceJson(traceId);
     if (spans === '[]') throw notFound(`trace ${traceId} not found`);
@@ -66,6 +82,28 @@ export function createV1Router(store: SpanStore, options: V1RouterOptions = {}):
   return router;
 }
 
+/** The compact format is asked for with `?format=compact` or its media type in `Accept`. */
+function wantsCompact(req: Request): boolean {
+  return req.query.format === 'compact' || (req.get('accept') ?? '').includes(COMPACT_TRACE_MEDIA_TYPE);
+}
+
+class ClientGone extends Error {}
+
+/** Waits for the socket to drain when its buffer is full, so a slow client does not make the server buffer the whole trace. */
+async function writeWithBackpressure(res: Response, chunk: string): Promise<void> {
+  if (res.destroyed) throw new ClientGone('the client closed the connection');
+  if (res.write(chunk)) return;
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+  });
+}
+
 /** Summaries in the store's order (most recent first); traces that vanished meanwhile are skipped. */
 async function searchSummaries(store: SpanStore, query: TraceQuery, errorsOnly: boolean): Promise<TraceSummary[]> {
   const fetchQuery = errorsOnly ? { ...query, limit: Math.min(query.limit * ERRORS_ONLY_OVERFETCH, MAX_FETCH) } : query;
@@ -91,6 +129,11 @@ function toV1Summary(s: TraceSummary): V1TraceSummary {
 function v1ErrorHandler(logger: ErrorLogger): ErrorRequestHandler {
   return (err, _req, res, _next) => {
     const failure = toHttpFailure(err, logger);
+    // Failing in the middle of a streamed body: the status line is gone, only cutting the connection tells the client.
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
     const body: V1ErrorResponse = { error: { code: failure.code, message: failure.message } };
     res.set(failure.headers).status(failure.status).json(body);
   };

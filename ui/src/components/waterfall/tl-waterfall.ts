@@ -9,11 +9,14 @@ import type { Timeline, TraceView } from '../../model/trace-view';
 import { controlStyles } from '../common/shared-styles';
 import { TlDetailCloseEvent, TlFindChangeEvent, TlSpanSelectEvent, TlWindowChangeEvent } from './waterfall-events';
 import { waterfallStyles, ROW_HEIGHT, RULER_HEIGHT } from './waterfall-styles';
-import { renderSpanRow, type RowContext } from './span-row-template';
+import { indentStep, renderSpanRow, type RowContext } from './span-row-template';
 import './tl-minimap';
 
 /** Rows rendered above and below the viewport so fast scrolling does not show gaps. */
 const BUFFER_ROWS = 8;
+/** Traces bigger than this open folded to LARGE_TRACE_LEVELS levels: an overview first, not row 1 of 100,000. */
+const LARGE_TRACE_ROWS = 5_000;
+const LARGE_TRACE_LEVELS = 4;
 
 interface ViewWindow {
   readonly start: number;
@@ -140,12 +143,13 @@ export class TlWaterfall extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('view')) {
-      this.collapsed = new Set();
-      this.depthChoice = 'all';
+      this.depthLevels = maxDepth(this.view.rows) + 1;
+      const large = this.view.rows.length > LARGE_TRACE_ROWS && this.depthLevels > LARGE_TRACE_LEVELS;
+      this.collapsed = large ? collapseToDepth(this.view.rows, LARGE_TRACE_LEVELS) : new Set();
+      this.depthChoice = large ? String(LARGE_TRACE_LEVELS) : 'all';
       this.zoom = { start: 0, end: 1 };
       this.findIndex = null;
       this.selectedRow = -1;
-      this.depthLevels = maxDepth(this.view.rows) + 1;
       this.errors = errorRows(this.view.rows);
     }
     if (changed.has('find') && this.find !== '') this.findOpen = true;
@@ -463,6 +467,7 @@ export class TlWaterfall extends LitElement {
       collapsed: this.collapsed,
       selectedRow: this.selectedRow,
       matches: this.matchSet,
+      indentStep: indentStep(this.depthLevels),
     };
     const visibleHeight = Math.max(this.viewportHeight - RULER_HEIGHT, 0);
     const first = Math.max(0, Math.floor(this.scrollOffset / ROW_HEIGHT) - BUFFER_ROWS);
