@@ -72,6 +72,14 @@ describe('search page in Chromium', () => {
     await byTestId(suite.page, 'search-tags').fill('not a tag');
     await byTestId(suite.page, 'search-submit').click();
     expect(await byTestId(suite.page, 'search-error-tags').textContent()).toContain('is not key=value');
+
+    // A min duration above the max is a field error, not a failed search.
+    await byTestId(suite.page, 'search-tags').fill('');
+    await byTestId(suite.page, 'search-min-duration').fill('2s');
+    await byTestId(suite.page, 'search-max-duration').fill('150ms');
+    await byTestId(suite.page, 'search-submit').click();
+    expect(await byTestId(suite.page, 'search-error-maxDuration').textContent()).toContain('below the min duration');
+    expect(await byTestId(suite.page, 'error-state').count()).toBe(0);
   });
 
   it('runs a pasted Jaeger UI search link (JSON tags, µs times) with the same answer as the Jaeger API', async () => {

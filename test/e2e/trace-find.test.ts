@@ -98,4 +98,24 @@ describe('find in a trace, in Chromium', () => {
     expect(await byTestId(suite.page, 'find-input').inputValue()).toBe('inventory_items');
     await expect.poll(() => selectedSpanId(suite.page), { timeout: UI_TIMEOUT }).toBe(trace.retrySpanId);
   });
+
+  it('shows the keyboard help with ?, names event ticks, and titles the tab after the trace', async () => {
+    await suite.page.goto(`${suite.server.http}/trace/${trace.traceId}`);
+    await waitForRowCount(suite.page, trace.spanCount);
+    await expect.poll(() => suite.page.title(), { timeout: UI_TIMEOUT }).toBe(`frontend: POST /orders · Trace ${trace.traceId.slice(0, 8)} · Threadline`);
+    expect(await suite.page.locator(`[data-testid="span-row"][data-span-id="${trace.retrySpanId}"] [data-testid="event-tick"]`).getAttribute('title')).toBe('lock wait');
+
+    await suite.page.locator('[data-testid="waterfall"]').focus();
+    await suite.page.keyboard.press('?');
+    const help = byTestId(suite.page, 'keyboard-help');
+    await help.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    expect(await help.textContent()).toContain('next / previous error');
+    await suite.page.keyboard.press('Escape');
+    await help.waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
+    // Typed into a field, ? is just a character.
+    await suite.page.keyboard.press('/');
+    await suite.page.keyboard.type('a?');
+    expect(await byTestId(suite.page, 'find-input').inputValue()).toBe('a?');
+    expect(await help.isVisible()).toBe(false);
+  });
 });

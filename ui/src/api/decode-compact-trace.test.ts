@@ -61,6 +61,8 @@ describe('compact trace decoding', () => {
     const decoded = parseCompactTraceResponse(doc).spans[0]!.attributes.map((kv) => kv.value.doubleValue);
     expect(decoded).toEqual([Number.NaN, Infinity, -Infinity, 2500, 0.25]);
     expect(decoded.map((d) => anyValueToString({ doubleValue: d }))).toEqual(['NaN', 'Infinity', '-Infinity', '2500', '0.25']);
+    doc.spans[0]![10] = [{ key: 'lost', value: { doubleValue: null } }] as never;
+    expect(parseCompactTraceResponse(doc).spans[0]!.attributes).toEqual([{ key: 'lost', value: {} }]);
     for (const bad of ['fast', '', true]) {
       doc.spans[0]![10] = [{ key: 'd', value: { doubleValue: bad } }] as never;
       expect(() => parseCompactTraceResponse(doc)).toThrow(/doubleValue/);

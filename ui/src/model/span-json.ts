@@ -47,7 +47,8 @@ function parseAnyValue(value: unknown, path: string, depth = 0): AnyValue {
   if (typeof v.stringValue === 'string') return { stringValue: v.stringValue };
   if (typeof v.boolValue === 'boolean') return { boolValue: v.boolValue };
   if (typeof v.intValue === 'string' || typeof v.intValue === 'number') return { intValue: String(v.intValue) };
-  if (v.doubleValue !== undefined) return { doubleValue: parseDouble(v.doubleValue, `${path}.doubleValue`) };
+  // null is how JSON.stringify writes a non-finite double that was not spelled as OTLP JSON does: the value is lost.
+  if (v.doubleValue !== undefined && v.doubleValue !== null) return { doubleValue: parseDouble(v.doubleValue, `${path}.doubleValue`) };
   if (typeof v.bytesValue === 'string') return { bytesValue: v.bytesValue };
   if (isObject(v.arrayValue)) {
     const values = optionalArray(v.arrayValue.values, `${path}.arrayValue.values`);

@@ -4,6 +4,7 @@ import { fetchTrace } from '../api/threadline-api';
 import { comparePath, tracePath, type SkewMode, type TraceSource, type TraceTab } from '../model/route';
 import type { TraceView } from '../model/trace-view';
 import type { ErrorGroup } from '../model/error-summary';
+import { traceTitle } from '../model/page-title';
 import { normalizeHexId, TRACE_ID_HEX_LENGTH } from '@threadline/shared';
 import type { TraceFile } from '../model/trace-file';
 import { buildTraceView } from '../model/trace-view';
@@ -159,7 +160,10 @@ export class TlTracePage extends LitElement {
         return buildTraceView(trace.traceId, trace.spans);
       }
       const { traceId, spans } = await fetchTrace(key, signal);
-      return buildTraceView(traceId, spans);
+      const view = buildTraceView(traceId, spans);
+      const { rootService, rootOperation } = view.timelines.adjusted.summary;
+      document.title = traceTitle(rootService, rootOperation, traceId);
+      return view;
     },
     // The source object is new on every URL change (selecting a span); only its identity matters.
     args: () => [this.sourceKey(), this.localFile, this.localIndex] as const,

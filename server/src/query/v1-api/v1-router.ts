@@ -1,5 +1,5 @@
 import express, { type ErrorRequestHandler, type Request, type Response, type Router } from 'express';
-import { COMPACT_TRACE_MEDIA_TYPE } from '@threadline/shared';
+import { COMPACT_TRACE_MEDIA_TYPE, type Span } from '@threadline/shared';
 import { notFound } from '../../app-error.js';
 import type { NettraceStore, SpanStore, TraceQuery, TraceSummary } from '../../store/span-store.js';
 import { parseSpanKindParam, parseTraceIdParam, searchParamsOf } from '../param-parsing.js';
@@ -37,7 +37,8 @@ export function createV1Router(store: SpanStore, options: V1RouterOptions = {}):
     const traceId = parseTraceIdParam(req.params.traceId);
     res.vary('Accept');
     if (wantsCompact(req)) {
-      const spans = await store.getTrace(traceId);
+      // The store's JSON text parsed here is several times faster than its getTrace objects (measured with npm run bench:ui).
+      const spans = JSON.parse(await store.getTraceJson(traceId)) as Span[];
       if (spans.length === 0) throw notFound(`trace ${traceId} not found`);
       res.type(COMPACT_TRACE_MEDIA_TYPE);
       try {

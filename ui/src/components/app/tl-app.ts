@@ -4,7 +4,9 @@ import { interceptLinks, navigate } from '../router/navigate';
 import { RouteController } from '../router/route-controller';
 import type { LocalTraceFile } from '../../pages/tl-trace-page';
 import type { TlTraceFileEvent } from './app-events';
+import { pageTitle } from '../../model/page-title';
 import './tl-app-header';
+import './tl-keyboard-help';
 import '../../pages/tl-search-page';
 import '../../pages/tl-trace-page';
 import '../../pages/tl-not-found-page';
@@ -60,6 +62,16 @@ export class TlApp extends LitElement {
     super.disconnectedCallback();
   }
 
+  /** The last route-based title set; a URL change within a page (selecting a span) keeps the page's own title. */
+  private routeTitle = '';
+
+  override updated(): void {
+    const title = pageTitle(this.router.route);
+    if (title === this.routeTitle) return;
+    this.routeTitle = title;
+    document.title = title;
+  }
+
   private onTraceFile(event: TlTraceFileEvent): void {
     this.localFile = { name: event.name, file: event.file };
     navigate(LOCAL_TRACE_PATH);
@@ -103,7 +115,8 @@ export class TlApp extends LitElement {
 
   override render() {
     return html`<tl-app-header .page=${this.router.route.page} @tl-trace-file=${this.onTraceFile}></tl-app-header>
-      <main>${this.renderPage()}</main>`;
+      <main>${this.renderPage()}</main>
+      <tl-keyboard-help></tl-keyboard-help>`;
   }
 }
 

@@ -66,7 +66,7 @@ function renderBar(ctx: RowContext, row: number) {
   const label = formatDuration(end - start);
 
   const segments = critSpans(critical.get(row) ?? [], percent);
-  const ticks: Array<{ left: number; net: boolean; error: boolean }> = [];
+  const ticks: Array<{ left: number; net: boolean; error: boolean; names: string[] }> = [];
   let lastBucket = Number.NaN;
   if (span.events.length > 0) {
     const base = ctx.view.tree.baseNanos;
@@ -75,9 +75,14 @@ function renderBar(ctx: RowContext, row: number) {
       const pos = percent(at);
       if (pos < 0 || pos > 100) continue;
       const bucket = Math.round(pos / TICK_BUCKET_PERCENT);
-      if (bucket === lastBucket) continue;
+      if (bucket === lastBucket) {
+        const tick = ticks[ticks.length - 1]!;
+        tick.names.push(event.name);
+        tick.error ||= isErrorEvent(event);
+        continue;
+      }
       lastBucket = bucket;
-      ticks.push({ left: pos, net: isNetTraceEvent(event), error: isErrorEvent(event) });
+      ticks.push({ left: pos, net: isNetTraceEvent(event), error: isErrorEvent(event), names: [event.name] });
     }
   }
   return html`<div class="timeline">
@@ -88,11 +93,26 @@ function renderBar(ctx: RowContext, row: number) {
           style=${`${serviceStyle(span.serviceName)};left:${left}%;width:max(${barWidth}%,2px)`}
         ></div>
         ${segments.map(([from, to]) => html`<div class="crit" style=${`left:${from}%;width:max(${to - from}%,1px)`}></div>`)}
-        ${ticks.map((t) => html`<div class=${`event-tick${t.net ? ' net' : ''}${t.error ? ' error' : ''}`} style=${`left:${t.left}%`}></div>`)}
+        ${ticks.map(
+          (t) =>
+            html`<div
+              class=${`event-tick${t.net ? ' net' : ''}${t.error ? ' error' : ''}`}
+              data-testid="event-tick"
+              title=${tickTitle(t.names)}
+              style=${`left:${t.left}%`}
+            ></div>`,
+        )}
       </div>
       ${inView ? html`<span class=${`duration ${labelPlace}`} style=${labelStyle}>${label}</span>` : nothing}
     </div>
   </div>`;
+}
+
+/** What a tick stands for: its event's name, or the first few of the events merged into it. */
+function tickTitle(names: readonly string[]): string {
+  if (names.length === 1) return names[0]!;
+  const shown = names.slice(0, 5).join(', ');
+  return `${names.length} events: ${shown}${names.length > 5 ? ', …' : ''}`;
 }
 
 /** The row's critical-path segments inside the zoom window, as [left, right] percentages, near neighbours merged. */

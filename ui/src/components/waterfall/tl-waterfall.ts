@@ -293,6 +293,8 @@ export class TlWaterfall extends LitElement {
   private readonly onKeyDown = (event: KeyboardEvent): void => {
     const target = event.composedPath()[0];
     if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || isTextEntry(target)) return;
+    // Keys in a dialog (the keyboard help) are the dialog's: Escape must close it.
+    if (event.composedPath().some((t) => t instanceof HTMLDialogElement)) return;
     if (event.key === 'Enter' && isActivatable(target)) return;
     const page = Math.max(1, Math.floor((this.viewportHeight - RULER_HEIGHT) / ROW_HEIGHT) - 1);
     const actions: Record<string, () => void> = {

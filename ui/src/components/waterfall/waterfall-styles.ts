@@ -248,15 +248,19 @@ export const waterfallStyles = css`
     border-radius: 1px;
     pointer-events: none;
   }
+  /* 2px of ink in a 6px target, so the event names show on hover. */
   .event-tick {
     position: absolute;
     top: 4px;
     width: 2px;
     height: 18px;
-    margin-left: -1px;
+    margin-left: -3px;
+    border: solid transparent;
+    border-width: 0 2px;
     background: var(--tl-fg);
+    background-clip: padding-box;
     opacity: 0.85;
-    pointer-events: none;
+    cursor: help;
   }
   .event-tick.error {
     background: var(--tl-error);
