@@ -3,3 +3,4 @@ export * from './ids.js';
 export * from './attributes.js';
 export * from './api-types.js';
 export * from './compact-trace.js';
+export * from './span-times.js';

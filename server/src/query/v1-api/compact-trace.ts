@@ -6,6 +6,7 @@
  */
 import {
   COMPACT_TRACE_FORMAT,
+  earliestStartNanos,
   type CompactEvent,
   type CompactOffset,
   type CompactSpan,
@@ -20,15 +21,6 @@ const SPANS_PER_CHUNK = 1000;
 /** OTLP JSON's spelling of non-finite doubles (JSON.stringify would write null). */
 function jsonReplacer(key: string, value: unknown): unknown {
   return key === 'doubleValue' && typeof value === 'number' && !Number.isFinite(value) ? String(value) : value;
-}
-
-function minStart(spans: readonly Span[]): bigint {
-  let min: bigint | null = null;
-  for (const span of spans) {
-    const start = BigInt(span.startTimeUnixNano);
-    if (min === null || start < min) min = start;
-  }
-  return min ?? 0n;
 }
 
 /** Resources and scopes seen so far, each under the index of its first occurrence. */
@@ -94,7 +86,7 @@ function serviceNames(spans: readonly Span[], enc: Encoder): string[] {
 
 /** The whole compact trace as one object: for tests and small traces. */
 export function buildCompactTrace(traceId: string, spans: readonly Span[]): CompactTrace {
-  const enc: Encoder = { base: minStart(spans), resources: new Interner(), scopes: new Interner() };
+  const enc: Encoder = { base: earliestStartNanos(spans), resources: new Interner(), scopes: new Interner() };
   const encoded = spans.map((span) => encodeSpan(span, enc));
   const names = serviceNames(spans, enc);
   return {
@@ -113,7 +105,7 @@ export function buildCompactTrace(traceId: string, spans: readonly Span[]): Comp
  * `JSON.stringify(buildCompactTrace(...))` parsed, with non-finite doubles spelled as strings.
  */
 export async function writeCompactTrace(traceId: string, spans: readonly Span[], write: (chunk: string) => void | Promise<void>): Promise<void> {
-  const enc: Encoder = { base: minStart(spans), resources: new Interner(), scopes: new Interner() };
+  const enc: Encoder = { base: earliestStartNanos(spans), resources: new Interner(), scopes: new Interner() };
   await write(`{"traceId":${JSON.stringify(traceId)},"format":"${COMPACT_TRACE_FORMAT}","baseTimeUnixNano":"${enc.base}","spans":[`);
   for (let from = 0; from < spans.length; from += SPANS_PER_CHUNK) {
     const chunk = spans.slice(from, from + SPANS_PER_CHUNK).map((span) => JSON.stringify(encodeSpan(span, enc), jsonReplacer));

@@ -1,4 +1,5 @@
 import { LitElement, css, html } from 'lit';
+import { isTextEntry } from '../common/keyboard';
 import { controlStyles } from '../common/shared-styles';
 
 const KEYS: ReadonlyArray<[string, string]> = [
@@ -11,16 +12,6 @@ const KEYS: ReadonlyArray<[string, string]> = [
   ['Enter', 'open the selected span’s details'],
   ['Esc', 'close find or the details'],
 ];
-
-/** Whether a key press belongs to a field being typed into, not to the page. */
-function typingIn(target: EventTarget | undefined): boolean {
-  return (
-    (target instanceof HTMLInputElement && target.type !== 'checkbox' && target.type !== 'radio') ||
-    target instanceof HTMLTextAreaElement ||
-    target instanceof HTMLSelectElement ||
-    (target instanceof HTMLElement && target.isContentEditable)
-  );
-}
 
 /** The keyboard shortcuts, opened with `?` anywhere outside a text field. */
 export class TlKeyboardHelp extends LitElement {
@@ -72,7 +63,7 @@ export class TlKeyboardHelp extends LitElement {
 
   private readonly onKeyDown = (event: KeyboardEvent): void => {
     if (event.key !== '?' || event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
-    if (typingIn(event.composedPath()[0])) return;
+    if (isTextEntry(event.composedPath()[0])) return;
     event.preventDefault();
     this.renderRoot.querySelector('dialog')?.showModal();
   };

@@ -4,7 +4,7 @@ import { fromDatetimeLocal, toDatetimeLocal } from '../../model/format-time';
 import { millisToNanos, nanosToMillis } from '../../model/nanos';
 import { DEFAULT_SEARCH, LOOKBACKS, MAX_LIMIT, isTagFilter, type Lookback, type SearchQuery } from '../../model/search-query';
 import { DraftFormController, renderFieldError, renderOperationSelect, serviceChoices } from '../common/draft-form-controller';
-import { controlStyles } from '../common/shared-styles';
+import { controlStyles, rangeRowStyles } from '../common/shared-styles';
 import { TlSearchSubmitEvent } from './search-events';
 
 const LOOKBACK_LABELS: Record<Lookback, string> = {
@@ -90,6 +90,7 @@ export class TlSearchForm extends LitElement {
 
   static override styles = [
     controlStyles,
+    rangeRowStyles,
     css`
       :host {
         display: block;
@@ -120,15 +121,6 @@ export class TlSearchForm extends LitElement {
         min-height: 3.6rem;
         font-family: var(--tl-mono);
         font-size: 0.85rem;
-      }
-      /* Date-time inputs are too wide for two columns of the sidebar. */
-      .row.range {
-        grid-template-columns: minmax(0, 1fr);
-      }
-      .row.range input {
-        box-sizing: border-box;
-        width: 100%;
-        min-width: 0;
       }
       .row {
         display: grid;

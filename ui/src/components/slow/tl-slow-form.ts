@@ -6,7 +6,7 @@ import { PERCENTILE_CHOICES, parsePercentile, percentileLabel } from '../../mode
 import { isTagFilter } from '../../model/search-query';
 import { DEFAULT_SLOW_QUERY, type SlowQuery } from '../../model/slow-query';
 import { DraftFormController, renderFieldError, renderOperationSelect, serviceChoices } from '../common/draft-form-controller';
-import { controlStyles } from '../common/shared-styles';
+import { controlStyles, rangeRowStyles } from '../common/shared-styles';
 import { TlSlowSubmitEvent } from './slow-events';
 
 type Field = 'service' | 'percentile' | 'tags' | 'range';
@@ -85,6 +85,7 @@ export class TlSlowForm extends LitElement {
 
   static override styles = [
     controlStyles,
+    rangeRowStyles,
     css`
       :host {
         display: block;
@@ -124,15 +125,6 @@ export class TlSlowForm extends LitElement {
         min-height: 3.2rem;
         font-family: var(--tl-mono);
         font-size: 0.85rem;
-      }
-      /* Date-time inputs are too wide for two columns of the sidebar. */
-      .row.range {
-        grid-template-columns: minmax(0, 1fr);
-      }
-      .row.range input {
-        box-sizing: border-box;
-        width: 100%;
-        min-width: 0;
       }
       .row {
         display: grid;

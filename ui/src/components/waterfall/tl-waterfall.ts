@@ -6,6 +6,7 @@ import { buildFindIndex, errorRows, filterRows, findRows, isEmptyFind, parseFind
 import { hasChildren, maxDepth } from '../../model/span-rows';
 import { buildTicks, createTimeScale, formatTick, type TimeScale } from '../../model/time-scale';
 import type { Timeline, TraceView } from '../../model/trace-view';
+import { isTextEntry } from '../common/keyboard';
 import { controlStyles } from '../common/shared-styles';
 import { TlDetailCloseEvent, TlFindChangeEvent, TlSpanSelectEvent, TlWindowChangeEvent } from './waterfall-events';
 import { waterfallStyles, ROW_HEIGHT, RULER_HEIGHT } from './waterfall-styles';
@@ -21,16 +22,6 @@ const LARGE_TRACE_LEVELS = 4;
 interface ViewWindow {
   readonly start: number;
   readonly end: number;
-}
-
-/** Keys typed into a field belong to the field. */
-function isTextEntry(target: EventTarget | undefined): boolean {
-  return (
-    (target instanceof HTMLInputElement && target.type !== 'checkbox' && target.type !== 'radio') ||
-    target instanceof HTMLTextAreaElement ||
-    target instanceof HTMLSelectElement ||
-    (target instanceof HTMLElement && target.isContentEditable)
-  );
 }
 
 /** Enter on a focused button or link must activate it, not open span details. */
