@@ -127,6 +127,23 @@ describe('search page in Chromium', () => {
     expect(text).toContain('spanKind=server');
   });
 
+  it('sorts the results without searching again, the order in the URL; cards carry whole trace IDs', async () => {
+    await suite.page.goto(`${suite.server.http}/search?service=frontend&lookback=1h`);
+    expect(await resultIds()).toEqual([traces.checkout.traceId, traces.products.traceId]);
+    let searches = 0;
+    suite.page.on('request', (r) => {
+      if (r.url().includes('/api/v1/search')) searches++;
+    });
+    await byTestId(suite.page, 'search-sort').selectOption('shortest');
+    await expect.poll(() => new URL(suite.page.url()).searchParams.get('sort'), { timeout: UI_TIMEOUT }).toBe('shortest');
+    await expect.poll(resultIds, { timeout: UI_TIMEOUT }).toEqual([traces.products.traceId, traces.checkout.traceId]);
+    await byTestId(suite.page, 'search-sort').selectOption('longest');
+    await expect.poll(resultIds, { timeout: UI_TIMEOUT }).toEqual([traces.checkout.traceId, traces.products.traceId]);
+    expect(searches).toBe(0);
+    // What a card shows of the ID is the whole ID when copied, so pasting it opens the trace.
+    expect(await byTestId(suite.page, 'search-result').first().locator('.id').textContent()).toBe(traces.checkout.traceId);
+  });
+
   it('opens a trace from the results, and Back returns to them', async () => {
     await suite.page.goto(`${suite.server.http}/search?service=frontend&lookback=1h`);
     await suite.page.locator(`[data-testid="search-result"][data-trace-id="${traces.checkout.traceId}"]`).click({ timeout: UI_TIMEOUT });

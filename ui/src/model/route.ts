@@ -4,6 +4,7 @@ import { parseSearchParams, searchQueryToParams, type SearchQuery } from './sear
 import { parseLatencyRoute, type LatencyRoute } from './latency-routes';
 import { parseNettraceRoute, type NettraceRoute } from './nettrace-routes';
 import { parseWindowParams, writeWindowParams, type TimeWindow } from './latency-window';
+import { parseResultSort, type ResultSort } from './result-sort';
 
 export type SkewMode = 'adjusted' | 'raw';
 
@@ -21,7 +22,7 @@ export interface TraceViewState {
 export type TraceSource = { kind: 'server'; traceId: string } | { kind: 'local' };
 
 export type Route =
-  | { page: 'search'; query: SearchQuery; submitted: boolean; notices: readonly string[] }
+  | { page: 'search'; query: SearchQuery; submitted: boolean; notices: readonly string[]; sort: ResultSort }
   | { page: 'trace'; source: TraceSource; spanId: string | null; skew: SkewMode; find: string; tab: TraceTab }
   | LatencyRoute
   | NettraceRoute
@@ -35,7 +36,7 @@ export function parseRoute(pathname: string, search: string): Route {
   const params = new URLSearchParams(search);
   if (pathname === '/' || pathname === '/search') {
     // A bare /search shows the form; any query means "run this search".
-    return { page: 'search', ...parseSearchParams(params), submitted: params.size > 0 };
+    return { page: 'search', ...parseSearchParams(params), submitted: params.size > 0, sort: parseResultSort(params.get('sort')) };
   }
   const match = /^\/trace\/([^/]+)\/?$/.exec(pathname);
   if (match) {
@@ -63,8 +64,10 @@ export function parseRoute(pathname: string, search: string): Route {
   return { page: 'not-found', message: `There is no page at ${pathname}.` };
 }
 
-export function searchPath(query: SearchQuery): string {
-  return `/search?${searchQueryToParams(query).toString()}`;
+export function searchPath(query: SearchQuery, sort: ResultSort = 'recent'): string {
+  const params = searchQueryToParams(query);
+  if (sort !== 'recent') params.set('sort', sort);
+  return `/search?${params.toString()}`;
 }
 
 export function tracePath(

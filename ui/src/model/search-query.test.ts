@@ -25,7 +25,8 @@ describe('search URL state', () => {
 
   it('round-trips through a whole route', () => {
     const route = parseRoute('/search', searchPath(full).slice('/search'.length));
-    expect(route).toEqual({ page: 'search', query: full, submitted: true, notices: [] });
+    expect(route).toEqual({ page: 'search', query: full, submitted: true, notices: [], sort: 'recent' });
+    expect(parseRoute('/search', searchPath(full, 'longest').slice('/search'.length))).toMatchObject({ query: full, sort: 'longest', notices: [] });
   });
 
   it('writes repeated tags and leaves out empty fields', () => {

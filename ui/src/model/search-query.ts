@@ -68,7 +68,7 @@ export interface ParsedSearch {
 }
 
 /** Parameters the search page reads; Jaeger UI's `traceID` and others are reported, not ignored. */
-const KNOWN_PARAMS = new Set(['service', 'operation', 'tag', 'tags', 'lookback', 'start', 'end', 'minDuration', 'maxDuration', 'errorsOnly', 'limit']);
+const KNOWN_PARAMS = new Set(['service', 'operation', 'tag', 'tags', 'lookback', 'start', 'end', 'minDuration', 'maxDuration', 'errorsOnly', 'limit', 'sort']);
 
 /**
  * Unix times below this are microseconds (Jaeger's unit, 16 digits today), at or above

@@ -82,7 +82,7 @@ export class TlApp extends LitElement {
     void LAZY_PAGES[route.page]?.();
     switch (route.page) {
       case 'search':
-        return html`<tl-search-page .query=${route.query} .submitted=${route.submitted} .notices=${route.notices}></tl-search-page>`;
+        return html`<tl-search-page .query=${route.query} .submitted=${route.submitted} .notices=${route.notices} .sort=${route.sort}></tl-search-page>`;
       case 'trace':
         return html`<tl-trace-page
           .source=${route.source}
