@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Span } from '@threadline/shared';
 import { TRACE_A_SPANS } from '../test-support/sample-traces.js';
 import { buildSpan, resourceOf, TRACE_A } from '../test-support/span-builder.js';
-import { buildCompactTrace, writeCompactTrace } from './compact-trace.js';
+import { buildCompactTrace, compactTraceChunks } from './compact-trace.js';
 
 /** Expands a compact trace back to full spans, as a client does; the test's own independent reader. */
 function expand(doc: ReturnType<typeof buildCompactTrace>): Span[] {
@@ -52,16 +52,14 @@ describe('compact trace format', () => {
     expect(doc.spans.map((s) => s[4])).toEqual([0, 1, 2]);
   });
 
-  it('writes offsets beyond 2^53 ns as decimal strings, and non-finite doubles as OTLP JSON strings', async () => {
+  it('writes offsets beyond 2^53 ns as decimal strings, and non-finite doubles as OTLP JSON strings', () => {
     const far = buildSpan({
       spanId: 'c000000000000001',
       startTimeUnixNano: '1000',
       endTimeUnixNano: '9999999999999999999',
       attributes: [{ key: 'ratio', value: { doubleValue: Number.NaN } }, { key: 'max', value: { doubleValue: -Infinity } }],
     });
-    const chunks: string[] = [];
-    await writeCompactTrace(TRACE_A, [far], (chunk) => void chunks.push(chunk));
-    const parsed = JSON.parse(chunks.join(''));
+    const parsed = JSON.parse([...compactTraceChunks(TRACE_A, [far])].join(''));
     expect(parsed.spans[0][4]).toBe(0);
     expect(parsed.spans[0][5]).toBe('9999999999999998999');
     expect(parsed.spans[0][10]).toEqual([
@@ -74,10 +72,7 @@ describe('compact trace format', () => {
     const many = Array.from({ length: 2500 }, (_, i) =>
       buildSpan({ spanId: (i + 1).toString(16).padStart(16, '0'), startTimeUnixNano: `${1712345678000000000n + BigInt(i)}` }),
     );
-    const chunks: string[] = [];
-    await writeCompactTrace(TRACE_A, many, async (chunk) => {
-      chunks.push(chunk);
-    });
+    const chunks = [...compactTraceChunks(TRACE_A, many)];
     expect(chunks.length).toBeGreaterThan(3);
     expect(JSON.parse(chunks.join(''))).toEqual(JSON.parse(JSON.stringify(buildCompactTrace(TRACE_A, many))));
   });

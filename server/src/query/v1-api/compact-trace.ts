@@ -1,5 +1,5 @@
 /**
- * Writes a trace in the compact format (`@threadline/shared` compact-trace.ts, docs/api.md
+ * Encodes a trace in the compact format (`@threadline/shared` compact-trace.ts, docs/api.md
  * §5.4). Spans go out in chunks as they are encoded, so the response text of a 100k-span
  * trace is never one string in memory; resources and scopes follow the spans because they
  * are only known once every span was seen.
@@ -100,18 +100,19 @@ export function buildCompactTrace(traceId: string, spans: readonly Span[]): Comp
 }
 
 /**
- * The same document as JSON text, handed to `write` in chunks of about a thousand spans;
- * `write` may return a promise (e.g. to wait for the socket to drain). Equal to
- * `JSON.stringify(buildCompactTrace(...))` parsed, with non-finite doubles spelled as strings.
+ * The same document as JSON text, in chunks of about a thousand spans, encoded only as
+ * they are pulled (a stream piped to a slow client pulls no faster than it reads).
+ * Equal to `JSON.stringify(buildCompactTrace(...))` parsed, with non-finite doubles
+ * spelled as strings.
  */
-export async function writeCompactTrace(traceId: string, spans: readonly Span[], write: (chunk: string) => void | Promise<void>): Promise<void> {
+export function* compactTraceChunks(traceId: string, spans: readonly Span[]): Generator<string> {
   const enc: Encoder = { base: earliestStartNanos(spans), resources: new Interner(), scopes: new Interner() };
-  await write(`{"traceId":${JSON.stringify(traceId)},"format":"${COMPACT_TRACE_FORMAT}","baseTimeUnixNano":"${enc.base}","spans":[`);
+  yield `{"traceId":${JSON.stringify(traceId)},"format":"${COMPACT_TRACE_FORMAT}","baseTimeUnixNano":"${enc.base}","spans":[`;
   for (let from = 0; from < spans.length; from += SPANS_PER_CHUNK) {
     const chunk = spans.slice(from, from + SPANS_PER_CHUNK).map((span) => JSON.stringify(encodeSpan(span, enc), jsonReplacer));
-    await write(`${from > 0 ? ',' : ''}${chunk.join(',')}`);
+    yield `${from > 0 ? ',' : ''}${chunk.join(',')}`;
   }
   const names = serviceNames(spans, enc);
   const resources = enc.resources.values.map((r, i) => ({ attributes: r.attributes, droppedAttributesCount: r.droppedAttributesCount, serviceName: names[i]! }));
-  await write(`],"resources":${JSON.stringify(resources, jsonReplacer)},"scopes":${JSON.stringify(enc.scopes.values, jsonReplacer)}}`);
+  yield `],"resources":${JSON.stringify(resources, jsonReplacer)},"scopes":${JSON.stringify(enc.scopes.values, jsonReplacer)}}`;
 }

@@ -1,3 +1,4 @@
+import compression from 'compression';
 import express from 'express';
 import request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -40,6 +41,16 @@ describe('GET /api/v1/traces/:traceId', () => {
       expect(body.spans).toHaveLength(TRACE_A_SPANS.length);
     }
     await request(app).get('/api/v1/traces/ffffffffffffffffffffffffffffffff?format=compact').expect(404);
+  });
+
+  it('streams a big compact trace through response compression intact', async () => {
+    const many = Array.from({ length: 3000 }, (_, i) =>
+      buildSpan({ traceId: TRACE_B, spanId: (i + 1).toString(16).padStart(16, '0'), startTimeUnixNano: `${1712345678000000000n + BigInt(i)}` }),
+    );
+    const compressed = express().use(compression({ level: 1 })).use('/api/v1', createV1Router(new MemoryStore(many), { logger }));
+    const res = await request(compressed).get(`/api/v1/traces/${TRACE_B}?format=compact`).set('Accept-Encoding', 'gzip').expect(200);
+    expect(res.headers['content-encoding']).toBe('gzip');
+    expect(JSON.parse(res.text)).toEqual(JSON.parse(JSON.stringify(buildCompactTrace(TRACE_B, many))));
   });
 
   it('normalizes uppercase and 64-bit IDs', async () => {

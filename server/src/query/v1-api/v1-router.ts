@@ -1,10 +1,12 @@
-import express, { type ErrorRequestHandler, type Request, type Response, type Router } from 'express';
+import express, { type ErrorRequestHandler, type Request, type Router } from 'express';
 import { COMPACT_TRACE_MEDIA_TYPE, type Span } from '@threadline/shared';
 import { notFound } from '../../app-error.js';
 import type { NettraceStore, SpanStore, TraceQuery, TraceSummary } from '../../store/span-store.js';
 import { parseSpanKindParam, parseTraceIdParam, searchParamsOf } from '../param-parsing.js';
 import { loggerOf, toHttpFailure, type ErrorLogger, type QueryRouterOptions } from '../query-router-options.js';
-import { writeCompactTrace } from './compact-trace.js';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { compactTraceChunks } from './compact-trace.js';
 import { createLatencyRouter } from './latency-router.js';
 import { createV1NettraceRouter } from './nettrace-router.js';
 import { parseV1Search } from './v1-params.js';
@@ -42,12 +44,12 @@ export function createV1Router(store: SpanStore, options: V1RouterOptions = {}):
       if (spans.length === 0) throw notFound(`trace ${traceId} not found`);
       res.type(COMPACT_TRACE_MEDIA_TYPE);
       try {
-        await writeCompactTrace(traceId, spans, (chunk) => writeWithBackpressure(res, chunk));
+        // pipeline waits for the client to read (backpressure) and ends or destroys the response.
+        await pipeline(Readable.from(compactTraceChunks(traceId, spans)), res);
       } catch (err) {
-        if (err instanceof ClientGone) return;
+        if (res.destroyed) return;
         throw err;
       }
-      res.end();
       return;
     }
     // V1TraceResponse, assembled as text: the spans arrive from the store already as JSON.
@@ -86,23 +88,6 @@ export function createV1Router(store: SpanStore, options: V1RouterOptions = {}):
 /** The compact format is asked for with `?format=compact` or its media type in `Accept`. */
 function wantsCompact(req: Request): boolean {
   return req.query.format === 'compact' || (req.get('accept') ?? '').includes(COMPACT_TRACE_MEDIA_TYPE);
-}
-
-class ClientGone extends Error {}
-
-/** Waits for the socket to drain when its buffer is full, so a slow client does not make the server buffer the whole trace. */
-async function writeWithBackpressure(res: Response, chunk: string): Promise<void> {
-  if (res.destroyed) throw new ClientGone('the client closed the connection');
-  if (res.write(chunk)) return;
-  await new Promise<void>((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.on('drain', done);
-    res.on('close', done);
-  });
 }
 
 /** Summaries in the store's order (most recent first); traces that vanished meanwhile are skipped. */
