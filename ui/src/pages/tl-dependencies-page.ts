@@ -17,7 +17,7 @@ import type { TlTimeWindowEvent } from '../components/latency/latency-events';
 import '../components/latency/tl-window-select';
 import '../components/common/tl-error-state';
 
-const COLUMN_PX = 240;
+const COLUMN_PX = 340;
 const ROW_PX = 96;
 const NODE_W = 170;
 const NODE_H = 48;
