@@ -38,6 +38,11 @@ export const PROBE_INIT = `(() => {
     observer.observe(root, { childList: true, subtree: true });
     observers.push(observer);
   };
+  // Main-thread tasks over 50 ms (the Long Tasks API), to find what blocks the page after the first paint.
+  bench.longTasks = [];
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) bench.longTasks.push({ start: entry.startTime, duration: entry.duration });
+  }).observe({ type: 'longtask', buffered: true });
   const attachShadow = Element.prototype.attachShadow;
   Element.prototype.attachShadow = function (init) {
     const root = attachShadow.call(this, init);
@@ -93,3 +98,9 @@ export const SCROLL_TO_END = `new Promise((resolve) => {
     channel.port2.postMessage(null);
   });
 })`;
+
+/** The longest main-thread task that started after the first waterfall paint (0 when none took over 50 ms). */
+export const LONGEST_TASK_AFTER_PAINT = `(() => {
+  const bench = window.__tlBench;
+  return bench.longTasks.filter((t) => t.start >= bench.paint).reduce((max, t) => Math.max(max, t.duration), 0);
+})()`;

@@ -57,6 +57,41 @@ describe('operations page in Chromium', () => {
     expect(await byTestId(suite.page, 'operation-count').textContent()).toBe('200');
   });
 
+  it('compares every operation with the previous window of the same length, sortable by the change', async () => {
+    // Whole minutes in the past, as the sketches behind the table cover them (rates leave out the future).
+    const minuteNs = 60_000_000_000n;
+    const endNs = ((BigInt(data.nowMs) * 1_000_000n) / minuteNs) * minuteNs - 1n;
+    const startNs = endNs + 1n - 20n * minuteNs;
+    const previousStartNs = startNs - (endNs - startNs + 1n);
+    const inWindow = (from: bigint, to: bigint) => spansOf(data, 'orders', 'orders.Checkout').filter((s) => s.startNs >= from && s.startNs <= to);
+    const current = inWindow(startNs, endNs);
+    const previous = inWindow(previousStartNs, startNs - 1n);
+    expect(current.length).toBeGreaterThan(0);
+    expect(previous.length).toBeGreaterThan(0);
+
+    await suite.page.goto(`${suite.server.http}/operations?service=orders&window=custom&start=${startNs}&end=${endNs}`);
+    const row = suite.page.locator('[data-testid="operation-row"][data-operation="orders.Checkout"]');
+    const dRate = row.locator('[data-testid="operation-d-rate"]');
+    await dRate.waitFor({ timeout: UI_TIMEOUT });
+    expect(Number(await dRate.getAttribute('data-value'))).toBeCloseTo(current.length / previous.length - 1, 6);
+    const p99 = (spans: typeof current) => Number(exactQuantile(spans.map((s) => s.durationNs), 0.99));
+    const dP99 = Number(await row.locator('[data-testid="operation-d-p99"]').getAttribute('data-value'));
+    const expected = p99(current) - p99(previous);
+    expect(Math.abs(dP99 - expected)).toBeLessThanOrEqual(0.01 * (p99(current) + p99(previous)));
+    const errorShare = (spans: typeof current) => spans.filter((s) => s.error).length / spans.length;
+    const dErrors = Number(await row.locator('[data-testid="operation-d-errors"]').getAttribute('data-value'));
+    expect(dErrors).toBeCloseTo(errorShare(current) - errorShare(previous), 6);
+
+    // Sorting by a change is a link like the other columns.
+    await byTestId(suite.page, 'sort-dP99').click();
+    await expect.poll(() => urlParam(suite.page, 'sort'), { timeout: UI_TIMEOUT }).toBe('dP99');
+
+    // The sparkline tells each point's value on hover.
+    const titles = await row.locator('[data-testid="sparkline-point"] title').allTextContents();
+    expect(titles.length).toBeGreaterThan(1);
+    expect(titles.some((t) => /\d{2}:\d{2}:\d{2}\.\d{3}: \d+(\.\d+)?ms$/.test(t))).toBe(true);
+  });
+
   it('reaches the operation view from a search result and from span details', async () => {
     const list = spansOf(data, 'orders', 'orders.List')[0]!;
     await suite.page.goto(`${suite.server.http}/search?service=orders&operation=orders.List&lookback=1h&limit=5`);

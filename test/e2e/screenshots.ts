@@ -70,6 +70,23 @@ async function main(): Promise<void> {
       await waterfallWithDetail(page);
       await byTestId(page, 'skew-flag').first().waitFor({ timeout: UI_TIMEOUT });
     });
+    await shoot(browser, 'trace-errors', 'light', trace(shop.failedCheckoutTraceId, '?uiFind=status%3Derror'), async (page) => {
+      await spanRows(page).first().waitFor({ timeout: UI_TIMEOUT });
+      await byTestId(page, 'error-group').first().waitFor({ timeout: UI_TIMEOUT });
+      await byTestId(page, 'find-filter').check();
+    });
+    await shoot(browser, 'trace-stats', 'light', trace(shop.checkoutTraceId, '?tab=stats'), async (page) => {
+      await byTestId(page, 'stats-operations').waitFor({ timeout: UI_TIMEOUT });
+    });
+    await shoot(browser, 'flame-graph', 'light', trace(shop.checkoutTraceId, '?tab=flame'), async (page) => {
+      await byTestId(page, 'flame-node').first().waitFor({ timeout: UI_TIMEOUT });
+    });
+    await shoot(browser, 'compare', 'light', `${server.http}/compare/${shop.checkoutTraceId}/${shop.failedCheckoutTraceId}`, async (page) => {
+      await byTestId(page, 'compare-row').first().waitFor({ timeout: UI_TIMEOUT });
+    });
+    await shoot(browser, 'dependencies', 'light', `${server.http}/dependencies?window=1h`, async (page) => {
+      await byTestId(page, 'dependency-node').first().waitFor({ timeout: UI_TIMEOUT });
+    });
     await shoot(browser, 'onboarding', 'light', `${empty.http}/search`, async (page) => {
       await byTestId(page, 'onboarding').waitFor({ timeout: UI_TIMEOUT });
     });

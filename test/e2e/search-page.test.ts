@@ -72,6 +72,76 @@ describe('search page in Chromium', () => {
     await byTestId(suite.page, 'search-tags').fill('not a tag');
     await byTestId(suite.page, 'search-submit').click();
     expect(await byTestId(suite.page, 'search-error-tags').textContent()).toContain('is not key=value');
+
+    // A min duration above the max is a field error, not a failed search.
+    await byTestId(suite.page, 'search-tags').fill('');
+    await byTestId(suite.page, 'search-min-duration').fill('2s');
+    await byTestId(suite.page, 'search-max-duration').fill('150ms');
+    await byTestId(suite.page, 'search-submit').click();
+    expect(await byTestId(suite.page, 'search-error-maxDuration').textContent()).toContain('below the min duration');
+    expect(await byTestId(suite.page, 'error-state').count()).toBe(0);
+  });
+
+  it('runs a pasted Jaeger UI search link (JSON tags, µs times) with the same answer as the Jaeger API', async () => {
+    const jaegerTraceIds = async (params: URLSearchParams): Promise<string[]> => {
+      const response = await fetch(`${suite.server.http}/api/traces?${params.toString()}`);
+      expect(response.status).toBe(200);
+      const body = (await response.json()) as { data: Array<{ traceID: string; spans: Array<{ startTime: number }> }> };
+      return body.data.map((t) => t.traceID).sort();
+    };
+    const nowUs = Date.now() * 1000;
+    const startUs = nowUs - 30 * 60 * 1_000_000;
+    // Jaeger UI writes empty durations and a relative lookback beside the absolute window.
+    const jaegerLink = (tags: Record<string, string>, endUs: number): URLSearchParams =>
+      new URLSearchParams({ service: 'frontend', tags: JSON.stringify(tags), start: String(startUs), end: String(endUs), lookback: '1h', limit: '20', minDuration: '', maxDuration: '' });
+    const uiResult = async (params: URLSearchParams): Promise<string[]> => {
+      await suite.page.goto(`${suite.server.http}/search?${params.toString()}`);
+      await byTestId(suite.page, 'search-count').waitFor({ timeout: UI_TIMEOUT });
+      const results = byTestId(suite.page, 'search-result');
+      return (await results.evaluateAll((els) => els.map((el) => el.getAttribute('data-trace-id') ?? ''))).sort();
+    };
+
+    const gold = jaegerLink({ 'customer.tier': 'gold' }, nowUs);
+    expect(await jaegerTraceIds(gold)).toEqual([traces.checkout.traceId]);
+    expect(await uiResult(gold)).toEqual([traces.checkout.traceId]);
+    expect(await byTestId(suite.page, 'search-tags').inputValue()).toBe('customer.tier=gold');
+    expect(await byTestId(suite.page, 'url-notices').count()).toBe(0);
+
+    // The window's end in µs must matter: one ending before the checkout trace holds only the products trace.
+    const both = jaegerLink({ 'http.method': 'GET' }, nowUs);
+    expect(await uiResult(both)).toEqual(await jaegerTraceIds(both));
+    expect(await jaegerTraceIds(both)).toHaveLength(2);
+    const checkout = (await (await fetch(`${suite.server.http}/api/traces/${traces.checkout.traceId}`)).json()) as { data: Array<{ spans: Array<{ startTime: number }> }> };
+    const checkoutStartUs = Math.min(...checkout.data[0]!.spans.map((s) => s.startTime));
+    const earlier = jaegerLink({ 'http.method': 'GET' }, checkoutStartUs - 1_000);
+    expect(await jaegerTraceIds(earlier)).toEqual([traces.products.traceId]);
+    expect(await uiResult(earlier)).toEqual([traces.products.traceId]);
+
+    // What Threadline does not understand is said, not silently dropped.
+    await suite.page.goto(`${suite.server.http}/search?service=frontend&tags=${encodeURIComponent('{oops')}&lookback=3h&spanKind=server`);
+    const notices = byTestId(suite.page, 'url-notices');
+    await notices.waitFor({ timeout: UI_TIMEOUT });
+    const text = await notices.textContent();
+    expect(text).toContain('is not JSON');
+    expect(text).toContain('lookback=3h');
+    expect(text).toContain('spanKind=server');
+  });
+
+  it('sorts the results without searching again, the order in the URL; cards carry whole trace IDs', async () => {
+    await suite.page.goto(`${suite.server.http}/search?service=frontend&lookback=1h`);
+    expect(await resultIds()).toEqual([traces.checkout.traceId, traces.products.traceId]);
+    let searches = 0;
+    suite.page.on('request', (r) => {
+      if (r.url().includes('/api/v1/search')) searches++;
+    });
+    await byTestId(suite.page, 'search-sort').selectOption('shortest');
+    await expect.poll(() => new URL(suite.page.url()).searchParams.get('sort'), { timeout: UI_TIMEOUT }).toBe('shortest');
+    await expect.poll(resultIds, { timeout: UI_TIMEOUT }).toEqual([traces.products.traceId, traces.checkout.traceId]);
+    await byTestId(suite.page, 'search-sort').selectOption('longest');
+    await expect.poll(resultIds, { timeout: UI_TIMEOUT }).toEqual([traces.checkout.traceId, traces.products.traceId]);
+    expect(searches).toBe(0);
+    // What a card shows of the ID is the whole ID when copied, so pasting it opens the trace.
+    expect(await byTestId(suite.page, 'search-result').first().locator('.id').textContent()).toBe(traces.checkout.traceId);
   });
 
   it('opens a trace from the results, and Back returns to them', async () => {

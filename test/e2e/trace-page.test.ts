@@ -193,6 +193,15 @@ describe('trace page in Chromium', () => {
       expect(await spanRows(suite.page).count()).toBeLessThanOrEqual(bound);
       // Not one element per child in the root row either (critical-path pieces, event ticks).
       expect(Number(await suite.page.evaluate(`${WATERFALL_ROOT}.querySelectorAll('*').length`))).toBeLessThan(1_200);
+      // More rows than the minimap has pixel lines: it draws a density image, with clearly visible ink.
+      const ink = (await suite.page.evaluate(`(() => {
+        const canvas = ${WATERFALL_ROOT}.querySelector('tl-minimap').shadowRoot.querySelector('canvas');
+        const data = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+        let strong = 0;
+        for (let i = 3; i < data.length; i += 4) if (data[i] >= 128) strong++;
+        return { strong, pixels: canvas.width * canvas.height };
+      })()`)) as { strong: number; pixels: number };
+      expect(ink.strong).toBeGreaterThan(ink.pixels * 0.02);
 
       await suite.page.locator('[data-testid="waterfall"]').focus();
       await suite.page.keyboard.press('End');

@@ -1,12 +1,14 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import compression from 'compression';
 import express, { type Router } from 'express';
 
 /**
  * Serves the built UI. Vite names assets by content hash, so they are cached for a
  * year; index.html is revalidated every time so a new build shows up at once.
  * Client routes (`/trace/…`, `/search?…`) fall back to index.html: they are links
- * people paste, and the app resolves them.
+ * people paste, and the app resolves them. Everything is sent brotli- or gzip-compressed
+ * when the browser accepts it (the app's JavaScript shrinks to about a third).
  */
 export function createUiRouter(uiDir: string): Router {
   const router = express.Router();
@@ -17,6 +19,7 @@ export function createUiRouter(uiDir: string): Router {
     });
     return router;
   }
+  router.use(compression());
   router.use(
     '/assets',
     express.static(path.join(uiDir, 'assets'), { immutable: true, maxAge: '365d', fallthrough: false, index: false }),

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseOperationsResponse, parseSearchResponse, parseServicesResponse, parseTraceResponse } from './decode-responses';
+import { parseDependenciesResponse, parseOperationsResponse, parseSearchResponse, parseServicesResponse } from './decode-responses';
 import { ApiError } from './api-error';
-import { makeSpan } from '../model/fixtures/make-span';
 
 describe('API response decoding', () => {
   it('decodes services and operations', () => {
@@ -26,17 +25,15 @@ describe('API response decoding', () => {
     expect(parseSearchResponse({ traces: [hit] })).toEqual([hit]);
   });
 
-  it('decodes a trace and fills OTLP defaults', () => {
-    const span = makeSpan({ id: 'r', start: 0, end: 1 });
-    const { events: _e, links: _l, ...sparse } = span;
-    const decoded = parseTraceResponse({ traceId: span.traceId, spans: [sparse] });
-    expect(decoded.spans[0]).toEqual(span);
+  it('decodes Jaeger dependency links', () => {
+    const data = [{ parent: 'web', child: 'db', callCount: 12 }];
+    expect(parseDependenciesResponse({ data, total: 0, limit: 0, offset: 0, errors: null })).toEqual(data);
+    expect(() => parseDependenciesResponse({ data: [{ parent: 'web' }] })).toThrow(ApiError);
   });
 
   it('reports an unexpected shape as a bad_response ApiError', () => {
     const attempt = (): unknown => parseSearchResponse({ traces: [{ traceId: 1 }] });
     expect(attempt).toThrow(ApiError);
     expect(attempt).toThrow(/\$\.traces\[0\]\.traceId/);
-    expect(() => parseTraceResponse({ traceId: 'x', spans: [{ traceId: 'x', spanId: 'y', startTimeUnixNano: 12.5 }] })).toThrow(ApiError);
   });
 });

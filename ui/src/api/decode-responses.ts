@@ -1,5 +1,5 @@
 /** Decoders for `/api/v1/*` responses: checked, because a UI must not crash on a server it did not expect. */
-import type { Span } from '@threadline/shared';
+import type { JaegerDependency } from '@threadline/shared';
 import {
   JsonShapeError,
   expectArray,
@@ -9,9 +9,8 @@ import {
   optionalString,
 } from '../model/json-guards';
 import { isDecimalNanos } from '../model/nanos';
-import { parseSpanJson } from '../model/span-json';
 import { ApiError } from './api-error';
-import type { OperationInfo, TraceResponse, TraceSearchHit } from './wire-types';
+import type { OperationInfo, TraceSearchHit } from './wire-types';
 
 /** Runs a decoder, turning a shape mismatch into an ApiError the pages can show. */
 export function decoding<T>(endpoint: string, decode: () => T): T {
@@ -63,10 +62,16 @@ export function parseSearchResponse(body: unknown): TraceSearchHit[] {
   );
 }
 
-export function parseTraceResponse(body: unknown): TraceResponse {
-  return decoding('/api/v1/traces/{traceId}', () => {
-    const doc = expectObject(body, '$');
-    const spans: Span[] = expectArray(doc.spans, '$.spans').map((s, i) => parseSpanJson(s, `$.spans[${i}]`));
-    return { traceId: expectString(doc.traceId, '$.traceId'), spans };
-  });
+/** Jaeger's `GET /api/dependencies` envelope. */
+export function parseDependenciesResponse(body: unknown): JaegerDependency[] {
+  return decoding('/api/dependencies', () =>
+    expectArray(expectObject(body, '$').data, '$.data').map((value, i) => {
+      const d = expectObject(value, `$.data[${i}]`);
+      return {
+        parent: expectString(d.parent, `$.data[${i}].parent`),
+        child: expectString(d.child, `$.data[${i}].child`),
+        callCount: optionalNumber(d.callCount, `$.data[${i}].callCount`),
+      };
+    }),
+  );
 }

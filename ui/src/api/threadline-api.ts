@@ -1,7 +1,11 @@
-/** The calls the UI makes to Threadline's `/api/v1/*`. */
+/** The calls the UI makes to Threadline's `/api/v1/*` (and Jaeger's `/api/dependencies`, which has no v1 twin). */
+import type { JaegerDependency } from '@threadline/shared';
+import type { ResolvedWindow } from '../model/latency-window';
+import { nanosToMillis } from '../model/nanos';
 import type { SearchQuery } from '../model/search-query';
 import { getJson } from './http-client';
-import { parseOperationsResponse, parseSearchResponse, parseServicesResponse, parseTraceResponse } from './decode-responses';
+import { parseCompactTraceResponse } from './decode-compact-trace';
+import { parseDependenciesResponse, parseOperationsResponse, parseSearchResponse, parseServicesResponse } from './decode-responses';
 import { toSearchApiParams } from './search-request';
 import type { OperationInfo, TraceResponse, TraceSearchHit } from './wire-types';
 
@@ -17,6 +21,13 @@ export async function searchTraces(query: SearchQuery, nowMs: number, signal?: A
   return parseSearchResponse(await getJson(`/api/v1/search?${toSearchApiParams(query, nowMs).toString()}`, signal));
 }
 
+/** In the compact format: a fraction of the bytes and of the decoded objects for big traces. */
 export async function fetchTrace(traceId: string, signal?: AbortSignal): Promise<TraceResponse> {
-  return parseTraceResponse(await getJson(`/api/v1/traces/${traceId}`, signal));
+  return parseCompactTraceResponse(await getJson(`/api/v1/traces/${traceId}?format=compact`, signal));
+}
+
+export async function fetchDependencies(window: ResolvedWindow, signal?: AbortSignal): Promise<JaegerDependency[]> {
+  const endMs = nanosToMillis(window.endNs);
+  const params = new URLSearchParams({ endTs: String(endMs), lookback: String(Math.max(1, endMs - nanosToMillis(window.startNs))) });
+  return parseDependenciesResponse(await getJson(`/api/dependencies?${params.toString()}`, signal));
 }

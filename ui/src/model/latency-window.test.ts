@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_WINDOW, parseWindowParams, resolveWindow, writeWindowParams, type TimeWindow } from './latency-window';
+import { DEFAULT_WINDOW, parseWindowParams, previousWindow, resolveWindow, writeWindowParams, type TimeWindow } from './latency-window';
 
 function roundTrip(window: TimeWindow): TimeWindow {
   const params = new URLSearchParams();
@@ -35,5 +35,15 @@ describe('time window URL state', () => {
       endNs: `${now}000000`,
     });
     expect(resolveWindow({ window: 'custom', start: '10', end: '20' }, now)).toEqual({ startNs: '10', endNs: '20' });
+  });
+});
+
+describe('previous window', () => {
+  it('has the same length and ends just before the window starts', () => {
+    expect(previousWindow({ startNs: '1000', endNs: '1999' })).toEqual({ startNs: '0', endNs: '999' });
+    expect(previousWindow({ startNs: '1712345678000000000', endNs: '1712349278000000000' })).toEqual({
+      startNs: '1712342077999999999',
+      endNs: '1712345677999999999',
+    });
   });
 });

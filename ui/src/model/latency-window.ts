@@ -71,3 +71,10 @@ export function pickWindow(window: TimeWindow): TimeWindow {
 export function windowLabel(window: TimeWindow): string {
   return window.window === 'custom' ? 'the chosen range' : `the ${WINDOW_LABELS[window.window].toLowerCase()}`;
 }
+
+/** The window of the same length just before `window` ("what changed?"); both ends included, so no instant is in both. */
+export function previousWindow(window: ResolvedWindow): ResolvedWindow {
+  const start = BigInt(window.startNs);
+  const length = BigInt(window.endNs) - start + 1n;
+  return { startNs: (start - length).toString(), endNs: (start - 1n).toString() };
+}

@@ -5,7 +5,8 @@
 import { isDecimalNanos } from './nanos';
 import { DEFAULT_WINDOW, parseWindowParams, writeWindowParams, type TimeWindow } from './latency-window';
 
-export const OPERATION_SORT_KEYS = ['name', 'rate', 'errorRate', 'p50', 'p90', 'p99'] as const;
+/** Columns of the operations table; the `d…` ones are changes against the previous window. */
+export const OPERATION_SORT_KEYS = ['name', 'rate', 'errorRate', 'p50', 'p90', 'p99', 'dRate', 'dErrorRate', 'dP50', 'dP99'] as const;
 export type OperationSortKey = (typeof OPERATION_SORT_KEYS)[number];
 export type SortDirection = 'asc' | 'desc';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_SEARCH, MAX_LIMIT, parseSearchParams, searchQueryToParams, type SearchQuery } from './search-query';
-import { parseRoute, searchPath, tracePath } from './route';
+import { comparePath, dependenciesPath, parseRoute, searchPath, tracePath } from './route';
 
 const full: SearchQuery = {
   service: 'checkout',
@@ -19,13 +19,14 @@ describe('search URL state', () => {
   it('round-trips through URL parameters', () => {
     for (const query of [full, { ...DEFAULT_SEARCH }, { ...DEFAULT_SEARCH, service: 'a b&c', lookback: '2d' as const }]) {
       const params = new URLSearchParams(searchQueryToParams(query).toString());
-      expect(parseSearchParams(params)).toEqual(query);
+      expect(parseSearchParams(params)).toEqual({ query, notices: [] });
     }
   });
 
   it('round-trips through a whole route', () => {
     const route = parseRoute('/search', searchPath(full).slice('/search'.length));
-    expect(route).toEqual({ page: 'search', query: full, submitted: true });
+    expect(route).toEqual({ page: 'search', query: full, submitted: true, notices: [], sort: 'recent' });
+    expect(parseRoute('/search', searchPath(full, 'longest').slice('/search'.length))).toMatchObject({ query: full, sort: 'longest', notices: [] });
   });
 
   it('writes repeated tags and leaves out empty fields', () => {
@@ -33,14 +34,65 @@ describe('search URL state', () => {
     expect(text).toBe('tag=a%3D1&tag=b%3D2&lookback=1h&limit=20');
   });
 
-  it('falls back to defaults for anything invalid in a pasted URL', () => {
-    const query = parseSearchParams(
-      new URLSearchParams('lookback=3w&limit=-4&minDuration=fast&maxDuration=2s&tag=novalue&tag==x&errorsOnly=yes'),
+  it('falls back to defaults for anything invalid in a pasted URL, with a notice for each', () => {
+    const { query, notices } = parseSearchParams(
+      new URLSearchParams('lookback=3x&limit=-4&minDuration=fast&maxDuration=2s&tag=novalue&tag==x&errorsOnly=yes&spanKind=server'),
     );
     expect(query).toEqual({ ...DEFAULT_SEARCH, maxDuration: '2s' });
-    expect(parseSearchParams(new URLSearchParams('limit=999999')).limit).toBe(MAX_LIMIT);
+    expect(notices).toHaveLength(7);
+    expect(notices.join('\n')).toMatch(/lookback=3x[\s\S]*minDuration=fast[\s\S]*limit=-4/);
+    expect(notices.join('\n')).toContain('spanKind=server');
+    expect(parseSearchParams(new URLSearchParams('limit=999999')).query.limit).toBe(MAX_LIMIT);
+    expect(parseSearchParams(new URLSearchParams('limit=999999')).notices).toHaveLength(1);
     // A custom range without valid bounds is not a custom range.
-    expect(parseSearchParams(new URLSearchParams('lookback=custom&start=abc&end=1')).lookback).toBe(DEFAULT_SEARCH.lookback);
+    expect(parseSearchParams(new URLSearchParams('lookback=custom&start=abc&end=1')).query.lookback).toBe(DEFAULT_SEARCH.lookback);
+  });
+});
+
+describe('Jaeger UI search links', () => {
+  it('reads tags as JSON, start/end in microseconds, and Jaeger\'s tag=k:v', () => {
+    const { query, notices } = parseSearchParams(
+      new URLSearchParams(
+        'service=checkout&operation=GET&tags=' +
+          encodeURIComponent('{"http.status_code":"500","error":true,"retries":3}') +
+          '&tag=region:eu&start=1712345678000000&end=1712349278000000&lookback=custom&limit=40&minDuration=1.2s&maxDuration=3s',
+      ),
+    );
+    expect(notices).toEqual([]);
+    expect(query).toEqual({
+      ...DEFAULT_SEARCH,
+      service: 'checkout',
+      operation: 'GET',
+      tags: ['region=eu', 'http.status_code=500', 'error=true', 'retries=3'],
+      lookback: 'custom',
+      start: '1712345678000000000',
+      end: '1712349278000000000',
+      minDuration: '1.2s',
+      maxDuration: '3s',
+      limit: 40,
+    });
+  });
+
+  it('keeps the absolute window Jaeger links carry besides a relative lookback', () => {
+    const { query, notices } = parseSearchParams(new URLSearchParams('lookback=2h&start=1712345678000000&end=1712349278000000'));
+    expect(query).toMatchObject({ lookback: 'custom', start: '1712345678000000000', end: '1712349278000000000' });
+    expect(notices).toEqual([]);
+  });
+
+  it('maps a Jaeger-only lookback to the smallest covering one, and says so', () => {
+    expect(parseSearchParams(new URLSearchParams('lookback=3h'))).toMatchObject({ query: { lookback: '6h' }, notices: [expect.stringContaining('lookback=3h')] });
+    expect(parseSearchParams(new URLSearchParams('lookback=7d')).query.lookback).toBe('2d');
+    expect(parseSearchParams(new URLSearchParams('lookback=12h')).query.lookback).toBe('24h');
+  });
+
+  it('reports tags that are not a JSON object and times that are not a range', () => {
+    expect(parseSearchParams(new URLSearchParams('tags=nope')).notices).toEqual([expect.stringContaining('not JSON')]);
+    expect(parseSearchParams(new URLSearchParams('tags=[1]')).notices).toEqual([expect.stringContaining('not a JSON object')]);
+    expect(parseSearchParams(new URLSearchParams('tags={"a":{"b":1}}')).notices).toEqual([expect.stringContaining('"a"')]);
+    const reversed = parseSearchParams(new URLSearchParams('start=1712349278000000&end=1712345678000000'));
+    expect(reversed.query.lookback).toBe(DEFAULT_SEARCH.lookback);
+    expect(reversed.notices).toEqual([expect.stringContaining('not a time range')]);
+    expect(parseSearchParams(new URLSearchParams('traceID=abc')).notices).toEqual([expect.stringContaining('traceID=abc')]);
   });
 });
 
@@ -53,6 +105,8 @@ describe('routes', () => {
       source: { kind: 'server', traceId: '4bf92f3577b34da6a3ce929d0e0e4736' },
       spanId: '00f067aa0ba902b7',
       skew: 'adjusted',
+      find: '',
+      tab: 'waterfall',
     });
   });
 
@@ -64,16 +118,28 @@ describe('routes', () => {
 
   it('round-trips trace links including span and skew mode', () => {
     const id = '4bf92f3577b34da6a3ce929d0e0e4736';
-    const path = tracePath(id, '00f067aa0ba902b7', 'raw');
-    expect(path).toBe(`/trace/${id}?span=00f067aa0ba902b7&skew=raw`);
+    const path = tracePath(id, '00f067aa0ba902b7', 'raw', { find: 'deadlock detected', tab: 'stats' });
+    expect(path).toBe(`/trace/${id}?span=00f067aa0ba902b7&skew=raw&uiFind=deadlock+detected&tab=stats`);
     const [pathname, search] = path.split('?');
     expect(parseRoute(pathname!, `?${search}`)).toEqual({
       page: 'trace',
       source: { kind: 'server', traceId: id },
       spanId: '00f067aa0ba902b7',
       skew: 'raw',
+      find: 'deadlock detected',
+      tab: 'stats',
     });
+    expect(parseRoute(pathname!, '?tab=bogus')).toMatchObject({ tab: 'waterfall', find: '' });
     expect(tracePath({ kind: 'local' })).toBe('/trace/local');
     expect(parseRoute('/trace/local', '?span=01')).toMatchObject({ source: { kind: 'local' }, spanId: '0000000000000001' });
+  });
+
+  it('parses compare and dependency graph routes', () => {
+    const a = '4bf92f3577b34da6a3ce929d0e0e4736';
+    expect(parseRoute(comparePath(a, 'ABC'), '')).toEqual({ page: 'compare', a, b: '0'.repeat(29) + 'abc' });
+    expect(parseRoute('/compare/xyz/abc', '')).toMatchObject({ page: 'not-found' });
+    const path = dependenciesPath({ window: '6h', start: '', end: '' });
+    expect(path).toBe('/dependencies?window=6h');
+    expect(parseRoute('/dependencies', '?window=6h')).toEqual({ page: 'dependencies', window: { window: '6h', start: '', end: '' } });
   });
 });

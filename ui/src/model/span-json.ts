@@ -24,15 +24,31 @@ function nanos(value: unknown, path: string): string {
   return text;
 }
 
+const NON_FINITE: Readonly<Record<string, number>> = { NaN: Number.NaN, Infinity: Infinity, '-Infinity': -Infinity };
+
+/**
+ * OTLP JSON spells non-finite doubles as the strings "NaN", "Infinity" and "-Infinity"
+ * (and allows finite ones as numeric strings); anything else is not a double.
+ */
+function parseDouble(value: unknown, path: string): number {
+  if (typeof value === 'number') return value;
+  if (typeof value === 'string') {
+    const special = NON_FINITE[value];
+    if (special !== undefined) return special;
+    const n = value.trim() === '' ? Number.NaN : Number(value);
+    if (Number.isFinite(n)) return n;
+  }
+  throw new JsonShapeError(path, 'a number, "NaN", "Infinity" or "-Infinity"');
+}
+
 function parseAnyValue(value: unknown, path: string, depth = 0): AnyValue {
   if (depth > MAX_VALUE_DEPTH) throw new JsonShapeError(path, `values nested at most ${MAX_VALUE_DEPTH} deep`);
   const v = expectObject(value ?? {}, path);
   if (typeof v.stringValue === 'string') return { stringValue: v.stringValue };
   if (typeof v.boolValue === 'boolean') return { boolValue: v.boolValue };
   if (typeof v.intValue === 'string' || typeof v.intValue === 'number') return { intValue: String(v.intValue) };
-  if (typeof v.doubleValue === 'number') return { doubleValue: v.doubleValue };
-  // OTLP JSON spells non-finite doubles as strings.
-  if (typeof v.doubleValue === 'string') return { doubleValue: Number(v.doubleValue) };
+  // null is how JSON.stringify writes a non-finite double that was not spelled as OTLP JSON does: the value is lost.
+  if (v.doubleValue !== undefined && v.doubleValue !== null) return { doubleValue: parseDouble(v.doubleValue, `${path}.doubleValue`) };
   if (typeof v.bytesValue === 'string') return { bytesValue: v.bytesValue };
   if (isObject(v.arrayValue)) {
     const values = optionalArray(v.arrayValue.values, `${path}.arrayValue.values`);
@@ -82,7 +98,7 @@ function parseEvent(value: unknown, path: string): SpanEvent {
   };
 }
 
-function parseLink(value: unknown, path: string): SpanLink {
+export function parseLink(value: unknown, path: string): SpanLink {
   const l = expectObject(value, path);
   return {
     traceId: expectString(l.traceId, `${path}.traceId`),

@@ -3,7 +3,7 @@
  * missing (orphans), IDs may repeat, and parent links may form cycles. None of
  * that may hang or drop a span: every input span ends up in exactly one place.
  */
-import type { Span } from '@threadline/shared';
+import { earliestStartNanos, type Span } from '@threadline/shared';
 import { toBigNanos } from './nanos';
 
 /** Why a span sits at the top level although it names a parent. */
@@ -35,15 +35,6 @@ export interface SpanTree {
 
 function byStart(a: SpanNode, b: SpanNode): number {
   return a.start - b.start || a.end - b.end || a.index - b.index;
-}
-
-function minStart(spans: readonly Span[]): bigint {
-  let min: bigint | null = null;
-  for (const span of spans) {
-    const start = toBigNanos(span.startTimeUnixNano);
-    if (min === null || start < min) min = start;
-  }
-  return min ?? 0n;
 }
 
 /** Marks `from` and everything below it; iterative so a 100k-deep chain cannot overflow the stack. */
@@ -81,7 +72,7 @@ function detach(node: SpanNode): void {
 }
 
 export function buildSpanTree(spans: readonly Span[]): SpanTree {
-  const baseNanos = minStart(spans);
+  const baseNanos = earliestStartNanos(spans);
   const byId = new Map<string, SpanNode>();
   const nodes: SpanNode[] = spans.map((span, index) => {
     const start = Number(toBigNanos(span.startTimeUnixNano) - baseNanos);

@@ -10,6 +10,7 @@ import { buildSkewAdjustment, type SkewAdjustment } from './clock-skew';
 import { buildRowTimes, type RowTimes } from './row-times';
 import { buildCriticalPath, criticalPathRoot, groupSegmentsByRow, type CriticalSegment } from './critical-path';
 import { buildTraceSummary, type TraceSummary } from './trace-summary';
+import { buildErrorSummary, type ErrorGroup } from './error-summary';
 import type { SkewMode } from './route';
 
 export interface Timeline {
@@ -29,6 +30,7 @@ export interface TraceView {
   readonly timelines: Readonly<Record<SkewMode, Timeline>>;
   /** Row index of each span ID's first occurrence. */
   readonly rowBySpanId: ReadonlyMap<string, number>;
+  readonly errors: readonly ErrorGroup[];
 }
 
 function buildTimeline(rows: readonly SpanRow[], tree: SpanTree, shift: Float64Array): Timeline {
@@ -61,5 +63,6 @@ export function buildTraceView(traceId: string, spans: readonly Span[]): TraceVi
       adjusted: buildTimeline(rows, tree, skew.delta),
     },
     rowBySpanId,
+    errors: buildErrorSummary(rows),
   };
 }

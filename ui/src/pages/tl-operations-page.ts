@@ -3,7 +3,8 @@ import { Task, TaskStatus } from '@lit/task';
 import { fetchOperationStats } from '../api/latency-api';
 import { fetchServices } from '../api/threadline-api';
 import { operationsPath, slowPath } from '../model/latency-routes';
-import { pickWindow, resolveWindow, windowLabel } from '../model/latency-window';
+import { pickWindow, previousWindow, resolveWindow, windowLabel } from '../model/latency-window';
+import { compareOperationRows } from '../model/operation-rows';
 import { DEFAULT_OPERATIONS_QUERY, type OperationsQuery } from '../model/operations-query';
 import { DEFAULT_SLOW_QUERY } from '../model/slow-query';
 import { navigate } from '../components/router/navigate';
@@ -65,7 +66,12 @@ export class TlOperationsPage extends LitElement {
     task: async ([service, window, start, end, at], { signal }) => {
       if (!service) return null;
       const resolved = resolveWindow({ window, start, end }, at);
-      return (await fetchOperationStats(service, resolved, signal)).operations;
+      const current = await fetchOperationStats(service, resolved, signal);
+      // Sketches answer for whole minutes around the asked window; the previous window must
+      // follow what was covered, or the two would share a minute and differ in length.
+      const covered = { startNs: current.startTimeUnixNano, endNs: (BigInt(current.endTimeUnixNano) - 1n).toString() };
+      const previous = await fetchOperationStats(service, previousWindow(covered), signal);
+      return { rows: compareOperationRows(current.operations, previous.operations), bucketStarts: current.bucketStarts };
     },
     args: () => [this.query.service, this.query.window, this.query.start, this.query.end, this.refreshedAt] as const,
   });
@@ -91,14 +97,14 @@ export class TlOperationsPage extends LitElement {
     return this.stats.render({
       pending: () => html`<div aria-busy="true" data-testid="operations-loading">${[0, 1, 2, 3, 4].map(() => html`<div class="skeleton line"></div>`)}</div>`,
       error: (error) => html`<tl-error-state .error=${error} subject="operation statistics"></tl-error-state>`,
-      complete: (rows) => {
-        if (rows === null) return nothing;
-        if (rows.length === 0) {
+      complete: (stats) => {
+        if (stats === null) return nothing;
+        if (stats.rows.length === 0) {
           return html`<p class="placeholder" data-testid="operations-empty">
             ${this.query.service} reported no spans in ${windowLabel(this.query)}. Widen the window, or check that it is sending spans.
           </p>`;
         }
-        return html`<div class="card table-card"><tl-operations-table .rows=${rows} .query=${this.query}></tl-operations-table></div>`;
+        return html`<div class="card table-card"><tl-operations-table .rows=${stats.rows} .bucketStarts=${stats.bucketStarts} .query=${this.query}></tl-operations-table></div>`;
       },
     });
   }

@@ -2,7 +2,8 @@ import { LitElement, css, html, nothing } from 'lit';
 import { Task, TaskStatus } from '@lit/task';
 import { fetchServices, searchTraces } from '../api/threadline-api';
 import { searchPath } from '../model/route';
-import { DEFAULT_SEARCH, type SearchQuery } from '../model/search-query';
+import { RESULT_SORTS, RESULT_SORT_LABELS, sortHits, type ResultSort } from '../model/result-sort';
+import { DEFAULT_SEARCH, searchQueryToParams, type SearchQuery } from '../model/search-query';
 import { navigate } from '../components/router/navigate';
 import { controlStyles } from '../components/common/shared-styles';
 import type { TlSearchSubmitEvent } from '../components/search/search-events';
@@ -14,7 +15,13 @@ import '../components/common/tl-error-state';
 
 /** `/search?…`: the form on the left, the scatter plot and result list on the right. */
 export class TlSearchPage extends LitElement {
-  static override properties = { query: { attribute: false }, submitted: { type: Boolean }, searchedAt: { state: true } };
+  static override properties = {
+    query: { attribute: false },
+    submitted: { type: Boolean },
+    notices: { attribute: false },
+    sort: {},
+    searchedAt: { state: true },
+  };
   static override styles = [
     controlStyles,
     css`
@@ -50,6 +57,22 @@ export class TlSearchPage extends LitElement {
         gap: 0.6rem;
         min-height: 1.5rem;
       }
+      .summary .sort {
+        margin-left: auto;
+        font-size: 0.85rem;
+        display: inline-flex;
+        gap: 0.35rem;
+        align-items: center;
+      }
+      .notices {
+        margin: 0;
+        padding: 0.5rem 0.75rem 0.5rem 1.75rem;
+        border: 1px solid var(--tl-warn);
+        border-radius: var(--tl-radius);
+        background: var(--tl-warn-bg);
+        font-size: 0.85rem;
+        overflow-wrap: anywhere;
+      }
       .placeholder {
         color: var(--tl-fg-muted);
         padding: 2rem 0;
@@ -76,6 +99,9 @@ export class TlSearchPage extends LitElement {
 
   declare query: SearchQuery;
   declare submitted: boolean;
+  /** What the URL held that was not understood or was changed (see parseSearchParams). */
+  declare notices: readonly string[];
+  declare sort: ResultSort;
   /** Wall-clock time of the last search, so relative lookbacks and "3 min ago" agree. */
   declare searchedAt: number;
 
@@ -85,18 +111,21 @@ export class TlSearchPage extends LitElement {
   });
 
   private readonly search = new Task(this, {
-    task: async ([query, submitted], { signal }) => {
+    task: async ([, submitted], { signal }) => {
       if (!submitted) return null;
       this.searchedAt = Date.now();
-      return searchTraces(query, this.searchedAt, signal);
+      return searchTraces(this.query, this.searchedAt, signal);
     },
-    args: () => [this.query, this.submitted] as const,
+    // By the query's URL form: a new sort order (or any other change of the URL alone) is no new search.
+    args: () => [searchQueryToParams(this.query).toString(), this.submitted] as const,
   });
 
   constructor() {
     super();
     this.query = { ...DEFAULT_SEARCH };
     this.submitted = false;
+    this.notices = [];
+    this.sort = 'recent';
     this.searchedAt = Date.now();
   }
 
@@ -126,9 +155,15 @@ export class TlSearchPage extends LitElement {
         return html`<div class="summary">
             <h2 data-testid="search-count">${hits.length} trace${hits.length === 1 ? '' : 's'}</h2>
             ${hits.length === this.query.limit ? html`<span class="muted">(limit reached)</span>` : nothing}
+            <label class="sort">
+              Sort
+              <select data-testid="search-sort" @change=${(e: Event) => navigate(searchPath(this.query, (e.target as HTMLSelectElement).value as ResultSort), { replace: true })}>
+                ${RESULT_SORTS.map((s) => html`<option value=${s} ?selected=${s === this.sort}>${RESULT_SORT_LABELS[s]}</option>`)}
+              </select>
+            </label>
           </div>
           <tl-search-scatter .hits=${hits}></tl-search-scatter>
-          <tl-search-results .hits=${hits} .nowMs=${this.searchedAt}></tl-search-results>`;
+          <tl-search-results .hits=${sortHits(hits, this.sort)} .nowMs=${this.searchedAt}></tl-search-results>`;
       },
     });
   }
@@ -146,7 +181,14 @@ export class TlSearchPage extends LitElement {
     return html`<aside>
         <tl-search-form .query=${this.query} .services=${this.services.value ?? []} @tl-search-submit=${this.onSubmit}></tl-search-form>
       </aside>
-      <section class="results" aria-label="Search results">${this.renderMain()}</section>`;
+      <section class="results" aria-label="Search results">
+        ${this.notices.length > 0
+          ? html`<ul class="notices" role="status" data-testid="url-notices">
+              ${this.notices.map((n) => html`<li>${n}</li>`)}
+            </ul>`
+          : nothing}
+        ${this.renderMain()}
+      </section>`;
   }
 }
 

@@ -1,14 +1,21 @@
 import { LitElement, css, html, nothing, unsafeCSS } from 'lit';
 import { Task } from '@lit/task';
 import { fetchTrace } from '../api/threadline-api';
-import { tracePath, type SkewMode, type TraceSource } from '../model/route';
+import { comparePath, tracePath, type SkewMode, type TraceSource, type TraceTab } from '../model/route';
+import type { TraceView } from '../model/trace-view';
+import type { ErrorGroup } from '../model/error-summary';
+import { traceTitle } from '../model/page-title';
+import { normalizeHexId, TRACE_ID_HEX_LENGTH } from '@threadline/shared';
 import type { TraceFile } from '../model/trace-file';
 import { buildTraceView } from '../model/trace-view';
 import { controlStyles } from '../components/common/shared-styles';
 import { navigate } from '../components/router/navigate';
 import { TRACE_HEADER_HEIGHT } from '../components/trace/tl-trace-header';
-import type { TlSkewModeEvent, TlSpanSelectEvent } from '../components/waterfall/waterfall-events';
+import type { TlFindChangeEvent, TlSkewModeEvent, TlSpanSelectEvent } from '../components/waterfall/waterfall-events';
 import '../components/trace/tl-trace-header';
+import '../components/trace/tl-error-summary';
+import '../components/trace/tl-trace-stats';
+import '../components/trace/tl-flame-graph';
 import '../components/waterfall/tl-waterfall';
 import '../components/span-detail/tl-span-detail';
 import '../components/common/tl-error-state';
@@ -25,6 +32,8 @@ export class TlTracePage extends LitElement {
     source: { attribute: false },
     spanId: { attribute: false },
     skew: {},
+    find: {},
+    tab: {},
     localFile: { attribute: false },
     detailOpen: { state: true },
     localIndex: { state: true },
@@ -47,6 +56,13 @@ export class TlTracePage extends LitElement {
       }
       .body.with-detail {
         grid-template-columns: minmax(0, 1fr) minmax(20rem, 30%);
+      }
+      /* Phones: the details go below the waterfall instead of squeezing it. */
+      @media (max-width: 760px) {
+        .body.with-detail {
+          grid-template-columns: minmax(0, 1fr);
+          grid-template-rows: minmax(0, 1fr) minmax(0, 45%);
+        }
       }
       tl-waterfall,
       tl-span-detail {
@@ -79,6 +95,42 @@ export class TlTracePage extends LitElement {
       .loading .skeleton {
         height: 20px;
       }
+      .tabs {
+        display: flex;
+        flex-wrap: wrap;
+        align-items: flex-end;
+        gap: 0.2rem;
+        padding: 0.3rem 0.75rem 0;
+        border-bottom: 1px solid var(--tl-border);
+        font-size: 0.9rem;
+      }
+      .tabs a {
+        padding: 0.25rem 0.7rem;
+        color: var(--tl-fg-muted);
+        text-decoration: none;
+        border-bottom: 2px solid transparent;
+      }
+      .tabs form {
+        margin-left: auto;
+        display: flex;
+        gap: 0.3rem;
+        padding-bottom: 0.25rem;
+      }
+      .tabs form input {
+        width: min(17rem, 40vw);
+        font-family: var(--tl-mono);
+        font-size: 0.8rem;
+      }
+      .tabs a[aria-current='page'] {
+        color: var(--tl-fg);
+        border-bottom-color: var(--tl-accent);
+        font-weight: 600;
+      }
+      tl-trace-stats,
+      tl-flame-graph {
+        flex: 1;
+        min-height: 0;
+      }
       .picker {
         display: flex;
         align-items: center;
@@ -93,6 +145,8 @@ export class TlTracePage extends LitElement {
   declare source: TraceSource;
   declare spanId: string | null;
   declare skew: SkewMode;
+  declare find: string;
+  declare tab: TraceTab;
   declare localFile: LocalTraceFile | null;
   declare detailOpen: boolean;
   /** Which trace of a multi-trace file is shown. */
@@ -106,7 +160,10 @@ export class TlTracePage extends LitElement {
         return buildTraceView(trace.traceId, trace.spans);
       }
       const { traceId, spans } = await fetchTrace(key, signal);
-      return buildTraceView(traceId, spans);
+      const view = buildTraceView(traceId, spans);
+      const { rootService, rootOperation } = view.timelines.adjusted.summary;
+      document.title = traceTitle(rootService, rootOperation, traceId);
+      return view;
     },
     // The source object is new on every URL change (selecting a span); only its identity matters.
     args: () => [this.sourceKey(), this.localFile, this.localIndex] as const,
@@ -117,6 +174,8 @@ export class TlTracePage extends LitElement {
     this.source = { kind: 'local' };
     this.spanId = null;
     this.skew = 'adjusted';
+    this.find = '';
+    this.tab = 'waterfall';
     this.localFile = null;
     this.detailOpen = false;
     this.localIndex = 0;
@@ -137,14 +196,109 @@ export class TlTracePage extends LitElement {
     if (changed.has('localFile')) this.localIndex = 0;
   }
 
+  private path(changes: { spanId?: string | null; skew?: SkewMode; find?: string; tab?: TraceTab }): string {
+    return tracePath(this.source, changes.spanId !== undefined ? changes.spanId : this.spanId, changes.skew ?? this.skew, {
+      find: changes.find ?? this.find,
+      tab: changes.tab ?? this.tab,
+    });
+  }
+
   private onSelect(event: TlSpanSelectEvent): void {
     if (event.openDetail) this.detailOpen = true;
-    navigate(tracePath(this.source, event.spanId, this.skew), { replace: true });
+    navigate(this.path({ spanId: event.spanId }), { replace: true });
   }
 
   private onSkewMode(event: TlSkewModeEvent): void {
-    navigate(tracePath(this.source, this.spanId, event.mode), { replace: true });
+    navigate(this.path({ skew: event.mode }), { replace: true });
   }
+
+  private onFindChange(event: TlFindChangeEvent): void {
+    navigate(this.path({ find: event.text }), { replace: true });
+  }
+
+  private readonly flameHref = (spanId: string): string => this.path({ spanId, tab: 'waterfall' });
+
+  private compareWith(event: SubmitEvent): void {
+    event.preventDefault();
+    const input = (event.target as HTMLFormElement).elements.namedItem('other') as HTMLInputElement;
+    const other = normalizeHexId(input.value, TRACE_ID_HEX_LENGTH);
+    if (this.source.kind !== 'server' || other === null) {
+      input.setCustomValidity('A trace ID is up to 32 hex digits.');
+      input.reportValidity();
+      return;
+    }
+    navigate(comparePath(this.source.traceId, other));
+  }
+
+  private renderTabs() {
+    const tabs: ReadonlyArray<[TraceTab, string]> = [
+      ['waterfall', 'Waterfall'],
+      ['stats', 'Statistics'],
+      ['flame', 'Flame graph'],
+    ];
+    return html`<nav class="tabs" aria-label="Trace views">
+      ${tabs.map(
+        ([tab, label]) =>
+          html`<a href=${this.path({ tab })} data-testid=${`trace-tab-${tab}`} aria-current=${tab === this.tab ? 'page' : 'false'}>${label}</a>`,
+      )}
+      ${this.source.kind === 'server'
+        ? html`<form @submit=${this.compareWith} aria-label="Compare with another trace">
+            <input
+              name="other"
+              data-testid="compare-input"
+              placeholder="Compare with trace ID"
+              aria-label="Trace ID to compare with"
+              autocomplete="off"
+              spellcheck="false"
+              @input=${(e: Event) => (e.target as HTMLInputElement).setCustomValidity('')}
+            />
+            <button type="submit" data-testid="compare-submit">Compare</button>
+          </form>`
+        : nothing}
+    </nav>`;
+  }
+
+  private renderWaterfall(view: TraceView) {
+    const selectedRow = this.spanId ? view.rowBySpanId.get(this.spanId) : undefined;
+    const showDetail = this.detailOpen && selectedRow !== undefined;
+    return html`<div class=${`body${showDetail ? ' with-detail' : ''}`}>
+      <tl-waterfall
+        .view=${view}
+        .mode=${this.skew}
+        .selectedSpanId=${this.spanId}
+        .find=${this.find}
+        @tl-span-select=${this.onSelect}
+        @tl-find-change=${this.onFindChange}
+        @tl-detail-close=${() => (this.detailOpen = false)}
+      ></tl-waterfall>
+      ${showDetail
+        ? html`<tl-span-detail
+            .view=${view}
+            .row=${selectedRow}
+            .mode=${this.skew}
+            @tl-span-select=${this.onSelect}
+            @tl-detail-close=${() => (this.detailOpen = false)}
+          ></tl-span-detail>`
+        : nothing}
+    </div>`;
+  }
+
+  private renderTab(view: TraceView) {
+    switch (this.tab) {
+      case 'stats':
+        return html`<tl-trace-stats .view=${view} .mode=${this.skew}></tl-trace-stats>`;
+      case 'flame':
+        return html`<tl-flame-graph .view=${view} .mode=${this.skew} .hrefFor=${this.flameHref}></tl-flame-graph>`;
+      case 'waterfall':
+        return this.renderWaterfall(view);
+    }
+  }
+
+  private readonly errorHref = (group: ErrorGroup): string => {
+    const view = this.trace.value;
+    const spanId = view?.rows[group.firstRow]?.node.span.spanId ?? null;
+    return this.path({ spanId, find: group.message || 'status=error', tab: 'waterfall' });
+  };
 
   private renderPicker() {
     const traces = this.localFile?.file.traces ?? [];
@@ -172,34 +326,17 @@ export class TlTracePage extends LitElement {
       initial: () => this.renderLoading(),
       pending: () => this.renderLoading(),
       error: (error) => html`<tl-error-state .error=${error} .subject=${subject}></tl-error-state>`,
-      complete: (view) => {
-        const selectedRow = this.spanId ? view.rowBySpanId.get(this.spanId) : undefined;
-        const showDetail = this.detailOpen && selectedRow !== undefined;
-        return html`<tl-trace-header
+      complete: (view) =>
+        html`<tl-trace-header
             .view=${view}
             .mode=${this.skew}
             .sourceLabel=${this.source.kind === 'local' ? `file ${this.localFile?.name ?? ''}` : ''}
             @tl-skew-mode=${this.onSkewMode}
           ></tl-trace-header>
-          <div class=${`body${showDetail ? ' with-detail' : ''}`}>
-            <tl-waterfall
-              .view=${view}
-              .mode=${this.skew}
-              .selectedSpanId=${this.spanId}
-              @tl-span-select=${this.onSelect}
-              @tl-detail-close=${() => (this.detailOpen = false)}
-            ></tl-waterfall>
-            ${showDetail
-              ? html`<tl-span-detail
-                  .view=${view}
-                  .row=${selectedRow}
-                  .mode=${this.skew}
-                  @tl-span-select=${this.onSelect}
-                  @tl-detail-close=${() => (this.detailOpen = false)}
-                ></tl-span-detail>`
-              : nothing}
-          </div>`;
-      },
+          ${view.errors.length > 0
+            ? html`<tl-error-summary data-testid="error-summary" .groups=${view.errors} .hrefFor=${this.errorHref}></tl-error-summary>`
+            : nothing}
+          ${this.renderTabs()} ${this.renderTab(view)}`,
     })}`;
   }
 }

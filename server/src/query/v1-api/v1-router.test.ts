@@ -1,3 +1,4 @@
+import compression from 'compression';
 import express from 'express';
 import request from 'supertest';
 import { beforeEach, describe, expect, it } from 'vitest';
@@ -6,6 +7,7 @@ import { MemoryStore } from '../test-support/memory-store.js';
 import { ALL_SAMPLE_SPANS, TRACE_A_SPANS, TRACE_B_SPANS, TRACE_C } from '../test-support/sample-traces.js';
 import { buildSpan, TRACE_A, TRACE_B } from '../test-support/span-builder.js';
 import { RecordingLogger } from '../test-support/test-logger.js';
+import { buildCompactTrace } from './compact-trace.js';
 import { createV1Router } from './v1-router.js';
 
 let store: MemoryStore;
@@ -28,6 +30,27 @@ describe('GET /api/v1/traces/:traceId', () => {
     const res = await request(app).get(`/api/v1/traces/${TRACE_A}`).expect(200).expect('content-type', /json/);
     expect(res.body).toEqual({ traceId: TRACE_A, spans: TRACE_A_SPANS });
     expect(res.body.spans[0].startTimeUnixNano).toBe('1712345678000000000');
+  });
+
+  it('answers ?format=compact or the compact media type in Accept with the compact format, and varies on Accept', async () => {
+    for (const ask of [(r: request.Test) => r.query({ format: 'compact' }), (r: request.Test) => r.set('Accept', 'application/vnd.threadline.trace-compact+json')]) {
+      const res = await ask(request(app).get(`/api/v1/traces/${TRACE_A}`)).expect(200).expect('content-type', /application\/vnd\.threadline\.trace-compact\+json/);
+      expect(res.headers.vary).toMatch(/Accept/);
+      const body = JSON.parse(res.text);
+      expect(body).toEqual(JSON.parse(JSON.stringify(buildCompactTrace(TRACE_A, TRACE_A_SPANS))));
+      expect(body.spans).toHaveLength(TRACE_A_SPANS.length);
+    }
+    await request(app).get('/api/v1/traces/ffffffffffffffffffffffffffffffff?format=compact').expect(404);
+  });
+
+  it('streams a big compact trace through response compression intact', async () => {
+    const many = Array.from({ length: 3000 }, (_, i) =>
+      buildSpan({ traceId: TRACE_B, spanId: (i + 1).toString(16).padStart(16, '0'), startTimeUnixNano: `${1712345678000000000n + BigInt(i)}` }),
+    );
+    const compressed = express().use(compression({ level: 1 })).use('/api/v1', createV1Router(new MemoryStore(many), { logger }));
+    const res = await request(compressed).get(`/api/v1/traces/${TRACE_B}?format=compact`).set('Accept-Encoding', 'gzip').expect(200);
+    expect(res.headers['content-encoding']).toBe('gzip');
+    expect(JSON.parse(res.text)).toEqual(JSON.parse(JSON.stringify(buildCompactTrace(TRACE_B, many))));
   });
 
   it('normalizes uppercase and 64-bit IDs', async () => {

@@ -11,6 +11,7 @@ const NAV: ReadonlyArray<{ href: string; label: string; testId: string; pages: R
   { href: '/search', label: 'Search', testId: 'nav-search', pages: ['search'] },
   { href: '/operations', label: 'Operations', testId: 'nav-operations', pages: ['operations', 'operation'] },
   { href: '/slow', label: 'Slow spans', testId: 'nav-slow', pages: ['slow'] },
+  { href: '/dependencies', label: 'Dependencies', testId: 'nav-dependencies', pages: ['dependencies'] },
   { href: '/nettrace', label: 'net/trace', testId: 'nav-nettrace', pages: ['nettrace', 'nettrace-requests', 'nettrace-events'] },
 ];
 
@@ -23,12 +24,14 @@ export class TlAppHeader extends LitElement {
       :host {
         display: block;
       }
+      /* One row down to tablets; below, the nav takes a row of its own and may wrap, so nothing scrolls sideways. */
       header {
         box-sizing: border-box;
-        height: var(--tl-header-height);
+        min-height: var(--tl-header-height);
         display: flex;
+        flex-wrap: wrap;
         align-items: center;
-        gap: 1rem;
+        gap: 0 0.9rem;
         padding: 0 0.9rem;
         border-bottom: 1px solid var(--tl-border);
         background: var(--tl-bg-raised);
@@ -48,9 +51,11 @@ export class TlAppHeader extends LitElement {
       }
       nav {
         display: flex;
+        flex-wrap: wrap;
         align-items: center;
-        gap: 1rem;
+        gap: 0 0.9rem;
         align-self: stretch;
+        min-width: 0;
       }
       nav a {
         display: flex;
@@ -60,6 +65,7 @@ export class TlAppHeader extends LitElement {
         text-decoration: none;
         font-weight: 600;
         white-space: nowrap;
+        min-height: calc(var(--tl-header-height) - 4px);
         border-bottom: 2px solid transparent;
         border-top: 2px solid transparent;
       }
@@ -70,17 +76,49 @@ export class TlAppHeader extends LitElement {
         color: var(--tl-fg);
         border-bottom-color: var(--tl-accent);
       }
-      form {
+      .tools {
         display: flex;
         align-items: center;
         gap: 0.35rem;
         margin-left: auto;
+        flex: 1 1 16rem;
+        min-width: 0;
+        min-height: var(--tl-header-height);
+      }
+      form {
+        display: flex;
+        align-items: center;
+        gap: 0.35rem;
+        flex: 1 1 auto;
+        min-width: 0;
+        justify-content: flex-end;
         position: relative;
       }
       form input {
-        width: min(22rem, 32vw);
+        flex: 0 1 22rem;
+        min-width: 5rem;
         font-family: var(--tl-mono);
         font-size: 0.85rem;
+      }
+      @media (max-width: 760px) {
+        nav {
+          order: 3;
+          flex: 1 1 100%;
+        }
+        nav a {
+          min-height: 2.2rem;
+        }
+        .tools {
+          flex: 1 1 0;
+        }
+        .wide {
+          display: none;
+        }
+      }
+      @media (max-width: 440px) {
+        .brand .name {
+          display: none;
+        }
       }
       .file {
         position: relative;
@@ -161,7 +199,7 @@ export class TlAppHeader extends LitElement {
           <rect x="4" y="7" width="10" height="2" rx="1" fill="#279b4e" />
           <rect x="6" y="11" width="6" height="2" rx="1" fill="#c37822" />
         </svg>
-        Threadline
+        <span class="name">Threadline</span>
       </a>
       <nav>
         ${NAV.map(
@@ -170,6 +208,7 @@ export class TlAppHeader extends LitElement {
           >`,
         )}
       </nav>
+      <div class="tools">
       <form role="search" aria-label="Open a trace by ID" @submit=${this.lookup}>
         <input
           name="traceId"
@@ -185,7 +224,7 @@ export class TlAppHeader extends LitElement {
         ${this.lookupError ? html`<div class="popup" role="alert" data-testid="trace-id-error">${this.lookupError}</div>` : nothing}
       </form>
       <span class="file">
-        <button type="button" tabindex="-1" aria-hidden="true">Open JSON…</button>
+        <button type="button" tabindex="-1" aria-hidden="true"><span class="wide">Open </span>JSON…</button>
         <input
           type="file"
           accept=".json,application/json"
@@ -199,6 +238,7 @@ export class TlAppHeader extends LitElement {
           : nothing}
       </span>
       <tl-theme-toggle></tl-theme-toggle>
+      </div>
     </header>`;
   }
 }

@@ -4,7 +4,9 @@ import { interceptLinks, navigate } from '../router/navigate';
 import { RouteController } from '../router/route-controller';
 import type { LocalTraceFile } from '../../pages/tl-trace-page';
 import type { TlTraceFileEvent } from './app-events';
+import { pageTitle } from '../../model/page-title';
 import './tl-app-header';
+import './tl-keyboard-help';
 import '../../pages/tl-search-page';
 import '../../pages/tl-trace-page';
 import '../../pages/tl-not-found-page';
@@ -21,6 +23,8 @@ const LAZY_PAGES: Partial<Record<Route['page'], () => Promise<unknown>>> = {
   nettrace: () => import('../../pages/tl-nettrace-page'),
   'nettrace-requests': () => import('../../pages/tl-nettrace-requests-page'),
   'nettrace-events': () => import('../../pages/tl-nettrace-events-page'),
+  compare: () => import('../../pages/tl-compare-page'),
+  dependencies: () => import('../../pages/tl-dependencies-page'),
 };
 
 /** The shell: header, and the page the URL names. Owns the in-memory trace file, if one is open. */
@@ -58,6 +62,16 @@ export class TlApp extends LitElement {
     super.disconnectedCallback();
   }
 
+  /** The last route-based title set; a URL change within a page (selecting a span) keeps the page's own title. */
+  private routeTitle = '';
+
+  override updated(): void {
+    const title = pageTitle(this.router.route);
+    if (title === this.routeTitle) return;
+    this.routeTitle = title;
+    document.title = title;
+  }
+
   private onTraceFile(event: TlTraceFileEvent): void {
     this.localFile = { name: event.name, file: event.file };
     navigate(LOCAL_TRACE_PATH);
@@ -68,12 +82,14 @@ export class TlApp extends LitElement {
     void LAZY_PAGES[route.page]?.();
     switch (route.page) {
       case 'search':
-        return html`<tl-search-page .query=${route.query} .submitted=${route.submitted}></tl-search-page>`;
+        return html`<tl-search-page .query=${route.query} .submitted=${route.submitted} .notices=${route.notices} .sort=${route.sort}></tl-search-page>`;
       case 'trace':
         return html`<tl-trace-page
           .source=${route.source}
           .spanId=${route.spanId}
           .skew=${route.skew}
+          .find=${route.find}
+          .tab=${route.tab}
           .localFile=${this.localFile}
         ></tl-trace-page>`;
       case 'slow':
@@ -88,6 +104,10 @@ export class TlApp extends LitElement {
         return html`<tl-nettrace-requests-page .query=${route.query}></tl-nettrace-requests-page>`;
       case 'nettrace-events':
         return html`<tl-nettrace-events-page .query=${route.query}></tl-nettrace-events-page>`;
+      case 'compare':
+        return html`<tl-compare-page .a=${route.a} .b=${route.b}></tl-compare-page>`;
+      case 'dependencies':
+        return html`<tl-dependencies-page .window=${route.window}></tl-dependencies-page>`;
       case 'not-found':
         return html`<tl-not-found-page .message=${route.message}></tl-not-found-page>`;
     }
@@ -95,7 +115,8 @@ export class TlApp extends LitElement {
 
   override render() {
     return html`<tl-app-header .page=${this.router.route.page} @tl-trace-file=${this.onTraceFile}></tl-app-header>
-      <main>${this.renderPage()}</main>`;
+      <main>${this.renderPage()}</main>
+      <tl-keyboard-help></tl-keyboard-help>`;
   }
 }
 

@@ -127,3 +127,15 @@ export const controlStyles = css`
     white-space: nowrap;
   }
 `;
+
+/** A form's custom time range: date-time inputs are too wide for two columns of the sidebar, so one. */
+export const rangeRowStyles = css`
+  .row.range {
+    grid-template-columns: minmax(0, 1fr);
+  }
+  .row.range input {
+    box-sizing: border-box;
+    width: 100%;
+    min-width: 0;
+  }
+`;

@@ -2,7 +2,7 @@ import { LitElement, css, html, nothing } from 'lit';
 import { formatDuration } from '../../model/duration';
 import { operationPath, operationsPath } from '../../model/latency-routes';
 import { pickWindow } from '../../model/latency-window';
-import { formatPercent, formatRate, sortOperationRows, type OperationRow } from '../../model/operation-rows';
+import { formatPercent, formatRate, sortOperationRows, type ComparedOperationRow } from '../../model/operation-rows';
 import { defaultDirection, type OperationSortKey, type OperationsQuery } from '../../model/operations-query';
 import { navigate } from '../router/navigate';
 import { controlStyles } from '../common/shared-styles';
@@ -16,14 +16,25 @@ const COLUMNS: ReadonlyArray<{ key: OperationSortKey; label: string; title: stri
   { key: 'p50', label: 'p50', title: 'Median latency' },
   { key: 'p90', label: 'p90', title: '90th percentile latency' },
   { key: 'p99', label: 'p99', title: '99th percentile latency' },
+  { key: 'dRate', label: 'Δ requests', title: 'Change of the request rate against the previous window of the same length' },
+  { key: 'dErrorRate', label: 'Δ errors', title: 'Change of the error rate against the previous window, in percentage points' },
+  { key: 'dP50', label: 'Δ p50', title: 'Change of the median against the previous window' },
+  { key: 'dP99', label: 'Δ p99', title: 'Change of the p99 against the previous window' },
 ];
+
+/** `+12ms`, `−3ms`, `–` when there is nothing to compare; for latency and errors, up is red and down green. */
+function deltaCell(value: number, text: (v: number) => string, testId: string, upIsWorse: boolean) {
+  if (Number.isNaN(value)) return html`<td class="delta zero" data-testid=${testId} title="Not seen in the previous window">–</td>`;
+  const cls = value === 0 ? 'zero' : !upIsWorse ? '' : value > 0 ? 'worse' : 'better';
+  return html`<td class=${`delta ${cls}`} data-testid=${testId} data-value=${value}>${value > 0 ? '+' : value < 0 ? '−' : '±'}${text(Math.abs(value))}</td>`;
+}
 
 /**
  * A service's operations with rate, error rate and percentiles, and a p99 sparkline.
  * Sorting is part of the URL (each header is a link); a row opens the operation view.
  */
 export class TlOperationsTable extends LitElement {
-  static override properties = { rows: { attribute: false }, query: { attribute: false } };
+  static override properties = { rows: { attribute: false }, bucketStarts: { attribute: false }, query: { attribute: false } };
   static override styles = [
     controlStyles,
     pageStyles,
@@ -78,6 +89,13 @@ export class TlOperationsTable extends LitElement {
         color: var(--tl-error);
         font-weight: 600;
       }
+      td.delta.worse {
+        color: var(--tl-error);
+        font-weight: 600;
+      }
+      td.delta.better {
+        color: var(--tl-ok);
+      }
       .count {
         display: block;
         font-size: 0.75rem;
@@ -86,12 +104,15 @@ export class TlOperationsTable extends LitElement {
     `,
   ];
 
-  declare rows: readonly OperationRow[];
+  declare rows: readonly ComparedOperationRow[];
+  /** Unix ns of each sparkline point's bucket, for the values shown on hover. */
+  declare bucketStarts: readonly string[];
   declare query: OperationsQuery;
 
   constructor() {
     super();
     this.rows = [];
+    this.bucketStarts = [];
   }
 
   private sortLink(key: OperationSortKey): string {
@@ -131,7 +152,13 @@ export class TlOperationsTable extends LitElement {
             <td data-testid="operation-p50">${formatDuration(row.p50)}</td>
             <td data-testid="operation-p90">${formatDuration(row.p90)}</td>
             <td class="p99" data-testid="operation-p99" data-nano=${Number.isNaN(row.p99) ? '' : row.p99}>${formatDuration(row.p99)}</td>
-            <td class="trend"><tl-sparkline .values=${row.p99Series} label=${`p99 of ${row.name} over time`}></tl-sparkline></td>
+            ${deltaCell(row.change.dRate, (v) => formatPercent(v), 'operation-d-rate', false)}
+            ${deltaCell(row.change.dErrorRate, (v) => `${Number((v * 100).toFixed(1))} pp`, 'operation-d-errors', true)}
+            ${deltaCell(row.change.dP50, formatDuration, 'operation-d-p50', true)}
+            ${deltaCell(row.change.dP99, formatDuration, 'operation-d-p99', true)}
+            <td class="trend">
+              <tl-sparkline .values=${row.p99Series} .times=${this.bucketStarts} label=${`p99 of ${row.name} over time`}></tl-sparkline>
+            </td>
           </tr>`;
         })}
       </tbody>

@@ -1,10 +1,10 @@
 import { LitElement, css, html, nothing } from 'lit';
-import { isDurationOrEmpty } from '../../model/duration';
+import { isDurationOrEmpty, parseDuration } from '../../model/duration';
 import { fromDatetimeLocal, toDatetimeLocal } from '../../model/format-time';
 import { millisToNanos, nanosToMillis } from '../../model/nanos';
 import { DEFAULT_SEARCH, LOOKBACKS, MAX_LIMIT, isTagFilter, type Lookback, type SearchQuery } from '../../model/search-query';
 import { DraftFormController, renderFieldError, renderOperationSelect, serviceChoices } from '../common/draft-form-controller';
-import { controlStyles } from '../common/shared-styles';
+import { controlStyles, rangeRowStyles } from '../common/shared-styles';
 import { TlSearchSubmitEvent } from './search-events';
 
 const LOOKBACK_LABELS: Record<Lookback, string> = {
@@ -51,6 +51,10 @@ function validate(draft: Draft): Partial<Record<Field, string>> {
   if (badTag !== undefined) errors.tags = `"${badTag}" is not key=value`;
   if (!isDurationOrEmpty(draft.minDuration)) errors.minDuration = 'Use e.g. 120ms, 1.5s';
   if (!isDurationOrEmpty(draft.maxDuration)) errors.maxDuration = 'Use e.g. 120ms, 1.5s';
+  else if (draft.maxDuration.trim() !== '' && draft.minDuration.trim() !== '' && !errors.minDuration) {
+    // The server would refuse it with an error card; say it at the field instead.
+    if (parseDuration(draft.minDuration) > parseDuration(draft.maxDuration)) errors.maxDuration = 'Must not be below the min duration';
+  }
   if (draft.lookback === 'custom') {
     const start = fromDatetimeLocal(draft.startLocal);
     const end = fromDatetimeLocal(draft.endLocal);
@@ -86,6 +90,7 @@ export class TlSearchForm extends LitElement {
 
   static override styles = [
     controlStyles,
+    rangeRowStyles,
     css`
       :host {
         display: block;
@@ -227,7 +232,7 @@ export class TlSearchForm extends LitElement {
         </select>
       </label>
       ${d.lookback === 'custom'
-        ? html`<div class="row">
+        ? html`<div class="row range">
               <label>
                 Start
                 <input

@@ -25,9 +25,19 @@ export class TlSearchResults extends LitElement {
         flex-direction: column;
         gap: 0.5rem;
       }
+      /* Up to 1,500 cards: the browser skips laying out and painting the ones off screen. */
       li {
         display: flex;
         gap: 0.4rem;
+        content-visibility: auto;
+        contain-intrinsic-size: auto 80px;
+      }
+      /* The whole ID is there (selecting or copying it gives all 32 digits); only 8 show. */
+      .id {
+        max-width: 9ch;
+        overflow: hidden;
+        text-overflow: ellipsis;
+        white-space: nowrap;
       }
       a.hit {
         display: block;
@@ -142,7 +152,7 @@ export class TlSearchResults extends LitElement {
             <div class="top">
               <span class="swatch" style=${serviceStyle(hit.rootService)}></span>
               <span class="title">${hit.rootService}: ${hit.rootOperation}</span>
-              <span class="mono muted">${hit.traceId.slice(0, 8)}</span>
+              <span class="mono muted id" title=${hit.traceId}>${hit.traceId}</span>
               <span class="duration">${formatDuration(duration)}</span>
             </div>
             <div class="track" aria-hidden="true">

@@ -6,7 +6,7 @@ import { PERCENTILE_CHOICES, parsePercentile, percentileLabel } from '../../mode
 import { isTagFilter } from '../../model/search-query';
 import { DEFAULT_SLOW_QUERY, type SlowQuery } from '../../model/slow-query';
 import { DraftFormController, renderFieldError, renderOperationSelect, serviceChoices } from '../common/draft-form-controller';
-import { controlStyles } from '../common/shared-styles';
+import { controlStyles, rangeRowStyles } from '../common/shared-styles';
 import { TlSlowSubmitEvent } from './slow-events';
 
 type Field = 'service' | 'percentile' | 'tags' | 'range';
@@ -85,6 +85,7 @@ export class TlSlowForm extends LitElement {
 
   static override styles = [
     controlStyles,
+    rangeRowStyles,
     css`
       :host {
         display: block;
@@ -305,7 +306,7 @@ export class TlSlowForm extends LitElement {
         </select>
       </label>
       ${d.window === 'custom'
-        ? html`<div class="row">
+        ? html`<div class="row range">
               <label>
                 Start
                 <input

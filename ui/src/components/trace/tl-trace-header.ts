@@ -29,6 +29,17 @@ export class TlTraceHeader extends LitElement {
         border-bottom: 1px solid var(--tl-border);
         overflow: hidden;
       }
+      /* Narrow screens: the facts wrap onto more lines; keep them all reachable. */
+      @media (max-width: 760px) {
+        :host {
+          height: auto;
+          max-height: 40vh;
+          overflow-y: auto;
+        }
+        .title {
+          flex-wrap: wrap;
+        }
+      }
       .title {
         display: flex;
         align-items: center;

@@ -14,9 +14,18 @@ import type { TimeScale } from '../../model/time-scale';
 import type { Timeline, TraceView } from '../../model/trace-view';
 import { serviceStyle } from '../common/service-style';
 
-/** Deeper rows stop indenting so the name column stays readable; the depth is then shown as a number. */
-const MAX_INDENT_LEVELS = 24;
+/**
+ * Indentation may take this much of the name column; deep traces indent by less per level
+ * (down to MIN_INDENT_PX), and rows deeper than the budget allows show their depth as a number.
+ */
+const INDENT_BUDGET_PX = 150;
 const INDENT_PX = 14;
+const MIN_INDENT_PX = 4;
+
+/** Pixels per level for a trace `levels` deep. */
+export function indentStep(levels: number): number {
+  return Math.max(MIN_INDENT_PX, Math.min(INDENT_PX, Math.floor(INDENT_BUDGET_PX / Math.max(levels, 1))));
+}
 /** Event ticks closer than this (in % of the timeline) merge into one. */
 const TICK_BUCKET_PERCENT = 0.4;
 /**
@@ -35,6 +44,8 @@ export interface RowContext {
   readonly collapsed: CollapsedRows;
   readonly selectedRow: number;
   readonly matches: ReadonlySet<number>;
+  /** See indentStep. */
+  readonly indentStep: number;
 }
 
 function renderBar(ctx: RowContext, row: number) {
@@ -55,7 +66,7 @@ function renderBar(ctx: RowContext, row: number) {
   const label = formatDuration(end - start);
 
   const segments = critSpans(critical.get(row) ?? [], percent);
-  const ticks: Array<{ left: number; net: boolean; error: boolean }> = [];
+  const ticks: Array<{ left: number; net: boolean; error: boolean; names: string[] }> = [];
   let lastBucket = Number.NaN;
   if (span.events.length > 0) {
     const base = ctx.view.tree.baseNanos;
@@ -64,9 +75,14 @@ function renderBar(ctx: RowContext, row: number) {
       const pos = percent(at);
       if (pos < 0 || pos > 100) continue;
       const bucket = Math.round(pos / TICK_BUCKET_PERCENT);
-      if (bucket === lastBucket) continue;
+      if (bucket === lastBucket) {
+        const tick = ticks[ticks.length - 1]!;
+        tick.names.push(event.name);
+        tick.error ||= isErrorEvent(event);
+        continue;
+      }
       lastBucket = bucket;
-      ticks.push({ left: pos, net: isNetTraceEvent(event), error: isErrorEvent(event) });
+      ticks.push({ left: pos, net: isNetTraceEvent(event), error: isErrorEvent(event), names: [event.name] });
     }
   }
   return html`<div class="timeline">
@@ -77,11 +93,26 @@ function renderBar(ctx: RowContext, row: number) {
           style=${`${serviceStyle(span.serviceName)};left:${left}%;width:max(${barWidth}%,2px)`}
         ></div>
         ${segments.map(([from, to]) => html`<div class="crit" style=${`left:${from}%;width:max(${to - from}%,1px)`}></div>`)}
-        ${ticks.map((t) => html`<div class=${`event-tick${t.net ? ' net' : ''}${t.error ? ' error' : ''}`} style=${`left:${t.left}%`}></div>`)}
+        ${ticks.map(
+          (t) =>
+            html`<div
+              class=${`event-tick${t.net ? ' net' : ''}${t.error ? ' error' : ''}`}
+              data-testid="event-tick"
+              title=${tickTitle(t.names)}
+              style=${`left:${t.left}%`}
+            ></div>`,
+        )}
       </div>
       ${inView ? html`<span class=${`duration ${labelPlace}`} style=${labelStyle}>${label}</span>` : nothing}
     </div>
   </div>`;
+}
+
+/** What a tick stands for: its event's name, or the first few of the events merged into it. */
+function tickTitle(names: readonly string[]): string {
+  if (names.length === 1) return names[0]!;
+  const shown = names.slice(0, 5).join(', ');
+  return `${names.length} events: ${shown}${names.length > 5 ? ', …' : ''}`;
 }
 
 /** The row's critical-path segments inside the zoom window, as [left, right] percentages, near neighbours merged. */
@@ -106,7 +137,8 @@ export function renderSpanRow(ctx: RowContext, row: number) {
   const expandable = hasChildren(rows, row);
   const folded = ctx.collapsed.has(row);
   const selected = row === ctx.selectedRow;
-  const indent = Math.min(depth, MAX_INDENT_LEVELS) * INDENT_PX;
+  const maxIndentLevels = Math.floor(INDENT_BUDGET_PX / ctx.indentStep);
+  const indent = Math.min(depth, maxIndentLevels) * ctx.indentStep;
   const skewed = skew.skewed[row] === 1;
   const classes = `row${selected ? ' selected' : ''}${ctx.matches.has(row) ? ' match' : ''}`;
   return html`<div
@@ -133,7 +165,7 @@ export function renderSpanRow(ctx: RowContext, row: number) {
             ${folded ? '▸' : '▾'}
           </button>`
         : html`<span class="toggle-space"></span>`}
-      ${depth > MAX_INDENT_LEVELS ? html`<span class="depth" title="depth">${depth}</span>` : nothing}
+      ${depth > maxIndentLevels ? html`<span class="depth" title="depth">${depth}</span>` : nothing}
       <span class="swatch" style=${serviceStyle(span.serviceName)}></span>
       <span class="service">${span.serviceName}</span>
       <span class="op" title=${span.name}>${span.name}</span>

@@ -1,6 +1,7 @@
 import { LitElement, css, html, nothing } from 'lit';
 import type { SkewMode } from '../../model/route';
 import { ERROR_COLOR, serviceColor } from '../../model/service-colors';
+import { buildDensityGrid, densityAlpha } from '../../model/minimap-density';
 import { isErrorSpan } from '../../model/span-facts';
 import { buildTicks, createTimeScale, formatTick } from '../../model/time-scale';
 import type { TraceView } from '../../model/trace-view';
@@ -19,9 +20,17 @@ type Drag =
 
 const clamp = (v: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, v));
 
+/** The density image's ink (the accent colour) and its error colour, as RGB. */
+const DENSITY_RGB: Record<Theme, readonly [number, number, number]> = { light: [31, 111, 235], dark: [91, 155, 255] };
+
+function hexToRgb(hex: string): [number, number, number] {
+  const n = Number.parseInt(hex.slice(1), 16);
+  return [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+}
+
 /**
- * The whole trace in miniature (canvas: one line per row, whatever the span
- * count) with a window that can be dragged, resized at its edges, or drawn
+ * The whole trace in miniature (canvas: one line per row while the rows fit its
+ * pixel lines, a density image beyond) with a window that can be dragged, resized at its edges, or drawn
  * anew; the waterfall shows what is inside the window.
  */
 export class TlMinimap extends LitElement {
@@ -166,8 +175,12 @@ export class TlMinimap extends LitElement {
     if (!ctx) return;
     ctx.clearRect(0, 0, w, h);
     const { times } = view.timelines[this.mode];
-    const scale = createTimeScale(times.min, times.max);
     const rows = view.rows;
+    if (rows.length > h) {
+      this.paintDensity(ctx, view, w, h);
+      return;
+    }
+    const scale = createTimeScale(times.min, times.max);
     const rowHeight = Math.max(h / rows.length, 1);
     const colors = new Map<string, string>();
     for (let i = 0; i < rows.length; i++) {
@@ -179,6 +192,26 @@ export class TlMinimap extends LitElement {
       const width = Math.max(scale.fraction(times.end[i]!) * w - x, 1);
       ctx.fillRect(x, (i / rows.length) * h, width, rowHeight);
     }
+  }
+
+  /** Too many rows for a line each: each pixel's colour says how many spans run there (red: one failed). */
+  private paintDensity(ctx: CanvasRenderingContext2D, view: TraceView, w: number, h: number): void {
+    const rows = view.rows;
+    const grid = buildDensityGrid(view.timelines[this.mode].times, (row) => isErrorSpan(rows[row]!.node.span), rows.length, w, h);
+    const image = ctx.createImageData(w, h);
+    const ink = DENSITY_RGB[this.theme];
+    const error = hexToRgb(ERROR_COLOR[this.theme]);
+    for (let cell = 0; cell < grid.counts.length; cell++) {
+      const alpha = densityAlpha(grid.counts[cell]!, grid.maxCount);
+      if (alpha === 0) continue;
+      const [r, g, b] = grid.errors[cell] ? error : ink;
+      const at = cell * 4;
+      image.data[at] = r;
+      image.data[at + 1] = g;
+      image.data[at + 2] = b;
+      image.data[at + 3] = Math.round(alpha * 255);
+    }
+    ctx.putImageData(image, 0, 0);
   }
 
   private fractionAt(event: PointerEvent): number {

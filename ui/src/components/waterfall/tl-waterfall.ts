@@ -2,32 +2,26 @@ import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { collapseToDepth, revealRow, setCollapsed, toggleCollapsed, visibleRows, type CollapsedRows } from '../../model/collapse-state';
 import type { SkewMode } from '../../model/route';
-import { buildFindIndex, findRows, stepMatch } from '../../model/span-find';
+import { buildFindIndex, errorRows, filterRows, findRows, isEmptyFind, parseFindQuery, stepMatch } from '../../model/span-find';
 import { hasChildren, maxDepth } from '../../model/span-rows';
 import { buildTicks, createTimeScale, formatTick, type TimeScale } from '../../model/time-scale';
 import type { Timeline, TraceView } from '../../model/trace-view';
+import { isTextEntry } from '../common/keyboard';
 import { controlStyles } from '../common/shared-styles';
-import { TlDetailCloseEvent, TlSpanSelectEvent, TlWindowChangeEvent } from './waterfall-events';
+import { TlDetailCloseEvent, TlFindChangeEvent, TlSpanSelectEvent, TlWindowChangeEvent } from './waterfall-events';
 import { waterfallStyles, ROW_HEIGHT, RULER_HEIGHT } from './waterfall-styles';
-import { renderSpanRow, type RowContext } from './span-row-template';
+import { indentStep, renderSpanRow, type RowContext } from './span-row-template';
 import './tl-minimap';
 
 /** Rows rendered above and below the viewport so fast scrolling does not show gaps. */
 const BUFFER_ROWS = 8;
+/** Traces bigger than this open folded to LARGE_TRACE_LEVELS levels: an overview first, not row 1 of 100,000. */
+const LARGE_TRACE_ROWS = 5_000;
+const LARGE_TRACE_LEVELS = 4;
 
 interface ViewWindow {
   readonly start: number;
   readonly end: number;
-}
-
-/** Keys typed into a field belong to the field. */
-function isTextEntry(target: EventTarget | undefined): boolean {
-  return (
-    (target instanceof HTMLInputElement && target.type !== 'checkbox' && target.type !== 'radio') ||
-    target instanceof HTMLTextAreaElement ||
-    target instanceof HTMLSelectElement ||
-    (target instanceof HTMLElement && target.isContentEditable)
-  );
 }
 
 /** Enter on a focused button or link must activate it, not open span details. */
@@ -52,8 +46,10 @@ export class TlWaterfall extends LitElement {
     scrollOffset: { state: true },
     viewportHeight: { state: true },
     viewportWidth: { state: true },
+    find: {},
     findOpen: { state: true },
-    findQuery: { state: true },
+    errorsOnly: { state: true },
+    filterMode: { state: true },
     depthChoice: { state: true },
   };
 
@@ -68,8 +64,12 @@ export class TlWaterfall extends LitElement {
   declare scrollOffset: number;
   declare viewportHeight: number;
   declare viewportWidth: number;
+  /** The find text, kept in the URL (`uiFind`) by the page; typing announces a TlFindChangeEvent. */
+  declare find: string;
   declare findOpen: boolean;
-  declare findQuery: string;
+  declare errorsOnly: boolean;
+  /** Shows only the matches and their ancestors instead of highlighting them among all rows. */
+  declare filterMode: boolean;
   /** The "Show N levels" choice; `all` once anything expands everything again. */
   declare depthChoice: string;
 
@@ -80,6 +80,9 @@ export class TlWaterfall extends LitElement {
   private findIndex: string[] | null = null;
   private findMatches: number[] = [];
   private matchSet: ReadonlySet<number> = new Set();
+  private errors: number[] = [];
+  /** The find text this element last announced; when the URL brings it back, go to the first match. */
+  private typedFind: string | null = null;
   /** A row to bring into view once the next render has laid it out; a linked span is centred. */
   private pendingScrollRow = -1;
   private pendingScrollCentre = false;
@@ -99,8 +102,10 @@ export class TlWaterfall extends LitElement {
     this.scrollOffset = 0;
     this.viewportHeight = 0;
     this.viewportWidth = 0;
+    this.find = '';
     this.findOpen = false;
-    this.findQuery = '';
+    this.errorsOnly = false;
+    this.filterMode = false;
     this.depthChoice = 'all';
   }
 
@@ -129,13 +134,16 @@ export class TlWaterfall extends LitElement {
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('view')) {
-      this.collapsed = new Set();
-      this.depthChoice = 'all';
+      this.depthLevels = maxDepth(this.view.rows) + 1;
+      const large = this.view.rows.length > LARGE_TRACE_ROWS && this.depthLevels > LARGE_TRACE_LEVELS;
+      this.collapsed = large ? collapseToDepth(this.view.rows, LARGE_TRACE_LEVELS) : new Set();
+      this.depthChoice = large ? String(LARGE_TRACE_LEVELS) : 'all';
       this.zoom = { start: 0, end: 1 };
       this.findIndex = null;
       this.selectedRow = -1;
-      this.depthLevels = maxDepth(this.view.rows) + 1;
+      this.errors = errorRows(this.view.rows);
     }
+    if (changed.has('find') && this.find !== '') this.findOpen = true;
     if (changed.has('view') || changed.has('selectedSpanId')) {
       const row = this.selectedSpanId ? (this.view.rowBySpanId.get(this.selectedSpanId) ?? -1) : -1;
       const current = this.view.rows[this.selectedRow]?.node.span.spanId;
@@ -148,8 +156,15 @@ export class TlWaterfall extends LitElement {
         }
       }
     }
-    if (changed.has('view') || changed.has('collapsed')) this.computeVisible();
-    if (changed.has('view') || changed.has('findQuery')) this.computeMatches();
+    const findChanged = changed.has('view') || changed.has('find') || changed.has('errorsOnly');
+    if (findChanged) this.computeMatches();
+    if (findChanged || changed.has('collapsed') || changed.has('filterMode')) this.computeVisible();
+    // Like a browser's find: typing (or opening a link with uiFind and no span) goes to the first match.
+    if (findChanged && (this.find === this.typedFind || (changed.has('view') && this.selectedRow < 0))) {
+      this.typedFind = null;
+      const first = this.matchSet.has(this.selectedRow) ? undefined : stepMatch(this.findMatches, this.selectedRow, 1);
+      if (first !== undefined) void this.updateComplete.then(() => this.select(first, false));
+    }
   }
 
   protected override updated(): void {
@@ -160,19 +175,24 @@ export class TlWaterfall extends LitElement {
     }
   }
 
+  private get filtering(): boolean {
+    return this.filterMode && this.findOpen && (this.find.trim() !== '' || this.errorsOnly);
+  }
+
   private computeVisible(): void {
     const rows = this.view.rows;
-    this.visible = visibleRows(rows, this.collapsed);
+    this.visible = this.filtering ? filterRows(rows, this.findMatches) : visibleRows(rows, this.collapsed);
     this.positions = new Int32Array(rows.length).fill(-1);
     for (let p = 0; p < this.visible.length; p++) this.positions[this.visible[p]!] = p;
   }
 
   private computeMatches(): void {
-    if (this.findQuery.trim() === '') {
+    const query = parseFindQuery(this.find, this.errorsOnly);
+    if (isEmptyFind(query)) {
       this.findMatches = [];
     } else {
       this.findIndex ??= buildFindIndex(this.view.rows);
-      this.findMatches = findRows(this.findIndex, this.findQuery);
+      this.findMatches = findRows(this.view.rows, this.findIndex, query);
     }
     this.matchSet = new Set(this.findMatches);
   }
@@ -191,6 +211,8 @@ export class TlWaterfall extends LitElement {
 
   private select(row: number, openDetail: boolean): void {
     if (row < 0 || row >= this.view.rows.length) return;
+    // In filter mode a hidden row (an error that does not match, say) is shown by leaving filter mode.
+    if (this.positions[row]! < 0 && this.filtering) this.filterMode = false;
     if (this.positions[row]! < 0) this.collapsed = revealRow(this.view.rows, this.collapsed, row);
     this.selectedRow = row;
     this.pendingScrollRow = row;
@@ -232,6 +254,16 @@ export class TlWaterfall extends LitElement {
     if (next !== undefined) this.select(next, false);
   }
 
+  private stepError(direction: 1 | -1): void {
+    const next = stepMatch(this.errors, this.selectedRow, direction);
+    if (next !== undefined) this.select(next, false);
+  }
+
+  private announceFind(text: string): void {
+    this.typedFind = text;
+    this.dispatchEvent(new TlFindChangeEvent(text));
+  }
+
   private openFind(): void {
     this.findOpen = true;
     void this.updateComplete.then(() => {
@@ -243,13 +275,17 @@ export class TlWaterfall extends LitElement {
 
   private closeFind(): void {
     this.findOpen = false;
-    this.findQuery = '';
+    this.errorsOnly = false;
+    this.filterMode = false;
+    if (this.find !== '') this.announceFind('');
     this.viewport.focus();
   }
 
   private readonly onKeyDown = (event: KeyboardEvent): void => {
     const target = event.composedPath()[0];
     if (event.defaultPrevented || event.altKey || event.ctrlKey || event.metaKey || isTextEntry(target)) return;
+    // Keys in a dialog (the keyboard help) are the dialog's: Escape must close it.
+    if (event.composedPath().some((t) => t instanceof HTMLDialogElement)) return;
     if (event.key === 'Enter' && isActivatable(target)) return;
     const page = Math.max(1, Math.floor((this.viewportHeight - RULER_HEIGHT) / ROW_HEIGHT) - 1);
     const actions: Record<string, () => void> = {
@@ -265,6 +301,8 @@ export class TlWaterfall extends LitElement {
       '/': () => this.openFind(),
       n: () => this.stepFind(1),
       N: () => this.stepFind(-1),
+      e: () => this.stepError(1),
+      E: () => this.stepError(-1),
       Escape: () => (this.findOpen ? this.closeFind() : this.dispatchEvent(new TlDetailCloseEvent())),
     };
     const action = actions[event.key];
@@ -285,11 +323,7 @@ export class TlWaterfall extends LitElement {
   }
 
   private onFindInput(event: Event): void {
-    this.findQuery = (event.target as HTMLInputElement).value;
-    // Jump to the first match at or after the selection, like a browser's find.
-    void this.updateComplete.then(() => {
-      if (this.findMatches.length > 0 && !this.matchSet.has(this.selectedRow)) this.stepFind(1);
-    });
+    this.announceFind((event.target as HTMLInputElement).value);
   }
 
   private onRowsClick(event: MouseEvent): void {
@@ -351,6 +385,14 @@ export class TlWaterfall extends LitElement {
       </label>
       <button type="button" data-testid="expand-all" @click=${this.expandAll}>Expand all</button>
       <button type="button" data-testid="find-open" aria-keyshortcuts="/" title="Find (/)" @click=${this.openFind}>Find</button>
+      <span class="error-steps">
+        <button type="button" data-testid="prev-error" aria-keyshortcuts="Shift+E" title="Previous error (E)" ?disabled=${this.errors.length === 0} @click=${() => this.stepError(-1)}>
+          ‹ error
+        </button>
+        <button type="button" data-testid="next-error" aria-keyshortcuts="e" title="Next error (e)" ?disabled=${this.errors.length === 0} @click=${() => this.stepError(1)}>
+          error ›
+        </button>
+      </span>
       <button type="button" data-testid="zoom-reset" ?disabled=${!zoomed} @click=${() => (this.zoom = { start: 0, end: 1 })}>
         Reset zoom
       </button>
@@ -363,19 +405,25 @@ export class TlWaterfall extends LitElement {
   private renderFindBar() {
     if (!this.findOpen) return nothing;
     const position = this.findMatches.indexOf(this.selectedRow);
+    const active = this.find.trim() !== '' || this.errorsOnly;
     return html`<div class="find" role="search">
       <input
         type="search"
         data-testid="find-input"
-        aria-label="Find spans by name, service or attribute"
-        placeholder="Name, service, span ID or key=value"
-        .value=${this.findQuery}
+        aria-label="Find spans by anything they hold: name, service, IDs, status, attributes, resource, events"
+        title="Terms must all match; key=value, status=error, >100ms (longer than), >10% (of the trace)"
+        placeholder="Text, key=value, status=error, >100ms, >10%"
+        .value=${this.find}
         @input=${this.onFindInput}
         @keydown=${this.onFindKeyDown}
       />
       <span class="muted" data-testid="find-count" aria-live="polite">
-        ${this.findQuery.trim() === '' ? '' : this.findMatches.length === 0 ? 'no matches' : `${position >= 0 ? position + 1 : '–'} / ${this.findMatches.length}`}
+        ${!active ? '' : this.findMatches.length === 0 ? 'no matches' : `${position >= 0 ? position + 1 : '–'} / ${this.findMatches.length}`}
       </span>
+      <label><input type="checkbox" data-testid="find-errors" .checked=${this.errorsOnly} @change=${(e: Event) => (this.errorsOnly = (e.target as HTMLInputElement).checked)} />errors only</label>
+      <label title="Hide spans that do not match (their ancestors stay)">
+        <input type="checkbox" data-testid="find-filter" .checked=${this.filterMode} @change=${(e: Event) => (this.filterMode = (e.target as HTMLInputElement).checked)} />filter
+      </label>
       <button type="button" data-testid="find-prev" aria-label="Previous match (N)" ?disabled=${this.findMatches.length === 0} @click=${() => this.stepFind(-1)}>↑</button>
       <button type="button" data-testid="find-next" aria-label="Next match (n)" ?disabled=${this.findMatches.length === 0} @click=${() => this.stepFind(1)}>↓</button>
       <button type="button" class="ghost" data-testid="find-close" aria-label="Close find" @click=${this.closeFind}>✕</button>
@@ -412,6 +460,7 @@ export class TlWaterfall extends LitElement {
       collapsed: this.collapsed,
       selectedRow: this.selectedRow,
       matches: this.matchSet,
+      indentStep: indentStep(this.depthLevels),
     };
     const visibleHeight = Math.max(this.viewportHeight - RULER_HEIGHT, 0);
     const first = Math.max(0, Math.floor(this.scrollOffset / ROW_HEIGHT) - BUFFER_ROWS);

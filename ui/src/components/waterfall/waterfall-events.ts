@@ -1,4 +1,4 @@
-/** Events of the trace view: selection, details, zoom window and skew mode. */
+/** Events of the trace view: selection, details, zoom window, skew mode and find text. */
 import type { SkewMode } from '../../model/route';
 
 /** A span row was selected (click, keyboard, find); `openDetail` asks for the detail panel. */
@@ -40,11 +40,20 @@ export class TlSkewModeEvent extends Event {
   }
 }
 
+/** The find text changed (typed, or cleared by closing the find bar); the page keeps it in the URL. */
+export class TlFindChangeEvent extends Event {
+  static readonly eventName = 'tl-find-change';
+  constructor(readonly text: string) {
+    super(TlFindChangeEvent.eventName, { bubbles: true, composed: true });
+  }
+}
+
 declare global {
   interface GlobalEventHandlersEventMap {
     'tl-span-select': TlSpanSelectEvent;
     'tl-detail-close': TlDetailCloseEvent;
     'tl-window-change': TlWindowChangeEvent;
     'tl-skew-mode': TlSkewModeEvent;
+    'tl-find-change': TlFindChangeEvent;
   }
 }

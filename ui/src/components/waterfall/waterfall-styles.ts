@@ -51,14 +51,25 @@ export const waterfallStyles = css`
   }
   .find {
     display: flex;
+    flex-wrap: wrap;
     align-items: center;
     gap: 0.4rem;
     padding: 0.3rem 0.75rem;
     background: var(--tl-bg-raised);
     border-top: 1px solid var(--tl-border);
   }
-  .find input {
-    width: min(28rem, 60%);
+  .find input[type='search'] {
+    width: min(28rem, 100%);
+  }
+  .find label {
+    display: inline-flex;
+    align-items: center;
+    gap: 0.2rem;
+    font-size: 0.85rem;
+  }
+  .error-steps {
+    display: inline-flex;
+    gap: 0.2rem;
   }
   tl-minimap {
     margin: 0 0.75rem 0.4rem;
@@ -237,15 +248,19 @@ export const waterfallStyles = css`
     border-radius: 1px;
     pointer-events: none;
   }
+  /* 2px of ink in a 6px target, so the event names show on hover. */
   .event-tick {
     position: absolute;
     top: 4px;
     width: 2px;
     height: 18px;
-    margin-left: -1px;
+    margin-left: -3px;
+    border: solid transparent;
+    border-width: 0 2px;
     background: var(--tl-fg);
+    background-clip: padding-box;
     opacity: 0.85;
-    pointer-events: none;
+    cursor: help;
   }
   .event-tick.error {
     background: var(--tl-error);

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import type { Span } from '@threadline/shared';
+import { TRACE_A_SPANS } from '../test-support/sample-traces.js';
+import { buildSpan, resourceOf, TRACE_A } from '../test-support/span-builder.js';
+import { buildCompactTrace, compactTraceChunks } from './compact-trace.js';
+
+/** Expands a compact trace back to full spans, as a client does; the test's own independent reader. */
+function expand(doc: ReturnType<typeof buildCompactTrace>): Span[] {
+  const base = BigInt(doc.baseTimeUnixNano);
+  const at = (offset: number | string): string => (base + BigInt(offset)).toString();
+  return doc.spans.map(([spanId, parentSpanId, name, kind, start, end, r, s, code, message, attributes, events, links, flags, traceState, dropped]) => {
+    const { serviceName, ...resource } = doc.resources[r]!;
+    return {
+      traceId: doc.traceId,
+      spanId,
+      parentSpanId,
+      traceState,
+      flags,
+      name,
+      kind: kind as Span['kind'],
+      startTimeUnixNano: at(start),
+      endTimeUnixNano: at(end),
+      attributes,
+      droppedAttributesCount: dropped[0],
+      events: events.map(([time, eventName, eventAttributes, droppedAttributesCount]) => ({ timeUnixNano: at(time), name: eventName, attributes: eventAttributes, droppedAttributesCount })),
+      droppedEventsCount: dropped[1],
+      links,
+      droppedLinksCount: dropped[2],
+      status: { code: code as Span['status']['code'], message },
+      resource,
+      scope: doc.scopes[s]!,
+      serviceName,
+    };
+  });
+}
+
+describe('compact trace format', () => {
+  it('holds exactly the spans of the full format', () => {
+    const doc = buildCompactTrace(TRACE_A, TRACE_A_SPANS);
+    expect(expand(doc)).toEqual(TRACE_A_SPANS);
+    expect(doc.baseTimeUnixNano).toBe('1712345678000000000');
+  });
+
+  it('sends each distinct resource and scope once, equal ones shared whatever their object identity', () => {
+    const spans = [1, 2, 3].map((i) =>
+      buildSpan({ spanId: `b00000000000000${i}`, serviceName: i === 3 ? 'db' : 'web', resource: resourceOf(i === 3 ? 'db' : 'web'), startTimeUnixNano: `${1712345678000000000n + BigInt(i)}` }),
+    );
+    const doc = buildCompactTrace(TRACE_A, spans);
+    expect(doc.resources.map((r) => r.serviceName)).toEqual(['web', 'db']);
+    expect(doc.spans.map((s) => s[6])).toEqual([0, 0, 1]);
+    expect(doc.scopes).toHaveLength(1);
+    expect(doc.spans.map((s) => s[4])).toEqual([0, 1, 2]);
+  });
+
+  it('writes offsets beyond 2^53 ns as decimal strings, and non-finite doubles as OTLP JSON strings', () => {
+    const far = buildSpan({
+      spanId: 'c000000000000001',
+      startTimeUnixNano: '1000',
+      endTimeUnixNano: '9999999999999999999',
+      attributes: [{ key: 'ratio', value: { doubleValue: Number.NaN } }, { key: 'max', value: { doubleValue: -Infinity } }],
+    });
+    const parsed = JSON.parse([...compactTraceChunks(TRACE_A, [far])].join(''));
+    expect(parsed.spans[0][4]).toBe(0);
+    expect(parsed.spans[0][5]).toBe('9999999999999998999');
+    expect(parsed.spans[0][10]).toEqual([
+      { key: 'ratio', value: { doubleValue: 'NaN' } },
+      { key: 'max', value: { doubleValue: '-Infinity' } },
+    ]);
+  });
+
+  it('streams in chunks that join to the same document as building it whole', async () => {
+    const many = Array.from({ length: 2500 }, (_, i) =>
+      buildSpan({ spanId: (i + 1).toString(16).padStart(16, '0'), startTimeUnixNano: `${1712345678000000000n + BigInt(i)}` }),
+    );
+    const chunks = [...compactTraceChunks(TRACE_A, many)];
+    expect(chunks.length).toBeGreaterThan(3);
+    expect(JSON.parse(chunks.join(''))).toEqual(JSON.parse(JSON.stringify(buildCompactTrace(TRACE_A, many))));
+  });
+});

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { anyValueToString, type Span } from '@threadline/shared';
+import { parseCompactTraceResponse } from './decode-compact-trace';
+import { ApiError } from './api-error';
+import { BASE_NS, makeSpan, TRACE_ID } from '../model/fixtures/make-span';
+
+/** The compact document of `spans`, all of one resource and scope, written out by hand as the server would. */
+function compactOf(spans: Span[]) {
+  const offset = (ns: string) => Number(BigInt(ns) - BASE_NS);
+  return {
+    traceId: TRACE_ID,
+    format: 'compact-1',
+    baseTimeUnixNano: BASE_NS.toString(),
+    spans: spans.map((s) => [
+      s.spanId,
+      s.parentSpanId,
+      s.name,
+      s.kind,
+      offset(s.startTimeUnixNano),
+      offset(s.endTimeUnixNano),
+      0,
+      0,
+      s.status.code,
+      s.status.message,
+      s.attributes,
+      s.events.map((e) => [offset(e.timeUnixNano), e.name, e.attributes, e.droppedAttributesCount]),
+      s.links,
+      s.flags,
+      s.traceState,
+      [s.droppedAttributesCount, s.droppedEventsCount, s.droppedLinksCount],
+    ]),
+    resources: [{ ...spans[0]!.resource, serviceName: spans[0]!.serviceName }],
+    scopes: [spans[0]!.scope],
+  };
+}
+
+describe('compact trace decoding', () => {
+  const spans = [
+    makeSpan({ id: 'root', service: 'web', start: 0, end: 10, events: [{ at: 2, name: 'cache miss' }] }),
+    makeSpan({ id: 'child', parent: 'root', service: 'web', start: 1, end: 4, error: true }),
+  ];
+
+  it('gives the spans of the full format, one shared object per resource and scope', () => {
+    const decoded = parseCompactTraceResponse(compactOf(spans));
+    expect(decoded.traceId).toBe(TRACE_ID);
+    expect(decoded.spans).toEqual(spans);
+    expect(decoded.spans[0]!.resource).toBe(decoded.spans[1]!.resource);
+    expect(decoded.spans[0]!.scope).toBe(decoded.spans[1]!.scope);
+  });
+
+  it('reads offsets given as decimal strings (beyond 2^53 ns)', () => {
+    const doc = compactOf(spans);
+    doc.spans[0]![5] = '9007199254740993';
+    expect(parseCompactTraceResponse(doc).spans[0]!.endTimeUnixNano).toBe((BASE_NS + 9007199254740993n).toString());
+  });
+
+  it('decodes non-finite doubles spelled as OTLP JSON strings, and shows them', () => {
+    const values = ['NaN', 'Infinity', '-Infinity', '2.5e3', 0.25];
+    const doc = compactOf(spans);
+    doc.spans[0]![10] = values.map((v, i) => ({ key: `d${i}`, value: { doubleValue: v } })) as never;
+    const decoded = parseCompactTraceResponse(doc).spans[0]!.attributes.map((kv) => kv.value.doubleValue);
+    expect(decoded).toEqual([Number.NaN, Infinity, -Infinity, 2500, 0.25]);
+    expect(decoded.map((d) => anyValueToString({ doubleValue: d }))).toEqual(['NaN', 'Infinity', '-Infinity', '2500', '0.25']);
+    doc.spans[0]![10] = [{ key: 'lost', value: { doubleValue: null } }] as never;
+    expect(parseCompactTraceResponse(doc).spans[0]!.attributes).toEqual([{ key: 'lost', value: {} }]);
+    for (const bad of ['fast', '', true]) {
+      doc.spans[0]![10] = [{ key: 'd', value: { doubleValue: bad } }] as never;
+      expect(() => parseCompactTraceResponse(doc)).toThrow(/doubleValue/);
+    }
+  });
+
+  it('reports an unexpected shape as a bad_response ApiError with its path', () => {
+    const badIndex = compactOf(spans);
+    badIndex.spans[1]![6] = 3;
+    expect(() => parseCompactTraceResponse(badIndex)).toThrow(ApiError);
+    expect(() => parseCompactTraceResponse(badIndex)).toThrow(/\$\.spans\[1\]\[6\]/);
+    expect(() => parseCompactTraceResponse({ ...compactOf(spans), format: 'full' })).toThrow(/format/);
+    const badTime = compactOf(spans);
+    badTime.spans[0]![4] = 1.5;
+    expect(() => parseCompactTraceResponse(badTime)).toThrow(/\[4\]/);
+  });
+});
