@@ -61,7 +61,7 @@ export function buildSection(
   const seedLine = `${fmtInt(settings.spans)} spans in ${fmtInt(seed.traces)} traces, 20 services × 10 operations, over ${settings.hours} h; database ${gib(seed.fileBytes)}; seeded in ${Math.round(seed.seconds / 60)} min (${fmtInt(settings.spans / seed.seconds)} spans/s)${seed.reused ? ', reused from an earlier run' : ''}`;
   const ingestText =
     ingest.length > 0
-      ? `\n\n| protocol | senders | spans/s committed | ack p50 | ack p99 | collector CPU-s per 100k spans | peak RSS | bytes/span on disk | on the wire | retries |
+      ? `\n\n| protocol | senders | spans/s committed and searchable | ack p50 | ack p99 | collector CPU-s per 100k spans | peak RSS | bytes/span on disk | on the wire | retries |
 |---|--:|--:|--:|--:|--:|--:|--:|--:|--:|
 ${ingest
   .map(
@@ -70,7 +70,7 @@ ${ingest
   )
   .join('\n')}
 
-Each row: the spans encoded up front as OTLP protobuf batches of 512 spans of one process (as Go's BatchSpanProcessor sends them), sent by that many concurrent senders from the benchmark process to a collector started as its own process (\`node server/dist/main.js\`, fresh file database); a batch counts when acknowledged, 429/503 retried after 50 ms; spans committed are counted in the database after the collector stopped; CPU and peak RSS (VmHWM) from /proc of the collector process (\`test/bench/ingest-load.ts\`).`
+Each row: the spans encoded up front as OTLP protobuf batches of 512 spans of one process (as Go's BatchSpanProcessor sends them), sent by that many concurrent senders from the benchmark process to a collector started as its own process (\`node server/dist/main.js\`, fresh file database); a batch counts when acknowledged, 429/503 retried after 50 ms; the clock stops when a search after the last acknowledgement answers (the collector indexes what its ingest log holds first); spans committed are counted in the database after the collector stopped; CPU and peak RSS (VmHWM) from /proc of the collector process (\`test/bench/ingest-load.ts\`).`
       : 'not measured this run (BENCH_INGEST_SPANS=0).';
   return `${HEADING}
 
