@@ -1,7 +1,7 @@
 import { stringAttr } from '@threadline/shared';
 import type Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { IngestLog, INDEX_AFTER_MS, INDEX_AT_SPANS, TRACES_PER_SLICE } from './ingest-log.js';
+import { IngestLog, INDEX_AFTER_MS, INDEX_AT_SPANS } from './ingest-log.js';
 import { openDatabase } from './open-database.js';
 import { buildPreparedBatch, chunkData, mergePreparedBatches } from './prepared-batch.js';
 import { parseSpanChunk } from './span-chunk-codec.js';
@@ -69,23 +69,6 @@ describe('the ingest log', () => {
     expect(count('ingest_log')).toBe(0);
     expect(count('span_chunks')).toBe(1);
     expect(reader.findTraceIds({ service: 'b', tags: [], limit: 10 })).toEqual([T]);
-  });
-
-  it('indexes a big pass in slices, empties the log with the last, and survives a crash in between', () => {
-    const traces = TRACES_PER_SLICE + 10;
-    const spans = Array.from({ length: traces }, (_, i) => testSpan({ traceId: traceIdOf(1000 + i), spanId: spanIdOf(1) }));
-    log.append(buildPreparedBatch(spans));
-    expect(log.indexSlice()).toBe(false);
-    expect(count('trace_summaries')).toBe(TRACES_PER_SLICE);
-    expect(count('ingest_log')).toBe(1);
-    // Every trace reads whole, indexed or not yet.
-    expect(reader.getTrace(traceIdOf(1000)).length + reader.getTrace(traceIdOf(1000 + traces - 1)).length).toBe(2);
-    // A restart now indexes the logged batch again: what was indexed counts once.
-    new IngestLog(db, new SpanWriter(db));
-    expect(count('ingest_log') + count('ingest_log_traces')).toBe(0);
-    expect(count('trace_summaries')).toBe(traces);
-    expect(count('span_index')).toBe(traces);
-    expect(reader.getTraceSummaries([traceIdOf(1000)])).toMatchObject([{ spanCount: 1 }]);
   });
 
   it('counts a span logged twice (a retried batch) once', () => {

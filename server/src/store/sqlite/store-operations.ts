@@ -37,43 +37,33 @@ function readOperations(db: Database.Database): ReadOperations {
 export type WorkerLog = (level: LogLevel, msg: string, fields: Record<string, unknown>) => void;
 
 /**
- * Indexes the ingest log's batches once they are due, one slice (one transaction) at a
- * time, each after the worker has answered what came in before it (setImmediate runs
- * after the results are posted and the queued messages are handled), so acknowledgements
- * interleave with a long pass. A timer starts the pass for batches that wait too long.
- * A failure (a full disk) leaves the batches in the log, durable, for the next try.
+ * Indexes the ingest log's waiting batches once they are due, after the request that made
+ * them due has been answered (setImmediate runs after the worker posted its result), or
+ * when the oldest has waited long enough. A failure (a full disk) leaves them waiting in
+ * the log, durable, for the next try.
  */
 function scheduleIndexing(log: IngestLog, afterCommit: () => void, report: WorkerLog): { afterAppend(): void; now(): void } {
   let timer: NodeJS.Timeout | undefined;
-  let sliceQueued = false;
-  const slice = (force: boolean) => {
-    sliceQueued = false;
+  const now = () => {
+    clearTimeout(timer);
+    timer = undefined;
+    log.indexPending();
+    afterCommit();
+  };
+  /** `force`: the oldest batch's wait is up (timers may fire a hair early), else only when due. */
+  const tryNow = (force: boolean) => {
     try {
-      if (force || log.due) {
-        clearTimeout(timer);
-        timer = undefined;
-        const done = log.indexSlice();
-        afterCommit();
-        if (!done) queueSlice(true);
-      }
+      if (force ? log.waitingSpans > 0 : log.due) now();
     } catch (err) {
       report('error', 'indexing the ingest log failed; its batches stay logged and are retried', { error: (err as Error).message });
     }
-    if (log.waitingSpans > 0 && timer === undefined) timer = setTimeout(() => queueSlice(true), INDEX_AFTER_MS);
-  };
-  const queueSlice = (force: boolean) => {
-    if (sliceQueued) return;
-    sliceQueued = true;
-    setImmediate(() => slice(force));
+    if (log.waitingSpans > 0 && timer === undefined) timer = setTimeout(() => tryNow(true), INDEX_AFTER_MS);
   };
   return {
-    afterAppend: () => queueSlice(false),
-    now: () => {
-      clearTimeout(timer);
-      timer = undefined;
-      log.indexPending();
-      afterCommit();
+    afterAppend: () => {
+      setImmediate(() => tryNow(false));
     },
+    now,
   };
 }
 

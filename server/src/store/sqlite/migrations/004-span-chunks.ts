@@ -81,13 +81,12 @@ CREATE TABLE ingest_log (
   data   BLOB NOT NULL
 );
 CREATE TABLE ingest_log_traces (
-  log_id   INTEGER NOT NULL,
   trace_id BLOB NOT NULL,
+  log_id   INTEGER NOT NULL,
   offset   INTEGER NOT NULL,
   length   INTEGER NOT NULL,
-  PRIMARY KEY (log_id, trace_id)
+  PRIMARY KEY (trace_id, log_id)
 ) WITHOUT ROWID;
-CREATE INDEX ingest_log_traces_by_trace ON ingest_log_traces (trace_id);
 
 -- Resource (process) tags: a trace is posted once per resource under the resource's key
 -- (prepared-batch.ts resourceKey), not once per resource tag; this finds the resources, and
