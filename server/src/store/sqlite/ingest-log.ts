@@ -4,7 +4,7 @@ import { parseSpanChunk } from './span-chunk-codec.js';
 import type { SpanWriter } from './span-writer.js';
 
 /** Index once this many spans wait, whatever their age… */
-export const INDEX_AT_SPANS = 65_536;
+export const INDEX_AT_SPANS = 16_384;
 /** …or once the oldest waiting batch is this old. (A search does not wait for it: it has the writer index what waits first.) */
 export const INDEX_AFTER_MS = 1_000;
 
