@@ -152,6 +152,9 @@ export async function runIngestLoad(
   const server = await spawnThreadline(
     ['--db', dbPath, '--http-port', '0', '--otlp-http-port', '0', '--otlp-grpc-port', '0', '--zipkin-port', 'off', '--retention', '0'],
     3,
+    {},
+    // Another build of the collector, e.g. an older commit's, for a before/after in one run.
+    process.env.BENCH_COLLECTOR_MAIN ? [process.execPath, process.env.BENCH_COLLECTOR_MAIN] : undefined,
   );
   const pid = server.child.pid!;
   const grpcClient = protocol === 'otlp-grpc' ? grpcSender(server.urls['OTLP/gRPC']!.replace('http://', '')) : undefined;
@@ -190,7 +193,9 @@ export async function runIngestLoad(
     server.child.kill('SIGTERM');
     await server.exited;
     const db = new Database(dbPath, { readonly: true });
-    const committed = db.prepare('SELECT count(*) FROM span_index').pluck().get() as number;
+    // Storage v1 (an older collector) kept one row per span in `spans`.
+    const table = db.prepare("SELECT name FROM sqlite_schema WHERE name IN ('span_index', 'spans') ORDER BY name DESC").pluck().get() as string;
+    const committed = db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
     db.close();
     latencies.sort((a, b) => a - b);
     const result: IngestLoadResult = {
