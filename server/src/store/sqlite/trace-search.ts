@@ -226,12 +226,35 @@ export class TraceSearch {
     return newestMatch(this.chunks.byTraceNum(traceNum), f);
   }
 
-  /** An hour's trace_nums of the lists, newest first; one list is walked lazily, several are merged. */
-  private postingsOfHour(hour: number, lists: readonly number[]): Iterable<number> {
-    if (lists.length === 1) return this.walkPostings.iterate(hour, lists[0]!);
-    const nums = new Set<number>();
-    for (const list of lists) for (const num of this.walkPostings.all(hour, list)) nums.add(num);
-    return [...nums].sort((a, b) => b - a);
+  /**
+   * An hour's trace_nums of the lists, newest first, read lazily: a tag every resource
+   * carries has one list per resource, and a search that needs 20 traces must not read
+   * every posting of the hour first.
+   */
+  private *postingsOfHour(hour: number, lists: readonly number[]): Generator<number> {
+    if (lists.length === 1) {
+      yield* this.walkPostings.iterate(hour, lists[0]!);
+      return;
+    }
+    // One statement per list: a statement cannot run two iterations at once.
+    const streams = lists.map((list) => this.db.prepare<[number, number], number>(SEARCH_SQL.walkPostings).pluck().iterate(hour, list));
+    try {
+      const heads = streams.map((stream) => stream.next());
+      let last = -1;
+      for (;;) {
+        let best = -1;
+        for (let k = 0; k < heads.length; k++) {
+          if (!heads[k]!.done && (best === -1 || (heads[k]!.value as number) > (heads[best]!.value as number))) best = k;
+        }
+        if (best === -1) return;
+        const num = heads[best]!.value as number;
+        heads[best] = streams[best]!.next();
+        if (num !== last) yield num;
+        last = num;
+      }
+    } finally {
+      for (const stream of streams) stream.return?.();
+    }
   }
 
   /** The tag whose lists hold the fewest postings in the newest hours of the window (counts capped, so this stays cheap). */
