@@ -3,6 +3,7 @@ import { pino } from 'pino';
 import { setLogVerbosity, logVerbosity } from '@grpc/grpc-js';
 import { ConfigError, HelpRequested, parseConfig, type Config } from './config.js';
 import { startServer } from './server.js';
+import { exposureWarnings } from './access/exposure-warnings.js';
 
 const LISTENER_LABELS: Record<string, string> = {
   http: 'UI + query API',
@@ -41,6 +42,8 @@ async function main(): Promise<void> {
   }
   for (const l of handle.listeners) process.stdout.write(`threadline: ${LISTENER_LABELS[l.name] ?? l.name} listening on ${l.url}\n`);
   process.stdout.write(`threadline: storing in ${config.db}\n`);
+  process.stdout.write(`threadline: file descriptor limit ${handle.descriptorLimit ?? 'unknown'}; up to ${handle.connectionCap} connections per listener\n`);
+  for (const warning of exposureWarnings(config)) process.stderr.write(`threadline: warning: ${warning}\n`);
 
   let stopping = false;
   const stop = (signal: string) => {

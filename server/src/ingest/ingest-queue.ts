@@ -1,4 +1,5 @@
 import type { Span } from '@threadline/shared';
+import { AppError } from '../app-error.js';
 import type { SpanStore } from '../store/span-store.js';
 
 /**
@@ -7,7 +8,7 @@ import type { SpanStore } from '../store/span-store.js';
  */
 export class IngestRejectedError extends Error {
   constructor(
-    readonly reason: 'queue_full' | 'shutting_down',
+    readonly reason: 'queue_full' | 'shutting_down' | 'memory_exhausted',
     message: string,
     readonly retryAfterSeconds: number,
   ) {
@@ -21,6 +22,8 @@ export interface IngestQueueOptions {
   maxQueuedSpans: number;
   /** Upper bound of spans merged into one store transaction. */
   maxBatchSpans: number;
+  /** Called after each commit with its duration (for the commit latency histogram). */
+  onCommit?(seconds: number, spans: number): void;
 }
 
 export interface IngestStats {
@@ -48,6 +51,8 @@ export class IngestQueue {
   private queuedSpans = 0;
   private writing: Promise<void> | null = null;
   private closed = false;
+  // The last write failed for the store's sake (disk full, store gone), and none succeeded since.
+  private storeFailing = false;
   private readonly counters = { acceptedSpans: 0, writtenSpans: 0, refusedSpans: 0, failedBatches: 0 };
 
   constructor(
@@ -74,6 +79,19 @@ export class IngestQueue {
     });
   }
 
+  /** True when a new submission would be refused: checked before a request body is even read. */
+  isFull(): boolean {
+    return this.closed || this.queuedSpans >= this.options.maxQueuedSpans;
+  }
+
+  /**
+   * False while the store refuses writes (the last batch failed with something other than
+   * bad input, and none has committed since): `/readyz` answers 503 until a write succeeds.
+   */
+  isStoreWritable(): boolean {
+    return !this.storeFailing;
+  }
+
   stats(): IngestStats {
     return { queuedSpans: this.queuedSpans, ...this.counters };
   }
@@ -95,12 +113,17 @@ export class IngestQueue {
     while (this.pending.length > 0) {
       const batch = this.takeBatch();
       const spans = batch.length === 1 ? batch[0]!.spans : batch.flatMap((p) => p.spans);
+      const started = performance.now();
       try {
         await this.store.writeBatch(spans);
         this.counters.writtenSpans += spans.length;
+        this.storeFailing = false;
+        this.options.onCommit?.((performance.now() - started) / 1000, spans.length);
         for (const p of batch) p.resolve();
       } catch (err) {
         this.counters.failedBatches++;
+        // A 4xx AppError is the batch's fault (input the store refused), not the store's.
+        if (!(err instanceof AppError && err.status < 500)) this.storeFailing = true;
         for (const p of batch) p.reject(err);
       } finally {
         this.queuedSpans -= spans.length;

@@ -2,6 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { createGunzip, createInflate } from 'node:zlib';
 import type { Transform } from 'node:stream';
 import { AppError } from '../../app-error.js';
+import type { Reservation } from '../../ingest/inflight-budget.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 20 * 1024 * 1024;
 
@@ -10,8 +11,10 @@ export const DEFAULT_MAX_BODY_BYTES = 20 * 1024 * 1024;
  * counting, so the cap applies to the decompressed size (a zip bomb stops at the cap,
  * not at the end of memory). Errors are AppErrors with the status OTLP prescribes:
  * 413 over the cap, 400 for a corrupt or truncated stream, 415 for an unknown encoding.
+ * With a reservation, every chunk is charged to the in-flight budget as it arrives, so a
+ * body stops (429) as soon as the budget is spent, not once it is all in memory.
  */
-export function readBody(req: IncomingMessage, maxBytes: number = DEFAULT_MAX_BODY_BYTES): Promise<Buffer> {
+export function readBody(req: IncomingMessage, maxBytes: number = DEFAULT_MAX_BODY_BYTES, reservation?: Reservation): Promise<Buffer> {
   const encoding = (req.headers['content-encoding'] ?? 'identity').toLowerCase().trim();
   let decoder: Transform | null;
   if (encoding === 'identity' || encoding === '') decoder = null;
@@ -29,7 +32,7 @@ export function readBody(req: IncomingMessage, maxBytes: number = DEFAULT_MAX_BO
     const chunks: Buffer[] = [];
     let size = 0;
     let settled = false;
-    const fail = (err: AppError) => {
+    const fail = (err: Error) => {
       if (settled) return;
       settled = true;
       decoder?.destroy();
@@ -43,6 +46,11 @@ export function readBody(req: IncomingMessage, maxBytes: number = DEFAULT_MAX_BO
       if (settled) return;
       size += chunk.length;
       if (size > maxBytes) return fail(tooLarge(maxBytes));
+      try {
+        reservation?.grow(chunk.length);
+      } catch (err) {
+        return fail(err as Error);
+      }
       chunks.push(chunk);
     });
     source.on('end', () => {

@@ -1,6 +1,7 @@
 import { Client, Metadata, credentials, status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { IngestGate } from '../../ingest/ingest-gate.js';
 import type { Span } from '@threadline/shared';
 import { IngestRejectedError } from '../../ingest/ingest-queue.js';
 import { encodeExportTraceRequestProto } from '../otlp/otlp-proto-encoder.js';
@@ -89,7 +90,7 @@ describe('OTLP/gRPC receiver', () => {
   });
 
   const start = async (submit: (spans: readonly Span[]) => Promise<void>, maxMessageBytes = 1024 * 1024) => {
-    handle = await startOtlpGrpcServer({ queue: { submit }, logger, host: '127.0.0.1', port: 0, maxMessageBytes, shutdownTimeoutMs: 1000 });
+    handle = await startOtlpGrpcServer({ queue: { submit }, gate: IngestGate.open(logger), logger, host: '127.0.0.1', port: 0, maxMessageBytes, shutdownTimeoutMs: 1000 });
     return handle.port;
   };
 
@@ -181,7 +182,7 @@ describe('OTLP/gRPC receiver', () => {
 
   it('reports a taken port with its errno code, as main expects of every listener', async () => {
     const port = await start(async () => {});
-    await expect(startOtlpGrpcServer({ queue: { submit: async () => {} }, logger, host: '127.0.0.1', port, maxMessageBytes: 1024 })).rejects.toMatchObject({
+    await expect(startOtlpGrpcServer({ queue: { submit: async () => {} }, gate: IngestGate.open(logger), logger, host: '127.0.0.1', port, maxMessageBytes: 1024 })).rejects.toMatchObject({
       code: 'EADDRINUSE',
       message: expect.stringMatching(/OTLP\/gRPC/),
     });
