@@ -53,12 +53,14 @@ export function guardConnections(server: Server, caps: ConnectionCaps, events: C
       socket.destroy();
       return;
     }
-    if (open.size >= caps.maxConnections && !evictOldestIdle(open, busy)) {
-      events.refused('listener');
-      socket.destroy();
-      return;
+    if (open.size >= caps.maxConnections) {
+      if (!evictOldestIdle(open, busy)) {
+        events.refused('listener');
+        socket.destroy();
+        return;
+      }
+      events.evicted();
     }
-    if (open.size >= caps.maxConnections) events.evicted();
     open.add(socket);
     perClient.set(client, mine + 1);
     events.open(1);
