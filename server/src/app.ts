@@ -64,20 +64,21 @@ function health(app: Express, deps: Pick<AppDeps, 'store' | 'queue'>): void {
 }
 
 /** Every listener: Host allow-list first, then the browser protections (headers, CORS, Origin). */
-function baseApp(access: HttpAccess): Express {
+function baseApp(deps: Pick<AppDeps, 'access' | 'metrics'>, listener: string): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use(hostCheck(access.hostAllowed));
+  const refused = (reason: string) => deps.metrics?.accessRefused.inc({ listener, reason });
+  app.use(hostCheck(deps.access.hostAllowed, refused));
   app.use(securityHeaders);
-  app.use(cors(access.corsOrigins));
-  app.use(originCheck(access.corsOrigins));
+  app.use(cors(deps.access.corsOrigins));
+  app.use(originCheck(deps.access.corsOrigins, refused));
   return app;
 }
 
 /** The main listener (16686): UI, query APIs, health, and the HTTP ingest routes. */
 export function createApp(deps: AppDeps): Express {
-  const app = baseApp(deps.access);
+  const app = baseApp(deps, 'http');
   health(app, deps);
   app.use(ingestRouter(deps));
   if (deps.access.uiToken !== '') app.use(createUiAuthRouter({ uiToken: deps.access.uiToken, secure: deps.access.secure }));
@@ -100,7 +101,7 @@ export function createApp(deps: AppDeps): Express {
 
 /** The OTLP/HTTP listener (4318): ingest routes and health only. */
 export function createOtlpHttpApp(deps: AppDeps): Express {
-  const app = baseApp(deps.access);
+  const app = baseApp(deps, 'otlp-http');
   health(app, deps);
   app.use(ingestRouter(deps));
   app.use(notFoundHandler);
@@ -110,7 +111,7 @@ export function createOtlpHttpApp(deps: AppDeps): Express {
 
 /** The Zipkin listener (9411): Zipkin v2 ingest and health only. */
 export function createZipkinApp(deps: AppDeps): Express {
-  const app = baseApp(deps.access);
+  const app = baseApp(deps, 'zipkin');
   health(app, deps);
   app.use(createZipkinRouter(deps));
   app.use(notFoundHandler);

@@ -19,9 +19,10 @@ export const CONTENT_SECURITY_POLICY = [
 ].join('; ');
 
 /** Refuses a `Host` the allow-list does not name (DNS rebinding), before anything else runs. */
-export function hostCheck(hostAllowed: (host: string | undefined) => boolean): RequestHandler {
+export function hostCheck(hostAllowed: (host: string | undefined) => boolean, onRefused: (reason: string) => void = () => {}): RequestHandler {
   return (req, _res, next) => {
     if (hostAllowed(req.headers.host)) return next();
+    onRefused('host_not_allowed');
     next(new AppError(403, 'host_not_allowed', 'this Host is not served here; list it with --allowed-hosts'));
   };
 }
@@ -67,11 +68,12 @@ export function cors(allowedOrigins: readonly string[]): RequestHandler {
  * a web page from posting "simple" requests (no preflight: text/plain bodies, forms,
  * `no-cors` fetches) into a localhost Threadline. Non-browser clients send no Origin.
  */
-export function originCheck(allowedOrigins: readonly string[]): RequestHandler {
+export function originCheck(allowedOrigins: readonly string[], onRefused: (reason: string) => void = () => {}): RequestHandler {
   const allowed = new Set(allowedOrigins);
   return (req, _res, next) => {
     const origin = req.headers.origin;
     if (!STATE_CHANGING.has(req.method) || origin === undefined || allowed.has(origin) || isSameOrigin(origin, req.headers.host)) return next();
+    onRefused('cross_origin_refused');
     next(new AppError(403, 'cross_origin_refused', 'cross-origin requests are refused; list the origin with --cors-origin'));
   };
 }

@@ -27,6 +27,7 @@ export class ThreadlineMetrics {
   });
   readonly evictedSpans = new Counter({ name: 'threadline_retention_deleted_spans_total', help: 'Spans deleted by retention (age or --max-db-size)', registers: [this.registry] });
   readonly connectionsRefused = new Counter({ name: 'threadline_connections_refused_total', help: 'Connections closed at once for being over a cap', labelNames: ['listener', 'cap'], registers: [this.registry] });
+  readonly accessRefused = new Counter({ name: 'threadline_http_requests_refused_total', help: 'HTTP requests refused for their Host or Origin', labelNames: ['listener', 'reason'], registers: [this.registry] });
   readonly openConnections = new Gauge({ name: 'threadline_open_connections', help: 'Open connections', labelNames: ['listener'], registers: [this.registry] });
 
   constructor(sources: MetricsSources) {
