@@ -47,12 +47,12 @@ function appWith(options: { store?: MemoryStore; uiToken?: string; corsOrigins?:
 const otlpBody = Buffer.from(encodeExportTraceRequestProto(buildSampleTraceRequest({ spans: 3 })));
 
 describe('browser protections on every HTTP listener', () => {
-  it('sets a strict CSP, nosniff and no-referrer', async () => {
+  it('sets a strict CSP, nosniff and a same-origin referrer policy', async () => {
     const res = await request(appWith().app).get('/healthz');
     expect(res.headers['content-security-policy']).toBe(CONTENT_SECURITY_POLICY);
     expect(CONTENT_SECURITY_POLICY).toMatch(/script-src 'self'(;|$)/);
     expect(res.headers['x-content-type-options']).toBe('nosniff');
-    expect(res.headers['referrer-policy']).toBe('no-referrer');
+    expect(res.headers['referrer-policy']).toBe('same-origin');
     expect(res.headers['access-control-allow-origin']).toBeUndefined();
   });
 

@@ -27,11 +27,16 @@ export function hostCheck(hostAllowed: (host: string | undefined) => boolean, on
   };
 }
 
+/**
+ * `Referrer-Policy: same-origin`, not `no-referrer`: URLs (trace IDs, searches) never leak to
+ * other sites, and the browser still sends a real `Origin` on our own form posts (under
+ * `no-referrer` Chromium sends `Origin: null`, which the Origin check must refuse).
+ */
 export const securityHeaders: RequestHandler = (_req, res, next) => {
   res.set({
     'Content-Security-Policy': CONTENT_SECURITY_POLICY,
     'X-Content-Type-Options': 'nosniff',
-    'Referrer-Policy': 'no-referrer',
+    'Referrer-Policy': 'same-origin',
     'X-Frame-Options': 'DENY',
     'Cross-Origin-Resource-Policy': 'same-origin',
   });

@@ -5,7 +5,7 @@ import { bearerTokenOf, tokenMatches } from './bearer-token.js';
 export const UI_TOKEN_COOKIE = 'threadline_ui';
 
 /** Paths open without the UI token: probes, the login form itself. */
-const OPEN_PATHS = new Set(['/healthz', '/readyz', '/login']);
+const OPEN_PATHS = new Set(['/healthz', '/readyz', '/login', '/favicon.ico']);
 
 export interface UiAuthOptions {
   uiToken: string;
@@ -82,6 +82,7 @@ function loginPage(next: string, problem: string): string {
 <style>body{font:16px system-ui,sans-serif;max-width:24rem;margin:15vh auto;padding:0 1rem}input,button{font:inherit;padding:.4rem;width:100%;box-sizing:border-box;margin-top:.5rem}.problem{color:#c0392b}</style>
 </head><body><h1>Threadline</h1>
 <form method="post" action="/login">
+<input type="text" name="username" value="threadline" autocomplete="username" hidden>
 <label for="token">UI token</label>
 <input id="token" name="token" type="password" autocomplete="current-password" required autofocus>
 <input type="hidden" name="next" value="${escapeHtml(next)}">
