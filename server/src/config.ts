@@ -1,3 +1,5 @@
+import { DEFAULT_INGEST_LIMITS } from './ingest/ingest-limits.js';
+
 /**
  * Command-line and environment configuration. `parseConfig` is pure: it reads only
  * its arguments and throws `ConfigError` with one line a user can act on; `main.ts`
@@ -86,8 +88,8 @@ const OPTIONS: readonly OptionSpec[] = [
   { flag: 'max-span-links', env: 'THREADLINE_MAX_SPAN_LINKS', help: 'links kept per span (default 128)', apply: (c, v) => (c.maxSpanLinks = parseCount('max-span-links', v)) },
   { flag: 'max-attribute-length', env: 'THREADLINE_MAX_ATTRIBUTE_LENGTH', help: 'longer strings (values, names, keys) are truncated and marked (default 4KiB)', apply: (c, v) => (c.maxAttributeLength = parseByteSize('max-attribute-length', v)) },
   { flag: 'max-spans-per-request', env: 'THREADLINE_MAX_SPANS_PER_REQUEST', help: 'spans past this in one request are rejected (default 20000)', apply: (c, v) => (c.maxSpansPerRequest = parseCount('max-spans-per-request', v)) },
-  { flag: 'max-objects-per-request', env: 'THREADLINE_MAX_OBJECTS_PER_REQUEST', help: 'a request decoding to more spans, attributes, events and links is refused with 413 (default 500000)', apply: (c, v) => (c.maxObjectsPerRequest = parseCount('max-objects-per-request', v)) },
-  { flag: 'max-inflight-bytes', env: 'THREADLINE_MAX_INFLIGHT_BYTES', help: 'memory all ingest requests may hold at once; past it 429 / RESOURCE_EXHAUSTED (default 256MiB)', apply: (c, v) => (c.maxInflightBytes = parseByteSize('max-inflight-bytes', v)) },
+  { flag: 'max-objects-per-request', env: 'THREADLINE_MAX_OBJECTS_PER_REQUEST', help: 'a request decoding to more spans, attributes, events and links is refused with 413 (default 200000)', apply: (c, v) => (c.maxObjectsPerRequest = parseCount('max-objects-per-request', v)) },
+  { flag: 'max-inflight-bytes', env: 'THREADLINE_MAX_INFLIGHT_BYTES', help: 'memory all ingest requests may hold at once; past it 429 / RESOURCE_EXHAUSTED (default 128MiB)', apply: (c, v) => (c.maxInflightBytes = parseByteSize('max-inflight-bytes', v)) },
   { flag: 'max-connections', env: 'THREADLINE_MAX_CONNECTIONS', help: 'open connections per listener (default 1024, lowered to fit the descriptor limit)', apply: (c, v) => (c.maxConnections = parseCount('max-connections', v)) },
   { flag: 'max-connections-per-client', env: 'THREADLINE_MAX_CONNECTIONS_PER_CLIENT', help: 'open connections per client address on each listener (default 256)', apply: (c, v) => (c.maxConnectionsPerClient = parseCount('max-connections-per-client', v)) },
 ];
@@ -112,13 +114,8 @@ export function defaultConfig(): Config {
     tlsKey: '',
     corsOrigins: [],
     allowedHosts: [],
-    maxSpanAttributes: 128,
-    maxSpanEvents: 128,
-    maxSpanLinks: 128,
-    maxAttributeLength: 4096,
-    maxSpansPerRequest: 20_000,
-    maxObjectsPerRequest: 500_000,
-    maxInflightBytes: 256 * 1024 * 1024,
+    ...DEFAULT_INGEST_LIMITS,
+    maxInflightBytes: 128 * 1024 * 1024,
     maxConnections: 1024,
     maxConnectionsPerClient: 256,
   };

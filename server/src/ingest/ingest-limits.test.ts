@@ -9,7 +9,7 @@ import { toPartialSuccess } from '../receivers/otlp/otlp-responses.js';
 import { toSpans } from '../receivers/otlp/otlp-to-spans.js';
 import type { OtlpTraceRequest } from '../receivers/otlp/otlp-types.js';
 import { thrownBy } from '../test-support/thrown-by.js';
-import { DEFAULT_INGEST_LIMITS, DecodeMeter, TRUNCATION_MARK, truncate, type IngestLimits } from './ingest-limits.js';
+import { DEFAULT_INGEST_LIMITS, DecodeMeter, TRUNCATION_MARK, checkJsonObjectCount, truncate, type IngestLimits } from './ingest-limits.js';
 
 const LIMITS: IngestLimits = { ...DEFAULT_INGEST_LIMITS, maxSpanAttributes: 4, maxSpanEvents: 2, maxSpanLinks: 1, maxAttributeLength: 16, maxSpansPerRequest: 3 };
 
@@ -93,5 +93,13 @@ describe('protobuf strings far past the limit', () => {
     const span = parseExportTraceRequestProto(encodeExportTraceRequestProto(req), meter).resourceSpans[0]!.scopeSpans[0]!.spans[0]!;
     expect(span.attributes[0]!.value.stringValue).toBe('é'.repeat(4096) + TRUNCATION_MARK);
     expect(meter.bytes).toBeLessThan(100_000);
+  });
+});
+
+describe('checkJsonObjectCount', () => {
+  it('refuses a JSON body with more objects than the limit allows, before parsing', () => {
+    const limits = { ...DEFAULT_INGEST_LIMITS, maxObjectsPerRequest: 10 };
+    expect(() => checkJsonObjectCount(Buffer.from('{}'.repeat(20)), limits)).not.toThrow();
+    expect(thrownBy(() => checkJsonObjectCount(Buffer.from('{}'.repeat(21)), limits), AppError).status).toBe(413);
   });
 });

@@ -21,7 +21,7 @@ export const DEFAULT_INGEST_LIMITS: IngestLimits = {
   maxSpanLinks: 128,
   maxAttributeLength: 4096,
   maxSpansPerRequest: 20_000,
-  maxObjectsPerRequest: 500_000,
+  maxObjectsPerRequest: 200_000,
 };
 
 /** Ends every truncated string, so a reader sees it was cut (and a search for it finds it). */
@@ -183,4 +183,18 @@ export function limitSpans<S extends LimitableSpan>(spans: readonly S[], meter: 
     kept.push(span);
   }
   return kept;
+}
+
+/**
+ * An upper bound on the objects a JSON text holds: every object opens with `{` (braces in
+ * strings only make the bound looser). Checked before `JSON.parse`, so a body of a million
+ * tiny attributes is refused before a tree of a million objects is built.
+ */
+export function checkJsonObjectCount(body: Uint8Array, limits: IngestLimits): void {
+  let braces = 0;
+  // Two JSON objects per decoded object at most (a KeyValue and its AnyValue).
+  const max = 2 * limits.maxObjectsPerRequest;
+  for (let i = body.indexOf(0x7b); i !== -1; i = body.indexOf(0x7b, i + 1)) {
+    if (++braces > max) throw new AppError(413, 'too_many_objects', `request holds more than ${max} JSON objects; send smaller batches`);
+  }
 }

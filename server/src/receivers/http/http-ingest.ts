@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { AppError } from '../../app-error.js';
 import type { Reservation } from '../../ingest/inflight-budget.js';
 import { rejectionReason, type IngestGate } from '../../ingest/ingest-gate.js';
-import type { DecodeMeter } from '../../ingest/ingest-limits.js';
+import { checkJsonObjectCount, type DecodeMeter, type IngestLimits } from '../../ingest/ingest-limits.js';
 import type { ReceiverName } from '../../metrics/threadline-metrics.js';
 import { ingestFailure } from './ingest-failure.js';
 import { readBody } from './read-body.js';
@@ -12,7 +12,13 @@ import { readBody } from './read-body.js';
  * `JSON.parse` builds the whole tree before any limit applies: a JSON body is charged this
  * many times its size while it is parsed (measured: OTLP/JSON attribute bodies take 5-8×).
  */
-export const JSON_HEAP_FACTOR = 8;
+const JSON_HEAP_FACTOR = 8;
+
+/** Before `JSON.parse`: refuses a body holding too many objects (413), and charges the parse to the budget (429). */
+export function admitJsonParse(body: Buffer, limits: IngestLimits, reservation: Reservation): void {
+  checkJsonObjectCount(body, limits);
+  reservation.grow(JSON_HEAP_FACTOR * body.length);
+}
 
 export interface HttpIngestOptions {
   gate: IngestGate;

@@ -28,6 +28,18 @@ export function readBody(req: IncomingMessage, maxBytes: number = DEFAULT_MAX_BO
     return Promise.reject(tooLarge(maxBytes));
   }
 
+  // A declared identity body is read straight into one buffer (no chunk list and copy: half the
+  // peak memory), charged to the budget in full before it is allocated.
+  const known = decoder === null && Number.isFinite(declared) && declared >= 0;
+  if (known) {
+    try {
+      reservation?.grow(declared);
+    } catch (err) {
+      req.resume();
+      return Promise.reject(err as Error);
+    }
+  }
+  const into = known ? Buffer.allocUnsafe(declared) : null;
   return new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -46,6 +58,11 @@ export function readBody(req: IncomingMessage, maxBytes: number = DEFAULT_MAX_BO
       if (settled) return;
       size += chunk.length;
       if (size > maxBytes) return fail(tooLarge(maxBytes));
+      if (into !== null) {
+        // Node's parser never delivers more than Content-Length.
+        chunk.copy(into, size - chunk.length);
+        return;
+      }
       try {
         reservation?.grow(chunk.length);
       } catch (err) {
@@ -56,7 +73,7 @@ export function readBody(req: IncomingMessage, maxBytes: number = DEFAULT_MAX_BO
     source.on('end', () => {
       if (settled) return;
       settled = true;
-      resolve(Buffer.concat(chunks, size));
+      resolve(into === null ? Buffer.concat(chunks, size) : into.subarray(0, size));
     });
     source.on('error', (err: Error) => fail(new AppError(400, 'bad_encoding', `cannot decompress ${encoding} body: ${err.message}`)));
     req.on('error', (err: Error) => fail(new AppError(400, 'bad_body', `request body could not be read: ${err.message}`)));

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { AppError } from '../../app-error.js';
 import type { IngestGate } from '../../ingest/ingest-gate.js';
 import type { Reservation } from '../../ingest/inflight-budget.js';
-import { JSON_HEAP_FACTOR, gatedIngest, refusal } from '../http/http-ingest.js';
+import { admitJsonParse, gatedIngest, refusal } from '../http/http-ingest.js';
 import { NettraceDecodeError, parseNettraceJson, type NettraceJsonRequest } from './nettrace-json-decoder.js';
 import { toNettraceBatch } from './nettrace-normalize.js';
 import type { NettraceWriteQueue } from './nettrace-write-queue.js';
@@ -46,7 +46,7 @@ export function createNettraceRouter(deps: NettraceHttpDeps): Router {
 
 /** net/trace records are bounded by the decoder's own caps; the budget covers the parse. */
 async function handleUpload(deps: NettraceHttpDeps, body: Buffer, reservation: Reservation, res: Response): Promise<void> {
-  reservation.grow(JSON_HEAP_FACTOR * body.length);
+  admitJsonParse(body, deps.gate.limits, reservation);
   const batch = toNettraceBatch(decode(body), { keepSensitive: deps.keepSensitive });
   await deps.nettraceQueue.submit(batch);
   const answer: NettraceUploadResponse = { acceptedRecords: batch.requests.length + batch.eventLogs.length };

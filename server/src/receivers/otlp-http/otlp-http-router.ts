@@ -4,7 +4,7 @@ import { AppError } from '../../app-error.js';
 import type { IngestQueue } from '../../ingest/ingest-queue.js';
 import type { IngestGate } from '../../ingest/ingest-gate.js';
 import type { DecodeMeter } from '../../ingest/ingest-limits.js';
-import { JSON_HEAP_FACTOR, gatedIngest, refusal } from '../http/http-ingest.js';
+import { admitJsonParse, gatedIngest, refusal } from '../http/http-ingest.js';
 import { limitOtlpRequest } from '../otlp/otlp-limits.js';
 import { parseExportTraceRequestProto } from '../otlp/otlp-proto-decoder.js';
 import { parseExportTraceRequestJson } from '../otlp/otlp-json-decoder.js';
@@ -51,7 +51,7 @@ async function handleExport(deps: OtlpHttpDeps, req: Request, res: Response): Pr
   };
   try {
     const partial = await gatedIngest(req, options, async (body, meter, reservation) => {
-      if (encoding === 'json') reservation.grow(JSON_HEAP_FACTOR * body.length);
+      if (encoding === 'json') admitJsonParse(body, meter.limits, reservation);
       const request = decode(encoding, body, meter);
       reservation.resize(meter.bytes);
       const result = toSpans(request);

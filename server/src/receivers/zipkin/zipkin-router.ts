@@ -5,7 +5,7 @@ import type { IngestQueue } from '../../ingest/ingest-queue.js';
 import type { IngestGate } from '../../ingest/ingest-gate.js';
 import type { Reservation } from '../../ingest/inflight-budget.js';
 import { limitSpans, type DecodeMeter } from '../../ingest/ingest-limits.js';
-import { JSON_HEAP_FACTOR, gatedIngest, refusal } from '../http/http-ingest.js';
+import { admitJsonParse, gatedIngest, refusal } from '../http/http-ingest.js';
 import { toPartialSuccess } from '../otlp/otlp-responses.js';
 import { ZipkinDecodeError, parseZipkinSpansJson, type ZipkinSpan } from './zipkin-json-decoder.js';
 import { toSpans } from './zipkin-to-spans.js';
@@ -44,7 +44,7 @@ export function createZipkinRouter(deps: ZipkinDeps): Router {
 }
 
 async function handleUpload(deps: ZipkinDeps, body: Buffer, meter: DecodeMeter, reservation: Reservation, res: Response): Promise<void> {
-  reservation.grow(JSON_HEAP_FACTOR * body.length);
+  admitJsonParse(body, meter.limits, reservation);
   const result = toSpans(decode(body));
   const spans = limitSpans(result.spans, meter);
   reservation.resize(meter.bytes);
