@@ -107,10 +107,10 @@ export interface PostResult {
 }
 
 /** One POST; network errors become status 0. */
-export async function postOnce(url: string, body: Uint8Array, contentType = 'application/x-protobuf', headers: Record<string, string> = {}): Promise<PostResult> {
+export async function postOnce(url: string, body: Uint8Array, contentType = 'application/x-protobuf', headers: Record<string, string> = {}, timeoutMs = 30_000): Promise<PostResult> {
   const started = performance.now();
   try {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': contentType, ...headers }, body, signal: AbortSignal.timeout(30_000) });
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': contentType, ...headers }, body, signal: AbortSignal.timeout(timeoutMs) });
     await res.arrayBuffer();
     return { status: res.status, ms: performance.now() - started, retryAfterS: Number(res.headers.get('retry-after') ?? '1') };
   } catch {

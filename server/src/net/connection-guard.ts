@@ -30,8 +30,8 @@ export const REQUEST_TIMEOUT_MS = 120_000;
  * every descriptor. At the cap, a new connection takes the place of the oldest one that
  * has no request in flight (never having sent one, or idle between keep-alive requests):
  * a thousand idle sockets are pushed out one by one by whoever arrives with work. When
- * every connection is busy, the new one is closed. A client over its own cap is closed
- * whatever the rest do.
+ * every connection is busy, the new one is closed. A client at its own cap makes room
+ * among its own connections only, the same way.
  */
 export function guardConnections(server: Server, caps: ConnectionCaps, events: ConnectionEvents, tls = false): void {
   server.headersTimeout = HEADERS_TIMEOUT_MS;
@@ -42,19 +42,28 @@ export function guardConnections(server: Server, caps: ConnectionCaps, events: C
   // Insertion order = age: the first idle socket found is the oldest.
   const open = new Set<Socket>();
   const busy = new Set<Socket>();
-  const perClient = new Map<string, number>();
+  const byClient = new Map<string, Set<Socket>>();
+  // Forgotten at eviction, not on 'close': the room must be free before the new socket is counted.
+  const forget = (socket: Socket) => {
+    open.delete(socket);
+    byClient.get(socket.remoteAddress ?? '')?.delete(socket);
+  };
 
   // Over TLS, requests arrive on the TLS socket: count those (a handshake is bounded by its own timeout).
   server.on(tls ? 'secureConnection' : 'connection', (socket: Socket) => {
     const client = socket.remoteAddress ?? '';
-    const mine = perClient.get(client) ?? 0;
-    if (mine >= caps.maxPerClient) {
-      events.refused('per_client');
-      socket.destroy();
-      return;
+    const mine = byClient.get(client) ?? new Set<Socket>();
+    if (mine.size >= caps.maxPerClient) {
+      // The client's own oldest idle connection makes room; it cannot push out anyone else's.
+      if (!evictOldestIdle(mine, busy, forget)) {
+        events.refused('per_client');
+        socket.destroy();
+        return;
+      }
+      events.evicted();
     }
     if (open.size >= caps.maxConnections) {
-      if (!evictOldestIdle(open, busy)) {
+      if (!evictOldestIdle(open, busy, forget)) {
         events.refused('listener');
         socket.destroy();
         return;
@@ -62,14 +71,14 @@ export function guardConnections(server: Server, caps: ConnectionCaps, events: C
       events.evicted();
     }
     open.add(socket);
-    perClient.set(client, mine + 1);
+    mine.add(socket);
+    byClient.set(client, mine);
     events.open(1);
     socket.once('close', () => {
       open.delete(socket);
       busy.delete(socket);
-      const left = (perClient.get(client) ?? 1) - 1;
-      if (left === 0) perClient.delete(client);
-      else perClient.set(client, left);
+      mine.delete(socket);
+      if (mine.size === 0 && byClient.get(client) === mine) byClient.delete(client);
       events.open(-1);
     });
   });
@@ -79,11 +88,11 @@ export function guardConnections(server: Server, caps: ConnectionCaps, events: C
   });
 }
 
-function evictOldestIdle(open: Set<Socket>, busy: Set<Socket>): boolean {
-  for (const socket of open) {
+/** Destroys the oldest socket of `sockets` with no request in flight; false when all are busy. */
+function evictOldestIdle(sockets: Set<Socket>, busy: Set<Socket>, forget: (socket: Socket) => void): boolean {
+  for (const socket of sockets) {
     if (busy.has(socket)) continue;
-    // Deleted here, not on 'close': the room must be free before the new socket is counted.
-    open.delete(socket);
+    forget(socket);
     socket.destroy();
     return true;
   }
