@@ -57,7 +57,8 @@ export async function startServer(config: Config, options: StartOptions): Promis
   const store = await createSqliteStore({ path: config.db, logger });
   let metrics!: ThreadlineMetrics;
   const queue = new IngestQueue(store, {
-    maxQueuedSpans: options.maxQueuedSpans ?? 100_000,
+    // About 2 s of commits at full speed: beyond that a batch waits longer than exporters like, so it is refused instead.
+    maxQueuedSpans: options.maxQueuedSpans ?? 25_000,
     maxBatchSpans: 2_000,
     onCommit: (seconds) => metrics.commitSeconds.observe(seconds),
   });

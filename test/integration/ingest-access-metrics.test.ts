@@ -13,7 +13,7 @@ const zipkinSpans = JSON.stringify([
 ]);
 
 function post(url: string, body: Uint8Array | string, contentType: string, token?: string) {
-  return fetch(url, { method: 'POST', headers: { 'content-type': contentType, ...(token ? { authorization: `Bearer ${token}` } : {}) }, body });
+  return fetch(url, { method: 'POST', headers: { 'content-type': contentType, ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: typeof body === 'string' ? body : new Uint8Array(body) });
 }
 
 /** The value of one sample in Prometheus text, e.g. `threadline_spans_accepted_total{receiver="zipkin"}`. */

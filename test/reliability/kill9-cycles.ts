@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { DEFAULT_SERVER_COMMAND, arg, batchTraceId, buildBatch, log, postOnce, sleep, startServerProcess } from './reliability-support.js';
+import { BatchFactory, DEFAULT_SERVER_COMMAND, arg, batchTraceId, log, postOnce, sleep, startServerProcess } from './reliability-support.js';
 
 /**
  * kill -9 during full-speed ingest, `--cycles` times, then checks that every acknowledged
@@ -28,6 +28,7 @@ const SPANS_PER_BATCH = 512;
 
 async function main(): Promise<number> {
   const acked: Array<[number, number]> = [];
+  const batches = new BatchFactory(SPANS_PER_BATCH);
   for (let cycle = 1; cycle <= cycles; cycle++) {
     const server = await startServerProcess(command, serverArgs, 2);
     const url = `${server.urls['OTLP/HTTP']}/v1/traces`;
@@ -37,7 +38,7 @@ async function main(): Promise<number> {
     const client = async () => {
       while (!stop) {
         const mine = seq++;
-        const res = await postOnce(url, buildBatch(cycle, mine, SPANS_PER_BATCH));
+        const res = await postOnce(url, batches.batch(cycle, mine));
         if (res.status === 200) acked.push([cycle, mine]);
         else if (res.status === 429 || res.status === 503) await sleep(50);
       }

@@ -68,9 +68,36 @@ export function batchTraceId(run: number, seq: number): string {
   return `${run.toString(16).padStart(8, '0')}${seq.toString(16).padStart(16, '0')}5eed5eed`;
 }
 
+const PLACEHOLDER_TRACE_ID = 'fe'.repeat(16);
+
+/**
+ * Batches for load scripts: one batch encoded once, copied with its trace ID patched in
+ * (encoding 512 spans per request would make the load generator the bottleneck).
+ */
+export class BatchFactory {
+  private readonly template: Buffer;
+  private readonly offsets: number[] = [];
+
+  constructor(spans = 512, service = 'reliability') {
+    this.template = Buffer.from(encodeBatch(PLACEHOLDER_TRACE_ID, spans, service));
+    const needle = Buffer.from(PLACEHOLDER_TRACE_ID, 'hex');
+    for (let i = this.template.indexOf(needle); i !== -1; i = this.template.indexOf(needle, i + needle.length)) this.offsets.push(i);
+  }
+
+  batch(run: number, seq: number): Buffer {
+    const out = Buffer.from(this.template);
+    const id = Buffer.from(batchTraceId(run, seq), 'hex');
+    for (const offset of this.offsets) id.copy(out, offset);
+    return out;
+  }
+}
+
 /** A Go-exporter-sized batch (512 spans, 10 attributes each) forming one trace, with recent timestamps. */
 export function buildBatch(run: number, seq: number, spans = 512, service = 'reliability'): Uint8Array {
-  const traceId = batchTraceId(run, seq);
+  return encodeBatch(batchTraceId(run, seq), spans, service);
+}
+
+function encodeBatch(traceId: string, spans: number, service: string): Uint8Array {
   const start = BigInt(Date.now()) * 1_000_000n;
   const list: OtlpSpan[] = [];
   for (let i = 0; i < spans; i++) {
@@ -110,7 +137,7 @@ export interface PostResult {
 export async function postOnce(url: string, body: Uint8Array, contentType = 'application/x-protobuf', headers: Record<string, string> = {}, timeoutMs = 30_000): Promise<PostResult> {
   const started = performance.now();
   try {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': contentType, ...headers }, body, signal: AbortSignal.timeout(timeoutMs) });
+    const res = await fetch(url, { method: 'POST', headers: { 'content-type': contentType, ...headers }, body: new Uint8Array(body.buffer, body.byteOffset, body.byteLength) as Uint8Array<ArrayBuffer>, signal: AbortSignal.timeout(timeoutMs) });
     await res.arrayBuffer();
     return { status: res.status, ms: performance.now() - started, retryAfterS: Number(res.headers.get('retry-after') ?? '1') };
   } catch {

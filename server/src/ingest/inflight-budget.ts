@@ -24,8 +24,9 @@ export class InflightBudget {
     return this.used > 0 && this.used + bytes > this.limitBytes;
   }
 
-  reserve(): Reservation {
-    return new Reservation(this);
+  /** `onRelease` runs once, when the reservation is released. */
+  reserve(onRelease?: () => void): Reservation {
+    return new Reservation(this, onRelease);
   }
 
   /** @internal for Reservation */
@@ -45,8 +46,12 @@ export class InflightBudget {
 /** One request's share of the budget; `release` (idempotent) hands it back. */
 export class Reservation {
   private held = 0;
+  private released = false;
 
-  constructor(private readonly budget: InflightBudget) {}
+  constructor(
+    private readonly budget: InflightBudget,
+    private readonly onRelease?: () => void,
+  ) {}
 
   get bytes(): number {
     return this.held;
@@ -70,5 +75,7 @@ export class Reservation {
   release(): void {
     this.budget.give(this.held);
     this.held = 0;
+    if (!this.released) this.onRelease?.();
+    this.released = true;
   }
 }

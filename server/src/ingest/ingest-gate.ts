@@ -7,10 +7,13 @@ import { DEFAULT_INGEST_LIMITS, DecodeMeter, type IngestLimits } from './ingest-
 import { IngestRejectedError, type IngestQueue } from './ingest-queue.js';
 import { RejectionLog } from './rejection-log.js';
 
+/** A Go exporter's protobuf span with a dozen attributes is about this big on the wire. */
+const BYTES_PER_SPAN = 512;
+
 export interface IngestGateOptions {
   /** '' = no token required. */
   ingestToken: string;
-  queue: Pick<IngestQueue, 'isFull'>;
+  queue: Pick<IngestQueue, 'hasRoomFor'>;
   budget: InflightBudget;
   limits: IngestLimits;
   logger: Logger;
@@ -24,13 +27,16 @@ export interface IngestGateOptions {
  */
 export class IngestGate {
   private readonly rejections: RejectionLog;
+  // Spans expected from requests admitted but not finished: without them, every request
+  // arriving while the queue has room would be read and decoded, and refused only after.
+  private admittedSpans = 0;
 
   constructor(private readonly options: IngestGateOptions) {
     this.rejections = new RejectionLog(options.logger);
   }
 
   /** A gate that lets everything through (unit tests of a single receiver). */
-  static open(logger: Logger, queue: Pick<IngestQueue, 'isFull'> = { isFull: () => false }): IngestGate {
+  static open(logger: Logger, queue: Pick<IngestQueue, 'hasRoomFor'> = { hasRoomFor: () => true }): IngestGate {
     return new IngestGate({ ingestToken: '', queue, budget: new InflightBudget(Number.MAX_SAFE_INTEGER), limits: DEFAULT_INGEST_LIMITS, logger });
   }
 
@@ -49,11 +55,12 @@ export class IngestGate {
       throw new AppError(401, 'unauthenticated', 'this Threadline needs its ingest token: Authorization: Bearer TOKEN', { 'WWW-Authenticate': 'Bearer realm="threadline-ingest"' });
     }
     checkRequest?.();
-    if (queue.isFull()) throw new IngestRejectedError('queue_full', 'ingest queue is full; retry later', 1);
-    if (budget.isSpent(Number.isFinite(declaredBytes) ? declaredBytes : 0)) {
-      throw new IngestRejectedError('memory_exhausted', 'ingest memory budget is spent; retry later', 1);
-    }
-    return budget.reserve();
+    const bytes = Number.isFinite(declaredBytes) && declaredBytes > 0 ? declaredBytes : 0;
+    const expected = Math.ceil(bytes / BYTES_PER_SPAN);
+    if (!queue.hasRoomFor(this.admittedSpans + expected)) throw new IngestRejectedError('queue_full', 'ingest queue is full; retry later', 1);
+    if (budget.isSpent(bytes)) throw new IngestRejectedError('memory_exhausted', 'ingest memory budget is spent; retry later', 1);
+    this.admittedSpans += expected;
+    return budget.reserve(() => (this.admittedSpans -= expected));
   }
 
   meter(): DecodeMeter {

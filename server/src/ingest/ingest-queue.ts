@@ -79,9 +79,10 @@ export class IngestQueue {
     });
   }
 
-  /** True when a new submission would be refused: checked before a request body is even read. */
-  isFull(): boolean {
-    return this.closed || this.queuedSpans >= this.options.maxQueuedSpans;
+  /** Whether `spans` more would be taken now: checked before a request body is even read. */
+  hasRoomFor(spans: number): boolean {
+    if (this.closed) return false;
+    return this.queuedSpans === 0 || this.queuedSpans + spans <= this.options.maxQueuedSpans;
   }
 
   /**

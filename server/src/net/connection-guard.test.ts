@@ -35,7 +35,7 @@ async function until(check: () => boolean): Promise<void> {
 describe('guardConnections', () => {
   it('lets a request through while the cap is full of idle sockets, pushing the oldest idle one out', async () => {
     const { port, events } = await start(5, 100);
-    const idle = [];
+    const idle: net.Socket[] = [];
     for (let i = 0; i < 5; i++) idle.push(await idleSocket(port));
     await until(() => events.open === 5);
     const res = await fetch(`http://127.0.0.1:${port}/`);

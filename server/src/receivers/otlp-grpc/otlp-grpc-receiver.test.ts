@@ -104,7 +104,7 @@ describe('OTLP/gRPC receiver', () => {
   };
 
   const gateWith = (options: Partial<ConstructorParameters<typeof IngestGate>[0]>) =>
-    new IngestGate({ ingestToken: '', queue: { isFull: () => false }, budget: new InflightBudget(1 << 30), limits: DEFAULT_INGEST_LIMITS, logger, ...options });
+    new IngestGate({ ingestToken: '', queue: { hasRoomFor: () => true }, budget: new InflightBudget(1 << 30), limits: DEFAULT_INGEST_LIMITS, logger, ...options });
 
   it('answers UNAUTHENTICATED without the ingest token in the authorization metadata', async () => {
     const got: string[] = [];
@@ -122,7 +122,7 @@ describe('OTLP/gRPC receiver', () => {
   });
 
   it.each([
-    ['the queue is full', { queue: { isFull: () => true } }, GrpcStatus.UNAVAILABLE],
+    ['the queue is full', { queue: { hasRoomFor: () => false } }, GrpcStatus.UNAVAILABLE],
     ['the memory budget is spent', { budget: spentBudget() }, GrpcStatus.RESOURCE_EXHAUSTED],
   ])('refuses before decoding when %s, with RetryInfo', async (_what, options, code) => {
     let submitted = false;
