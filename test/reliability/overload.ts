@@ -6,8 +6,8 @@ import { BatchFactory, DEFAULT_SERVER_COMMAND, arg, batchTraceId, log, percentil
 /**
  * Overload with retrying exporters. First measures capacity (acknowledged 512-span batches
  * per second with `--clients` closed-loop clients), then offers `--factor` (2.5) times that
- * as an open stream of batches for `--seconds`, each one retried after the server's
- * Retry-After as OTel exporters do (an exporter holds at most `--max-inflight` batches and
+ * as an open stream of batches for `--seconds`, each one retried with the OTel exporters'
+ * backoff, never sooner than the server's Retry-After (an exporter holds at most `--max-inflight` batches and
  * drops new ones beyond, as their queues do). Meanwhile a UI-like client runs queries.
  * Reports acknowledged throughput against capacity, how fast refusals come, query
  * latency, and checks that every acknowledged batch is stored.
@@ -58,6 +58,7 @@ async function main(): Promise<number> {
   const exporterBatch = async (mine: number) => {
     inflight++;
     const body = batches.batch(2, mine);
+    let backoff = 1000;
     try {
       while (Date.now() < deadline + 15_000) {
         const res = await postOnce(ingest, body, undefined, undefined, 10_000);
@@ -68,7 +69,9 @@ async function main(): Promise<number> {
           return;
         }
         if (res.status === 429 || res.status === 503) refusalMs.push(res.ms);
-        await sleep(res.retryAfterS * 1000);
+        // The OTel exporters' retry: exponential backoff from 1 s (×1.5, at most 5 s, ±20% jitter), never sooner than Retry-After.
+        await sleep(Math.max(res.retryAfterS * 1000, backoff * (0.8 + 0.4 * Math.random())));
+        backoff = Math.min(5000, backoff * 1.5);
       }
     } finally {
       inflight--;
