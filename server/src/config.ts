@@ -1,4 +1,4 @@
-import { DEFAULT_INGEST_LIMITS } from './ingest/ingest-limits.js';
+import { DEFAULT_INGEST_LIMITS, type IngestLimits } from './ingest/ingest-limits.js';
 
 /**
  * Command-line and environment configuration. `parseConfig` is pure: it reads only
@@ -15,7 +15,8 @@ export type PortSetting = number | 'off';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
-export interface Config {
+/** Every setting; the per-request ingest limits are `IngestLimits`' fields. */
+export interface Config extends IngestLimits {
   db: string;
   host: string;
   httpPort: PortSetting;
@@ -40,13 +41,6 @@ export interface Config {
   corsOrigins: string[];
   /** Host header names served; empty = loopback names when bound to loopback, any otherwise. */
   allowedHosts: string[];
-  /** Limits on what one request may carry, enforced while decoding. */
-  maxSpanAttributes: number;
-  maxSpanEvents: number;
-  maxSpanLinks: number;
-  maxAttributeLength: number;
-  maxSpansPerRequest: number;
-  maxObjectsPerRequest: number;
   /** Bytes all ingest requests may hold at once, read and decoded; past it ingest answers 429. */
   maxInflightBytes: number;
   /** Open connections per listener, and per client address on each listener. */

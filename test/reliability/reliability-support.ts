@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodeExportTraceRequestProto } from '../../server/src/receivers/otlp/otlp-proto-encoder.js';
-import type { OtlpSpan, OtlpTraceRequest } from '../../server/src/receivers/otlp/otlp-types.js';
+import { buildSampleTraceRequest } from '../../server/src/receivers/otlp/otlp-sample-requests.js';
 
 /**
  * What the reliability scripts share: running the built CLI (or any command) as a child,
@@ -98,32 +98,8 @@ export function buildBatch(run: number, seq: number, spans = 512, service = 'rel
 }
 
 function encodeBatch(traceId: string, spans: number, service: string): Uint8Array {
-  const start = BigInt(Date.now()) * 1_000_000n;
-  const list: OtlpSpan[] = [];
-  for (let i = 0; i < spans; i++) {
-    const s = start + BigInt(i) * 1000n;
-    list.push({
-      traceId,
-      spanId: (i + 1).toString(16).padStart(16, '0'),
-      traceState: '',
-      parentSpanId: i === 0 ? '' : '0000000000000001',
-      flags: 1,
-      name: i === 0 ? 'GET /checkout' : `db.query ${i % 7}`,
-      kind: i === 0 ? 2 : 3,
-      startTimeUnixNano: s.toString(),
-      endTimeUnixNano: (s + 250_000n).toString(),
-      attributes: Array.from({ length: 10 }, (_, k) => ({ key: `attr.${k}`, value: { stringValue: `value-${i}-${k}` } })),
-      droppedAttributesCount: 0,
-      events: [],
-      droppedEventsCount: 0,
-      links: [],
-      droppedLinksCount: 0,
-      status: { code: 0, message: '' },
-    });
-  }
-  const req: OtlpTraceRequest = {
-    resourceSpans: [{ resource: { attributes: [{ key: 'service.name', value: { stringValue: service } }], droppedAttributesCount: 0 }, scopeSpans: [{ scope: { name: 'reliability', version: '', attributes: [], droppedAttributesCount: 0 }, spans: list, schemaUrl: '' }], schemaUrl: '' }],
-  };
+  const req = buildSampleTraceRequest({ spans, attributesPerSpan: 10, serviceName: service, startTimeUnixNano: BigInt(Date.now()) * 1_000_000n });
+  for (const span of req.resourceSpans[0]!.scopeSpans[0]!.spans) span.traceId = traceId;
   return encodeExportTraceRequestProto(req);
 }
 

@@ -1,4 +1,4 @@
-import type { AnyValue, KeyValue, SpanEvent, SpanLink } from '@threadline/shared';
+import type { AnyValue, KeyValue, Span } from '@threadline/shared';
 import { AppError } from '../app-error.js';
 
 /** What one request may carry (flags `--max-span-attributes` … `--max-objects-per-request`). */
@@ -96,16 +96,9 @@ export function truncate(s: string, max: number): string {
 }
 
 /** The span parts the limits apply to; OTLP's decoded span and the shared model both have them. */
-export interface LimitableSpan {
-  name: string;
-  attributes: KeyValue[];
-  droppedAttributesCount: number;
-  events: SpanEvent[];
-  droppedEventsCount: number;
-  links: SpanLink[];
-  droppedLinksCount: number;
+export type LimitableSpan = Pick<Span, 'name' | 'attributes' | 'droppedAttributesCount' | 'events' | 'droppedEventsCount' | 'links' | 'droppedLinksCount'> & {
   status: { message: string };
-}
+};
 
 /**
  * Applies the per-span limits to a span decoded from JSON, in place. JSON bodies are
@@ -118,36 +111,34 @@ export function limitSpan(span: LimitableSpan, meter: DecodeMeter): void {
   span.name = meter.text(span.name);
   span.status.message = meter.text(span.status.message);
   span.droppedAttributesCount += limitAttributes(span.attributes, meter);
-  if (span.events.length > limits.maxSpanEvents) {
-    const extra = span.events.length - limits.maxSpanEvents;
-    span.events.length = limits.maxSpanEvents;
-    span.droppedEventsCount += extra;
-    meter.droppedEvents += extra;
-  }
+  const extraEvents = trim(span.events, limits.maxSpanEvents);
+  span.droppedEventsCount += extraEvents;
+  meter.droppedEvents += extraEvents;
   for (const event of span.events) {
     meter.countObject(event.name.length);
     event.name = meter.text(event.name);
     event.droppedAttributesCount += limitAttributes(event.attributes, meter);
   }
-  if (span.links.length > limits.maxSpanLinks) {
-    const extra = span.links.length - limits.maxSpanLinks;
-    span.links.length = limits.maxSpanLinks;
-    span.droppedLinksCount += extra;
-    meter.droppedLinks += extra;
-  }
+  const extraLinks = trim(span.links, limits.maxSpanLinks);
+  span.droppedLinksCount += extraLinks;
+  meter.droppedLinks += extraLinks;
   for (const link of span.links) {
     meter.countObject();
     link.droppedAttributesCount += limitAttributes(link.attributes, meter);
   }
 }
 
+/** Cuts `list` to `max` items in place; returns how many went. */
+function trim(list: unknown[], max: number): number {
+  const extra = Math.max(0, list.length - max);
+  if (extra > 0) list.length = max;
+  return extra;
+}
+
 /** Trims the list in place; returns how many were dropped. */
 export function limitAttributes(attributes: KeyValue[], meter: DecodeMeter): number {
-  const extra = Math.max(0, attributes.length - meter.limits.maxSpanAttributes);
-  if (extra > 0) {
-    attributes.length = meter.limits.maxSpanAttributes;
-    meter.droppedAttributes += extra;
-  }
+  const extra = trim(attributes, meter.limits.maxSpanAttributes);
+  meter.droppedAttributes += extra;
   for (const kv of attributes) {
     kv.key = meter.text(kv.key);
     kv.value = limitValue(kv.value, meter, kv.key.length);

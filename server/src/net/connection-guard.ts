@@ -53,22 +53,19 @@ export function guardConnections(server: Server, caps: ConnectionCaps, events: C
   server.on(tls ? 'secureConnection' : 'connection', (socket: Socket) => {
     const client = socket.remoteAddress ?? '';
     const mine = byClient.get(client) ?? new Set<Socket>();
-    if (mine.size >= caps.maxPerClient) {
-      // The client's own oldest idle connection makes room; it cannot push out anyone else's.
-      if (!evictOldestIdle(mine, busy, forget)) {
-        events.refused('per_client');
-        socket.destroy();
-        return;
+    // Room on the client's own connections first (it cannot push out anyone else's for that), then on the listener's.
+    const hasRoom = (among: Set<Socket>, cap: number, which: 'per_client' | 'listener') => {
+      if (among.size < cap) return true;
+      if (evictOldestIdle(among, busy, forget)) {
+        events.evicted();
+        return true;
       }
-      events.evicted();
-    }
-    if (open.size >= caps.maxConnections) {
-      if (!evictOldestIdle(open, busy, forget)) {
-        events.refused('listener');
-        socket.destroy();
-        return;
-      }
-      events.evicted();
+      events.refused(which);
+      return false;
+    };
+    if (!hasRoom(mine, caps.maxPerClient, 'per_client') || !hasRoom(open, caps.maxConnections, 'listener')) {
+      socket.destroy();
+      return;
     }
     open.add(socket);
     mine.add(socket);
