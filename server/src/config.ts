@@ -123,8 +123,10 @@ export class HelpRequested extends Error {
 }
 
 export function usage(): string {
-  const lines = OPTIONS.map((o) => `  --${o.flag}${o.boolean ? '' : ' VALUE'}`.padEnd(28) + `${o.help} [${o.env}]`);
-  return ['Usage: threadline [options]', '', 'Options (every flag can also be set by its environment variable):', ...lines, '  --help                    show this text', '', 'Ports take a number, 0 for any free port, or off to disable that listener.'].join('\n');
+  const names = OPTIONS.map((o) => `  --${o.flag}${o.boolean ? '' : ' VALUE'}`);
+  const width = Math.max(28, ...names.map((n) => n.length + 2));
+  const lines = OPTIONS.map((o, i) => names[i]!.padEnd(width) + `${o.help} [${o.env}]`);
+  return ['Usage: threadline [options]', '', 'Options (every flag can also be set by its environment variable):', ...lines, '  --help'.padEnd(width) + 'show this text', '', 'Ports take a number, 0 for any free port, or off to disable that listener.'].join('\n');
 }
 
 export function parseConfig(env: Readonly<Record<string, string | undefined>>, argv: readonly string[]): Config {
