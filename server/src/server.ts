@@ -57,8 +57,9 @@ export async function startServer(config: Config, options: StartOptions): Promis
   const store = await createSqliteStore({ path: config.db, logger });
   let metrics!: ThreadlineMetrics;
   const queue = new IngestQueue(store, {
-    // About 2 s of commits at full speed: beyond that a batch waits longer than exporters like, so it is refused instead.
     maxQueuedSpans: options.maxQueuedSpans ?? 25_000,
+    // An answer within a few seconds, well inside the exporters' 10 s timeout.
+    maxQueueSeconds: 3,
     maxBatchSpans: 2_000,
     onCommit: (seconds) => metrics.commitSeconds.observe(seconds),
   });

@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, Metadata, credentials } from '@grpc/grpc-js';
 import { TRACE_SERVICE_EXPORT_PATH } from '../../server/src/receivers/otlp-grpc/trace-service-definition.js';
-import { DEFAULT_SERVER_COMMAND, arg, buildBatch, log, percentile, postOnce, sampleRss, sleep, startServerProcess } from './reliability-support.js';
+import { DEFAULT_SERVER_COMMAND, arg, buildBatch, log, percentile, postOnce, rssMb, sampleRss, sleep, startServerProcess } from './reliability-support.js';
 
 /**
  * Attribute bombs while normal ingest runs: 8 concurrent 20 MiB OTLP/HTTP bodies of
@@ -91,7 +91,7 @@ async function main(): Promise<void> {
     json: jsonBody(20 * 1024 * 1024 - 1024),
     grpc: wideSpanBody(16 * 1024 * 1024 - 1024),
   };
-  log(SCRIPT, `bodies: wide ${bodies.wide.length} B, 12k spans ${bodies.manySpans.length} B, json ${bodies.json.length} B, grpc ${bodies.grpc.length} B; idle RSS ${sampleRss(server.child.pid!).stop()} MB`);
+  log(SCRIPT, `bodies: wide ${bodies.wide.length} B, 12k spans ${bodies.manySpans.length} B, json ${bodies.json.length} B, grpc ${bodies.grpc.length} B; idle RSS ${rssMb(server.child.pid!).toFixed(0)} MB`);
   const rss = sampleRss(server.child.pid!);
   const deadline = Date.now() + seconds * 1000;
   const outcomes = new Map<string, number>();

@@ -9,6 +9,8 @@ import { RejectionLog } from './rejection-log.js';
 
 /** A Go exporter's protobuf span with a dozen attributes is about this big on the wire. */
 const BYTES_PER_SPAN = 512;
+/** Two Go exporter batches. */
+const MAX_EXPECTED_SPANS = 1024;
 
 export interface IngestGateOptions {
   /** '' = no token required. */
@@ -56,7 +58,8 @@ export class IngestGate {
     }
     checkRequest?.();
     const bytes = Number.isFinite(declaredBytes) && declaredBytes > 0 ? declaredBytes : 0;
-    const expected = Math.ceil(bytes / BYTES_PER_SPAN);
+    // Capped: a big body of anything but spans (an attribute bomb) must not hold the queue's room; the memory budget bounds it.
+    const expected = Math.min(MAX_EXPECTED_SPANS, Math.ceil(bytes / BYTES_PER_SPAN));
     if (!queue.hasRoomFor(this.admittedSpans + expected)) throw new IngestRejectedError('queue_full', 'ingest queue is full; retry later', 1);
     if (budget.isSpent(bytes)) throw new IngestRejectedError('memory_exhausted', 'ingest memory budget is spent; retry later', 1);
     this.admittedSpans += expected;

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { AppError } from '../../app-error.js';
 import type { Reservation } from '../../ingest/inflight-budget.js';
 import { rejectionReason, type IngestGate } from '../../ingest/ingest-gate.js';
+import { IngestRejectedError } from '../../ingest/ingest-queue.js';
 import { checkJsonObjectCount, type DecodeMeter, type IngestLimits } from '../../ingest/ingest-limits.js';
 import type { ReceiverName } from '../../metrics/threadline-metrics.js';
 import { ingestFailure } from './ingest-failure.js';
@@ -36,7 +37,15 @@ export interface HttpIngestOptions {
  */
 export async function gatedIngest<T>(req: Request, options: HttpIngestOptions, work: (body: Buffer, meter: DecodeMeter, reservation: Reservation) => Promise<T>): Promise<T> {
   const { gate } = options;
-  const reservation = gate.admit(req.headers.authorization, Number(req.headers['content-length']), () => options.checkContentType(req.headers['content-type']));
+  let reservation: Reservation;
+  try {
+    reservation = gate.admit(req.headers.authorization, Number(req.headers['content-length']), () => options.checkContentType(req.headers['content-type']));
+  } catch (err) {
+    // Refused unread: closing the connection after the answer spares reading a body nobody
+    // will use (draining it would cost as much as accepting it); the exporter reconnects.
+    if (err instanceof IngestRejectedError) req.res?.setHeader('Connection', 'close');
+    throw err;
+  }
   try {
     const body = await readBody(req, options.maxBodyBytes, reservation);
     return await work(body, gate.meter(), reservation);
