@@ -19,6 +19,7 @@ import { resolveTokens } from './access/token-files.js';
 import { buildHostAllowlist } from './access/host-allowlist.js';
 import { ThreadlineMetrics } from './metrics/threadline-metrics.js';
 import { guardConnections } from './net/connection-guard.js';
+import { rateLimitedStoreLogger } from './log/rate-limited-store-logger.js';
 import { fitConnectionCap, readDescriptorLimit } from './net/descriptor-limit.js';
 
 export interface ListenerInfo {
@@ -54,7 +55,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
   const tokens = resolveTokens(config);
   const tls = config.tlsCert ? { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) } : undefined;
   const scheme = tls ? 'https' : 'http';
-  const store = await createSqliteStore({ path: config.db, logger });
+  const store = await createSqliteStore({ path: config.db, logger: rateLimitedStoreLogger(logger) });
   let metrics!: ThreadlineMetrics;
   const queue = new IngestQueue(store, {
     maxQueuedSpans: options.maxQueuedSpans ?? 25_000,

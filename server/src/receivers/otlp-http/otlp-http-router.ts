@@ -53,7 +53,8 @@ async function handleExport(deps: OtlpHttpDeps, req: Request, res: Response): Pr
     const partial = await gatedIngest(req, options, async (body, meter, reservation) => {
       if (encoding === 'json') admitJsonParse(body, meter.limits, reservation);
       const request = decode(encoding, body, meter);
-      reservation.resize(meter.bytes);
+      // The body stays referenced until the answer: it counts as long as the decoded spans.
+      reservation.resize(body.length + meter.bytes);
       const result = toSpans(request);
       deps.gate.received('otlp_http', result.spans.length + result.rejected + meter.spansOverLimit);
       deps.gate.rejectedSpans('otlp_http', 'invalid', result.rejected);

@@ -47,7 +47,7 @@ async function handleUpload(deps: ZipkinDeps, body: Buffer, meter: DecodeMeter, 
   admitJsonParse(body, meter.limits, reservation);
   const result = toSpans(decode(body));
   const spans = limitSpans(result.spans, meter);
-  reservation.resize(meter.bytes);
+  reservation.resize(body.length + meter.bytes);
   deps.gate.received('zipkin', result.spans.length + result.rejected);
   deps.gate.rejectedSpans('zipkin', 'invalid', result.rejected);
   deps.gate.rejectedSpans('zipkin', 'over_limit', meter.spansOverLimit);
