@@ -18,7 +18,7 @@ export class RejectionLog {
 
   constructor(
     private readonly logger: Pick<Logger, 'warn'>,
-    perSecond = 5,
+    perSecond = 2,
     now: () => number = Date.now,
   ) {
     this.limiter = new LogRateLimiter(perSecond, now);

@@ -7,7 +7,7 @@ import { LogRateLimiter } from './log-rate-limiter.js';
  * otherwise log a line per request. Each message has its own allowance, so a flood of one
  * never hides a different one (a worker crash).
  */
-export function rateLimitedStoreLogger(logger: StoreLogger, perSecond = 5, now: () => number = Date.now): StoreLogger {
+export function rateLimitedStoreLogger(logger: StoreLogger, perSecond = 1, now: () => number = Date.now): StoreLogger {
   const limiters = new Map<string, LogRateLimiter>();
   const limited = (write: (fields: object, msg: string) => void) => (fields: object, msg: string) => {
     let limiter = limiters.get(msg);
