@@ -12,6 +12,20 @@ import { createNettraceRouter } from './receivers/nettrace/nettrace-router.js';
 import type { NettraceWriteQueue } from './receivers/nettrace/nettrace-write-queue.js';
 import { createUiRouter } from './ui-static/ui-router.js';
 import { errorMiddleware, notFoundHandler } from './error-middleware.js';
+import type { IngestGate } from './ingest/ingest-gate.js';
+import type { ThreadlineMetrics } from './metrics/threadline-metrics.js';
+import { cors, hostCheck, originCheck, securityHeaders } from './access/http-guards.js';
+import { createUiAuthRouter } from './access/ui-auth.js';
+
+/** Who may use the HTTP listeners, and from where. */
+export interface HttpAccess {
+  /** '' = UI and query API open. */
+  uiToken: string;
+  corsOrigins: readonly string[];
+  hostAllowed(hostHeader: string | undefined): boolean;
+  /** Served over TLS (cookies get `Secure`). */
+  secure: boolean;
+}
 
 export interface AppDeps {
   store: SpanStore;
@@ -24,6 +38,10 @@ export interface AppDeps {
   nettraceQueue: NettraceWriteQueue;
   /** `--keep-sensitive`: store net/trace messages marked sensitive instead of redacting them. */
   keepSensitive: boolean;
+  /** Token, admission and limits every receiver applies. */
+  gate: IngestGate;
+  access: HttpAccess;
+  metrics?: ThreadlineMetrics;
 }
 
 /** Routes every HTTP listener accepts for ingest; 16686 serves them too for single-port setups. */
@@ -35,28 +53,42 @@ function ingestRouter(deps: AppDeps): Router {
   return router;
 }
 
-function health(app: Express, store: SpanStore): void {
+function health(app: Express, deps: Pick<AppDeps, 'store' | 'queue'>): void {
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
   app.get('/readyz', (_req, res) => {
-    const ready = store.isReady();
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'starting' });
+    // Not ready while writes fail (disk full): load balancers send exporters elsewhere; queries still work.
+    const status = !deps.store.isReady() ? 'starting' : !deps.queue.isStoreWritable() ? 'store_unwritable' : 'ready';
+    res.status(status === 'ready' ? 200 : 503).json({ status });
   });
 }
 
-function baseApp(): Express {
+/** Every listener: Host allow-list first, then the browser protections (headers, CORS, Origin). */
+function baseApp(deps: Pick<AppDeps, 'access' | 'metrics'>, listener: string): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  const refused = (reason: string) => deps.metrics?.accessRefused.inc({ listener, reason });
+  app.use(hostCheck(deps.access.hostAllowed, refused));
+  app.use(securityHeaders);
+  app.use(cors(deps.access.corsOrigins));
+  app.use(originCheck(deps.access.corsOrigins, refused));
   return app;
 }
 
 /** The main listener (16686): UI, query APIs, health, and the HTTP ingest routes. */
 export function createApp(deps: AppDeps): Express {
-  const app = baseApp();
-  health(app, deps.store);
+  const app = baseApp(deps, 'http');
+  health(app, deps);
   app.use(ingestRouter(deps));
+  if (deps.access.uiToken !== '') app.use(createUiAuthRouter({ uiToken: deps.access.uiToken, secure: deps.access.secure }));
+  const { metrics } = deps;
+  if (metrics) {
+    app.get('/metrics', async (_req, res) => {
+      res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
+    });
+  }
   // Query responses only: a 10k-span trace is megabytes of repetitive JSON.
   // Level 1: a 16 MB trace compresses ~30× at a fraction of the default level's time.
   app.use('/api', compression({ level: 1 }));
@@ -71,8 +103,8 @@ export function createApp(deps: AppDeps): Express {
 
 /** The OTLP/HTTP listener (4318): ingest routes and health only. */
 export function createOtlpHttpApp(deps: AppDeps): Express {
-  const app = baseApp();
-  health(app, deps.store);
+  const app = baseApp(deps, 'otlp-http');
+  health(app, deps);
   app.use(ingestRouter(deps));
   app.use(notFoundHandler);
   app.use(errorMiddleware(deps.logger));
@@ -81,8 +113,8 @@ export function createOtlpHttpApp(deps: AppDeps): Express {
 
 /** The Zipkin listener (9411): Zipkin v2 ingest and health only. */
 export function createZipkinApp(deps: AppDeps): Express {
-  const app = baseApp();
-  health(app, deps.store);
+  const app = baseApp(deps, 'zipkin');
+  health(app, deps);
   app.use(createZipkinRouter(deps));
   app.use(notFoundHandler);
   app.use(errorMiddleware(deps.logger));

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, HelpRequested, OPTIONS, VersionRequested, defaultConfig, parseConfig, parseRetention, usage } from './config.js';
+import { resolveTokens } from './access/token-files.js';
 
 describe('parseConfig', () => {
   it('uses the documented defaults', () => {
@@ -48,7 +49,7 @@ describe('parseConfig', () => {
   it('--help lists every flag with its environment variable and its real default', () => {
     const text = usage();
     for (const o of OPTIONS) {
-      expect(text).toMatch(new RegExp(`--${o.flag}\\b[^]*env ${o.env}, default ${o.default.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\n`));
+      expect(text).toMatch(new RegExp(`--${o.flag}\\b[^]*env ${o.env}, default ${(o.default || 'none').replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\n`));
       // The default shown is what Threadline uses when neither flag nor variable is set.
       expect(parseConfig({ [o.env]: o.default }, [])).toEqual(defaultConfig());
     }
@@ -58,6 +59,69 @@ describe('parseConfig', () => {
   it('parses sizes', () => {
     expect(parseConfig({}, ['--max-db-size', '2GiB']).maxDbSizeBytes).toBe(2 * 1024 ** 3);
     expect(parseConfig({}, ['--max-db-size', '500MB']).maxDbSizeBytes).toBe(500e6);
+  });
+});
+
+describe('access and limit flags', () => {
+  it('parses tokens, TLS, CORS origins, allowed hosts and limits from flags and env', () => {
+    const c = parseConfig(
+      { THREADLINE_UI_TOKEN_FILE: '/run/secrets/ui', THREADLINE_MAX_SPAN_ATTRIBUTES: '64' },
+      ['--ingest-token', 'abcdefghijklmnop', '--tls-cert', 'c.pem', '--tls-key', 'k.pem', '--cors-origin', 'https://grafana.example:3000, http://localhost:5173', '--allowed-hosts', 'Tracing.Internal,*.corp.example', '--max-attribute-length', '1KiB', '--max-inflight-bytes', '64MiB'],
+    );
+    expect(c).toMatchObject({
+      ingestToken: 'abcdefghijklmnop',
+      uiTokenFile: '/run/secrets/ui',
+      tlsCert: 'c.pem',
+      tlsKey: 'k.pem',
+      corsOrigins: ['https://grafana.example:3000', 'http://localhost:5173'],
+      allowedHosts: ['tracing.internal', '*.corp.example'],
+      maxSpanAttributes: 64,
+      maxAttributeLength: 1024,
+      maxInflightBytes: 64 * 1024 * 1024,
+    });
+    expect(defaultConfig()).toMatchObject({ maxSpanAttributes: 128, maxSpanEvents: 128, maxSpanLinks: 128, maxAttributeLength: 4096, corsOrigins: [], ingestToken: '' });
+  });
+
+  it.each([
+    [['--ingest-token', 'short'], /at least 16 printable/],
+    [['--ui-token', 'has a space in it!!'], /at least 16 printable/],
+    [['--ingest-token', 'abcdefghijklmnop', '--ingest-token-file', 'f'], /not both/],
+    [['--tls-cert', 'c.pem'], /go together/],
+    [['--cors-origin', 'https://grafana.example/path'], /--cors-origin takes origins/],
+    [['--cors-origin', '*'], /--cors-origin takes origins/],
+    [['--allowed-hosts', 'a b'], /--allowed-hosts takes host names/],
+    [['--max-span-events', '0'], /--max-span-events must be a whole number/],
+  ])('rejects %j', (argv, message) => {
+    expect(() => parseConfig({}, argv)).toThrow(message);
+  });
+
+  it('lists every new flag in --help with its env var', () => {
+    const text = (() => {
+      try {
+        parseConfig({}, ['--help']);
+      } catch (err) {
+        return (err as HelpRequested).usage;
+      }
+      return '';
+    })();
+    for (const flag of ['ingest-token', 'ingest-token-file', 'ui-token', 'ui-token-file', 'tls-cert', 'tls-key', 'cors-origin', 'allowed-hosts', 'max-span-attributes', 'max-inflight-bytes', 'max-connections-per-client']) {
+      expect(text).toContain(`--${flag} `);
+      expect(text).toContain(`THREADLINE_${flag.toUpperCase().replaceAll('-', '_')}`);
+    }
+  });
+});
+
+describe('resolveTokens', () => {
+  it('reads token files, trimmed, and fails with one line when a file is missing or bad', () => {
+    const files: Record<string, string> = { '/ok': '  s3cret-token-from-file\n', '/short': 'abc\n' };
+    const read = (p: string) => {
+      if (!(p in files)) throw Object.assign(new Error('nope'), { code: 'ENOENT' });
+      return files[p]!;
+    };
+    const config = { ...defaultConfig(), ingestTokenFile: '/ok', uiToken: 'ui-token-0123456789' };
+    expect(resolveTokens(config, read)).toEqual({ ingestToken: 's3cret-token-from-file', uiToken: 'ui-token-0123456789' });
+    expect(() => resolveTokens({ ...config, ingestTokenFile: '/missing' }, read)).toThrow(/--ingest-token-file: cannot read \/missing: ENOENT/);
+    expect(() => resolveTokens({ ...config, uiTokenFile: '/short', uiToken: '' }, read)).toThrow(ConfigError);
   });
 });
 

@@ -1,3 +1,5 @@
+import { DEFAULT_INGEST_LIMITS, type IngestLimits } from './ingest/ingest-limits.js';
+
 /**
  * Command-line and environment configuration. `parseConfig` is pure: it reads only
  * its arguments and throws `ConfigError` with one line a user can act on; `main.ts`
@@ -13,7 +15,8 @@ export type PortSetting = number | 'off';
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
-export interface Config {
+/** Every setting; the per-request ingest limits are `IngestLimits`' fields. */
+export interface Config extends IngestLimits {
   db: string;
   host: string;
   httpPort: PortSetting;
@@ -26,6 +29,23 @@ export interface Config {
   maxDbSizeBytes: number;
   logLevel: LogLevel;
   keepSensitive: boolean;
+  /** Access (issue 9): bearer tokens, or files holding them so they stay out of `ps`. */
+  ingestToken: string;
+  ingestTokenFile: string;
+  uiToken: string;
+  uiTokenFile: string;
+  /** PEM files; both set = TLS on every listener. */
+  tlsCert: string;
+  tlsKey: string;
+  /** Origins allowed to call the HTTP listeners from a browser (CORS); empty = none. */
+  corsOrigins: string[];
+  /** Host header names served; empty = loopback names when bound to loopback, any otherwise. */
+  allowedHosts: string[];
+  /** Bytes all ingest requests may hold at once, read and decoded; past it ingest answers 429. */
+  maxInflightBytes: number;
+  /** Open connections per listener, and per client address on each listener. */
+  maxConnections: number;
+  maxConnectionsPerClient: number;
 }
 
 interface OptionSpec {
@@ -51,6 +71,23 @@ export const OPTIONS: readonly OptionSpec[] = [
   { flag: 'max-db-size', env: 'THREADLINE_MAX_DB_SIZE', help: 'trim oldest traces above this size, e.g. 2GiB or 500MB; 0 = unlimited', default: '0', apply: (c, v) => (c.maxDbSizeBytes = parseByteSize('max-db-size', v)) },
   { flag: 'log-level', env: 'THREADLINE_LOG_LEVEL', help: `one of ${LOG_LEVELS.join(', ')}`, default: 'info', apply: (c, v) => (c.logLevel = parseLogLevel(v)) },
   { flag: 'keep-sensitive', env: 'THREADLINE_KEEP_SENSITIVE', boolean: true, help: 'store net/trace messages marked sensitive instead of redacting them', default: 'false', apply: (c, v) => (c.keepSensitive = parseBoolean('keep-sensitive', v)) },
+  { flag: 'ingest-token', env: 'THREADLINE_INGEST_TOKEN', help: 'require Authorization: Bearer TOKEN on every ingest request (gRPC: authorization metadata)', default: '', apply: (c, v) => (c.ingestToken = parseToken('ingest-token', v)) },
+  { flag: 'ingest-token-file', env: 'THREADLINE_INGEST_TOKEN_FILE', help: 'read the ingest token from this file', default: '', apply: (c, v) => (c.ingestTokenFile = parseNonEmpty('ingest-token-file', v)) },
+  { flag: 'ui-token', env: 'THREADLINE_UI_TOKEN', help: 'require this token for the UI, query API and /metrics', default: '', apply: (c, v) => (c.uiToken = parseToken('ui-token', v)) },
+  { flag: 'ui-token-file', env: 'THREADLINE_UI_TOKEN_FILE', help: 'read the UI token from this file', default: '', apply: (c, v) => (c.uiTokenFile = parseNonEmpty('ui-token-file', v)) },
+  { flag: 'tls-cert', env: 'THREADLINE_TLS_CERT', help: 'PEM certificate (chain): serve every listener over TLS (with --tls-key)', default: '', apply: (c, v) => (c.tlsCert = parseNonEmpty('tls-cert', v)) },
+  { flag: 'tls-key', env: 'THREADLINE_TLS_KEY', help: 'PEM private key for --tls-cert', default: '', apply: (c, v) => (c.tlsKey = parseNonEmpty('tls-key', v)) },
+  { flag: 'cors-origin', env: 'THREADLINE_CORS_ORIGIN', help: 'comma-separated origins allowed to call the HTTP API from a browser; none when unset', default: '', apply: (c, v) => (c.corsOrigins = parseOrigins(v)) },
+  { flag: 'allowed-hosts', env: 'THREADLINE_ALLOWED_HOSTS', help: 'comma-separated Host names served; when unset, loopback names if bound to loopback, any otherwise', default: '', apply: (c, v) => (c.allowedHosts = parseHostList(v)) },
+  { flag: 'max-span-attributes', env: 'THREADLINE_MAX_SPAN_ATTRIBUTES', help: 'attributes kept per span, event and link; the rest are dropped and counted', default: '128', apply: (c, v) => (c.maxSpanAttributes = parseCount('max-span-attributes', v)) },
+  { flag: 'max-span-events', env: 'THREADLINE_MAX_SPAN_EVENTS', help: 'events kept per span', default: '128', apply: (c, v) => (c.maxSpanEvents = parseCount('max-span-events', v)) },
+  { flag: 'max-span-links', env: 'THREADLINE_MAX_SPAN_LINKS', help: 'links kept per span', default: '128', apply: (c, v) => (c.maxSpanLinks = parseCount('max-span-links', v)) },
+  { flag: 'max-attribute-length', env: 'THREADLINE_MAX_ATTRIBUTE_LENGTH', help: 'longer strings (values, names, keys) are truncated and marked', default: '4KiB', apply: (c, v) => (c.maxAttributeLength = parseByteSize('max-attribute-length', v)) },
+  { flag: 'max-spans-per-request', env: 'THREADLINE_MAX_SPANS_PER_REQUEST', help: 'spans past this in one request are rejected', default: '20000', apply: (c, v) => (c.maxSpansPerRequest = parseCount('max-spans-per-request', v)) },
+  { flag: 'max-objects-per-request', env: 'THREADLINE_MAX_OBJECTS_PER_REQUEST', help: 'a request decoding to more spans, attributes, events and links is refused with 413', default: '200000', apply: (c, v) => (c.maxObjectsPerRequest = parseCount('max-objects-per-request', v)) },
+  { flag: 'max-inflight-bytes', env: 'THREADLINE_MAX_INFLIGHT_BYTES', help: 'memory all ingest requests may hold at once; past it 429 / RESOURCE_EXHAUSTED', default: '128MiB', apply: (c, v) => (c.maxInflightBytes = parseByteSize('max-inflight-bytes', v)) },
+  { flag: 'max-connections', env: 'THREADLINE_MAX_CONNECTIONS', help: 'open connections per listener, lowered to fit the descriptor limit', default: '1024', apply: (c, v) => (c.maxConnections = parseCount('max-connections', v)) },
+  { flag: 'max-connections-per-client', env: 'THREADLINE_MAX_CONNECTIONS_PER_CLIENT', help: 'open connections per client address on each listener', default: '256', apply: (c, v) => (c.maxConnectionsPerClient = parseCount('max-connections-per-client', v)) },
 ];
 
 export function defaultConfig(): Config {
@@ -65,6 +102,18 @@ export function defaultConfig(): Config {
     maxDbSizeBytes: 0,
     logLevel: 'info',
     keepSensitive: false,
+    ingestToken: '',
+    ingestTokenFile: '',
+    uiToken: '',
+    uiTokenFile: '',
+    tlsCert: '',
+    tlsKey: '',
+    corsOrigins: [],
+    allowedHosts: [],
+    ...DEFAULT_INGEST_LIMITS,
+    maxInflightBytes: 128 * 1024 * 1024,
+    maxConnections: 1024,
+    maxConnectionsPerClient: 256,
   };
 }
 
@@ -84,11 +133,9 @@ export class VersionRequested extends Error {
 
 /** Every flag with its environment variable and default, as `threadline --help` prints them. */
 export function usage(): string {
-  const column = 28;
-  const lines = OPTIONS.flatMap((o) => [
-    `  --${o.flag}${o.boolean ? '' : ' VALUE'}`.padEnd(column) + o.help,
-    ' '.repeat(column) + `env ${o.env}, default ${o.default}`,
-  ]);
+  const names = OPTIONS.map((o) => `  --${o.flag}${o.boolean ? '' : ' VALUE'}`);
+  const column = Math.max(28, ...names.map((n) => n.length + 2));
+  const lines = OPTIONS.flatMap((o, i) => [names[i]!.padEnd(column) + o.help, ' '.repeat(column) + `env ${o.env}, default ${o.default || 'none'}`]);
   return [
     'Usage: threadline [options]',
     '',
@@ -128,6 +175,7 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>, a
     option.apply(config, value);
   }
   checkPortsDistinct(config);
+  checkAccess(config);
   return config;
 }
 
@@ -145,6 +193,51 @@ function checkPortsDistinct(config: Config): void {
     if (other) throw new ConfigError(`--${name} and --${other} are both ${port}; give each listener its own port or turn one off`);
     seen.set(port, name);
   }
+}
+
+function checkAccess(config: Config): void {
+  if (config.ingestToken !== '' && config.ingestTokenFile !== '') throw new ConfigError('give --ingest-token or --ingest-token-file, not both');
+  if (config.uiToken !== '' && config.uiTokenFile !== '') throw new ConfigError('give --ui-token or --ui-token-file, not both');
+  if ((config.tlsCert === '') !== (config.tlsKey === '')) throw new ConfigError('--tls-cert and --tls-key go together');
+}
+
+/** Tokens travel in headers and cookies: printable ASCII without spaces or separators. */
+export function parseToken(name: string, v: string): string {
+  if (!/^[\x21-\x7e]{16,}$/.test(v) || /[",;\\]/.test(v)) {
+    throw new ConfigError(`--${name} must be at least 16 printable characters without spaces, quotes, commas, semicolons or backslashes`);
+  }
+  return v;
+}
+
+function parseCount(name: string, v: string): number {
+  if (!/^\d+$/.test(v) || Number(v) < 1 || !Number.isSafeInteger(Number(v))) throw new ConfigError(`--${name} must be a whole number of at least 1, got "${v}"`);
+  return Number(v);
+}
+
+function parseOrigins(v: string): string[] {
+  return splitList(v).map((origin) => {
+    let url: URL | undefined;
+    try {
+      url = new URL(origin);
+    } catch {
+      url = undefined;
+    }
+    if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.origin !== origin) {
+      throw new ConfigError(`--cors-origin takes origins like https://grafana.example.com:3000 (scheme, host, port; no path), got "${origin}"`);
+    }
+    return origin;
+  });
+}
+
+function parseHostList(v: string): string[] {
+  return splitList(v).map((host) => {
+    if (!/^[a-z0-9.\-:[\]*]+$/i.test(host)) throw new ConfigError(`--allowed-hosts takes host names like threadline.internal or *.example.com, got "${host}"`);
+    return host.toLowerCase();
+  });
+}
+
+function splitList(v: string): string[] {
+  return v.split(',').map((x) => x.trim()).filter((x) => x !== '');
 }
 
 function parseNonEmpty(name: string, v: string): string {

@@ -4,6 +4,7 @@ import { setLogVerbosity, logVerbosity } from '@grpc/grpc-js';
 import { ConfigError, HelpRequested, VersionRequested, parseConfig, type Config } from './config.js';
 import { startServer } from './server.js';
 import { packageVersion } from './version.js';
+import { exposureWarnings } from './access/exposure-warnings.js';
 
 const LISTENER_LABELS: Record<string, string> = {
   http: 'UI + query API',
@@ -46,6 +47,8 @@ async function main(): Promise<void> {
   }
   for (const l of handle.listeners) process.stdout.write(`threadline: ${LISTENER_LABELS[l.name] ?? l.name} listening on ${l.url}\n`);
   process.stdout.write(`threadline: storing in ${config.db}\n`);
+  process.stdout.write(`threadline: file descriptor limit ${handle.descriptorLimit ?? 'unknown'}; up to ${handle.connectionCap} connections per listener\n`);
+  for (const warning of exposureWarnings(config)) process.stderr.write(`threadline: warning: ${warning}\n`);
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -1,17 +1,27 @@
 import http from 'node:http';
+import https from 'node:https';
+import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
 import type { Config, PortSetting } from './config.js';
 import { createApp, createOtlpHttpApp, createZipkinApp, type AppDeps } from './app.js';
 import { IngestQueue } from './ingest/ingest-queue.js';
+import { IngestGate } from './ingest/ingest-gate.js';
+import { InflightBudget } from './ingest/inflight-budget.js';
 import { createSqliteStore } from './store/sqlite/sqlite-store.js';
 import type { SpanStore } from './store/span-store.js';
-import { DEFAULT_RETENTION_INTERVAL_MS, DEFAULT_RETENTION_STEP_SPANS, RetentionJob } from './store/retention-job.js';
+import { DEFAULT_RETENTION_INTERVAL_MS, DEFAULT_RETENTION_STEP_SPANS, RetentionJob, type RetentionStore } from './store/retention-job.js';
 import { DEFAULT_MAX_BODY_BYTES } from './receivers/http/read-body.js';
 import { NettraceWriteQueue } from './receivers/nettrace/nettrace-write-queue.js';
 import { DEFAULT_MAX_GRPC_MESSAGE_BYTES, startOtlpGrpcServer } from './receivers/otlp-grpc/otlp-grpc-receiver.js';
 import { defaultUiDir } from './ui-static/ui-router.js';
+import { resolveTokens } from './access/token-files.js';
+import { buildHostAllowlist } from './access/host-allowlist.js';
+import { ThreadlineMetrics } from './metrics/threadline-metrics.js';
+import { guardConnections } from './net/connection-guard.js';
+import { rateLimitedStoreLogger } from './log/rate-limited-store-logger.js';
+import { fitConnectionCap, readDescriptorLimit } from './net/descriptor-limit.js';
 
 export interface ListenerInfo {
   name: string;
@@ -24,6 +34,10 @@ export interface ServerHandle {
   /** Port a named listener bound ('http', 'otlp-http', …); throws when that listener is off. */
   port(name: string): number;
   queue: IngestQueue;
+  /** The descriptor limit in force (undefined where it cannot be read) and the per-listener connection cap fitted to it. */
+  descriptorLimit: number | undefined;
+  connectionCap: number;
+  metrics: ThreadlineMetrics;
   /** Stops accepting, flushes the ingest queue into the store, closes the store. */
   close(): Promise<void>;
 }
@@ -43,9 +57,22 @@ export type SpanWriter = SpanStore['writeBatch'];
 
 export async function startServer(config: Config, options: StartOptions): Promise<ServerHandle> {
   const { logger } = options;
-  const store = await createSqliteStore({ path: config.db, logger });
+  const tokens = resolveTokens(config);
+  const tls = config.tlsCert ? { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) } : undefined;
+  const scheme = tls ? 'https' : 'http';
+  const store = await createSqliteStore({ path: config.db, logger: rateLimitedStoreLogger(logger) });
+  let metrics!: ThreadlineMetrics;
   const writer = options.wrapSpanWriter ? { writeBatch: options.wrapSpanWriter((spans) => store.writeBatch(spans)) } : store;
-  const queue = new IngestQueue(writer, { maxQueuedSpans: options.maxQueuedSpans ?? 100_000, maxBatchSpans: 2_000 });
+  const queue = new IngestQueue(writer, {
+    maxQueuedSpans: options.maxQueuedSpans ?? 25_000,
+    // An answer within a few seconds, well inside the exporters' 10 s timeout.
+    maxQueueSeconds: 3,
+    maxBatchSpans: 2_000,
+    onCommit: (seconds) => metrics.commitSeconds.observe(seconds),
+  });
+  const budget = new InflightBudget(config.maxInflightBytes);
+  metrics = new ThreadlineMetrics({ queuedSpans: () => queue.stats().queuedSpans, storageBytes: () => store.getStorageBytes(), inflightBytes: () => budget.usedBytes });
+  const gate = new IngestGate({ ingestToken: tokens.ingestToken, queue, budget, limits: config, logger, metrics });
   const deps: AppDeps = {
     store,
     queue,
@@ -55,16 +82,31 @@ export async function startServer(config: Config, options: StartOptions): Promis
     nettraceStore: store,
     nettraceQueue: new NettraceWriteQueue(store, { maxQueuedRecords: 20_000 }),
     keepSensitive: config.keepSensitive,
+    gate,
+    access: { uiToken: tokens.uiToken, corsOrigins: config.corsOrigins, hostAllowed: buildHostAllowlist(config.host, config.allowedHosts), secure: tls !== undefined },
+    metrics,
   };
+
+  const ports = [config.httpPort, config.otlpHttpPort, config.otlpGrpcPort, config.zipkinPort];
+  const descriptorLimit = readDescriptorLimit();
+  const connectionCap = fitConnectionCap(config.maxConnections, ports.filter((p) => p !== 'off').length, descriptorLimit);
 
   // Every listener's close, run before the queue drains so nothing new arrives meanwhile.
   const closers: Array<() => Promise<void>> = [];
   const listeners: ListenerInfo[] = [];
   const listen = async (name: string, what: string, port: PortSetting, app: Express) => {
     if (port === 'off') return;
-    const server = http.createServer(app);
-    // Exporters keep connections open between batches; don't let idle ones hold shutdown.
-    server.keepAliveTimeout = 65_000;
+    const server = tls ? https.createServer({ ...tls, handshakeTimeout: 10_000 }, app) : http.createServer(app);
+    guardConnections(
+      server,
+      { maxConnections: connectionCap, maxPerClient: config.maxConnectionsPerClient },
+      {
+        refused: (cap) => metrics.connectionsRefused.inc({ listener: name, cap }),
+        evicted: () => metrics.connectionsRefused.inc({ listener: name, cap: 'evicted_idle' }),
+        open: (delta) => metrics.openConnections.inc({ listener: name }, delta),
+      },
+      tls !== undefined,
+    );
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, config.host, () => {
@@ -74,16 +116,16 @@ export async function startServer(config: Config, options: StartOptions): Promis
     });
     closers.push(() => closeServer(server));
     const bound = (server.address() as AddressInfo).port;
-    listeners.push({ name, url: `http://${formatHost(config.host)}:${bound}${what}`, port: bound });
+    listeners.push({ name, url: `${scheme}://${formatHost(config.host)}:${bound}${what}`, port: bound });
   };
 
   try {
     await listen('http', '/', config.httpPort, createApp(deps));
     await listen('otlp-http', '/v1/traces', config.otlpHttpPort, createOtlpHttpApp(deps));
     if (config.otlpGrpcPort !== 'off') {
-      const grpc = await startOtlpGrpcServer({ queue, logger, host: config.host, port: config.otlpGrpcPort, maxMessageBytes: DEFAULT_MAX_GRPC_MESSAGE_BYTES });
+      const grpc = await startOtlpGrpcServer({ queue, gate, tls, logger, host: config.host, port: config.otlpGrpcPort, maxMessageBytes: DEFAULT_MAX_GRPC_MESSAGE_BYTES });
       closers.push(() => grpc.close());
-      listeners.push({ name: 'otlp-grpc', url: `http://${formatHost(config.host)}:${grpc.port}`, port: grpc.port });
+      listeners.push({ name: 'otlp-grpc', url: `${scheme}://${formatHost(config.host)}:${grpc.port}`, port: grpc.port });
     }
     await listen('zipkin', '/api/v2/spans', config.zipkinPort, createZipkinApp(deps));
   } catch (err) {
@@ -92,7 +134,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
     throw err;
   }
   const retention = RetentionJob.start(
-    store,
+    countingDeletes(store, (spans) => metrics.evictedSpans.inc(spans)),
     {
       retentionNs: config.retentionNs,
       maxDbSizeBytes: config.maxDbSizeBytes,
@@ -105,6 +147,9 @@ export async function startServer(config: Config, options: StartOptions): Promis
   return {
     listeners,
     queue,
+    descriptorLimit,
+    connectionCap,
+    metrics,
     port(name) {
       const l = listeners.find((x) => x.name === name);
       if (!l) throw new Error(`listener ${name} is not running`);
@@ -115,6 +160,23 @@ export async function startServer(config: Config, options: StartOptions): Promis
       await retention?.close();
       await queue.drain();
       await store.close();
+    },
+  };
+}
+
+/** The store as retention sees it, counting the spans each delete step removed (for /metrics). */
+function countingDeletes(store: RetentionStore, onDeleted: (spans: number) => void): RetentionStore {
+  return {
+    getStorageBytes: () => store.getStorageBytes(),
+    deleteBefore: async (cutoffNs, maxSpans) => {
+      const step = await store.deleteBefore(cutoffNs, maxSpans);
+      onDeleted(step.spans);
+      return step;
+    },
+    deleteOldestTraces: async (maxSpans) => {
+      const step = await store.deleteOldestTraces(maxSpans);
+      onDeleted(step.spans);
+      return step;
     },
   };
 }

@@ -32,7 +32,7 @@ export async function spawnThreadline(args: string[], expectListeners: number, e
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`threadline did not start in time:\n${out}\n${err}`)), 30_000);
     const check = () => {
-      for (const m of out.matchAll(/threadline: (.+) listening on (http:\/\/[^/\s]+)/g)) urls[m[1]!] = m[2]!;
+      for (const m of out.matchAll(/threadline: (.+) listening on (https?:\/\/[^/\s]+)/g)) urls[m[1]!] = m[2]!;
       if (Object.keys(urls).length >= expectListeners) {
         clearTimeout(timer);
         resolve();

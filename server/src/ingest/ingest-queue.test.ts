@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { Span } from '@threadline/shared';
 import { IngestQueue, IngestRejectedError } from './ingest-queue.js';
 import type { SpanStore } from '../store/span-store.js';
@@ -97,5 +97,32 @@ describe('IngestQueue', () => {
     await Promise.all([p, d]);
     expect(drained).toBe(true);
     await expect(q.submit(spans(1))).rejects.toMatchObject({ reason: 'shutting_down' });
+  });
+});
+
+describe('IngestQueue bound in time', () => {
+  it('holds at most maxQueueSeconds of commits at the rate the store commits', async () => {
+    const { store, writes } = gatedStore();
+    let now = 0;
+    const spy = vi.spyOn(performance, 'now').mockImplementation(() => now);
+    try {
+      const queue = new IngestQueue(store, { maxQueuedSpans: 10_000, maxBatchSpans: 10, maxQueueSeconds: 2 });
+      expect(queue.bound()).toBe(10_000);
+      const first = queue.submit(spans(100));
+      await tick();
+      // 100 spans committed in 1 s: 100 spans/s, so 2 s of queue is 200 spans.
+      now += 1000;
+      writes[0]!.commit();
+      await first;
+      expect(queue.bound()).toBe(200);
+      const second = queue.submit(spans(150));
+      expect(queue.hasRoomFor(50)).toBe(true);
+      expect(queue.hasRoomFor(51)).toBe(false);
+      await tick();
+      writes[1]!.commit();
+      await second;
+    } finally {
+      spy.mockRestore();
+    }
   });
 });

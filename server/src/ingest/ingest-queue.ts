@@ -1,4 +1,5 @@
 import type { Span } from '@threadline/shared';
+import { AppError } from '../app-error.js';
 import type { SpanStore } from '../store/span-store.js';
 
 /**
@@ -7,7 +8,7 @@ import type { SpanStore } from '../store/span-store.js';
  */
 export class IngestRejectedError extends Error {
   constructor(
-    readonly reason: 'queue_full' | 'shutting_down',
+    readonly reason: 'queue_full' | 'shutting_down' | 'memory_exhausted',
     message: string,
     readonly retryAfterSeconds: number,
   ) {
@@ -19,8 +20,17 @@ export class IngestRejectedError extends Error {
 export interface IngestQueueOptions {
   /** Spans waiting to be written, beyond which new submissions are refused. */
   maxQueuedSpans: number;
+  /**
+   * Seconds of commits the queue may hold, at the rate the store has been committing:
+   * a batch queued deeper would wait longer than exporters wait for an answer (10 s by
+   * default), time out, and be sent again, so the queue's work would be wasted. Unset:
+   * only `maxQueuedSpans` bounds the queue.
+   */
+  maxQueueSeconds?: number;
   /** Upper bound of spans merged into one store transaction. */
   maxBatchSpans: number;
+  /** Called after each commit with its duration (for the commit latency histogram). */
+  onCommit?(seconds: number, spans: number): void;
 }
 
 export interface IngestStats {
@@ -48,6 +58,10 @@ export class IngestQueue {
   private queuedSpans = 0;
   private writing: Promise<void> | null = null;
   private closed = false;
+  // The last write failed for the store's sake (disk full, store gone), and none succeeded since.
+  private storeFailing = false;
+  // Spans per second of commit time, smoothed over recent commits; 0 until the first.
+  private commitRate = 0;
   private readonly counters = { acceptedSpans: 0, writtenSpans: 0, refusedSpans: 0, failedBatches: 0 };
 
   constructor(
@@ -62,7 +76,7 @@ export class IngestQueue {
       return Promise.reject(new IngestRejectedError('shutting_down', 'collector is shutting down', 5));
     }
     // An oversized request is still taken when the queue is empty, or it could never be.
-    if (this.queuedSpans > 0 && this.queuedSpans + spans.length > this.options.maxQueuedSpans) {
+    if (this.queuedSpans > 0 && this.queuedSpans + spans.length > this.bound()) {
       this.counters.refusedSpans += spans.length;
       return Promise.reject(new IngestRejectedError('queue_full', `ingest queue is full (${this.queuedSpans} spans waiting); retry later`, 1));
     }
@@ -72,6 +86,27 @@ export class IngestQueue {
       this.pending.push({ spans, resolve, reject });
       this.kick();
     });
+  }
+
+  /** Whether `spans` more would be taken now: checked before a request body is even read. */
+  hasRoomFor(spans: number): boolean {
+    if (this.closed) return false;
+    return this.queuedSpans === 0 || this.queuedSpans + spans <= this.bound();
+  }
+
+  /** The queue bound now: `maxQueuedSpans`, or less when the store commits slowly. */
+  bound(): number {
+    const { maxQueuedSpans, maxQueueSeconds, maxBatchSpans } = this.options;
+    if (maxQueueSeconds === undefined || this.commitRate === 0) return maxQueuedSpans;
+    return Math.min(maxQueuedSpans, Math.max(maxBatchSpans, Math.round(this.commitRate * maxQueueSeconds)));
+  }
+
+  /**
+   * False while the store refuses writes (the last batch failed with something other than
+   * bad input, and none has committed since): `/readyz` answers 503 until a write succeeds.
+   */
+  isStoreWritable(): boolean {
+    return !this.storeFailing;
   }
 
   stats(): IngestStats {
@@ -88,6 +123,8 @@ export class IngestQueue {
     if (this.writing) return;
     this.writing = this.writeLoop().finally(() => {
       this.writing = null;
+      // A submission that came between the loop's last check and now found a writer still set.
+      if (this.pending.length > 0) this.kick();
     });
   }
 
@@ -95,12 +132,20 @@ export class IngestQueue {
     while (this.pending.length > 0) {
       const batch = this.takeBatch();
       const spans = batch.length === 1 ? batch[0]!.spans : batch.flatMap((p) => p.spans);
+      const started = performance.now();
       try {
         await this.store.writeBatch(spans);
         this.counters.writtenSpans += spans.length;
+        this.storeFailing = false;
+        const seconds = (performance.now() - started) / 1000;
+        const rate = spans.length / Math.max(seconds, 0.001);
+        this.commitRate = this.commitRate === 0 ? rate : 0.8 * this.commitRate + 0.2 * rate;
+        this.options.onCommit?.(seconds, spans.length);
         for (const p of batch) p.resolve();
       } catch (err) {
         this.counters.failedBatches++;
+        // A 4xx AppError is the batch's fault (input the store refused), not the store's.
+        if (!(err instanceof AppError && err.status < 500)) this.storeFailing = true;
         for (const p of batch) p.reject(err);
       } finally {
         this.queuedSpans -= spans.length;

@@ -10,7 +10,7 @@ import { IngestRejectedError } from '../../ingest/ingest-queue.js';
 export function ingestFailure(err: unknown, logger: Logger): AppError {
   if (err instanceof AppError) return err;
   if (err instanceof IngestRejectedError) {
-    const status = err.reason === 'queue_full' ? 429 : 503;
+    const status = err.reason === 'shutting_down' ? 503 : 429;
     return new AppError(status, err.reason, err.message, { 'Retry-After': String(err.retryAfterSeconds) });
   }
   logger.error({ err }, 'ingest failed');

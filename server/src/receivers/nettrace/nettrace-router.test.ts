@@ -3,6 +3,7 @@ import express from 'express';
 import request from 'supertest';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
+import { IngestGate } from '../../ingest/ingest-gate.js';
 import { errorMiddleware } from '../../error-middleware.js';
 import type { NettraceBatch } from '../../store/span-store.js';
 import { REDACTED } from './nettrace-normalize.js';
@@ -29,7 +30,7 @@ function appWith(options: { gated?: boolean; keepSensitive?: boolean; maxBodyByt
   const { store, writes } = gatedStore(options.gated);
   const app = express();
   const nettraceQueue = new NettraceWriteQueue(store, { maxQueuedRecords: options.maxQueuedRecords ?? 1000 });
-  app.use(createNettraceRouter({ nettraceQueue, logger, maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024, keepSensitive: options.keepSensitive ?? false }));
+  app.use(createNettraceRouter({ nettraceQueue, gate: IngestGate.open(logger), logger, maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024, keepSensitive: options.keepSensitive ?? false }));
   app.use(errorMiddleware(logger));
   return { app, writes };
 }

@@ -1,14 +1,16 @@
-import express, { type Request, type Response, type Router } from 'express';
+import express, { type Response, type Router } from 'express';
 import type { Logger } from 'pino';
 import { AppError } from '../../app-error.js';
-import { ingestFailure } from '../http/ingest-failure.js';
-import { readBody } from '../http/read-body.js';
+import type { IngestGate } from '../../ingest/ingest-gate.js';
+import type { Reservation } from '../../ingest/inflight-budget.js';
+import { admitJsonParse, gatedIngest, refusal } from '../http/http-ingest.js';
 import { NettraceDecodeError, parseNettraceJson, type NettraceJsonRequest } from './nettrace-json-decoder.js';
 import { toNettraceBatch } from './nettrace-normalize.js';
 import type { NettraceWriteQueue } from './nettrace-write-queue.js';
 
 export interface NettraceHttpDeps {
-  nettraceQueue: NettraceWriteQueue;
+  nettraceQueue: Pick<NettraceWriteQueue, 'submit'>;
+  gate: IngestGate;
   logger: Logger;
   maxBodyBytes: number;
   /** `--keep-sensitive`; otherwise sensitive messages are redacted before anything is stored. */
@@ -27,11 +29,12 @@ export interface NettraceUploadResponse {
  */
 export function createNettraceRouter(deps: NettraceHttpDeps): Router {
   const router = express.Router();
+  const options = { gate: deps.gate, receiver: 'nettrace' as const, maxBodyBytes: deps.maxBodyBytes, checkContentType };
   router.post('/v1/nettrace', async (req, res) => {
     try {
-      await handleUpload(deps, req, res);
+      await gatedIngest(req, options, (body, _meter, reservation) => handleUpload(deps, body, reservation, res));
     } catch (err) {
-      throw ingestFailure(err, deps.logger);
+      throw refusal(req, options, err, deps.logger);
     }
   });
   router.all('/v1/nettrace', (_req, res) => {
@@ -41,9 +44,9 @@ export function createNettraceRouter(deps: NettraceHttpDeps): Router {
   return router;
 }
 
-async function handleUpload(deps: NettraceHttpDeps, req: Request, res: Response): Promise<void> {
-  checkContentType(req.headers['content-type']);
-  const body = await readBody(req, deps.maxBodyBytes);
+/** net/trace records are bounded by the decoder's own caps; the budget covers the parse. */
+async function handleUpload(deps: NettraceHttpDeps, body: Buffer, reservation: Reservation, res: Response): Promise<void> {
+  admitJsonParse(body, deps.gate.limits, reservation);
   const batch = toNettraceBatch(decode(body), { keepSensitive: deps.keepSensitive });
   await deps.nettraceQueue.submit(batch);
   const answer: NettraceUploadResponse = { acceptedRecords: batch.requests.length + batch.eventLogs.length };

@@ -18,16 +18,24 @@ export type GrpcFailure = Pick<StatusObject, 'code' | 'details'> & Partial<Pick<
  * the Go exporter reads it through status.Details()).
  */
 export function grpcIngestFailure(err: unknown, logger: Logger): GrpcFailure {
-  if (err instanceof AppError) return { code: GrpcStatus.INVALID_ARGUMENT, details: err.message };
-  if (err instanceof IngestRejectedError) return unavailable(err.message, err.retryAfterSeconds);
+  if (err instanceof AppError) {
+    if (err.status === 401) return { code: GrpcStatus.UNAUTHENTICATED, details: err.message };
+    if (err.status === 413) return { code: GrpcStatus.RESOURCE_EXHAUSTED, details: err.message };
+    if (err.status === 503) return retryable(GrpcStatus.UNAVAILABLE, err.message, STORE_RETRY_SECONDS);
+    return { code: GrpcStatus.INVALID_ARGUMENT, details: err.message };
+  }
+  if (err instanceof IngestRejectedError) {
+    // Memory is RESOURCE_EXHAUSTED as OTLP/gRPC says for throttling; with RetryInfo, exporters retry it.
+    return retryable(err.reason === 'memory_exhausted' ? GrpcStatus.RESOURCE_EXHAUSTED : GrpcStatus.UNAVAILABLE, err.message, err.retryAfterSeconds);
+  }
   logger.error({ err }, 'ingest failed');
-  return unavailable('spans could not be stored; retry later', STORE_RETRY_SECONDS);
+  return retryable(GrpcStatus.UNAVAILABLE, 'spans could not be stored; retry later', STORE_RETRY_SECONDS);
 }
 
-function unavailable(message: string, retryAfterSeconds: number): GrpcFailure {
+function retryable(code: GrpcStatus, message: string, retryAfterSeconds: number): GrpcFailure {
   const metadata = new Metadata();
   // Status and trailers must agree: gRPC clients check the detail's code against grpc-status.
-  const details = encodeRpcStatusProto({ code: GrpcStatus.UNAVAILABLE, message, details: [retryInfoDetail(retryAfterSeconds * 1000)] });
+  const details = encodeRpcStatusProto({ code, message, details: [retryInfoDetail(retryAfterSeconds * 1000)] });
   metadata.set('grpc-status-details-bin', Buffer.from(details));
-  return { code: GrpcStatus.UNAVAILABLE, details: message, metadata };
+  return { code, details: message, metadata };
 }

@@ -1,6 +1,9 @@
 import { Client, Metadata, credentials, status as GrpcStatus, type ServiceError } from '@grpc/grpc-js';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
+import { IngestGate } from '../../ingest/ingest-gate.js';
+import { InflightBudget } from '../../ingest/inflight-budget.js';
+import { DEFAULT_INGEST_LIMITS } from '../../ingest/ingest-limits.js';
 import type { Span } from '@threadline/shared';
 import { IngestRejectedError } from '../../ingest/ingest-queue.js';
 import { encodeExportTraceRequestProto } from '../otlp/otlp-proto-encoder.js';
@@ -10,6 +13,13 @@ import { startOtlpGrpcServer, type OtlpGrpcHandle } from './otlp-grpc-receiver.j
 import { TRACE_SERVICE_EXPORT_PATH } from './trace-service-definition.js';
 
 const logger = pino({ level: 'silent' });
+
+/** A budget another request already holds in full. */
+function spentBudget(): InflightBudget {
+  const budget = new InflightBudget(1000);
+  budget.reserve().grow(1000);
+  return budget;
+}
 
 function request(spanIds: string[]): Uint8Array {
   const req: OtlpTraceRequest = {
@@ -37,10 +47,10 @@ interface CallResult {
 }
 
 /** A raw client that sends bytes as they are, so tests can send what no exporter would. */
-function exportRaw(port: number, bytes: Uint8Array, channelOptions: Record<string, number> = {}): Promise<CallResult> {
+function exportRaw(port: number, bytes: Uint8Array, channelOptions: Record<string, number> = {}, metadata = new Metadata()): Promise<CallResult> {
   const client = new Client(`127.0.0.1:${port}`, credentials.createInsecure(), channelOptions);
   return new Promise((resolve) => {
-    client.makeUnaryRequest(TRACE_SERVICE_EXPORT_PATH, (b: Uint8Array) => Buffer.from(b), (b: Buffer) => b, bytes, new Metadata(), {}, (error, response) => {
+    client.makeUnaryRequest(TRACE_SERVICE_EXPORT_PATH, (b: Uint8Array) => Buffer.from(b), (b: Buffer) => b, bytes, metadata, {}, (error, response) => {
       client.close();
       resolve({ error, response });
     });
@@ -88,10 +98,41 @@ describe('OTLP/gRPC receiver', () => {
     handle = undefined;
   });
 
-  const start = async (submit: (spans: readonly Span[]) => Promise<void>, maxMessageBytes = 1024 * 1024) => {
-    handle = await startOtlpGrpcServer({ queue: { submit }, logger, host: '127.0.0.1', port: 0, maxMessageBytes, shutdownTimeoutMs: 1000 });
+  const start = async (submit: (spans: readonly Span[]) => Promise<void>, maxMessageBytes = 1024 * 1024, gate = IngestGate.open(logger)) => {
+    handle = await startOtlpGrpcServer({ queue: { submit }, gate, logger, host: '127.0.0.1', port: 0, maxMessageBytes, shutdownTimeoutMs: 1000 });
     return handle.port;
   };
+
+  const gateWith = (options: Partial<ConstructorParameters<typeof IngestGate>[0]>) =>
+    new IngestGate({ ingestToken: '', queue: { hasRoomFor: () => true }, budget: new InflightBudget(1 << 30), limits: DEFAULT_INGEST_LIMITS, logger, ...options });
+
+  it('answers UNAUTHENTICATED without the ingest token in the authorization metadata', async () => {
+    const got: string[] = [];
+    const port = await start(async (spans) => void got.push(...spans.map((s) => s.spanId)), undefined, gateWith({ ingestToken: 'ingest-token-0123456789' }));
+    const bare = await exportRaw(port, request(['00f067aa0ba902b7']));
+    expect(bare.error?.code).toBe(GrpcStatus.UNAUTHENTICATED);
+    const wrong = new Metadata();
+    wrong.set('authorization', 'Bearer ingest-token-wrong-one');
+    expect((await exportRaw(port, request(['00f067aa0ba902b7']), {}, wrong)).error?.code).toBe(GrpcStatus.UNAUTHENTICATED);
+    expect(got).toEqual([]);
+    const right = new Metadata();
+    right.set('authorization', 'Bearer ingest-token-0123456789');
+    expect((await exportRaw(port, request(['00f067aa0ba902b7']), {}, right)).error).toBeNull();
+    expect(got).toEqual(['00f067aa0ba902b7']);
+  });
+
+  it.each([
+    ['the queue is full', { queue: { hasRoomFor: () => false } }, GrpcStatus.UNAVAILABLE],
+    ['the memory budget is spent', { budget: spentBudget() }, GrpcStatus.RESOURCE_EXHAUSTED],
+  ])('refuses before decoding when %s, with RetryInfo', async (_what, options, code) => {
+    let submitted = false;
+    const port = await start(async () => void (submitted = true), undefined, gateWith(options));
+    const { error } = await exportRaw(port, request(['00f067aa0ba902b7']));
+    expect(error?.code).toBe(code);
+    expect(submitted).toBe(false);
+    const [detailsBin] = error!.metadata.get('grpc-status-details-bin');
+    expect(decodeStatusDetails(detailsBin as Buffer).details).toEqual([{ typeUrl: 'type.googleapis.com/google.rpc.RetryInfo', seconds: '1', nanos: 0 }]);
+  });
 
   it('submits the decoded spans and answers an empty response on full success', async () => {
     const got: string[] = [];
@@ -181,7 +222,7 @@ describe('OTLP/gRPC receiver', () => {
 
   it('reports a taken port with its errno code, as main expects of every listener', async () => {
     const port = await start(async () => {});
-    await expect(startOtlpGrpcServer({ queue: { submit: async () => {} }, logger, host: '127.0.0.1', port, maxMessageBytes: 1024 })).rejects.toMatchObject({
+    await expect(startOtlpGrpcServer({ queue: { submit: async () => {} }, gate: IngestGate.open(logger), logger, host: '127.0.0.1', port, maxMessageBytes: 1024 })).rejects.toMatchObject({
       code: 'EADDRINUSE',
       message: expect.stringMatching(/OTLP\/gRPC/),
     });

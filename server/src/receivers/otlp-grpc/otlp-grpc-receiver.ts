@@ -1,6 +1,8 @@
 import { Server, ServerCredentials, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
+import { AppError } from '../../app-error.js';
+import { rejectionReason, type IngestGate } from '../../ingest/ingest-gate.js';
+import type { DecodeMeter } from '../../ingest/ingest-limits.js';
 import type { Logger } from 'pino';
-import { badRequest } from '../../app-error.js';
 import type { IngestQueue } from '../../ingest/ingest-queue.js';
 import { parseExportTraceRequestProto } from '../otlp/otlp-proto-decoder.js';
 import { encodeExportTraceResponseProto, toPartialSuccess } from '../otlp/otlp-responses.js';
@@ -12,9 +14,13 @@ import { traceServiceDefinition } from './trace-service-definition.js';
 export const DEFAULT_MAX_GRPC_MESSAGE_BYTES = 16 * 1024 * 1024;
 /** Exporters time out after 10 s by default; an in-flight Export gets as long to be committed. */
 const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000;
+const IDLE_CONNECTION_MS = 5 * 60_000;
 
 export interface OtlpGrpcOptions {
   queue: Pick<IngestQueue, 'submit'>;
+  gate: IngestGate;
+  /** PEM certificate chain and key: the listener speaks TLS only. */
+  tls?: { cert: Buffer; key: Buffer };
   logger: Logger;
   host: string;
   /** 0 picks a free port. */
@@ -41,20 +47,29 @@ export interface OtlpGrpcHandle {
  * corrupt gzip frame is answered INTERNAL by grpc-js, as grpc-go servers do.
  */
 export async function startOtlpGrpcServer(options: OtlpGrpcOptions): Promise<OtlpGrpcHandle> {
-  const { queue, logger } = options;
-  const server = new Server({ 'grpc.max_receive_message_length': options.maxMessageBytes });
+  const { queue, gate, logger } = options;
+  const server = new Server({
+    'grpc.max_receive_message_length': options.maxMessageBytes,
+    // Idle exporters reconnect cheaply; idle connections must not pile up (each holds a descriptor).
+    'grpc.max_connection_idle_ms': IDLE_CONNECTION_MS,
+  });
   server.addService(traceServiceDefinition, {
     Export: (call: ServerUnaryCall<Buffer, Uint8Array>, callback: sendUnaryData<Uint8Array>) => {
-      void handleExport(queue, call.request).then(
+      void handleExport(queue, gate, call).then(
         (response) => callback(null, response),
-        (err: unknown) => callback(grpcIngestFailure(err, logger)),
+        (err: unknown) => {
+          const failure = grpcIngestFailure(err, logger);
+          gate.refused('otlp_grpc', rejectionReason(err), failure.code, call.getPeer(), call.request.length);
+          callback(failure);
+        },
       );
     },
   });
 
   const address = `${formatHost(options.host)}:${options.port}`;
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(address, ServerCredentials.createInsecure(), (err, bound) => (err ? reject(bindError(address, err)) : resolve(bound)));
+    const credentials = options.tls ? ServerCredentials.createSsl(null, [{ cert_chain: options.tls.cert, private_key: options.tls.key }], false) : ServerCredentials.createInsecure();
+    server.bindAsync(address, credentials, (err, bound) => (err ? reject(bindError(address, err)) : resolve(bound)));
   });
 
   const shutdownTimeoutMs = options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
@@ -74,17 +89,37 @@ export async function startOtlpGrpcServer(options: OtlpGrpcOptions): Promise<Otl
   };
 }
 
-async function handleExport(queue: Pick<IngestQueue, 'submit'>, message: Buffer): Promise<Uint8Array> {
-  const result = toSpans(decode(message));
-  await queue.submit(result.spans);
-  return encodeExportTraceResponseProto(toPartialSuccess(result));
+/**
+ * grpc-js has read the message (up to the cap) before this runs; the token, queue and
+ * budget are checked before it is decoded, which is most of a request's cost.
+ */
+async function handleExport(queue: Pick<IngestQueue, 'submit'>, gate: IngestGate, call: ServerUnaryCall<Buffer, Uint8Array>): Promise<Uint8Array> {
+  const message = call.request;
+  const authorization = call.metadata.get('authorization')[0];
+  const reservation = gate.admit(typeof authorization === 'string' ? authorization : undefined, message.length);
+  try {
+    reservation.grow(message.length);
+    const meter = gate.meter();
+    const request = decode(message, meter);
+    reservation.resize(message.length + meter.bytes);
+    const result = toSpans(request);
+    gate.received('otlp_grpc', result.spans.length + result.rejected + meter.spansOverLimit);
+    gate.rejectedSpans('otlp_grpc', 'invalid', result.rejected);
+    gate.rejectedSpans('otlp_grpc', 'over_limit', meter.spansOverLimit);
+    await queue.submit(result.spans);
+    gate.accepted('otlp_grpc', result.spans.length);
+    return encodeExportTraceResponseProto(toPartialSuccess(result, meter));
+  } finally {
+    reservation.release();
+  }
 }
 
-function decode(message: Buffer): OtlpTraceRequest {
+function decode(message: Buffer, meter: DecodeMeter): OtlpTraceRequest {
   try {
-    return parseExportTraceRequestProto(message);
+    return parseExportTraceRequestProto(message, meter);
   } catch (err) {
-    throw badRequest(`malformed ExportTraceServiceRequest: ${(err as Error).message}`, 'malformed_request');
+    if (err instanceof AppError) throw err;
+    throw new AppError(400, 'malformed_request', `malformed ExportTraceServiceRequest: ${(err as Error).message}`);
   }
 }
 

@@ -2,6 +2,7 @@ import express from 'express';
 import request from 'supertest';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
+import { IngestGate } from '../../ingest/ingest-gate.js';
 import type { Span } from '@threadline/shared';
 import { IngestRejectedError, type IngestQueue } from '../../ingest/ingest-queue.js';
 import { createOtlpHttpRouter } from './otlp-http-router.js';
@@ -15,7 +16,7 @@ const validJson = JSON.stringify({
 
 function appWith(submit: (spans: readonly Span[]) => Promise<void>) {
   const app = express();
-  app.use(createOtlpHttpRouter({ queue: { submit } as unknown as IngestQueue, logger: pino({ level: 'silent' }), maxBodyBytes: 1024 * 1024 }));
+  app.use(createOtlpHttpRouter({ queue: { submit }, gate: IngestGate.open(pino({ level: 'silent' })), logger: pino({ level: 'silent' }), maxBodyBytes: 1024 * 1024 }));
   return app;
 }
 

@@ -2,18 +2,21 @@ import express, { type Request, type Response, type Router } from 'express';
 import type { Logger } from 'pino';
 import { AppError } from '../../app-error.js';
 import type { IngestQueue } from '../../ingest/ingest-queue.js';
-import { readBody } from '../http/read-body.js';
+import type { IngestGate } from '../../ingest/ingest-gate.js';
+import type { DecodeMeter } from '../../ingest/ingest-limits.js';
+import { admitJsonParse, gatedIngest, refusal } from '../http/http-ingest.js';
+import { limitOtlpRequest } from '../otlp/otlp-limits.js';
 import { parseExportTraceRequestProto } from '../otlp/otlp-proto-decoder.js';
 import { parseExportTraceRequestJson } from '../otlp/otlp-json-decoder.js';
 import { toSpans } from '../otlp/otlp-to-spans.js';
 import { toPartialSuccess } from '../otlp/otlp-responses.js';
 import type { OtlpTraceRequest } from '../otlp/otlp-types.js';
-import { ingestFailure } from '../http/ingest-failure.js';
 import { otlpResponseContentType, parseOtlpContentType, type OtlpEncoding } from './otlp-content-type.js';
 import { encodeExportResponse, encodeRpcStatus } from './otlp-http-responses.js';
 
 export interface OtlpHttpDeps {
-  queue: IngestQueue;
+  queue: Pick<IngestQueue, 'submit'>;
+  gate: IngestGate;
   logger: Logger;
   maxBodyBytes: number;
 }
@@ -37,25 +40,41 @@ export function createOtlpHttpRouter(deps: OtlpHttpDeps): Router {
 
 async function handleExport(deps: OtlpHttpDeps, req: Request, res: Response): Promise<void> {
   // Until we know the body's encoding, errors are answered in JSON.
-  let encoding: OtlpEncoding = 'json';
+  let encoding = 'json' as OtlpEncoding;
+  const options = {
+    gate: deps.gate,
+    receiver: 'otlp_http' as const,
+    maxBodyBytes: deps.maxBodyBytes,
+    checkContentType: (header: string | undefined) => {
+      encoding = parseOtlpContentType(header);
+    },
+  };
   try {
-    encoding = parseOtlpContentType(req.headers['content-type']);
-    const body = await readBody(req, deps.maxBodyBytes);
-    const request = decode(encoding, body);
-    const result = toSpans(request);
-    await deps.queue.submit(result.spans);
-    const bytes = encodeExportResponse(encoding, toPartialSuccess(result));
+    const partial = await gatedIngest(req, options, async (body, meter, reservation) => {
+      if (encoding === 'json') admitJsonParse(body, meter.limits, reservation);
+      const request = decode(encoding, body, meter);
+      // The body stays referenced until the answer: it counts as long as the decoded spans.
+      reservation.resize(body.length + meter.bytes);
+      const result = toSpans(request);
+      deps.gate.received('otlp_http', result.spans.length + result.rejected + meter.spansOverLimit);
+      deps.gate.rejectedSpans('otlp_http', 'invalid', result.rejected);
+      deps.gate.rejectedSpans('otlp_http', 'over_limit', meter.spansOverLimit);
+      await deps.queue.submit(result.spans);
+      deps.gate.accepted('otlp_http', result.spans.length);
+      return toPartialSuccess(result, meter);
+    });
+    const bytes = encodeExportResponse(encoding, partial);
     send(res.status(200), encoding, bytes);
   } catch (err) {
-    const appError = ingestFailure(err, deps.logger);
-    sendStatus(res, encoding, appError);
+    sendStatus(res, encoding, refusal(req, options, err, deps.logger));
   }
 }
 
-function decode(encoding: OtlpEncoding, body: Buffer): OtlpTraceRequest {
+function decode(encoding: OtlpEncoding, body: Buffer, meter: DecodeMeter): OtlpTraceRequest {
   try {
-    return encoding === 'protobuf' ? parseExportTraceRequestProto(body) : parseExportTraceRequestJson(body.toString('utf8'));
+    return encoding === 'protobuf' ? parseExportTraceRequestProto(body, meter) : limitOtlpRequest(parseExportTraceRequestJson(body.toString('utf8')), meter);
   } catch (err) {
+    if (err instanceof AppError) throw err;
     throw new AppError(400, 'malformed_request', `malformed ${encoding === 'protobuf' ? 'protobuf' : 'JSON'} ExportTraceServiceRequest: ${(err as Error).message}`);
   }
 }

@@ -9,6 +9,7 @@
  */
 
 import type { AnyValue, InstrumentationScope, KeyValue, Resource, SpanEvent, SpanLink } from '@threadline/shared';
+import { DecodeMeter } from '../../ingest/ingest-limits.js';
 import { ProtobufReader } from './protobuf-reader.js';
 import { RAW_PROTO, rawProtoOf, setRawProto, type RawProto, type WithRawProto } from './otlp-raw.js';
 import {
@@ -20,18 +21,39 @@ import {
   type OtlpTraceRequest,
 } from './otlp-types.js';
 
-export function parseExportTraceRequestProto(bytes: Uint8Array): OtlpTraceRequest {
-  const r = new ProtobufReader(bytes);
+/**
+ * The limits of `meter` are applied as the bytes are read: attributes, events and links
+ * past a span's share are skipped without being decoded (and counted in its `dropped_*`),
+ * long strings are decoded only as far as they are kept, spans past the request's share are
+ * skipped, and a request decoding to too many objects stops with a 413 AppError.
+ */
+export function parseExportTraceRequestProto(bytes: Uint8Array, meter: DecodeMeter = new DecodeMeter()): OtlpTraceRequest {
+  const r = new ProtobufReader(bytes, undefined, meter.limits.maxAttributeLength);
   const resourceSpans: OtlpResourceSpans[] = [];
-  while (!r.done) {
-    const tag = r.readTag();
-    if (tag === 0x0a) resourceSpans.push(readResourceSpans(r)); // 1 resource_spans
-    else r.skip(tag);
+  try {
+    while (!r.done) {
+      const tag = r.readTag();
+      if (tag === 0x0a) resourceSpans.push(readResourceSpans(r, meter)); // 1 resource_spans
+      else r.skip(tag);
+    }
+  } finally {
+    meter.truncatedStrings += r.truncatedStrings;
   }
   return { resourceSpans };
 }
 
-function readResourceSpans(r: ProtobufReader): OtlpResourceSpans {
+/** Reads one attribute into `list` if it has room, else skips its bytes; returns 1 when dropped. */
+function readAttribute(r: ProtobufReader, m: DecodeMeter, tag: number, list: KeyValue[]): number {
+  if (list.length < m.limits.maxSpanAttributes) {
+    list.push(readKeyValue(r, 1, m));
+    return 0;
+  }
+  r.skip(tag);
+  m.droppedAttributes++;
+  return 1;
+}
+
+function readResourceSpans(r: ProtobufReader, m: DecodeMeter): OtlpResourceSpans {
   const parent = r.enter();
   const out: OtlpResourceSpans = { resource: { attributes: [], droppedAttributesCount: 0 }, scopeSpans: [], schemaUrl: '' };
   // A resource sent in two parts is merged: then no one slice of bytes is the resource.
@@ -40,10 +62,10 @@ function readResourceSpans(r: ProtobufReader): OtlpResourceSpans {
     const tag = r.readTag();
     switch (tag) {
       case 0x0a: // 1 resource
-        resourceBytes = resourceBytes === undefined ? mergeResource(r, out.resource) : (mergeResource(r, out.resource), null);
+        resourceBytes = resourceBytes === undefined ? mergeResource(r, out.resource, m) : (mergeResource(r, out.resource, m), null);
         break;
       case 0x12: // 2 scope_spans
-        out.scopeSpans.push(readScopeSpans(r));
+        out.scopeSpans.push(readScopeSpans(r, m));
         break;
       case 0x1a: // 3 schema_url
         out.schemaUrl = r.readString();
@@ -61,7 +83,8 @@ const EMPTY = new Uint8Array(0);
 
 /**
  * Records the bytes of a span's resource or scope; `null` (the message came in parts and
- * was merged) leaves the span without raw bytes, so that it is encoded again instead.
+ * was merged, or a limit changed it) leaves the span without raw bytes, so that it is
+ * encoded again from what was decoded.
  */
 function setRawPart(span: OtlpSpan, part: 'resource' | 'scope', bytes: Uint8Array | null | undefined): void {
   const raw = rawProtoOf(span);
@@ -70,15 +93,21 @@ function setRawPart(span: OtlpSpan, part: 'resource' | 'scope', bytes: Uint8Arra
   else raw[part] = bytes ?? EMPTY;
 }
 
-/** Returns the resource message's bytes. */
-function mergeResource(r: ProtobufReader, out: Resource): Uint8Array {
+/** How many times a limit changed what was decoded so far: raw bytes are kept only for a message it did not touch. */
+function changesByLimits(r: ProtobufReader, m: DecodeMeter): number {
+  return r.truncatedStrings + m.droppedAttributes + m.droppedEvents + m.droppedLinks;
+}
+
+/** Returns the resource message's bytes, or null when a limit changed it. */
+function mergeResource(r: ProtobufReader, out: Resource, m: DecodeMeter): Uint8Array | null {
+  const changes = changesByLimits(r, m);
   const parent = r.enter();
   const bytes = r.messageBytes();
   while (!r.done) {
     const tag = r.readTag();
     switch (tag) {
       case 0x0a: // 1 attributes
-        out.attributes.push(readKeyValue(r, 1));
+        readAttribute(r, m, tag, out.attributes);
         break;
       case 0x10: // 2 dropped_attributes_count
         out.droppedAttributesCount = r.readUint32();
@@ -88,10 +117,10 @@ function mergeResource(r: ProtobufReader, out: Resource): Uint8Array {
     }
   }
   r.leave(parent);
-  return bytes;
+  return changesByLimits(r, m) === changes ? bytes : null;
 }
 
-function readScopeSpans(r: ProtobufReader): OtlpScopeSpans {
+function readScopeSpans(r: ProtobufReader, m: DecodeMeter): OtlpScopeSpans {
   const parent = r.enter();
   const out: OtlpScopeSpans = {
     scope: { name: '', version: '', attributes: [], droppedAttributesCount: 0 },
@@ -103,10 +132,11 @@ function readScopeSpans(r: ProtobufReader): OtlpScopeSpans {
     const tag = r.readTag();
     switch (tag) {
       case 0x0a: // 1 scope
-        bytes = bytes === undefined ? mergeScope(r, out.scope) : (mergeScope(r, out.scope), null);
+        bytes = bytes === undefined ? mergeScope(r, out.scope, m) : (mergeScope(r, out.scope, m), null);
         break;
       case 0x12: // 2 spans
-        out.spans.push(readSpan(r));
+        if (m.admitSpan()) out.spans.push(readSpan(r, m));
+        else r.skip(tag);
         break;
       case 0x1a: // 3 schema_url
         out.schemaUrl = r.readString();
@@ -120,8 +150,9 @@ function readScopeSpans(r: ProtobufReader): OtlpScopeSpans {
   return out;
 }
 
-/** Returns the scope message's bytes. */
-function mergeScope(r: ProtobufReader, out: InstrumentationScope): Uint8Array {
+/** Returns the scope message's bytes, or null when a limit changed it. */
+function mergeScope(r: ProtobufReader, out: InstrumentationScope, m: DecodeMeter): Uint8Array | null {
+  const changes = changesByLimits(r, m);
   const parent = r.enter();
   const bytes = r.messageBytes();
   while (!r.done) {
@@ -134,7 +165,7 @@ function mergeScope(r: ProtobufReader, out: InstrumentationScope): Uint8Array {
         out.version = r.readString();
         break;
       case 0x1a: // 3 attributes
-        out.attributes.push(readKeyValue(r, 1));
+        readAttribute(r, m, tag, out.attributes);
         break;
       case 0x20: // 4 dropped_attributes_count
         out.droppedAttributesCount = r.readUint32();
@@ -144,12 +175,18 @@ function mergeScope(r: ProtobufReader, out: InstrumentationScope): Uint8Array {
     }
   }
   r.leave(parent);
-  return bytes;
+  return changesByLimits(r, m) === changes ? bytes : null;
 }
 
-function readSpan(r: ProtobufReader): OtlpSpan {
+function readSpan(r: ProtobufReader, m: DecodeMeter): OtlpSpan {
   const parent = r.enter();
   const raw: RawProto = { span: r.messageBytes(), resource: EMPTY, scope: EMPTY };
+  const changes = changesByLimits(r, m);
+  m.countObject();
+  // Dropped here, added after the loop: the sender's own dropped counts may come later on the wire.
+  let droppedAttributes = 0;
+  let droppedEvents = 0;
+  let droppedLinks = 0;
   const out: OtlpSpan = {
     traceId: '',
     spanId: '',
@@ -196,19 +233,27 @@ function readSpan(r: ProtobufReader): OtlpSpan {
         out.endTimeUnixNano = r.readFixed64String();
         break;
       case 0x4a: // 9 attributes
-        out.attributes.push(readKeyValue(r, 1));
+        droppedAttributes += readAttribute(r, m, tag, out.attributes);
         break;
       case 0x50: // 10 dropped_attributes_count
         out.droppedAttributesCount = r.readUint32();
         break;
       case 0x5a: // 11 events
-        out.events.push(readEvent(r));
+        if (out.events.length < m.limits.maxSpanEvents) out.events.push(readEvent(r, m));
+        else {
+          r.skip(tag);
+          droppedEvents++;
+        }
         break;
       case 0x60: // 12 dropped_events_count
         out.droppedEventsCount = r.readUint32();
         break;
       case 0x6a: // 13 links
-        out.links.push(readLink(r));
+        if (out.links.length < m.limits.maxSpanLinks) out.links.push(readLink(r, m));
+        else {
+          r.skip(tag);
+          droppedLinks++;
+        }
         break;
       case 0x70: // 14 dropped_links_count
         out.droppedLinksCount = r.readUint32();
@@ -224,12 +269,19 @@ function readSpan(r: ProtobufReader): OtlpSpan {
     }
   }
   r.leave(parent);
-  setRawProto(out, raw);
+  out.droppedAttributesCount += droppedAttributes;
+  out.droppedEventsCount += droppedEvents;
+  out.droppedLinksCount += droppedLinks;
+  m.droppedEvents += droppedEvents;
+  m.droppedLinks += droppedLinks;
+  if (changesByLimits(r, m) === changes) setRawProto(out, raw);
   return out;
 }
 
-function readEvent(r: ProtobufReader): SpanEvent {
+function readEvent(r: ProtobufReader, m: DecodeMeter): SpanEvent {
   const parent = r.enter();
+  m.countObject();
+  let dropped = 0;
   const out: SpanEvent = { timeUnixNano: '0', name: '', attributes: [], droppedAttributesCount: 0 };
   while (!r.done) {
     const tag = r.readTag();
@@ -241,7 +293,7 @@ function readEvent(r: ProtobufReader): SpanEvent {
         out.name = r.readString();
         break;
       case 0x1a: // 3 attributes
-        out.attributes.push(readKeyValue(r, 1));
+        dropped += readAttribute(r, m, tag, out.attributes);
         break;
       case 0x20: // 4 dropped_attributes_count
         out.droppedAttributesCount = r.readUint32();
@@ -251,11 +303,14 @@ function readEvent(r: ProtobufReader): SpanEvent {
     }
   }
   r.leave(parent);
+  out.droppedAttributesCount += dropped;
   return out;
 }
 
-function readLink(r: ProtobufReader): SpanLink {
+function readLink(r: ProtobufReader, m: DecodeMeter): SpanLink {
   const parent = r.enter();
+  m.countObject();
+  let dropped = 0;
   const out: SpanLink = { traceId: '', spanId: '', traceState: '', attributes: [], droppedAttributesCount: 0, flags: 0 };
   while (!r.done) {
     const tag = r.readTag();
@@ -270,7 +325,7 @@ function readLink(r: ProtobufReader): SpanLink {
         out.traceState = r.readString();
         break;
       case 0x22: // 4 attributes
-        out.attributes.push(readKeyValue(r, 1));
+        dropped += readAttribute(r, m, tag, out.attributes);
         break;
       case 0x28: // 5 dropped_attributes_count
         out.droppedAttributesCount = r.readUint32();
@@ -283,6 +338,7 @@ function readLink(r: ProtobufReader): SpanLink {
     }
   }
   r.leave(parent);
+  out.droppedAttributesCount += dropped;
   return out;
 }
 
@@ -305,7 +361,7 @@ function mergeStatus(r: ProtobufReader, out: OtlpStatus): void {
 }
 
 /** `depth` is the nesting level of the KeyValue's value: 1 for a span attribute. */
-function readKeyValue(r: ProtobufReader, depth: number): KeyValue {
+function readKeyValue(r: ProtobufReader, depth: number, m: DecodeMeter): KeyValue {
   const parent = r.enter();
   let key = '';
   let value: AnyValue = {};
@@ -316,26 +372,29 @@ function readKeyValue(r: ProtobufReader, depth: number): KeyValue {
         key = r.readString();
         break;
       case 0x12: // 2 value
-        value = readAnyValue(r, depth, value);
+        value = readAnyValue(r, depth, value, m);
         break;
       default:
         r.skip(tag);
     }
   }
   r.leave(parent);
+  m.countObject(key.length);
   return { key, value };
 }
 
 /** `prev` is what an earlier occurrence of the same field decoded to, for protobuf's merge. */
-function readAnyValue(r: ProtobufReader, depth: number, prev: AnyValue): AnyValue {
+function readAnyValue(r: ProtobufReader, depth: number, prev: AnyValue, m: DecodeMeter): AnyValue {
   if (depth > MAX_ANY_VALUE_DEPTH) throw r.error(`AnyValue nested deeper than ${MAX_ANY_VALUE_DEPTH}`);
   const parent = r.enter();
+  m.countObject();
   let out = prev;
   while (!r.done) {
     const tag = r.readTag();
     switch (tag) {
       case 0x0a: // 1 string_value
         out = { stringValue: r.readString() };
+        m.bytes += 2 * out.stringValue!.length;
         break;
       case 0x10: // 2 bool_value
         out = { boolValue: r.readBool() };
@@ -349,19 +408,19 @@ function readAnyValue(r: ProtobufReader, depth: number, prev: AnyValue): AnyValu
       case 0x2a: {
         // 5 array_value { repeated AnyValue values = 1 }
         const values = out.arrayValue?.values ?? [];
-        readList(r, () => values.push(readAnyValue(r, depth + 1, {})));
+        readList(r, () => values.push(readAnyValue(r, depth + 1, {}, m)));
         out = { arrayValue: { values } };
         break;
       }
       case 0x32: {
         // 6 kvlist_value { repeated KeyValue values = 1 }
         const values = out.kvlistValue?.values ?? [];
-        readList(r, () => values.push(readKeyValue(r, depth + 1)));
+        readList(r, () => values.push(readKeyValue(r, depth + 1, m)));
         out = { kvlistValue: { values } };
         break;
       }
       case 0x3a: // 7 bytes_value
-        out = { bytesValue: toBase64(r.readBytes()) };
+        out = { bytesValue: toBase64(limitBytes(r.readBytes(), m)) };
         break;
       default:
         r.skip(tag);
@@ -380,6 +439,14 @@ function readList(r: ProtobufReader, readValue: () => void): void {
     else r.skip(tag);
   }
   r.leave(parent);
+}
+
+/** Base64 grows bytes by 4/3: keep as many as fit the string limit once encoded. */
+function limitBytes(bytes: Uint8Array, m: DecodeMeter): Uint8Array {
+  const keep = Math.max(3, Math.floor(m.limits.maxAttributeLength / 4) * 3);
+  if (bytes.length <= keep) return bytes;
+  m.truncatedStrings++;
+  return bytes.subarray(0, keep);
 }
 
 function toBase64(bytes: Uint8Array): string {

@@ -27,15 +27,25 @@ export interface RpcAny {
   value: Uint8Array;
 }
 
+/** What the ingest limits did to a request (a DecodeMeter): spans rejected, and notes on truncation. */
+export interface LimitsOutcome {
+  spansOverLimit: number;
+  notes(): string[];
+}
+
 /**
- * The partial success to report, or undefined when every span was accepted: OTLP says
- * the server MUST leave `partial_success` unset on full success.
+ * The partial success to report, or undefined when every span was accepted whole: OTLP
+ * says the server MUST leave `partial_success` unset on full success. Truncated or dropped
+ * parts with no span rejected make a warning (`rejected_spans` 0 with a message), as OTLP
+ * allows.
  */
-export function toPartialSuccess(result: Pick<ToSpansResult, 'rejected' | 'rejectionMessages'>): PartialSuccess | undefined {
-  if (result.rejected === 0) return undefined;
+export function toPartialSuccess(result: Pick<ToSpansResult, 'rejected' | 'rejectionMessages'>, limits?: LimitsOutcome): PartialSuccess | undefined {
+  const notes = limits?.notes() ?? [];
+  const rejected = result.rejected + (limits?.spansOverLimit ?? 0);
+  if (rejected === 0 && notes.length === 0) return undefined;
   const unlisted = result.rejected - result.rejectionMessages.length;
-  const parts = unlisted > 0 ? [...result.rejectionMessages, `${unlisted} more rejected`] : result.rejectionMessages;
-  return { rejectedSpans: result.rejected, errorMessage: parts.join('; ') };
+  const parts = unlisted > 0 ? [...result.rejectionMessages, `${unlisted} more rejected`] : [...result.rejectionMessages];
+  return { rejectedSpans: rejected, errorMessage: [...parts, ...notes].join('; ') };
 }
 
 /** Full success is the empty message, i.e. zero bytes. */

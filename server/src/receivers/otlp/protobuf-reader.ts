@@ -4,6 +4,8 @@
  * read into its parent's bytes, and a bad length fails before anything is allocated.
  */
 
+import { truncate } from '../../ingest/ingest-limits.js';
+
 export class ProtobufDecodeError extends Error {
   constructor(
     message: string,
@@ -37,9 +39,14 @@ export class ProtobufReader {
   private lo = 0;
   private hi = 0;
 
+  /** Strings cut by `maxStringChars` so far. */
+  truncatedStrings = 0;
+
   constructor(
     buf: Uint8Array,
     private readonly maxDepth = DEFAULT_MAX_DEPTH,
+    /** Longer strings are cut (and marked) as they are read: only a prefix is ever decoded. */
+    private readonly maxStringChars = Number.POSITIVE_INFINITY,
   ) {
     this.buf = buf;
     this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
@@ -145,6 +152,15 @@ export class ProtobufReader {
     const start = this.cursor;
     const end = start + length;
     this.cursor = end;
+    if (length > this.maxStringChars) {
+      // A character takes at most 4 UTF-8 bytes, so this prefix holds every character kept.
+      const prefix = this.nodeBuf.toString('utf8', start, Math.min(end, start + 4 * this.maxStringChars + 4));
+      if (prefix.length > this.maxStringChars) {
+        this.truncatedStrings++;
+        return truncate(prefix, this.maxStringChars);
+      }
+      return prefix;
+    }
     return (length <= SHORT_STRING && asciiString(this.buf, start, end)) || this.nodeBuf.toString('utf8', start, end);
   }
 

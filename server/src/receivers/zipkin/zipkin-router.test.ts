@@ -3,6 +3,7 @@ import express from 'express';
 import request from 'supertest';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
+import { IngestGate } from '../../ingest/ingest-gate.js';
 import type { Span } from '@threadline/shared';
 import { errorMiddleware } from '../../error-middleware.js';
 import { IngestRejectedError, type IngestQueue } from '../../ingest/ingest-queue.js';
@@ -14,7 +15,7 @@ const body = JSON.stringify([span]);
 
 function appWith(submit: (spans: readonly Span[]) => Promise<void>, maxBodyBytes = 1024 * 1024) {
   const app = express();
-  app.use(createZipkinRouter({ queue: { submit } as unknown as IngestQueue, logger, maxBodyBytes }));
+  app.use(createZipkinRouter({ queue: { submit }, gate: IngestGate.open(logger), logger, maxBodyBytes }));
   app.use(errorMiddleware(logger));
   return app;
 }
@@ -37,12 +38,18 @@ describe('Zipkin router', () => {
     expect(batches.map((b) => b.map((s) => s.spanId))).toEqual([['352bff9a74ca9ad2']]);
   });
 
-  it('accepts gzip, a charset parameter and a missing Content-Type', async () => {
+  it('accepts gzip and a charset parameter', async () => {
     const { app, batches } = recording();
     expect((await post(app, gzipSync(body), { 'content-type': 'application/json', 'content-encoding': 'gzip' })).status).toBe(202);
     expect((await post(app, body, { 'content-type': 'application/json; charset=utf-8' })).status).toBe(202);
-    expect((await post(app, Buffer.from(body), {})).status).toBe(202);
-    expect(batches).toHaveLength(3);
+    expect(batches).toHaveLength(2);
+  });
+
+  it('refuses a body without Content-Type: a web page can send one cross-origin without a preflight', async () => {
+    const { app, batches } = recording();
+    const res = await post(app, Buffer.from(body), {});
+    expect(res.status).toBe(415);
+    expect(batches).toHaveLength(0);
   });
 
   it('stores the good spans of a partly bad upload and says how many were dropped', async () => {

@@ -1,15 +1,18 @@
-import express, { type Request, type Response, type Router } from 'express';
+import express, { type Response, type Router } from 'express';
 import type { Logger } from 'pino';
 import { AppError } from '../../app-error.js';
 import type { IngestQueue } from '../../ingest/ingest-queue.js';
-import { ingestFailure } from '../http/ingest-failure.js';
-import { readBody } from '../http/read-body.js';
+import type { IngestGate } from '../../ingest/ingest-gate.js';
+import type { Reservation } from '../../ingest/inflight-budget.js';
+import { limitSpans, type DecodeMeter } from '../../ingest/ingest-limits.js';
+import { admitJsonParse, gatedIngest, refusal } from '../http/http-ingest.js';
 import { toPartialSuccess } from '../otlp/otlp-responses.js';
 import { ZipkinDecodeError, parseZipkinSpansJson, type ZipkinSpan } from './zipkin-json-decoder.js';
 import { toSpans } from './zipkin-to-spans.js';
 
 export interface ZipkinDeps {
-  queue: IngestQueue;
+  queue: Pick<IngestQueue, 'submit'>;
+  gate: IngestGate;
   logger: Logger;
   maxBodyBytes: number;
 }
@@ -25,11 +28,12 @@ export interface ZipkinDeps {
  */
 export function createZipkinRouter(deps: ZipkinDeps): Router {
   const router = express.Router();
+  const options = { gate: deps.gate, receiver: 'zipkin' as const, maxBodyBytes: deps.maxBodyBytes, checkContentType };
   router.post('/api/v2/spans', async (req, res) => {
     try {
-      await handleUpload(deps, req, res);
+      await gatedIngest(req, options, (body, meter, reservation) => handleUpload(deps, body, meter, reservation, res));
     } catch (err) {
-      throw ingestFailure(err, deps.logger);
+      throw refusal(req, options, err, deps.logger);
     }
   });
   router.all('/api/v2/spans', (_req, res) => {
@@ -39,15 +43,20 @@ export function createZipkinRouter(deps: ZipkinDeps): Router {
   return router;
 }
 
-async function handleUpload(deps: ZipkinDeps, req: Request, res: Response): Promise<void> {
-  checkContentType(req.headers['content-type']);
-  const body = await readBody(req, deps.maxBodyBytes);
+async function handleUpload(deps: ZipkinDeps, body: Buffer, meter: DecodeMeter, reservation: Reservation, res: Response): Promise<void> {
+  admitJsonParse(body, meter.limits, reservation);
   const result = toSpans(decode(body));
-  const rejection = toPartialSuccess(result);
-  if (result.spans.length === 0 && rejection) {
+  const spans = limitSpans(result.spans, meter);
+  reservation.resize(body.length + meter.bytes);
+  deps.gate.received('zipkin', result.spans.length + result.rejected);
+  deps.gate.rejectedSpans('zipkin', 'invalid', result.rejected);
+  deps.gate.rejectedSpans('zipkin', 'over_limit', meter.spansOverLimit);
+  const rejection = toPartialSuccess(result, meter);
+  if (spans.length === 0 && rejection) {
     throw new AppError(400, 'invalid_spans', `all ${rejection.rejectedSpans} spans were rejected: ${rejection.errorMessage}`);
   }
-  await deps.queue.submit(result.spans);
+  await deps.queue.submit(spans);
+  deps.gate.accepted('zipkin', spans.length);
   if (!rejection) {
     res.status(202).end();
     return;
@@ -56,14 +65,18 @@ async function handleUpload(deps: ZipkinDeps, req: Request, res: Response): Prom
   res.status(202).json({ rejectedSpans: rejection.rejectedSpans, message: rejection.errorMessage });
 }
 
-/** Zipkin servers read a missing Content-Type as JSON; so do we. */
+/**
+ * Only `application/json`. Zipkin servers read a missing Content-Type as JSON, but a body
+ * without one is what a web page can send cross-origin with no preflight (`no-cors`
+ * fetch of a Blob); every Zipkin client library sets the header.
+ */
 function checkContentType(header: string | undefined): void {
   const mediaType = (header ?? '').split(';')[0]!.trim().toLowerCase();
-  if (mediaType === '' || mediaType === 'application/json') return;
+  if (mediaType === 'application/json') return;
   if (mediaType === 'application/x-protobuf' || mediaType === 'application/protobuf') {
     throw new AppError(415, 'unsupported_media_type', 'Zipkin proto3 uploads are not supported; send Zipkin v2 JSON (application/json)');
   }
-  throw new AppError(415, 'unsupported_media_type', `unsupported Content-Type "${mediaType}"; send Zipkin v2 JSON (application/json)`);
+  throw new AppError(415, 'unsupported_media_type', `unsupported Content-Type "${mediaType || '(none)'}"; send Zipkin v2 JSON (application/json)`);
 }
 
 function decode(body: Buffer): ZipkinSpan[] {

@@ -1,0 +1,148 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { BatchFactory, DEFAULT_SERVER_COMMAND, arg, batchTraceId, log, percentile, postOnce, sleep, startServerProcess } from './reliability-support.js';
+
+/**
+ * Overload with retrying exporters. First measures capacity (acknowledged 512-span batches
+ * per second with `--clients` closed-loop clients, over the second half of
+ * `--capacity-seconds`), then offers `--factor` (2.5) times that
+ * as an open stream of batches for `--seconds`, each one retried with the OTel exporters'
+ * backoff, never sooner than the server's Retry-After (an exporter holds at most `--max-inflight` batches and
+ * drops new ones beyond, as their queues do). Meanwhile a UI-like client runs queries.
+ * Reports acknowledged throughput against capacity, how fast refusals come, query
+ * latency, and checks that every acknowledged batch is stored.
+ *
+ *   node --import tsx test/reliability/overload.ts [--seconds 30] [--factor 2.5] [--clients 8] [--max-inflight 512] [--query-ms 100]
+ */
+
+const SCRIPT = 'overload';
+const seconds = Number(arg('seconds', '30'));
+const factor = Number(arg('factor', '2.5'));
+const clients = Number(arg('clients', '8'));
+const maxInflight = Number(arg('max-inflight', '512'));
+const command = arg('server', DEFAULT_SERVER_COMMAND);
+/** Pause between the UI-like client's queries; 0 runs none. */
+const queryPauseMs = Number(arg('query-ms', '100'));
+
+async function main(): Promise<number> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'threadline-overload-'));
+  const server = await startServerProcess(command, ['--db', path.join(dir, 'db'), '--http-port', '0', '--otlp-http-port', '0', '--otlp-grpc-port', 'off', '--zipkin-port', 'off', '--retention', '0'], 2);
+  const ingest = `${server.urls['OTLP/HTTP']}/v1/traces`;
+  const api = server.urls['UI + query API']!;
+  const acked: Array<[number, number]> = [];
+  const batches = new BatchFactory();
+
+  // 1. Capacity: sustained, so measured over the second half of a run (a fresh database takes the first seconds faster).
+  const capacitySeconds = Number(arg('capacity-seconds', '30'));
+  let seq = 0;
+  const capStart = Date.now();
+  const capDeadline = capStart + capacitySeconds * 1000;
+  let inSecondHalf = 0;
+  await Promise.all(
+    Array.from({ length: clients }, async () => {
+      while (Date.now() < capDeadline) {
+        const mine = seq++;
+        if ((await postOnce(ingest, batches.batch(1, mine))).status === 200) {
+          acked.push([1, mine]);
+          if (Date.now() - capStart >= (capacitySeconds * 1000) / 2) inSecondHalf++;
+        }
+      }
+    }),
+  );
+  const capacity = inSecondHalf / (capacitySeconds / 2);
+  log(SCRIPT, `capacity: ${capacity.toFixed(1)} batches/s (${Math.round(capacity * 512)} spans/s) with ${clients} clients`);
+
+  // 2. Overload.
+  const rate = capacity * factor;
+  const start = Date.now();
+  const deadline = start + seconds * 1000;
+  let inflight = 0;
+  let droppedByExporter = 0;
+  let overloadAcked = 0;
+  const refusalMs: number[] = [];
+  const statuses = new Map<number, number>();
+  const queryMs: number[] = [];
+  const exporterBatch = async (mine: number) => {
+    inflight++;
+    const body = batches.batch(2, mine);
+    let backoff = 1000;
+    try {
+      while (Date.now() < deadline + 15_000) {
+        const res = await postOnce(ingest, body, undefined, undefined, 10_000);
+        statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+        if (res.status === 200) {
+          acked.push([2, mine]);
+          if (Date.now() <= deadline) overloadAcked++;
+          return;
+        }
+        if (res.status === 429 || res.status === 503) refusalMs.push(res.ms);
+        // The OTel exporters' retry: exponential backoff from 1 s (×1.5, at most 5 s, ±20% jitter), never sooner than Retry-After.
+        await sleep(Math.max(res.retryAfterS * 1000, backoff * (0.8 + 0.4 * Math.random())));
+        backoff = Math.min(5000, backoff * 1.5);
+      }
+    } finally {
+      inflight--;
+    }
+  };
+  const arrivals = (async () => {
+    const pending: Promise<void>[] = [];
+    for (let n = 0; Date.now() < deadline; n++) {
+      const due = start + (n * 1000) / rate;
+      if (due > Date.now()) await sleep(due - Date.now());
+      if (inflight >= maxInflight) droppedByExporter++;
+      else pending.push(exporterBatch(n));
+    }
+    await Promise.all(pending);
+  })();
+  const queries = (async () => {
+    const paths = ['/api/services', '/api/traces?service=reliability&limit=20', `/api/traces/${batchTraceId(1, 0)}`];
+    for (let n = 0; queryPauseMs > 0 && Date.now() < deadline; n++) {
+      const started = performance.now();
+      await (await fetch(`${api}${paths[n % paths.length]}`)).arrayBuffer();
+      queryMs.push(performance.now() - started);
+      await sleep(queryPauseMs);
+    }
+  })();
+  const progress = setInterval(() => {
+    void metricsLine(api).then((m) => log(SCRIPT, `${Math.round((Date.now() - start) / 1000)} s: ${overloadAcked} batches acknowledged, ${inflight} in flight; server: ${m}`));
+  }, 5000);
+  await Promise.all([arrivals, queries]);
+  clearInterval(progress);
+
+  // 3. Every acknowledged batch is stored.
+  let missing = 0;
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      for (let i = next++; i < acked.length; i = next++) {
+        const [run, s] = acked[i]!;
+        const res = await fetch(`${api}/api/traces/${batchTraceId(run, s)}`);
+        const n = res.status === 200 ? ((await res.json()) as { data: Array<{ spans: unknown[] }> }).data[0]!.spans.length : 0;
+        if (n !== 512) missing++;
+      }
+    }),
+  );
+  await server.stop();
+  rmSync(dir, { recursive: true, force: true });
+  const throughput = overloadAcked / seconds;
+  log(SCRIPT, `offered ${rate.toFixed(1)} batches/s (${factor}× capacity) for ${seconds} s: acknowledged ${throughput.toFixed(1)} batches/s = ${((100 * throughput) / capacity).toFixed(0)}% of capacity; dropped by the exporter (its queue full) ${droppedByExporter}`);
+  log(SCRIPT, `refusals (429/503): ${refusalMs.length}, answered in p50 ${percentile(refusalMs, 0.5).toFixed(1)} ms, p99 ${percentile(refusalMs, 0.99).toFixed(1)} ms; queries: ${queryMs.length}, p50 ${percentile(queryMs, 0.5).toFixed(1)} ms, p99 ${percentile(queryMs, 0.99).toFixed(1)} ms`);
+  log(SCRIPT, `statuses: ${[...statuses].map(([k, v]) => `${k} ×${v}`).join(', ')}; acknowledged batches missing afterwards: ${missing} of ${acked.length}`);
+  return missing === 0 ? 0 : 1;
+}
+
+/** Queue depth, budget use and commits so far, from /metrics. */
+async function metricsLine(api: string): Promise<string> {
+  const text = await (await fetch(`${api}/metrics`)).text();
+  const value = (name: string) => /^(\S+) (\S+)$/m.exec(text.split('\n').filter((l) => l.startsWith(`${name} `)).join('\n'))?.[2] ?? '?';
+  return `queue ${value('threadline_ingest_queue_spans')} spans, in-flight ${(Number(value('threadline_ingest_inflight_bytes')) / 1e6).toFixed(1)} MB, ${value('threadline_store_commit_seconds_count')} commits taking ${Number(value('threadline_store_commit_seconds_sum')).toFixed(1)} s`;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
