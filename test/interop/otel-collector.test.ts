@@ -101,8 +101,9 @@ describe.skipIf(!hasGo)('Go service → OpenTelemetry Collector → Threadline',
       const blocker: Span = makeSpan();
       const blocked = tl.handle.queue.submit([blocker]);
       const sent = await send(col, 'retried-queue-full', 'grpc', false);
-      // The collector's first attempt is refused (queue full); only then does the store move.
-      await waitFor('a refused export', 20_000, async () => (tl.handle.queue.stats().refusedSpans >= CHILDREN + 1 ? true : undefined));
+      // The collector's first attempt is refused (queue full, before its body is read); only then does the store move.
+      const refusals = async () => (await tl.handle.metrics.requestsRejected.get()).values.reduce((n, v) => n + v.value, 0);
+      await waitFor('a refused export', 20_000, async () => ((await refusals()) >= 1 ? true : undefined));
       stalled.open();
       await blocked;
       expectWholeSenderTrace(await waitForSenderTrace(tl.http, sent), sent);

@@ -37,7 +37,7 @@ export function toJsonText(value: unknown): string {
 }
 
 /** Whether a stored text carries the special-number marker (and so needs the reviver). */
-export function hasSpecialNumbers(text: string): boolean {
+function hasSpecialNumbers(text: string): boolean {
   return text.includes(`"${MARKER}"`);
 }
 
