@@ -95,7 +95,7 @@ export type Payload = Uint8Array<ArrayBuffer>;
 
 type Send = (payload: Payload) => Promise<'ok' | 'retry'>;
 
-function httpSender(baseUrl: string): Send {
+export function httpSender(baseUrl: string): Send {
   const url = `${baseUrl}/v1/traces`;
   return async (payload) => {
     const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: payload });
@@ -122,17 +122,17 @@ function grpcSender(address: string): { send: Send; close(): void } {
 }
 
 /** utime + stime of a process, in seconds. */
-function cpuSeconds(pid: number): number {
+export function cpuSeconds(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-function peakRssMb(pid: number): number {
+export function peakRssMb(pid: number): number {
   const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmHWM:'));
   return line ? Number(line.split(/\s+/)[1]) / 1024 : Number.NaN;
 }
 
-function nearestRank(sorted: readonly number[], q: number): number {
+export function nearestRank(sorted: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length, Math.max(1, Math.ceil(q * sorted.length))) - 1] ?? Number.NaN;
 }
 

@@ -4,6 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { countLabel, repoRoot, type BenchSettings } from './bench-settings.js';
 import type { IngestLoadResult } from './ingest-load.js';
+import type { PeerResult } from './jaeger-peer.js';
 import type { QueryReport } from './query-bench.js';
 import type { SeedResult } from './seed-database.js';
 import { fmtInt, fmtMs } from './timing.js';
@@ -51,6 +52,7 @@ export function buildSection(
   seed: SeedResult,
   queries: QueryReport,
   ingest: readonly IngestLoadResult[],
+  peers: readonly PeerResult[],
   sketches: readonly SketchTableStats[],
   machine: string,
 ): string {
@@ -72,6 +74,19 @@ ${ingest
 
 Each row: the spans encoded up front as OTLP protobuf batches of 512 spans of one process (as Go's BatchSpanProcessor sends them), sent by that many concurrent senders from the benchmark process to a collector started as its own process (\`node server/dist/main.js\`, fresh file database); a batch counts when acknowledged, 429/503 retried after 50 ms; the clock stops when a search after the last acknowledgement answers (the collector indexes what its ingest log holds first); spans committed are counted in the database after the collector stopped; CPU and peak RSS (VmHWM) from /proc of the collector process (\`test/bench/ingest-load.ts\`).`
       : 'not measured this run (BENCH_INGEST_SPANS=0).';
+  const peerText =
+    peers.length > 0
+      ? `\n\nPeer in the same run (\`npm run bench -- --peer jaeger\`: ${peers[0]!.peer}, built from the Go module proxy by \`scripts/build-jaeger.mjs\`, no batch processor so it acknowledges after writing; the same payloads over OTLP/HTTP; spans acknowledged, not read back):
+
+| senders | spans/s acknowledged | ack p50 | ack p99 | CPU-s per 100k spans | peak RSS | bytes/span on disk | Threadline OTLP/HTTP ÷ Jaeger |
+|--:|--:|--:|--:|--:|--:|--:|--:|
+${peers
+  .map((p) => {
+    const ours = ingest.find((r) => r.protocol === 'otlp-http' && r.senders === p.senders);
+    return `| ${p.senders} | ${fmtInt(p.spansPerSecond)} | ${fmtMs(p.ackP50Ms)} ms | ${fmtMs(p.ackP99Ms)} ms | ${p.cpuSecondsPer100k.toFixed(2)} | ${Math.round(p.peakRssMb)} MB | ${Math.round(p.diskBytesPerSpan)} | ${ours ? `${(ours.spansPerSecond / p.spansPerSecond).toFixed(2)}×` : '–'} |`;
+  })
+  .join('\n')}`
+      : '';
   return `${HEADING}
 
 \`npm run bench\` (\`test/bench/run.ts\`, BENCH_SPANS=${settings.spans}). Last run ${new Date().toISOString().slice(0, 10)} on ${machine}.
@@ -82,7 +97,7 @@ Data: ${seedLine}. Sketches: ${sketches.map((t) => `${fmtInt(t.rows)} rows in \`
 |---|--:|--:|---|---|
 ${rows.join('\n')}
 
-Ingest: ${ingestText}
+Ingest: ${ingestText}${peerText}
 
 **Method.** \`test/bench/go-fleet-generator.ts\` (fixed seed) models Go services instrumented
 with OpenTelemetry contrib: 2 HTTP edge services (otelhttp, 5 routes and 5 gRPC clients

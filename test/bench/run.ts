@@ -8,6 +8,7 @@
 import path from 'node:path';
 import { parseBenchSettings, repoRoot } from './bench-settings.js';
 import { buildPayloads, runIngestLoad, type IngestLoadResult } from './ingest-load.js';
+import { buildJaeger, runJaegerIngest, type PeerResult } from './jaeger-peer.js';
 import { measureQueries } from './query-bench.js';
 import { BENCH_DOC, buildSection, machineLine, sketchTableStats, writeSection } from './report.js';
 import { recordFirstOpen, seedDatabase } from './seed-database.js';
@@ -22,14 +23,20 @@ async function main(): Promise<void> {
   const queries = await measureQueries(settings.dbPath, seed, settings.reps, log);
   seed = recordFirstOpen(settings, seed, queries.openMs);
   const ingest: IngestLoadResult[] = [];
+  const peers: PeerResult[] = [];
   if (settings.ingestSpans > 0) {
     log('ingest (collector from server/dist: run `npm run build` first):');
     const { payloads, spans } = buildPayloads(settings.ingestSpans, settings.seed, log);
     for (const protocol of settings.ingestProtocols) {
       for (const senders of settings.ingestSenders) ingest.push(await runIngestLoad(protocol, senders, payloads, spans, log));
     }
+    if (process.argv.includes('--peer') && process.argv[process.argv.indexOf('--peer') + 1] === 'jaeger') {
+      log('peer: Jaeger with Badger, the same payloads over OTLP/HTTP:');
+      const jaeger = buildJaeger();
+      for (const senders of settings.ingestSenders) peers.push(await runJaegerIngest(jaeger, senders, payloads, spans, log));
+    }
   }
-  const markdown = buildSection(settings, seed, queries, ingest, sketchTableStats(settings.dbPath), machineLine());
+  const markdown = buildSection(settings, seed, queries, ingest, peers, sketchTableStats(settings.dbPath), machineLine());
   log(`\n${markdown}`);
   if (settings.writeDoc) {
     writeSection(markdown);
