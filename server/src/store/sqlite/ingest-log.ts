@@ -3,7 +3,11 @@ import { buildPreparedBatch, mergePreparedBatches, type PreparedBatch } from './
 import { parseSpanChunk } from './span-chunk-codec.js';
 import type { SpanWriter } from './span-writer.js';
 
-/** Index once this many spans wait, whatever their age… */
+/**
+ * Index once this many spans wait, whatever their age… Measured on a quiet machine (OTLP/HTTP,
+ * 4 senders): 16k → 29–30k spans/s, ack p99 ~400 ms; 8k → 26k, ~280 ms; 4k → 20–23k, 200–270 ms.
+ * A pass holds acknowledgements while it commits; bigger passes amortize commits better.
+ */
 export const INDEX_AT_SPANS = 16_384;
 /** …or once the oldest waiting batch is this old. (A search does not wait for it: it has the writer index what waits first.) */
 export const INDEX_AFTER_MS = 1_000;
