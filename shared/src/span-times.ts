@@ -9,3 +9,12 @@ export function earliestStartNanos(spans: readonly Pick<Span, 'startTimeUnixNano
   }
   return min ?? 0n;
 }
+
+/**
+ * Orders two Unix-ns decimal strings without parsing them (no leading zeros, as every
+ * receiver writes them): the longer is later, else text order.
+ */
+export function compareDecimalNanos(a: string, b: string): number {
+  if (a.length !== b.length) return a.length - b.length;
+  return a < b ? -1 : a > b ? 1 : 0;
+}

@@ -9,6 +9,7 @@ import {
   StatusCode,
   TRACE_ID_HEX_LENGTH,
   UNKNOWN_SERVICE,
+  compareDecimalNanos,
   findAttribute,
   isHexId,
   isValidSpanId,
@@ -69,7 +70,7 @@ function spanProblem(s: OtlpSpan): string | undefined {
     return `parent span ID ${quote(s.parentSpanId)} is not ${SPAN_ID_HEX_LENGTH} hex digits`;
   }
   if (s.startTimeUnixNano === '0') return 'start time is missing (0)';
-  if (compareDecimal(s.endTimeUnixNano, s.startTimeUnixNano) < 0) {
+  if (compareDecimalNanos(s.endTimeUnixNano, s.startTimeUnixNano) < 0) {
     return `end time ${s.endTimeUnixNano} is before start time ${s.startTimeUnixNano}`;
   }
   return undefined;
@@ -130,11 +131,6 @@ function isStatusCode(code: number): code is StatusCode {
 }
 
 /** Both decoders produce canonical decimals (no sign, no leading zeros). */
-function compareDecimal(a: string, b: string): number {
-  if (a.length !== b.length) return a.length - b.length;
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
 function describe(s: OtlpSpan): string {
   const name = s.name.length > MAX_NAME_IN_MESSAGE ? `${s.name.slice(0, MAX_NAME_IN_MESSAGE)}…` : s.name;
   return s.spanId === '' ? quote(name) : `${quote(s.spanId)} ${quote(name)}`;

@@ -14,6 +14,7 @@ import type {
 import type { StoredNettraceEvent } from './nettrace-writer.js';
 import { parseJsonText } from './span-json.js';
 import { StoreInputError } from './store-input-error.js';
+import { sortByStart } from './trace-chunks.js';
 
 /** Exported so that tests can check their query plans. */
 export const NETTRACE_READ_SQL = {
@@ -124,7 +125,7 @@ export class NettraceReader {
       extended.add(target);
     }
     for (const span of extended) span.events = sortEventsByTime(span.events);
-    return standIns.length === 0 ? spans : sortSpansByStart([...spans, ...standIns]);
+    return standIns.length === 0 ? spans : sortByStart([...spans, ...standIns]);
   }
 
   findRequests(query: NettraceRequestQuery): NettraceRequest[] {
@@ -265,10 +266,3 @@ function sortEventsByTime(events: SpanEvent[]): SpanEvent[] {
 }
 
 /** The order getTrace promises: start, then span ID. */
-function sortSpansByStart(spans: Span[]): Span[] {
-  const keyed = spans.map((span) => ({ span, key: timeKey(span.startTimeUnixNano) }));
-  keyed.sort((a, b) =>
-    a.key < b.key ? -1 : a.key > b.key ? 1 : a.span.spanId < b.span.spanId ? -1 : a.span.spanId > b.span.spanId ? 1 : 0,
-  );
-  return keyed.map((k) => k.span);
-}

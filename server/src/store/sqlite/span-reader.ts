@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { JaegerDependency, Span } from '@threadline/shared';
+import { isHexId, TRACE_ID_HEX_LENGTH, type JaegerDependency, type Span } from '@threadline/shared';
 import { toSpanKind, toSpanKindName } from '../span-kind-name.js';
 import type { OperationInfo, SpanKindName, TraceQuery, TraceSummary } from '../span-store.js';
 import { HOUR_NS } from './chunk-time.js';
@@ -102,7 +102,7 @@ export class SpanReader {
 
   /** In the order asked for; unknown IDs are left out. */
   getTraceSummaries(traceIds: readonly string[]): TraceSummary[] {
-    const wanted = traceIds.filter((id) => /^[0-9a-f]{32}$/.test(id));
+    const wanted = traceIds.filter((id) => isHexId(id, TRACE_ID_HEX_LENGTH));
     const rows = new Map(this.selectSummaries.all(JSON.stringify(wanted)).map((r) => [r.trace_id.toString('hex'), r]));
     const summaries: TraceSummary[] = [];
     for (const traceId of new Set(wanted)) {

@@ -115,7 +115,7 @@ export class SpanWriter {
   }
 
   /** Forgets cached op IDs and resources, for after a rollback could have undone one. */
-  forgetOperations(): void {
+  private forgetCaches(): void {
     this.opIds.clear();
     this.knownResources.clear();
   }
@@ -138,7 +138,7 @@ export class SpanWriter {
       if (sketches) this.sketches.add(sketched);
     } catch (err) {
       this.postings.discard();
-      this.forgetOperations();
+      this.forgetCaches();
       throw err;
     }
   }

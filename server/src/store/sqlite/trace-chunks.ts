@@ -1,16 +1,11 @@
 import type Database from 'better-sqlite3';
-import type { Span } from '@threadline/shared';
+import { compareDecimalNanos, isHexId, TRACE_ID_HEX_LENGTH, type Span } from '@threadline/shared';
 import { inflateChunk } from './chunk-compression.js';
 import { parseSpanChunk } from './span-chunk-codec.js';
 
-/** Decimal nanosecond strings without leading zeros: the longer is later, else text order. */
-function compareDecimal(a: string, b: string): number {
-  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
-}
-
 /** Start order, span ID breaking ties: the order getTrace has always promised. */
 export function sortByStart(spans: Span[]): Span[] {
-  return spans.sort((a, b) => compareDecimal(a.startTimeUnixNano, b.startTimeUnixNano) || (a.spanId < b.spanId ? -1 : a.spanId > b.spanId ? 1 : 0));
+  return spans.sort((a, b) => compareDecimalNanos(a.startTimeUnixNano, b.startTimeUnixNano) || (a.spanId < b.spanId ? -1 : a.spanId > b.spanId ? 1 : 0));
 }
 
 /** Decodes a trace's chunks, oldest first; the first stored copy of a span wins. */
@@ -75,7 +70,7 @@ export class TraceChunks {
 
   /** Every stored span of the trace, indexed or still in the ingest log, in start order; empty when unknown. */
   byTraceId(traceId: string): Span[] {
-    if (!/^[0-9a-f]{32}$/.test(traceId)) return [];
+    if (!isHexId(traceId, TRACE_ID_HEX_LENGTH)) return [];
     return sortByStart(this.readTrace(Buffer.from(traceId, 'hex')));
   }
 
