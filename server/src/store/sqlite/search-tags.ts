@@ -61,7 +61,9 @@ export function visitSpanOwnSearchTags(span: Span, visit: (key: string, value: s
   if (span.scope.version !== '') visit('otel.scope.version', toIndexedText(span.scope.version));
 }
 
-/** Whether the span carries the tag, by the same rules as buildAllSearchTags (tag already cut to the indexed prefix). */
-export function spanHasTag(span: Span, tag: SearchTag): boolean {
-  return buildAllSearchTags(span).some((t) => t.key === tag.key && t.value === tag.value);
+/** Whether the span carries every tag, by the same rules as buildAllSearchTags (tags already cut to the indexed prefix). */
+export function spanHasTags(span: Span, tags: readonly SearchTag[]): boolean {
+  if (tags.length === 0) return true;
+  const own = buildAllSearchTags(span);
+  return tags.every((tag) => own.some((t) => t.key === tag.key && t.value === tag.value));
 }

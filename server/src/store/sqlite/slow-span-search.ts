@@ -3,7 +3,7 @@ import type { SlowSpan, SlowSpanPage, SlowSpanQuery } from '../latency-queries.j
 import { toSpanKind, toSpanKindName } from '../span-kind-name.js';
 import type { LatencySketchReader } from './latency-sketch-reader.js';
 import { toHexId } from './prepared-batch.js';
-import { spanHasTag, toIndexedText, type SearchTag } from './search-tags.js';
+import { spanHasTags, toIndexedText, type SearchTag } from './search-tags.js';
 import { StoreInputError } from './store-input-error.js';
 import { TraceChunks } from './trace-chunks.js';
 import { MAX_TAG_FILTERS } from './trace-search.js';
@@ -131,7 +131,7 @@ export class SlowSpanSearch {
   private hasTags(row: SlowSpanRow, tags: readonly SearchTag[]): boolean {
     const spanId = toHexId(row.span_id);
     const span = this.chunks.byTraceNum(Number(row.trace_num)).find((s) => s.spanId === spanId);
-    return span !== undefined && tags.every((tag) => spanHasTag(span, tag));
+    return span !== undefined && spanHasTags(span, tags);
   }
 
   private planFor(query: SlowSpanQuery, op: Operation, wanted: number): SlowSpanPlan {

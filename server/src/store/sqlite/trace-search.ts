@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Span } from '@threadline/shared';
 import type { TraceQuery } from '../span-store.js';
 import { postingHours } from './chunk-time.js';
-import { spanHasTag, toIndexedText, type SearchTag } from './search-tags.js';
+import { spanHasTags, toIndexedText, type SearchTag } from './search-tags.js';
 import { StoreInputError } from './store-input-error.js';
 import { tagHash } from './tag-hash.js';
 import { TraceChunks } from './trace-chunks.js';
@@ -57,7 +57,7 @@ export function spanMatches(span: Span, f: Filters): boolean {
   if (start < f.startNs || start > f.endNs) return false;
   const duration = BigInt(span.endTimeUnixNano) - start;
   if (duration < f.minDurationNs || duration > f.maxDurationNs) return false;
-  return f.tags.every((tag) => spanHasTag(span, tag));
+  return spanHasTags(span, f.tags);
 }
 
 /**
