@@ -6,7 +6,7 @@ import Database from 'better-sqlite3';
 import type { InstrumentationScope, Resource, Span } from '@threadline/shared';
 import { encodeExportTraceRequestProto } from '../../server/src/receivers/otlp/otlp-proto-encoder.js';
 import type { OtlpSpan, OtlpTraceRequest } from '../../server/src/receivers/otlp/otlp-types.js';
-import { spawnThreadline } from '../support/spawned-server.js';
+import { MAIN_JS, spawnThreadline } from '../support/spawned-server.js';
 import { buildFleet, TraceGenerator } from './go-fleet-generator.js';
 
 /**
@@ -140,6 +140,16 @@ function fileBytes(dbPath: string): number {
   return [dbPath, `${dbPath}-wal`].reduce((n, f) => n + (existsSync(f) ? statSync(f).size : 0), 0);
 }
 
+/**
+ * The collector's command line: BENCH_COLLECTOR_MAIN runs another build (e.g. an older commit's,
+ * for a before/after in one run); BENCH_COLLECTOR_NODE_ARGS adds Node flags such as
+ * `--cpu-prof --cpu-prof-dir=data/prof` (a profile per thread, written when it stops).
+ */
+function collectorCommand(): string[] {
+  const nodeArgs = (process.env.BENCH_COLLECTOR_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  return [process.execPath, ...nodeArgs, process.env.BENCH_COLLECTOR_MAIN || MAIN_JS];
+}
+
 export async function runIngestLoad(
   protocol: IngestProtocol,
   senders: number,
@@ -153,8 +163,7 @@ export async function runIngestLoad(
     ['--db', dbPath, '--http-port', '0', '--otlp-http-port', '0', '--otlp-grpc-port', '0', '--zipkin-port', 'off', '--retention', '0'],
     3,
     {},
-    // Another build of the collector, e.g. an older commit's, for a before/after in one run.
-    process.env.BENCH_COLLECTOR_MAIN ? [process.execPath, process.env.BENCH_COLLECTOR_MAIN] : undefined,
+    collectorCommand(),
   );
   const pid = server.child.pid!;
   const grpcClient = protocol === 'otlp-grpc' ? grpcSender(server.urls['OTLP/gRPC']!.replace('http://', '')) : undefined;

@@ -58,8 +58,9 @@ export class SpanReader {
     this.search = new TraceSearch(db, this.chunks);
   }
 
-  getTrace(traceId: string): Span[] {
-    return this.chunks.byTraceId(traceId);
+  /** `unindexed`: the trace's acknowledged chunks the writer has not indexed yet (UnindexedBatches). */
+  getTrace(traceId: string, unindexed?: readonly Uint8Array[]): Span[] {
+    return this.chunks.byTraceId(traceId, unindexed);
   }
 
   getServices(): string[] {

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -6,6 +6,9 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AppError } from '../../app-error.js';
 import { StoreOpenError, StoreVersionError } from '../store-errors.js';
 import { MIGRATIONS } from './migrations/index.js';
+import { listSegments } from './ingest-log-file.js';
+import { parseFrames } from './ingest-log-frames.js';
+import { parseSpanChunk } from './span-chunk-codec.js';
 import { TraceChunks } from './trace-chunks.js';
 import { createSqliteStore, type SqliteSpanStore, type SqliteStoreOptions } from './sqlite-store.js';
 import { spanIdOf, testSpan, traceIdOf } from './test-spans.js';
@@ -32,12 +35,21 @@ function batch(trace: number, size: number, fromSpan = 1) {
   );
 }
 
-/** Spans of traces 1…`traces` committed to the file, indexed or still in the ingest log, read with a connection of its own. */
-const countSpans = (path: string, traces = 20) => {
+/** The batches in the database's ingest log files, as the next start would read them. */
+const loggedBatches = (path: string) => listSegments(path).flatMap((s) => parseFrames(readFileSync(s.path)).payloads);
+
+/**
+ * Distinct spans of traces 1…`traces` that would survive a kill now: indexed (read with a
+ * connection of its own) or in the ingest log files.
+ */
+const countDurableSpans = (path: string, traces = 20) => {
   const db = new Database(path, { readonly: true });
   try {
     const chunks = new TraceChunks(db);
-    return Array.from({ length: traces }, (_, i) => chunks.byTraceId(traceIdOf(i + 1)).length).reduce((a, b) => a + b, 0);
+    const ids = new Set<string>();
+    for (let i = 1; i <= traces; i++) for (const span of chunks.byTraceId(traceIdOf(i))) ids.add(`${span.traceId}/${span.spanId}`);
+    for (const data of loggedBatches(path)) for (const span of parseSpanChunk(data)) ids.add(`${span.traceId}/${span.spanId}`);
+    return ids.size;
   } finally {
     db.close();
   }
@@ -63,12 +75,13 @@ describe('createSqliteStore', () => {
     expect(statSync(path).isFile()).toBe(true);
   });
 
-  it('resolves writeBatch only once the rows are committed', async () => {
+  it('resolves writeBatch only once the batch is durable, and shows its trace at once', async () => {
     const path = join(dir, 'commit.db');
     const store = await openStore(path);
     for (let i = 1; i <= 5; i++) {
       await store.writeBatch(batch(i, 100));
-      expect(countSpans(path)).toBe(i * 100);
+      expect(countDurableSpans(path)).toBe(i * 100);
+      expect(await store.getTrace(traceIdOf(i))).toEqual(batch(i, 100));
     }
   });
 
@@ -106,6 +119,8 @@ describe('createSqliteStore', () => {
     await pending;
     expect(first.isReady()).toBe(false);
     expect(statSync(`${path}-wal`, { throwIfNoEntry: false })?.size ?? 0).toBe(0);
+    // Everything logged was indexed at close: the next start has nothing to replay.
+    expect(listSegments(path)).toEqual([]);
 
     const second = await openStore(path);
     expect(await second.getTrace(traceIdOf(1))).toEqual(batch(1, 10));
@@ -124,10 +139,15 @@ describe('createSqliteStore', () => {
     const path = join(dir, 'wal.db');
     const store = await openStore(path, { checkpoint: { everyCommits: 3 } });
     const walSize = () => statSync(`${path}-wal`).size;
-    await store.writeBatch(batch(1, 50));
-    await store.writeBatch(batch(2, 50));
+    // Each search has the writer index what waits: one commit each.
+    const writeAndIndex = async (trace: number) => {
+      await store.writeBatch(batch(trace, 50));
+      await store.findTraceIds({ tags: [], limit: 1 });
+    };
+    await writeAndIndex(1);
+    await writeAndIndex(2);
     expect(walSize()).toBeGreaterThan(0);
-    await store.writeBatch(batch(3, 50));
+    await writeAndIndex(3);
     expect(walSize()).toBe(0);
   });
 
@@ -157,40 +177,45 @@ describe('createSqliteStore', () => {
     await expect(store.findTraceIds({ tags: [], limit: -1 })).rejects.toMatchObject({ status: 400, code: 'invalid_query' });
   });
 
-  it('logs SQLite failures in full but tells callers no SQL', async () => {
+  it('keeps acknowledged batches in the log when indexing fails, logs why in full and tells callers no SQL', async () => {
     const path = join(dir, 'broken.db');
     const logger = { info: vi.fn(), warn: vi.fn(), error: vi.fn() };
     const store = await openStore(path, { logger });
     await store.writeBatch(batch(1, 1));
+    await store.findTraceIds({ tags: [], limit: 1 });
     const saboteur = new Database(path);
-    saboteur.exec('DROP TABLE ingest_log_traces; DROP TABLE operations');
+    saboteur.exec('DROP TABLE trace_summaries; DROP TABLE operations');
     saboteur.close();
 
-    const write = store.writeBatch(batch(2, 1));
-    await expect(write).rejects.toMatchObject({ status: 503, code: 'store_unavailable', headers: { 'Retry-After': '5' } });
-    await expect(write).rejects.not.toThrow(/ingest_log_traces|SQL|table/i);
+    // The ack needs the log only: the batch is durable although nothing can index it.
+    await store.writeBatch(batch(2, 1));
     const read = store.getServices();
     await expect(read).rejects.toMatchObject({ status: 500, code: 'store_failed' });
     await expect(read).rejects.not.toThrow(/operations|SQL|table/i);
     expect(logger.error).toHaveBeenCalledWith(
-      expect.objectContaining({ error: expect.objectContaining({ message: expect.stringContaining('ingest_log_traces') }) }),
-      'store writeBatch failed',
+      expect.objectContaining({ error: expect.objectContaining({ message: expect.stringContaining('trace_summaries') }) }),
+      'store indexPending failed',
     );
-    // The failed batch left nothing behind: the first one's single span is in the log or indexed, nothing more.
-    const check = new Database(path, { readonly: true });
-    expect(check.prepare('SELECT (SELECT count(*) FROM ingest_log) + (SELECT count(*) FROM span_index)').pluck().get()).toBe(1);
-    check.close();
+    expect(loggedBatches(path).flatMap((data) => parseSpanChunk(data).map((s) => s.traceId))).toContain(traceIdOf(2));
   });
 
-  it('fails pending and later calls with a 503 when a worker dies', async () => {
+  it('refuses writes with a 503 once the writer died, and indexes what it had acknowledged at the next start', async () => {
+    const path = join(dir, 'crash.db');
     const logger = { info: vi.fn(), warn: vi.fn(), error: vi.fn() };
-    const store = await openStore(join(dir, 'crash.db'), { logger });
+    const store = await openStore(path, { logger });
     const writerWorker = Reflect.get(Reflect.get(store, 'writer'), 'worker') as { terminate(): Promise<number> };
     const write = store.writeBatch(batch(1, 20_000));
     await writerWorker.terminate();
-    await expect(write).rejects.toMatchObject({ status: 503, code: 'store_unavailable' });
-    await expect(store.writeBatch(batch(2, 1))).rejects.toMatchObject({ status: 503 });
+    // Appended to the log before or while the writer went: acknowledged, and durable.
+    await write;
+    await expect(store.writeBatch(batch(2, 1))).rejects.toMatchObject({ status: 503, code: 'store_unavailable' });
     expect(store.isReady()).toBe(false);
     expect(logger.error).toHaveBeenCalledWith(expect.objectContaining({ role: 'writer' }), 'store worker exited unexpectedly');
+    await Reflect.get(store, 'reader').close();
+
+    const again = await openStore(path, { logger });
+    expect(await again.getTraceSummaries([traceIdOf(1)])).toMatchObject([{ spanCount: 20_000 }]);
+    expect(logger.info).toHaveBeenCalledWith(expect.objectContaining({ batches: 1, spans: 20_000 }), 'indexed the ingest log left by the last run');
+    expect(listSegments(path)).toEqual([]);
   });
 });

@@ -33,8 +33,11 @@ import type {
   SlowSpanQuery,
 } from '../latency-queries.js';
 import { parseSketch } from '../../sketch/sketch-codec.js';
+import { INDEX_AT_SPANS } from './ingest-log.js';
+import { IngestLogFile, segmentBytes } from './ingest-log-file.js';
 import { buildPreparedBatch, toTransferable, type PreparedBatch } from './prepared-batch.js';
 import { StoreInputError } from './store-input-error.js';
+import { UnindexedBatches } from './unindexed-batches.js';
 import { toRequestError, WorkerClient, type StoreLogger } from './worker-client.js';
 import type { CheckpointPolicy } from './worker-protocol.js';
 
@@ -51,6 +54,12 @@ export interface SqliteStoreOptions {
 const MEMORY = ':memory:';
 const DEFAULT_CHECKPOINT: CheckpointPolicy = { everyCommits: 200, everyMs: 30_000 };
 const SILENT: StoreLogger = { info() {}, warn() {}, error() {} };
+/**
+ * Acknowledged spans the writer may be behind by before ingest waits for it (and the
+ * ingest queue, filling, answers 429): two passes' worth, ~35 MB of chunk bytes held here
+ * and as much again in the writer.
+ */
+export const MAX_UNINDEXED_SPANS = 2 * INDEX_AT_SPANS;
 
 /**
  * Opens (creating and migrating as needed) a SQLite span store. Rejects with
@@ -61,16 +70,17 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Sq
   const checkpoint = { ...DEFAULT_CHECKPOINT, ...options.checkpoint };
   if (options.path === MEMORY) {
     const worker = await WorkerClient.start({ path: MEMORY, role: 'memory', checkpoint }, logger);
-    return new SqliteSpanStore(worker, worker);
+    return new SqliteSpanStore(worker, worker, logger);
   }
   // SQLite would open a private temporary database per connection: writer and reader apart.
   if (options.path === '') throw new StoreOpenError('the database path is empty');
   await mkdir(dirname(options.path), { recursive: true });
   // The reader opens only after the writer has migrated the schema.
+  // The writer also indexes (and deletes) whatever ingest log files the last run left.
   const writer = await WorkerClient.start({ path: options.path, role: 'writer', checkpoint }, logger);
   try {
     const reader = await WorkerClient.start({ path: options.path, role: 'reader', checkpoint }, logger);
-    return new SqliteSpanStore(writer, reader);
+    return new SqliteSpanStore(writer, reader, logger, { path: options.path, log: IngestLogFile.open(options.path) });
   } catch (err) {
     await writer.close();
     throw err;
@@ -86,15 +96,22 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Sq
 export class SqliteSpanStore implements SpanStore, NettraceStore {
   private closing: Promise<void> | undefined;
   private unindexed = false;
-  private writesInFlight = 0;
   private indexing: Promise<void> = Promise.resolve();
+  private readonly waiting = new UnindexedBatches();
 
   constructor(
     private readonly writer: WorkerClient,
     private readonly reader: WorkerClient,
+    private readonly logger: StoreLogger,
+    /** A file database's ingest log; `:memory:` writes straight to its one connection. */
+    private readonly file?: { path: string; log: IngestLogFile },
   ) {}
 
-  /** Resolves after the transaction committed: a process killed after the ack loses nothing. */
+  /**
+   * Resolves once the batch is durable: appended to the ingest log file (a file database),
+   * committed (`:memory:`). A process killed after the ack loses nothing; the writer indexes
+   * the batch a moment later, and a restart indexes whatever it had not.
+   */
   async writeBatch(spans: readonly Span[]): Promise<void> {
     if (spans.length === 0) return;
     let batch: PreparedBatch;
@@ -105,20 +122,31 @@ export class SqliteSpanStore implements SpanStore, NettraceStore {
       if (err instanceof StoreInputError) throw toRequestError({ kind: 'input', code: err.code, message: err.message }, 'writeBatch');
       throw err;
     }
-    this.writesInFlight++;
+    if (!this.file) return this.writer.callTransferring('writeBatch', toTransferable(batch), batch) as Promise<void>;
+    if (batch.chunks.length === 0) return;
+    // Without a writer nothing would index what the log takes, and nothing would slow ingest down.
+    if (!this.writer.isAlive) throw toRequestError({ kind: 'internal' }, 'writeBatch');
+    let segment: number;
     try {
-      await this.writer.callTransferring('writeBatch', toTransferable(batch), batch);
-      this.unindexed = true;
-    } finally {
-      this.writesInFlight--;
+      segment = await this.file.log.append(batch.data);
+    } catch (err) {
+      this.logger.error({ error: { message: (err as Error).message, code: (err as NodeJS.ErrnoException).code } }, 'appending to the ingest log failed');
+      throw toRequestError({ kind: 'internal' }, 'writeBatch');
     }
+    const entry = this.waiting.add(batch);
+    this.unindexed = true;
+    // Settles once indexed. If the writer is gone, the batch is in the log file for the next start.
+    const done = () => this.waiting.remove(entry);
+    this.writer.callTransferring('writeBatch', toTransferable(batch), batch, segment).then(done, done);
+    // Acknowledged either way; this only slows the sender down while indexing is behind.
+    await this.waiting.below(MAX_UNINDEXED_SPANS);
   }
 
   /**
    * Acknowledged batches wait in the ingest log for up to a moment before they are indexed
    * (ingest-log.ts). Reads that use the indexes first have the writer index what waits, so
    * a search always sees every span acknowledged before it was asked; concurrent reads
-   * share one such request. getTrace reads the log itself and needs none. If indexing
+   * share one such request. getTrace adds the unindexed spans itself and needs none. If indexing
    * fails (a full disk), the read answers from what is indexed and the next one retries.
    */
   private indexed(): Promise<void> {
@@ -131,11 +159,11 @@ export class SqliteSpanStore implements SpanStore, NettraceStore {
   }
 
   getTrace(traceId: string): Promise<Span[]> {
-    return this.reader.call('getTrace', traceId);
+    return this.reader.call('getTrace', traceId, this.waiting.chunksOf(traceId));
   }
 
   getTraceJson(traceId: string): Promise<string> {
-    return this.reader.call('getTraceJson', traceId);
+    return this.reader.call('getTraceJson', traceId, this.waiting.chunksOf(traceId));
   }
 
   async getServices(): Promise<string[]> {
@@ -224,8 +252,9 @@ export class SqliteSpanStore implements SpanStore, NettraceStore {
     return this.writer.call('deleteOldestTraces', maxSpans);
   }
 
-  getStorageBytes(): Promise<number> {
-    return this.writer.call('getStorageBytes');
+  async getStorageBytes(): Promise<number> {
+    const bytes = await this.writer.call('getStorageBytes');
+    return this.file ? bytes + segmentBytes(this.file.path) : bytes;
   }
 
   isReady(): boolean {
@@ -235,8 +264,14 @@ export class SqliteSpanStore implements SpanStore, NettraceStore {
   /** Finishes requests already made, checkpoints the WAL and ends the worker threads. */
   close(): Promise<void> {
     // The reader goes first so that the writer's last checkpoint meets no reader.
+    // The log closes before the writer, so that the writer's last pass has every appended batch.
     this.closing ??=
-      this.reader === this.writer ? this.writer.close() : this.reader.close().finally(() => this.writer.close());
+      this.reader === this.writer
+        ? this.writer.close()
+        : this.reader
+            .close()
+            .then(() => this.file?.log.close())
+            .finally(() => this.writer.close());
     return this.closing;
   }
 }

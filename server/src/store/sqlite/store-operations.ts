@@ -18,8 +18,8 @@ function readOperations(db: Database.Database): ReadOperations {
   const nettrace = new NettraceReader(db);
   return {
     // Both reads see one snapshot: the worker runs a request to its end before the next commit shows.
-    getTrace: (traceId) => nettrace.mergeIntoTrace(traceId, reader.getTrace(traceId)),
-    getTraceJson: (traceId) => toOtlpJsonText(nettrace.mergeIntoTrace(traceId, reader.getTrace(traceId))),
+    getTrace: (traceId, unindexed) => nettrace.mergeIntoTrace(traceId, reader.getTrace(traceId, unindexed)),
+    getTraceJson: (traceId, unindexed) => toOtlpJsonText(nettrace.mergeIntoTrace(traceId, reader.getTrace(traceId, unindexed))),
     getServices: () => reader.getServices(),
     getOperations: (service, spanKind) => reader.getOperations(service, spanKind),
     findTraceIds: (query) => reader.findTraceIds(query),
@@ -37,9 +37,9 @@ function readOperations(db: Database.Database): ReadOperations {
 export type WorkerLog = (level: LogLevel, msg: string, fields: Record<string, unknown>) => void;
 
 /**
- * Indexes the ingest log's waiting batches once they are due, after the request that made
- * them due has been answered (setImmediate runs after the worker posted its result), or
- * when the oldest has waited long enough. A failure (a full disk) leaves them waiting in
+ * Indexes the ingest log's waiting batches once they are due, after the messages already
+ * queued for the worker were taken in (setImmediate runs after them), or when the oldest
+ * has waited long enough. A failure (a full disk) leaves them waiting in
  * the log, durable, for the next try.
  */
 function scheduleIndexing(log: IngestLog, afterCommit: () => void, report: WorkerLog): { afterAppend(): void; now(): void } {
@@ -90,12 +90,14 @@ export function createStoreOperations(
   }
   const checkpointer = new WalCheckpointer(db, policy);
   const log = new IngestLog(db, writer);
+  log.recover((msg, fields) => report('info', msg, fields));
   const indexing = scheduleIndexing(log, () => checkpointer.afterCommit(), report);
   return {
-    writeBatch: (batch) => {
-      log.append(batch);
-      checkpointer.afterCommit();
+    // Appended to the log and acknowledged by the receiving thread already; resolves once indexed.
+    writeBatch: (batch, segment) => {
+      const indexed = log.enqueue(batch, segment ?? 0);
       indexing.afterAppend();
+      return indexed;
     },
     indexPending: () => indexing.now(),
     writeNettrace: (batch) => {
@@ -106,6 +108,7 @@ export function createStoreOperations(
     close: () => {
       try {
         indexing.now();
+        log.closeAfterIndexing();
       } catch (err) {
         // The batches stay in the log, durable; the next open indexes them.
         report('error', 'indexing the ingest log at close failed; it is indexed at the next start', { error: (err as Error).message });

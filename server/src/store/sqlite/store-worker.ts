@@ -34,13 +34,18 @@ function runStoreWorker(port: MessagePort, config: WorkerConfig): void {
     return;
   }
 
+  const fail = (request: WorkerRequest, err: unknown) =>
+    send({ type: 'failure', id: request.id, failure: toRequestFailure(err, request.op, log) });
   port.on('message', (request: WorkerRequest) => {
     try {
       const operation = operations[request.op] as ((...args: unknown[]) => unknown) | undefined;
       if (!operation) throw new Error(`${request.op} is not served by a ${config.role} worker`);
-      send({ type: 'result', id: request.id, value: operation(...request.args) });
+      const value = operation(...request.args);
+      // An operation that finishes later (a logged batch, answered once indexed) answers then.
+      if (value instanceof Promise) value.then((v) => send({ type: 'result', id: request.id, value: v }), (err) => fail(request, err));
+      else send({ type: 'result', id: request.id, value });
     } catch (err) {
-      send({ type: 'failure', id: request.id, failure: toRequestFailure(err, request.op, log) });
+      fail(request, err);
     }
     if (request.op === 'close') port.close();
   });

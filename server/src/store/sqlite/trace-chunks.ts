@@ -33,9 +33,6 @@ export const TRACE_SQL = {
   traceNum: 'SELECT trace_num FROM trace_summaries WHERE trace_id = ?',
   chunks: 'SELECT block_id, offset, length FROM span_chunks WHERE trace_num = ? ORDER BY chunk_id',
   block: 'SELECT data FROM span_blocks WHERE block_id = ?',
-  // SQLite's substr counts from 1.
-  logged: `SELECT substr(l.data, t.offset + 1, t.length) FROM ingest_log_traces t JOIN ingest_log l ON l.log_id = t.log_id
-    WHERE t.trace_id = ? ORDER BY t.log_id`,
 } as const;
 
 /** Reads whole traces out of span_chunks, by trace ID or by trace_num. */
@@ -43,18 +40,16 @@ export class TraceChunks {
   private readonly selectNum;
   private readonly selectChunks;
   private readonly selectBlock;
-  private readonly selectLogged;
   private readonly readTrace;
 
   constructor(db: Database.Database) {
     this.selectNum = db.prepare<[Uint8Array], number>(TRACE_SQL.traceNum).pluck();
     this.selectChunks = db.prepare<[number], Placement>(TRACE_SQL.chunks);
     this.selectBlock = db.prepare<[number], Buffer>(TRACE_SQL.block).pluck();
-    this.selectLogged = db.prepare<[Uint8Array], Buffer>(TRACE_SQL.logged).pluck();
-    // One read transaction: the writer may move a trace from the log into chunks in between.
+    // One read transaction: a commit in between could otherwise show a trace's number but not its chunks.
     this.readTrace = db.transaction((traceId: Uint8Array) => {
       const num = this.selectNum.get(traceId);
-      return decodeChunks([...(num === undefined ? [] : this.storedChunks(num)), ...this.selectLogged.all(traceId)]);
+      return num === undefined ? [] : this.storedChunks(num);
     });
   }
 
@@ -68,10 +63,14 @@ export class TraceChunks {
     });
   }
 
-  /** Every stored span of the trace, indexed or still in the ingest log, in start order; empty when unknown. */
-  byTraceId(traceId: string): Span[] {
+  /**
+   * Every stored span of the trace in start order, with `unindexed`: the trace's chunks
+   * acknowledged but not yet indexed (the caller took them before asking, so a span is in one
+   * or the other, or both while a pass commits: the first copy wins). Empty when unknown.
+   */
+  byTraceId(traceId: string, unindexed: readonly Uint8Array[] = []): Span[] {
     if (!isHexId(traceId, TRACE_ID_HEX_LENGTH)) return [];
-    return sortByStart(this.readTrace(Buffer.from(traceId, 'hex')));
+    return sortByStart(decodeChunks([...this.readTrace(Buffer.from(traceId, 'hex')), ...unindexed]));
   }
 
   byTraceNum(traceNum: number): Span[] {

@@ -30,12 +30,17 @@ import type { PreparedBatch } from './prepared-batch.js';
 
 /** The requests a store worker serves; synchronous inside the worker. */
 export interface StoreOperations {
-  /** A batch prepared on the calling thread (prepared-batch.ts). */
-  writeBatch(batch: PreparedBatch): void;
+  /**
+   * A batch prepared on the calling thread (prepared-batch.ts). A file database's writer
+   * gets it after the caller appended it to log file `segment` (ingest-log-file.ts) and
+   * answers once it is indexed; `:memory:` writes and indexes it at once.
+   */
+  writeBatch(batch: PreparedBatch, segment?: number): void | Promise<void>;
   /** Indexes what the ingest log holds, so that searches see every acknowledged span. */
   indexPending(): void;
-  getTrace(traceId: string): Span[];
-  getTraceJson(traceId: string): string;
+  /** `unindexed`: the trace's acknowledged chunks still on their way to the index (sqlite-store.ts). */
+  getTrace(traceId: string, unindexed?: readonly Uint8Array[]): Span[];
+  getTraceJson(traceId: string, unindexed?: readonly Uint8Array[]): string;
   getServices(): string[];
   getOperations(service: string, spanKind?: SpanKindName): OperationInfo[];
   findTraceIds(query: TraceQuery): string[];
