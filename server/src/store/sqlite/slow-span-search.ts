@@ -4,6 +4,7 @@ import { toSpanKind, toSpanKindName } from '../span-kind-name.js';
 import type { LatencySketchReader } from './latency-sketch-reader.js';
 import { toHexId } from './prepared-batch.js';
 import { spanHasTags, toIndexedText, type SearchTag } from './search-tags.js';
+import { durationBucketRange, durationBucketSql } from './duration-buckets.js';
 import { StoreInputError } from './store-input-error.js';
 import { TraceChunks } from './trace-chunks.js';
 import { MAX_TAG_FILTERS } from './trace-search.js';
@@ -51,18 +52,26 @@ export function chooseSlowSpanPlan(inWindow: number, all: number, wanted: number
 }
 
 /**
- * The span scan of one operation, slowest first; the order (duration, start, trace,
- * span ID) is the duration index's own key, so on that plan rows come out sorted and the
- * scan stops after the page. INDEXED BY (or, for the start plan, duration terms the
- * planner cannot index) pins the plan's index.
+ * The span scan of one operation, slowest first. On the start plan it is one statement:
+ * the window's (op, start) range, sorted by SQLite (unary + keeps the duration terms off
+ * the duration index). On the duration plan it is one statement per duration bucket
+ * (`bucket` its parameter, the buckets walked from the slowest down by the caller): each
+ * bucket's rows in the window, sorted, so that the scan stops in the bucket that fills the
+ * page. The order is (duration, start, trace, span ID) throughout, as the cursor is.
  */
-export function buildSlowSpanSql(query: SlowSpanQuery, cursor: Cursor | undefined, plan: SlowSpanPlan): { sql: string; params: unknown[] } {
+export function buildSlowSpanSql(
+  query: SlowSpanQuery,
+  cursor: Cursor | undefined,
+  plan: SlowSpanPlan,
+): { sql: string; params: unknown[]; maxDurationNs: bigint } {
   let maxDurationNs = query.maxDurationNs ?? INT64_MAX;
   if (cursor && cursor.durationNs < maxDurationNs) maxDurationNs = cursor.durationNs;
-  // On the start plan, unary + keeps the duration terms off the duration index, leaving the primary key (op, start).
   const d = plan === 'duration' ? 'i.duration_ns' : '+i.duration_ns';
-  const conditions = ['i.op_id = ?', `${d} >= ?`, `${d} <= ?`, 'i.start_ns >= ?', 'i.start_ns <= ?'];
-  const params: unknown[] = [query.minDurationNs, maxDurationNs, query.startNs, query.endNs];
+  const conditions = ['i.op_id = ?'];
+  const params: unknown[] = [];
+  if (plan === 'duration') conditions.push(`${durationBucketSql('i.duration_ns')} = ?`);
+  conditions.push(`${d} >= ?`, `${d} <= ?`, 'i.start_ns >= ?', 'i.start_ns <= ?');
+  params.push(query.minDurationNs, maxDurationNs, query.startNs, query.endNs);
   if (query.errorsOnly) conditions.push('i.is_error = 1');
   if (cursor) {
     conditions.push(`(${d}, i.start_ns, i.trace_num, i.span_id) < (?, ?, ?, ?)`);
@@ -70,12 +79,25 @@ export function buildSlowSpanSql(query: SlowSpanQuery, cursor: Cursor | undefine
   }
   return {
     sql: `SELECT i.start_ns, i.trace_num, i.span_id, i.duration_ns, i.is_error, t.trace_id
-      FROM span_index i${plan === 'duration' ? ' INDEXED BY span_index_by_duration' : ''}
+      FROM span_index i${plan === 'duration' ? ' INDEXED BY span_index_by_duration_bucket' : ''}
       JOIN trace_summaries t ON t.trace_num = i.trace_num
       WHERE ${conditions.join(' AND ')}
       ORDER BY i.duration_ns DESC, i.start_ns DESC, i.trace_num DESC, i.span_id DESC`,
     params,
+    maxDurationNs,
   };
+}
+
+/** The duration plan's rows of one operation: bucket by bucket from the slowest, each sorted by SQLite. */
+function* slowestByBucket(
+  statement: Database.Statement<unknown[], SlowSpanRow>,
+  opId: number,
+  params: unknown[],
+  minDurationNs: bigint,
+  maxDurationNs: bigint,
+): Generator<SlowSpanRow> {
+  const { lo, hi } = durationBucketRange(minDurationNs, maxDurationNs);
+  for (let bucket = hi; bucket >= lo; bucket--) yield* statement.all(opId, bucket, ...params);
 }
 
 /** findSlowSpans over one connection. */
@@ -107,8 +129,12 @@ export class SlowSpanSearch {
     const byOpId = new Map(ops.map((op) => [op.op_id, op]));
     const streams = ops.map((op) => {
       const plan = this.planFor(query, op, wanted);
-      const { sql, params } = buildSlowSpanSql(query, cursor, plan);
-      const rows = this.db.prepare<unknown[], SlowSpanRow>(sql).safeIntegers(true).iterate(op.op_id, ...params);
+      const { sql, params, maxDurationNs } = buildSlowSpanSql(query, cursor, plan);
+      const statement = this.db.prepare<unknown[], SlowSpanRow>(sql).safeIntegers(true);
+      const rows =
+        plan === 'duration'
+          ? slowestByBucket(statement, op.op_id, params, query.minDurationNs, maxDurationNs)
+          : statement.iterate(op.op_id, ...params);
       return { op, rows };
     });
     try {

@@ -203,9 +203,9 @@ describe('search query plans', () => {
     expect(p).not.toMatch(/TEMP B-TREE/);
   });
 
-  it('probes a min-duration on the (op, duration) index', () => {
-    expect(plan(SEARCH_SQL.probeDuration, 1, 5n, 2n ** 62n, 10)).toMatch(
-      /SEARCH span_index USING COVERING INDEX span_index_by_duration \(op_id=\? AND duration_ns>\? AND duration_ns<\?\)/,
+  it('probes a min-duration on the (op, duration bucket) index, reading no table rows', () => {
+    expect(plan(SEARCH_SQL.probeDuration, 1, 4, 126, 5n, 2n ** 62n, 10)).toMatch(
+      /SEARCH span_index USING COVERING INDEX span_index_by_duration_bucket \(op_id=\? AND <expr>>\? AND <expr><\?\)/,
     );
   });
 

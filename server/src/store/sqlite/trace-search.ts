@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Span } from '@threadline/shared';
 import type { TraceQuery } from '../span-store.js';
 import { postingHours } from './chunk-time.js';
+import { durationBucketRange, durationBucketSql } from './duration-buckets.js';
 import { spanHasTags, toIndexedText, type SearchTag } from './search-tags.js';
 import { StoreInputError } from './store-input-error.js';
 import { tagHash } from './tag-hash.js';
@@ -28,8 +29,8 @@ const INT64_MAX = 2n ** 63n - 1n;
 export const SEARCH_SQL = {
   walkStart: `SELECT start_ns, trace_num, duration_ns FROM span_index
     WHERE op_id = ? AND start_ns >= ? AND start_ns <= ? ORDER BY start_ns DESC`,
-  probeDuration: `SELECT start_ns, trace_num, duration_ns FROM span_index INDEXED BY span_index_by_duration
-    WHERE op_id = ? AND duration_ns >= ? AND duration_ns <= ? LIMIT ?`,
+  probeDuration: `SELECT start_ns, trace_num, duration_ns FROM span_index INDEXED BY span_index_by_duration_bucket
+    WHERE op_id = ? AND ${durationBucketSql()} BETWEEN ? AND ? AND duration_ns >= ? AND duration_ns <= ? LIMIT ?`,
   walkPostings: 'SELECT trace_num FROM tag_postings WHERE hour = ? AND tag = ? ORDER BY trace_num DESC',
 } as const;
 
@@ -90,7 +91,7 @@ export class TraceSearch {
     this.selectOpsOfName = db.prepare<[string, string], number>('SELECT op_id FROM span_ops WHERE service = ? AND name = ?').pluck();
     this.selectAllOps = db.prepare<[], number>('SELECT op_id FROM span_ops').pluck();
     this.selectOpsNamed = db.prepare<[string], number>('SELECT op_id FROM span_ops WHERE name = ?').pluck();
-    this.probeDuration = db.prepare<[number, bigint, bigint, number], IndexRow>(SEARCH_SQL.probeDuration).safeIntegers(true);
+    this.probeDuration = db.prepare<[number, number, number, bigint, bigint, number], IndexRow>(SEARCH_SQL.probeDuration).safeIntegers(true);
     this.walkPostings = db.prepare<[number, number], number>(SEARCH_SQL.walkPostings).pluck();
     this.selectResourcesWithTag = db.prepare<[number], number>('SELECT resource_key FROM resource_tags WHERE tag = ?').pluck();
     this.countPostings = db
@@ -149,8 +150,9 @@ export class TraceSearch {
   /** The spans in the duration range, when every operation has fewer than the probe's cap; else undefined. */
   private rareDurationRows(ops: number[], f: Filters): IndexRow[] | undefined {
     const rows: IndexRow[] = [];
+    const { lo, hi } = durationBucketRange(f.minDurationNs, f.maxDurationNs);
     for (const op of ops) {
-      const found = this.probeDuration.all(op, f.minDurationNs, f.maxDurationNs, DURATION_PROBE_ROWS);
+      const found = this.probeDuration.all(op, lo, hi, f.minDurationNs, f.maxDurationNs, DURATION_PROBE_ROWS);
       if (found.length >= DURATION_PROBE_ROWS) return undefined;
       for (const row of found) if (row.start_ns >= f.startNs && row.start_ns <= f.endNs) rows.push(row);
     }
