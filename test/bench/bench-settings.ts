@@ -21,6 +21,8 @@ export interface BenchSettings {
   ingestSenders: number[];
   /** BENCH_INGEST_PROTOCOLS: otlp-http and/or otlp-grpc (default both). */
   ingestProtocols: Array<'otlp-http' | 'otlp-grpc'>;
+  /** BENCH_BUSY_QUERIES=0 skips timing the queries again while ingest runs. */
+  queriesWhileIngesting: boolean;
   /** BENCH_WRITE=0 leaves docs/benchmarks.md alone. */
   writeDoc: boolean;
 }
@@ -54,6 +56,7 @@ export function parseBenchSettings(env: NodeJS.ProcessEnv): BenchSettings {
       if (p !== 'otlp-http' && p !== 'otlp-grpc') throw new Error(`BENCH_INGEST_PROTOCOLS takes otlp-http and otlp-grpc, got "${p}"`);
       return p;
     }),
+    queriesWhileIngesting: env.BENCH_BUSY_QUERIES !== '0',
     writeDoc: env.BENCH_WRITE !== '0',
   };
 }

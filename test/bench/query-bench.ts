@@ -1,3 +1,7 @@
+import { spawn } from 'node:child_process';
+import { copyFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { defaultConfig, type Config } from '../../server/src/config.js';
 import type {
@@ -7,6 +11,7 @@ import type {
 } from '../../server/src/query/v1-api/latency-types.js';
 import { startServer } from '../../server/src/server.js';
 import type { SeedResult } from './seed-database.js';
+import { listSegments } from '../../server/src/store/sqlite/ingest-log-file.js';
 import { summarize, type Timing } from './timing.js';
 
 /**
@@ -24,6 +29,8 @@ export interface QueryResult {
   /** The issue's target for this query at 10M spans, when it has one. */
   targetMs?: number;
   timing: Timing;
+  /** The same query while full-speed ingest runs into a copy of the database, when measured. */
+  busy?: Timing;
   /** What the answer held, for the report (e.g. "count 812,345"). */
   answer: string;
 }
@@ -54,22 +61,70 @@ export interface QueryReport {
   /** From startServer to listening, on the seeded file. */
   openMs: number;
   results: QueryResult[];
+  /** What the background senders achieved while the `busy` timings were taken. */
+  ingestWhileBusy?: string;
 }
 
-export async function measureQueries(dbPath: string, seed: SeedResult, reps: number, log: (line: string) => void): Promise<QueryReport> {
-  const config: Config = {
+const INGEST_SENDERS = 4;
+const INGEST_SPANS = 1_000_000;
+
+function serverConfig(dbPath: string, otlpHttp: boolean): Config {
+  return {
     ...defaultConfig(),
     db: dbPath,
     httpPort: 0,
-    otlpHttpPort: 'off',
+    otlpHttpPort: otlpHttp ? 0 : 'off',
     otlpGrpcPort: 'off',
     zipkinPort: 'off',
     retentionNs: 0n,
     maxDbSizeBytes: 0,
     logLevel: 'silent',
   };
+}
+
+/**
+ * Full-speed OTLP/HTTP ingest from a child process (ingest-background.ts) into `otlpUrl`,
+ * started once its payloads are encoded; `stop` ends it and returns what it reported.
+ */
+async function startBackgroundIngest(otlpUrl: string, log: (line: string) => void): Promise<{ stop(): Promise<string> }> {
+  const script = path.join(path.dirname(fileURLToPath(import.meta.url)), 'ingest-background.ts');
+  const child = spawn(process.execPath, ['--import', 'tsx', script, otlpUrl, String(INGEST_SENDERS), String(INGEST_SPANS)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines: string[] = [];
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      for (const line of chunk.split('\n').filter(Boolean)) {
+        lines.push(line);
+        if (line === 'ready') resolve();
+        else log(`    background ingest: ${line}`);
+      }
+    });
+    void exited.then(() => reject(new Error(`the background ingest exited early: ${lines.join(' | ')}`)));
+  });
+  return {
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+      return lines.filter((l) => l !== 'ready').slice(-2).join('; ');
+    },
+  };
+}
+
+/**
+ * Times every query on the seeded database, then (`whileIngesting`) again on a copy of it
+ * while a child process ingests into it at full speed, so the seeded file stays as seeded.
+ */
+export async function measureQueries(
+  dbPath: string,
+  seed: SeedResult,
+  reps: number,
+  log: (line: string) => void,
+  options: { whileIngesting: boolean },
+): Promise<QueryReport> {
   const opened = performance.now();
-  const server = await startServer(config, { logger: pino({ level: 'silent' }) });
+  const server = await startServer(serverConfig(dbPath, false), { logger: pino({ level: 'silent' }) });
   const openMs = performance.now() - opened;
   log(`server up on the seeded database in ${Math.round(openMs)} ms`);
   const base = `http://127.0.0.1:${server.port('http')}`;
@@ -185,12 +240,41 @@ export async function measureQueries(dbPath: string, seed: SeedResult, reps: num
     for (const c of cases) {
       const { timing, body } = await timeQuery(base, c.path, reps);
       const answer = c.describe(body);
-      log(`  ${c.name}: median ${timing.medianMs.toFixed(1)} ms, p95 ${timing.p95Ms.toFixed(1)} ms (${answer})`);
+      log(`  ${c.name}: median ${timing.medianMs.toFixed(1)} ms, p95 ${timing.p95Ms.toFixed(1)} ms, p99 ${timing.p99Ms.toFixed(1)} ms (${answer})`);
       results.push({ name: c.name, path: c.path, ...(c.targetMs ? { targetMs: c.targetMs } : {}), timing, answer });
     }
-    return { openMs, results };
+    if (!options.whileIngesting) return { openMs, results };
+    await server.close();
+    return { openMs, results, ingestWhileBusy: await measureWhileIngesting(dbPath, results, reps, log) };
   } finally {
     await server.close();
+  }
+}
+
+async function measureWhileIngesting(dbPath: string, results: QueryResult[], reps: number, log: (line: string) => void): Promise<string> {
+  const copy = `${dbPath}.while-ingesting.db`;
+  log(`while ingesting: copying the database to ${path.basename(copy)}, then ${INGEST_SENDERS} senders at full speed`);
+  copyFileSync(dbPath, copy);
+  const server = await startServer(serverConfig(copy, true), { logger: pino({ level: 'silent' }) });
+  try {
+    const ingest = await startBackgroundIngest(`http://127.0.0.1:${server.port('otlp-http')}`, log);
+    let report = '';
+    try {
+      // Past the first passes and the page cache's first misses.
+      await new Promise((resolve) => setTimeout(resolve, 5_000));
+      const base = `http://127.0.0.1:${server.port('http')}`;
+      for (const result of results) {
+        result.busy = (await timeQuery(base, result.path, reps)).timing;
+        log(`  ${result.name}: median ${result.busy.medianMs.toFixed(1)} ms, p95 ${result.busy.p95Ms.toFixed(1)} ms, p99 ${result.busy.p99Ms.toFixed(1)} ms while ingesting`);
+      }
+    } finally {
+      report = await ingest.stop();
+    }
+    return report;
+  } finally {
+    await server.close();
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${copy}${suffix}`, { force: true });
+    for (const file of listSegments(copy).map((s) => s.path)) rmSync(file, { force: true });
   }
 }
 

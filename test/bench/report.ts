@@ -58,8 +58,14 @@ export function buildSection(
 ): string {
   const rows = queries.results.map((q) => {
     const verdict = q.targetMs === undefined ? '' : q.timing.medianMs < q.targetMs && q.timing.p95Ms < q.targetMs ? 'met' : '**missed**';
-    return `| ${q.name} | **${fmtMs(q.timing.medianMs)} ms** | ${fmtMs(q.timing.p95Ms)} ms | ${q.targetMs === undefined ? '' : `< ${q.targetMs} ms`} ${verdict} | ${q.answer} |`;
+    const busy = q.busy
+      ? `${fmtMs(q.busy.medianMs)} ms | ${fmtMs(q.busy.p99Ms)} ms | ${(q.busy.p99Ms / q.timing.p99Ms).toFixed(1)}×`
+      : '– | – | –';
+    return `| ${q.name} | **${fmtMs(q.timing.medianMs)} ms** | ${fmtMs(q.timing.p95Ms)} ms | ${fmtMs(q.timing.p99Ms)} ms | ${busy} | ${q.targetMs === undefined ? '' : `< ${q.targetMs} ms`} ${verdict} | ${q.answer} |`;
   });
+  const busyText = queries.ingestWhileBusy
+    ? `\n\n"While ingesting": the same requests against a copy of the database while a child process (\`test/bench/ingest-background.ts\`, 4 senders of 512-span OTLP/HTTP batches) ingested into it at full speed (it reported: ${queries.ingestWhileBusy}); the ratio is p99 while ingesting over p99 idle (target: at most 2×).`
+    : '';
   const seedLine = `${fmtInt(settings.spans)} spans in ${fmtInt(seed.traces)} traces, 20 services × 10 operations, over ${settings.hours} h; database ${gib(seed.fileBytes)}; seeded in ${Math.round(seed.seconds / 60)} min (${fmtInt(settings.spans / seed.seconds)} spans/s)${seed.reused ? ', reused from an earlier run' : ''}`;
   const ingestText =
     ingest.length > 0
@@ -93,9 +99,9 @@ ${peers
 
 Data: ${seedLine}. Sketches: ${sketches.map((t) => `${fmtInt(t.rows)} rows in \`${t.table}\` (${Math.round(t.avgBytes)} bytes a blob on average)`).join(', ')}. Starting the server on the file took ${(queries.openMs / 1000).toFixed(1)} s${seed.firstOpenMs === undefined || seed.firstOpenMs === queries.openMs ? '' : `; the first start after seeding took ${(seed.firstOpenMs / 1000).toFixed(1)} s`} (\`PRAGMA optimize\` at open runs a full ANALYZE on a file never analyzed, once).
 
-| query (HTTP, warm) | median | p95 | target (at 10M spans) | answer |
-|---|--:|--:|---|---|
-${rows.join('\n')}
+| query (HTTP, warm) | median | p95 | p99 | median while ingesting | p99 while ingesting | p99 ratio | target (at 10M spans) | answer |
+|---|--:|--:|--:|--:|--:|--:|---|---|
+${rows.join('\n')}${busyText}
 
 Ingest: ${ingestText}${peerText}
 

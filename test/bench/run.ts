@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   let seed = seedDatabase(settings, log);
   log(`database: ${(seed.fileBytes / 2 ** 30).toFixed(2)} GiB`);
   log('queries:');
-  const queries = await measureQueries(settings.dbPath, seed, settings.reps, log);
+  const queries = await measureQueries(settings.dbPath, seed, settings.reps, log, { whileIngesting: settings.queriesWhileIngesting });
   seed = recordFirstOpen(settings, seed, queries.openMs);
   const ingest: IngestLoadResult[] = [];
   const peers: PeerResult[] = [];

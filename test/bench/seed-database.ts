@@ -49,8 +49,19 @@ export interface SeedResult extends SeedInfo {
   fileBytes: number;
 }
 
+/**
+ * Schema versions since storage v2 (migration 4) only add or change indexes, which the
+ * server's migration builds at open: such a seed is reused rather than seeded again.
+ */
+const FIRST_REUSABLE_SCHEMA = 4;
+
 const sameParams = (a: SeedParams, b: SeedParams) =>
-  a.spans === b.spans && a.seed === b.seed && a.hours === b.hours && a.generator === b.generator && a.schema === b.schema;
+  a.spans === b.spans &&
+  a.seed === b.seed &&
+  a.hours === b.hours &&
+  a.generator === b.generator &&
+  a.schema >= FIRST_REUSABLE_SCHEMA &&
+  a.schema <= b.schema;
 
 function readMeta(metaPath: string): SeedInfo | undefined {
   try {
@@ -88,7 +99,8 @@ export function seedDatabase(settings: BenchSettings, log: (line: string) => voi
   const metaPath = `${settings.dbPath}.meta.json`;
   const meta = readMeta(metaPath);
   if (meta?.complete && sameParams(meta.params, params) && existsSync(settings.dbPath)) {
-    log(`reusing ${settings.dbPath} (${settings.spans.toLocaleString('en-US')} spans, seeded in ${duration(meta.seconds)})`);
+    const migrated = meta.params.schema < params.schema ? `; schema ${meta.params.schema}, migrated to ${params.schema} when the server opens it` : '';
+    log(`reusing ${settings.dbPath} (${settings.spans.toLocaleString('en-US')} spans, seeded in ${duration(meta.seconds)}${migrated})`);
     return { ...meta, reused: true, fileBytes: fileBytes(settings.dbPath) };
   }
   for (const file of [settings.dbPath, `${settings.dbPath}-wal`, `${settings.dbPath}-shm`, metaPath]) rmSync(file, { force: true });

@@ -25,7 +25,7 @@ describe('ingest log frames', () => {
   it('stops at a frame whose bytes do not match its checksum, or whose header is not a frame', () => {
     const good = frame(bytes(1, 2));
     const corrupt = frame(bytes(3, 4));
-    corrupt[corrupt.length - 1] ^= 0xff;
+    corrupt[corrupt.length - 1] = corrupt[corrupt.length - 1]! ^ 0xff;
     expect(parseFrames(Buffer.concat([good, corrupt, frame(bytes(5))])).payloads).toHaveLength(1);
     expect(parseFrames(Buffer.concat([good, Buffer.alloc(64)])).validBytes).toBe(good.length);
     // A length beyond the end is torn, not a reason to read past the buffer.

@@ -13,8 +13,12 @@ import type { SpanWriter } from './span-writer.js';
  * a pass 3× bigger wrote 3.3× fewer WAL bytes per span (measured with the writer alone).
  */
 export const INDEX_AT_SPANS = 65_536;
-/** …or once the oldest waiting batch is this old. (A search does not wait for it: it has the writer index what waits first.) */
-export const INDEX_AFTER_MS = 1_000;
+/**
+ * …or once the oldest waiting batch is this old: with the pass itself, a span is searchable
+ * within about a second of its acknowledgement. (A search while little waits does not wait
+ * for this: it has the writer index what waits first.)
+ */
+export const INDEX_AFTER_MS = 600;
 
 export type IndexReport = (msg: string, fields: Record<string, unknown>) => void;
 

@@ -60,6 +60,12 @@ const SILENT: StoreLogger = { info() {}, warn() {}, error() {} };
  * and as much again in the writer.
  */
 export const MAX_UNINDEXED_SPANS = 2 * INDEX_AT_SPANS;
+/**
+ * A search first has the writer index what waits, so that it sees every span acknowledged
+ * before it, as long as that is a small pass; with more waiting (sustained ingest) it answers
+ * from what is indexed, which is at most about a second behind.
+ */
+export const SEARCH_WAITS_BELOW_SPANS = 8_192;
 
 /**
  * Opens (creating and migrating as needed) a SQLite span store. Rejects with
@@ -144,13 +150,16 @@ export class SqliteSpanStore implements SpanStore, NettraceStore {
 
   /**
    * Acknowledged batches wait in the ingest log for up to a moment before they are indexed
-   * (ingest-log.ts). Reads that use the indexes first have the writer index what waits, so
-   * a search always sees every span acknowledged before it was asked; concurrent reads
-   * share one such request. getTrace adds the unindexed spans itself and needs none. If indexing
+   * (ingest-log.ts). Reads that use the indexes first have the writer index what waits (up
+   * to SEARCH_WAITS_BELOW_SPANS), so a search sees every span acknowledged before it was
+   * asked; concurrent reads share one such request. getTrace adds the unindexed spans itself and needs none. If indexing
    * fails (a full disk), the read answers from what is indexed and the next one retries.
    */
   private indexed(): Promise<void> {
     if (!this.unindexed) return this.indexing;
+    // Under sustained ingest the writer indexes within a second by itself (INDEX_AFTER_MS plus
+    // a pass); a search that waited for a pass of its own would wait that long every time.
+    if (this.waiting.spans > SEARCH_WAITS_BELOW_SPANS) return Promise.resolve();
     this.unindexed = false;
     this.indexing = this.writer.call('indexPending').catch(() => {
       this.unindexed = true;
