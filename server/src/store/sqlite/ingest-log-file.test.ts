@@ -28,7 +28,7 @@ describe('IngestLogFile', () => {
 
   it('moves on to a new file past its size, and after the newest file already there', async () => {
     writeFileSync(segmentPath(dbPath, 7), '');
-    const log = IngestLogFile.open(dbPath, 200);
+    const log = IngestLogFile.open(dbPath, { maxSegmentBytes: 200 });
     const segments: number[] = [];
     for (let i = 0; i < 6; i++) segments.push(await log.append(payload(4)));
     await log.close();
@@ -56,6 +56,29 @@ describe('IngestLogFile', () => {
     rmSync(dir, { recursive: true, force: true });
     const log = IngestLogFile.open(dbPath);
     await expect(log.append(payload(1))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('empties its file once everything in it is indexed, never under an append', async () => {
+    let indexed = false;
+    const log = IngestLogFile.open(dbPath, { allIndexed: () => indexed });
+    await log.append(payload(1));
+    log.emptyIfIdle();
+    expect(framesIn(1)).toEqual([payload(1).toString()]);
+    indexed = true;
+    const writing = log.append(payload(2));
+    log.emptyIfIdle();
+    indexed = false;
+    await writing;
+    expect(framesIn(1)).toEqual([payload(1).toString(), payload(2).toString()]);
+    // Indexed while the append was written: emptied once it is done.
+    indexed = true;
+    await log.append(payload(3)).then(() => new Promise((resolve) => setImmediate(resolve)));
+    expect(framesIn(1)).toEqual([]);
+    // Appends carry on in the same file, from its start.
+    indexed = false;
+    await log.append(payload(4));
+    expect(framesIn(1)).toEqual([payload(4).toString()]);
+    await log.close();
   });
 
   it('lists only its own files', () => {

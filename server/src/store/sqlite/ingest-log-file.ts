@@ -1,9 +1,12 @@
-import { closeSync, openSync, readdirSync, statSync, writev } from 'node:fs';
+import { closeSync, ftruncateSync, openSync, readdirSync, statSync, writev } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { frameHeader } from './ingest-log-frames.js';
 
-/** A log file is closed and the next one started once it holds this much. */
-export const SEGMENT_BYTES = 32 * 1024 * 1024;
+/**
+ * A log file is closed and the next one started once it holds this much; the writer deletes
+ * it once indexed. So under sustained ingest the log takes about this plus the backlog.
+ */
+export const SEGMENT_BYTES = 8 * 1024 * 1024;
 /** writev takes at most IOV_MAX (1024) buffers; two per frame. */
 const MAX_FRAMES_PER_WRITE = 500;
 
@@ -42,6 +45,12 @@ export function segmentBytes(dbPath: string): number {
   }, 0);
 }
 
+export interface IngestLogFileOptions {
+  maxSegmentBytes: number;
+  /** Whether every batch appended so far is indexed: the file may then be emptied. */
+  allIndexed(): boolean;
+}
+
 interface QueuedAppend {
   payload: Uint8Array;
   resolve(segment: number): void;
@@ -69,13 +78,13 @@ export class IngestLogFile {
   private constructor(
     private readonly dbPath: string,
     private segment: number,
-    private readonly maxSegmentBytes: number,
+    private readonly options: IngestLogFileOptions,
   ) {}
 
   /** Starts after the newest file there is: the writer replays and deletes old ones before this opens. */
-  static open(dbPath: string, maxSegmentBytes = SEGMENT_BYTES): IngestLogFile {
+  static open(dbPath: string, options: Partial<IngestLogFileOptions> = {}): IngestLogFile {
     const newest = listSegments(dbPath).at(-1)?.number ?? 0;
-    return new IngestLogFile(dbPath, newest, maxSegmentBytes);
+    return new IngestLogFile(dbPath, newest, { maxSegmentBytes: SEGMENT_BYTES, allIndexed: () => false, ...options });
   }
 
   /** Resolves with the number of the file that holds the payload once it is written. */
@@ -92,7 +101,23 @@ export class IngestLogFile {
     this.writing = this.drain().finally(() => {
       this.writing = undefined;
       this.kick();
+      // The appends just resolved were taken in by the caller before this runs (their
+      // continuations were queued first), so allIndexed() counts them.
+      this.emptyIfIdle();
     });
+  }
+
+  /**
+   * Empties the file being appended to when everything appended is indexed (`allIndexed`)
+   * and nothing is being appended: then the log holds nothing a restart needs, and a quiet
+   * collector's log takes no space. Tried again after each group of appends, since a batch
+   * indexed while another was being written could not empty it then.
+   */
+  emptyIfIdle(): void {
+    if (this.writing !== undefined || this.queue.length > 0 || this.fd === undefined || this.size === 0) return;
+    if (!this.options.allIndexed()) return;
+    ftruncateSync(this.fd, 0);
+    this.size = 0;
   }
 
   /** Waits for appends already made, then closes the file. */
@@ -108,7 +133,7 @@ export class IngestLogFile {
       const buffers = group.flatMap((entry) => [frameHeader(entry.payload), entry.payload]);
       const bytes = buffers.reduce((n, b) => n + b.byteLength, 0);
       try {
-        if (this.fd === undefined || (this.size > 0 && this.size + bytes > this.maxSegmentBytes)) this.nextFile();
+        if (this.fd === undefined || (this.size > 0 && this.size + bytes > this.options.maxSegmentBytes)) this.nextFile();
         const written = await writevAsync(this.fd!, buffers);
         if (written !== bytes) throw new Error(`short write to the ingest log (${written} of ${bytes} bytes)`);
         this.size += bytes;

@@ -86,7 +86,7 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Sq
   const writer = await WorkerClient.start({ path: options.path, role: 'writer', checkpoint }, logger);
   try {
     const reader = await WorkerClient.start({ path: options.path, role: 'reader', checkpoint }, logger);
-    return new SqliteSpanStore(writer, reader, logger, { path: options.path, log: IngestLogFile.open(options.path) });
+    return new SqliteSpanStore(writer, reader, logger, options.path);
   } catch (err) {
     await writer.close();
     throw err;
@@ -103,15 +103,20 @@ export class SqliteSpanStore implements SpanStore, NettraceStore {
   private closing: Promise<void> | undefined;
   private unindexed = false;
   private indexing: Promise<void> = Promise.resolve();
-  private readonly waiting = new UnindexedBatches();
+  // Once all it took is indexed, the log file is emptied.
+  private readonly waiting = new UnindexedBatches(() => this.file?.log.emptyIfIdle());
+  /** A file database's ingest log; `:memory:` writes straight to its one connection. */
+  private readonly file: { path: string; log: IngestLogFile } | undefined;
 
   constructor(
     private readonly writer: WorkerClient,
     private readonly reader: WorkerClient,
     private readonly logger: StoreLogger,
-    /** A file database's ingest log; `:memory:` writes straight to its one connection. */
-    private readonly file?: { path: string; log: IngestLogFile },
-  ) {}
+    /** The database file, when not `:memory:`. */
+    path?: string,
+  ) {
+    this.file = path === undefined ? undefined : { path, log: IngestLogFile.open(path, { allIndexed: () => this.waiting.allIndexed }) };
+  }
 
   /**
    * Resolves once the batch is durable: appended to the ingest log file (a file database),
@@ -142,8 +147,10 @@ export class SqliteSpanStore implements SpanStore, NettraceStore {
     const entry = this.waiting.add(batch);
     this.unindexed = true;
     // Settles once indexed. If the writer is gone, the batch is in the log file for the next start.
-    const done = () => this.waiting.remove(entry);
-    this.writer.callTransferring('writeBatch', toTransferable(batch), batch, segment).then(done, done);
+    this.writer.callTransferring('writeBatch', toTransferable(batch), batch, segment).then(
+      () => this.waiting.remove(entry),
+      () => this.waiting.remove(entry, false),
+    );
     // Acknowledged either way; this only slows the sender down while indexing is behind.
     await this.waiting.below(MAX_UNINDEXED_SPANS);
   }

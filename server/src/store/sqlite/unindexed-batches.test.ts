@@ -9,7 +9,8 @@ const idsIn = (chunks: Uint8Array[]) => chunks.flatMap((c) => parseSpanChunk(c).
 
 describe('UnindexedBatches', () => {
   it("keeps each trace's chunks of the waiting batches, oldest first, until their batch is indexed", () => {
-    const waiting = new UnindexedBatches();
+    let emptied = 0;
+    const waiting = new UnindexedBatches(() => emptied++);
     const first = buildPreparedBatch([...spansOf(1, 1, 2), ...spansOf(2, 3)]);
     const a = waiting.add(first);
     // The batch moves on to the writer thread: what is kept must not depend on its buffers.
@@ -20,8 +21,10 @@ describe('UnindexedBatches', () => {
     waiting.remove(a);
     expect(idsIn(waiting.chunksOf(traceIdOf(1)))).toEqual([spanIdOf(4)]);
     expect(waiting.chunksOf(traceIdOf(2))).toEqual([]);
+    expect(emptied).toBe(0);
     waiting.remove(b);
     expect(waiting.spans).toBe(0);
+    expect(emptied).toBe(1);
     expect(waiting.chunksOf(traceIdOf(1))).toEqual([]);
   });
 

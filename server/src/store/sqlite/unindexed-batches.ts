@@ -16,6 +16,17 @@ export class UnindexedBatches {
   private spanCount = 0;
   private waiters: Array<{ limit: number; resolve(): void }> = [];
 
+  /** Set once a batch left without being indexed: its log file must be kept for the next start. */
+  private abandoned = false;
+
+  /** `onEmpty`: called whenever the last waiting batch has been indexed. */
+  constructor(private readonly onEmpty: () => void = () => {}) {}
+
+  /** Whether every batch added so far is indexed (none ever left unindexed). */
+  get allIndexed(): boolean {
+    return this.spanCount === 0 && !this.abandoned;
+  }
+
   get spans(): number {
     return this.spanCount;
   }
@@ -34,8 +45,12 @@ export class UnindexedBatches {
     return entry;
   }
 
-  /** The batch is indexed: its spans are the database's now. */
-  remove(entry: Entry): void {
+  /**
+   * The batch is indexed: its spans are the database's now. Or (`indexed` false) the writer
+   * is gone before indexing it: it stays only in the log file, for the next start.
+   */
+  remove(entry: Entry, indexed = true): void {
+    if (!indexed) this.abandoned = true;
     for (const traceId of entry.chunks.keys()) {
       const rest = this.byTrace.get(traceId)?.filter((e) => e !== entry) ?? [];
       if (rest.length > 0) this.byTrace.set(traceId, rest);
@@ -45,6 +60,7 @@ export class UnindexedBatches {
     const ready = this.waiters.filter((w) => this.spanCount < w.limit);
     this.waiters = this.waiters.filter((w) => this.spanCount >= w.limit);
     for (const w of ready) w.resolve();
+    if (this.allIndexed) this.onEmpty();
   }
 
   /** The trace's unindexed chunk bytes, oldest first. */
