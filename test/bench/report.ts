@@ -123,8 +123,8 @@ through the real HTTP API of a server started on that file (\`startServer\`, as 
 requests, from \`fetch\` to the last byte of the (gzip) body; p95 is nearest-rank. Percentiles,
 operation stats, histogram and heatmap merge sketches (never spans): hourly ones for the
 whole hours of the window, per-minute ones at its edges. The slow-span lists take the
-sketch's percentile as threshold and walk the (service, operation, duration) index
-backwards (a window holding all the data, as here, always takes that plan), one scan per
+sketch's percentile as threshold and read the (operation, duration bucket) index from the
+slowest bucket down (a window holding all the data, as here, always takes that plan), one scan per
 operation merged for a whole service. The machine has 2 cores, shared with other work while this ran, so single runs
 vary by ±20% or more. Scale with \`BENCH_SPANS\` (e.g. 1000000), \`BENCH_DB\`, \`BENCH_REPS\`,
 \`BENCH_INGEST_SPANS\`, \`BENCH_INGEST_SENDERS\` (e.g. 4,8), \`BENCH_INGEST_PROTOCOLS\`; \`BENCH_WRITE=0\` leaves this file alone.
