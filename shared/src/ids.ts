@@ -1,7 +1,5 @@
 /** Trace and span ID helpers. IDs travel as lowercase hex everywhere in Threadline. */
 
-const HEX = /^[0-9a-f]*$/;
-
 export const TRACE_ID_HEX_LENGTH = 32;
 export const SPAN_ID_HEX_LENGTH = 16;
 
@@ -11,13 +9,20 @@ export function toHex(bytes: Uint8Array): string {
   return out;
 }
 
+/** A character loop, not a regular expression: ingest checks three IDs a span, and this was 2% of its CPU. */
 export function isHexId(id: string, length: number): boolean {
-  return id.length === length && HEX.test(id);
+  if (id.length !== length) return false;
+  for (let i = 0; i < length; i++) {
+    const c = id.charCodeAt(i);
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+  }
+  return true;
 }
 
 /** An all-zero ID is invalid per W3C trace context and OTLP. */
 export function isZeroId(id: string): boolean {
-  return /^0*$/.test(id);
+  for (let i = 0; i < id.length; i++) if (id.charCodeAt(i) !== 48) return false;
+  return true;
 }
 
 export function isValidTraceId(id: string): boolean {
@@ -35,6 +40,6 @@ export function isValidSpanId(id: string): boolean {
  */
 export function normalizeHexId(id: string, length: number): string | null {
   const lower = id.trim().toLowerCase();
-  if (lower.length === 0 || lower.length > length || !HEX.test(lower)) return null;
+  if (lower.length === 0 || lower.length > length || !isHexId(lower, lower.length)) return null;
   return lower.padStart(length, '0');
 }
