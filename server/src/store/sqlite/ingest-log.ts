@@ -11,8 +11,10 @@ import type { SpanWriter } from './span-writer.js';
  * a pass (the log is a file the receiving thread appends to), so passes can be big: the
  * pages a pass dirties grow with the distinct index keys it touches, not with its spans, so
  * a pass 3× bigger wrote 3.3× fewer WAL bytes per span (measured with the writer alone).
+ * Below ~50k spans/s the age limit starts passes first; this bounds a pass (and the memory
+ * of what waits) when the writer catches up after falling behind.
  */
-export const INDEX_AT_SPANS = 65_536;
+export const INDEX_AT_SPANS = 32_768;
 /**
  * …or once the oldest waiting batch is this old: with the pass itself, a span is searchable
  * within about a second of its acknowledgement. (A search while little waits does not wait

@@ -56,8 +56,8 @@ const DEFAULT_CHECKPOINT: CheckpointPolicy = { everyCommits: 200, everyMs: 30_00
 const SILENT: StoreLogger = { info() {}, warn() {}, error() {} };
 /**
  * Acknowledged spans the writer may be behind by before ingest waits for it (and the
- * ingest queue, filling, answers 429): two passes' worth, ~35 MB of chunk bytes held here
- * and as much again in the writer.
+ * ingest queue, filling, answers 429): two passes' worth, ~18 MB of chunk bytes held here
+ * and about twice that in the writer.
  */
 export const MAX_UNINDEXED_SPANS = 2 * INDEX_AT_SPANS;
 /**
