@@ -1,4 +1,4 @@
-import { closeSync, ftruncateSync, openSync, readdirSync, statSync, writev } from 'node:fs';
+import { closeSync, ftruncateSync, openSync, readdirSync, writev } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { frameHeader } from './ingest-log-frames.js';
 
@@ -33,16 +33,6 @@ export function listSegments(dbPath: string): LogSegment[] {
     .filter((name) => name.startsWith(prefix) && /^\d+$/.test(name.slice(prefix.length)))
     .map((name) => ({ number: Number(name.slice(prefix.length)), path: join(dirname(dbPath), name) }))
     .sort((a, b) => a.number - b.number);
-}
-
-export function segmentBytes(dbPath: string): number {
-  return listSegments(dbPath).reduce((n, s) => {
-    try {
-      return n + statSync(s.path).size;
-    } catch {
-      return n; // deleted by the writer in between
-    }
-  }, 0);
 }
 
 export interface IngestLogFileOptions {

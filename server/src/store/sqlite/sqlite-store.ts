@@ -34,7 +34,7 @@ import type {
 } from '../latency-queries.js';
 import { parseSketch } from '../../sketch/sketch-codec.js';
 import { INDEX_AT_SPANS } from './ingest-log.js';
-import { IngestLogFile, segmentBytes } from './ingest-log-file.js';
+import { IngestLogFile } from './ingest-log-file.js';
 import { buildPreparedBatch, toTransferable, type PreparedBatch } from './prepared-batch.js';
 import { StoreInputError } from './store-input-error.js';
 import { UnindexedBatches } from './unindexed-batches.js';
@@ -268,9 +268,13 @@ export class SqliteSpanStore implements SpanStore, NettraceStore {
     return this.writer.call('deleteOldestTraces', maxSpans);
   }
 
-  async getStorageBytes(): Promise<number> {
-    const bytes = await this.writer.call('getStorageBytes');
-    return this.file ? bytes + segmentBytes(this.file.path) : bytes;
+  /**
+   * The database's bytes. The ingest log files are left out: what they hold is on its way
+   * into the database (counted there once indexed), deleting traces cannot shrink them, and
+   * they stay small (the file being appended to, 8 MB at most, plus the unindexed backlog).
+   */
+  getStorageBytes(): Promise<number> {
+    return this.writer.call('getStorageBytes');
   }
 
   isReady(): boolean {
