@@ -14,7 +14,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { encodeExportTraceRequestProto } from '../../server/src/receivers/otlp/otlp-proto-encoder.js';
 import { COUNT_DOM_NODES, launchBrowser, requireUiBuild, VIEWPORT } from '../support/browser.js';
 import { MAIN_JS, spawnThreadline, type SpawnedServer } from '../support/spawned-server.js';
@@ -137,6 +137,18 @@ function rssMB(pid: number | undefined): number {
   }
 }
 
+/**
+ * Polls with page.evaluate, which runs over CDP: waitForFunction evaluates its predicate
+ * with eval inside the page, which the UI's Content-Security-Policy (script-src 'self') refuses.
+ */
+async function waitForPaint(page: Page): Promise<void> {
+  const deadline = Date.now() + 300_000;
+  while (!(await page.evaluate('window.__tlBench !== undefined && window.__tlBench.paint !== undefined'))) {
+    if (Date.now() > deadline) throw new Error('no span row painted within 300 s');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
 async function measure(browser: Browser, url: string, serverPid: number | undefined): Promise<RunResult> {
   const context = await browser.newContext({ viewport: VIEWPORT, colorScheme: 'light' });
   let serverPeakRssMB = rssMB(serverPid);
@@ -147,7 +159,7 @@ async function measure(browser: Browser, url: string, serverPid: number | undefi
     page.on('pageerror', (e) => errors.push(e.message));
     await page.addInitScript(PROBE_INIT);
     await page.goto(url, { waitUntil: 'commit' });
-    await page.waitForFunction('window.__tlBench && window.__tlBench.paint !== undefined', null, { timeout: 300_000, polling: 100 });
+    await waitForPaint(page);
     const after = (await page.evaluate(COLLECT_AFTER_PAINT)) as Record<string, number>;
     const dom = (await page.evaluate(COUNT_DOM_NODES)) as { elements: number; nodes: number };
     const cdp = await context.newCDPSession(page);

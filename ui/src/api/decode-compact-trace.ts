@@ -72,6 +72,10 @@ export function parseCompactTraceResponse(body: unknown): TraceResponse {
         serviceName: owner.serviceName,
       };
     });
+    expectArray(doc.parentFixes, '$.parentFixes').forEach((fix, i) => {
+      const [index, parentSpanId] = expectArray(fix, `$.parentFixes[${i}]`);
+      at(spans, index, `$.parentFixes[${i}][0]`).parentSpanId = expectString(parentSpanId, `$.parentFixes[${i}][1]`);
+    });
     return { traceId, spans };
   });
 }

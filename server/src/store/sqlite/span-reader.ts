@@ -62,6 +62,11 @@ export class SpanReader {
     return this.chunks.byTraceId(traceId);
   }
 
+  /** The trace's chunks undecoded, for reading it a page at a time (trace-chunk-pages.ts). */
+  getTraceChunks(traceId: string): Uint8Array[] {
+    return this.chunks.chunksOf(traceId);
+  }
+
   getServices(): string[] {
     return this.selectServices.all();
   }

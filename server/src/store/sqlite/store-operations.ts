@@ -6,6 +6,7 @@ import { NettraceWriter } from './nettrace-writer.js';
 import { retentionOperations, type RetentionOperationName } from './retention-operations.js';
 import { toOtlpJsonText } from './span-json.js';
 import { SpanReader } from './span-reader.js';
+import { packTrace } from './trace-chunk-pages.js';
 import { SpanWriter } from './span-writer.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
 import { IngestLog, INDEX_AFTER_MS } from './ingest-log.js';
@@ -20,6 +21,7 @@ function readOperations(db: Database.Database): ReadOperations {
     // Both reads see one snapshot: the worker runs a request to its end before the next commit shows.
     getTrace: (traceId) => nettrace.mergeIntoTrace(traceId, reader.getTrace(traceId)),
     getTraceJson: (traceId) => toOtlpJsonText(nettrace.mergeIntoTrace(traceId, reader.getTrace(traceId))),
+    getTracePacked: (traceId) => packTrace(reader.getTraceChunks(traceId), nettrace.joinedRecords(traceId)),
     getServices: () => reader.getServices(),
     getOperations: (service, spanKind) => reader.getOperations(service, spanKind),
     findTraceIds: (query) => reader.findTraceIds(query),

@@ -52,9 +52,9 @@ export class TraceChunks {
     this.selectBlock = db.prepare<[number], Buffer>(TRACE_SQL.block).pluck();
     this.selectLogged = db.prepare<[Uint8Array], Buffer>(TRACE_SQL.logged).pluck();
     // One read transaction: the writer may move a trace from the log into chunks in between.
-    this.readTrace = db.transaction((traceId: Uint8Array) => {
+    this.readTrace = db.transaction((traceId: Uint8Array): Uint8Array[] => {
       const num = this.selectNum.get(traceId);
-      return decodeChunks([...(num === undefined ? [] : this.storedChunks(num)), ...this.selectLogged.all(traceId)]);
+      return [...(num === undefined ? [] : this.storedChunks(num)), ...this.selectLogged.all(traceId)];
     });
   }
 
@@ -70,8 +70,12 @@ export class TraceChunks {
 
   /** Every stored span of the trace, indexed or still in the ingest log, in start order; empty when unknown. */
   byTraceId(traceId: string): Span[] {
-    if (!isHexId(traceId, TRACE_ID_HEX_LENGTH)) return [];
-    return sortByStart(this.readTrace(Buffer.from(traceId, 'hex')));
+    return sortByStart(decodeChunks(this.chunksOf(traceId)));
+  }
+
+  /** The trace's chunks, indexed ones first, then those still in the ingest log, each oldest first; undecoded. */
+  chunksOf(traceId: string): Uint8Array[] {
+    return isHexId(traceId, TRACE_ID_HEX_LENGTH) ? this.readTrace(Buffer.from(traceId, 'hex')) : [];
   }
 
   byTraceNum(traceNum: number): Span[] {

@@ -27,6 +27,7 @@ import type {
 } from '../latency-queries.js';
 import type { EncodedLatencyStats, EncodedOperationStats } from './latency-sketch-reader.js';
 import type { PreparedBatch } from './prepared-batch.js';
+import type { PackedTrace } from './trace-chunk-pages.js';
 
 /** The requests a store worker serves; synchronous inside the worker. */
 export interface StoreOperations {
@@ -36,6 +37,8 @@ export interface StoreOperations {
   indexPending(): void;
   getTrace(traceId: string): Span[];
   getTraceJson(traceId: string): string;
+  /** The trace undecoded, for SpanStore.streamTrace. */
+  getTracePacked(traceId: string): PackedTrace;
   getServices(): string[];
   getOperations(service: string, spanKind?: SpanKindName): OperationInfo[];
   findTraceIds(query: TraceQuery): string[];
