@@ -9,6 +9,7 @@
 import {
   COMPACT_TRACE_FORMAT,
   earliestStartNanos,
+  toOtlpJsonText,
   type CompactEvent,
   type CompactOffset,
   type CompactSpan,
@@ -18,11 +19,6 @@ import {
   type Span,
 } from '@threadline/shared';
 import { SharedChildrenFixes } from '../../receivers/zipkin/zipkin-shared-spans.js';
-
-/** OTLP JSON's spelling of non-finite doubles (JSON.stringify would write null). */
-function jsonReplacer(key: string, value: unknown): unknown {
-  return key === 'doubleValue' && typeof value === 'number' && !Number.isFinite(value) ? String(value) : value;
-}
 
 /** Resources and scopes seen so far, each under the index of its first occurrence. */
 class Interner<T> {
@@ -34,7 +30,7 @@ class Interner<T> {
     // Stores hand out shared objects for equal resources; the identity check spares a stringify.
     const known = this.byIdentity.get(value);
     if (known !== undefined) return known;
-    const key = JSON.stringify(value, jsonReplacer);
+    const key = toOtlpJsonText(value);
     let index = this.byKey.get(key);
     if (index === undefined) {
       index = this.values.length;
@@ -107,12 +103,15 @@ function headerText(traceId: string, enc: CompactEncoder): string {
 }
 
 function pageText(page: readonly Span[], enc: CompactEncoder, first: boolean): string {
-  return `${first ? '' : ','}${page.map((span) => JSON.stringify(enc.encode(span), jsonReplacer)).join(',')}`;
+  if (page.length === 0) return '';
+  // One stringify per page: its text without the brackets.
+  const text = toOtlpJsonText(page.map((span) => enc.encode(span)));
+  return `${first ? '' : ','}${text.slice(1, -1)}`;
 }
 
 function trailerText(enc: CompactEncoder): string {
   const { resources, scopes, parentFixes } = enc.trailer();
-  return `],"resources":${JSON.stringify(resources, jsonReplacer)},"scopes":${JSON.stringify(scopes, jsonReplacer)},"parentFixes":${JSON.stringify(parentFixes)}}`;
+  return `],"resources":${toOtlpJsonText(resources)},"scopes":${toOtlpJsonText(scopes)},"parentFixes":${JSON.stringify(parentFixes)}}`;
 }
 
 /**

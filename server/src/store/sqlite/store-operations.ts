@@ -1,10 +1,10 @@
 import type Database from 'better-sqlite3';
+import { toOtlpJsonText } from '@threadline/shared';
 import { latencyReadOperations } from './latency-sketch-operations.js';
 import { NettraceReader } from './nettrace-reader.js';
 import { readNettraceFamilies } from './nettrace-family-reader.js';
 import { NettraceWriter } from './nettrace-writer.js';
 import { retentionOperations, type RetentionOperationName } from './retention-operations.js';
-import { toOtlpJsonText } from './span-json.js';
 import { SpanReader } from './span-reader.js';
 import { packTrace } from './trace-chunk-pages.js';
 import { SpanWriter } from './span-writer.js';
