@@ -1,12 +1,14 @@
 /**
  * Decodes the compact trace format (`?format=compact`, docs/api.md §5.4) into the span
- * model. Every span of one resource or scope shares one decoded object, which is most
- * of the heap a big trace saves besides the smaller response.
+ * model. Every span of one resource or scope shares one decoded object, and so does every
+ * equal scalar attribute (attribute-interner.ts): that is most of the heap a big trace
+ * saves besides the smaller response.
  */
 import { COMPACT_TRACE_FORMAT, type InstrumentationScope, type Span, type SpanEvent, type SpanKind, type StatusCode } from '@threadline/shared';
 import { JsonShapeError, expectArray, expectObject, expectString, optionalNumber, optionalString } from '../model/json-guards';
 import { isDecimalNanos } from '../model/nanos';
-import { parseAttributes, parseLink, parseResource, parseScope } from '../model/span-json';
+import { parseLink, parseResource, parseScope } from '../model/span-json';
+import { AttributeInterner } from './attribute-interner';
 import { decoding } from './decode-responses';
 import type { TraceResponse } from './wire-types';
 
@@ -35,6 +37,7 @@ export function parseCompactTraceResponse(body: unknown): TraceResponse {
       resource: parseResource(r, `$.resources[${i}]`),
       serviceName: expectString(expectObject(r, `$.resources[${i}]`).serviceName, `$.resources[${i}].serviceName`),
     }));
+    const attributes = new AttributeInterner();
     const scopes: InstrumentationScope[] = expectArray(doc.scopes, '$.scopes').map((s, i) => parseScope(s, `$.scopes[${i}]`));
     const spans: Span[] = expectArray(doc.spans, '$.spans').map((value, i) => {
       const path = `$.spans[${i}]`;
@@ -46,7 +49,7 @@ export function parseCompactTraceResponse(body: unknown): TraceResponse {
         return {
           timeUnixNano: timeAt(base, event[0], `${path}[11][${j}][0]`),
           name: optionalString(event[1], `${path}[11][${j}][1]`),
-          attributes: parseAttributes(event[2], `${path}[11][${j}][2]`),
+          attributes: attributes.list(event[2], `${path}[11][${j}][2]`),
           droppedAttributesCount: optionalNumber(event[3], `${path}[11][${j}][3]`),
         };
       });
@@ -60,7 +63,7 @@ export function parseCompactTraceResponse(body: unknown): TraceResponse {
         kind: optionalNumber(s[3], `${path}[3]`) as SpanKind,
         startTimeUnixNano: timeAt(base, s[4], `${path}[4]`),
         endTimeUnixNano: timeAt(base, s[5], `${path}[5]`),
-        attributes: parseAttributes(s[10], `${path}[10]`),
+        attributes: attributes.list(s[10], `${path}[10]`),
         droppedAttributesCount: optionalNumber(dropped[0], `${path}[15][0]`),
         events,
         droppedEventsCount: optionalNumber(dropped[1], `${path}[15][1]`),
