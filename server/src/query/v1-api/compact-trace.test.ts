@@ -118,4 +118,18 @@ describe('compact trace format', () => {
     expect(expand(doc).find((s) => s.spanId === serverChild.id)!.parentSpanId).not.toBe(clientId);
     expect(expand(doc).find((s) => s.spanId === clientSideChild.id)!.parentSpanId).toBe(clientId);
   });
+
+  it('writes the header, each page and the trailer on lines of their own, for clients that parse page by page', () => {
+    const many = Array.from({ length: 25 }, (_, i) =>
+      buildSpan({ spanId: (i + 1).toString(16).padStart(16, '0'), name: 'line\nbreak', startTimeUnixNano: `${1712345678000000000n + BigInt(i)}` }),
+    );
+    const lines = [...compactTraceChunks(TRACE_A, many, 10)].join('').split('\n');
+    expect(lines).toHaveLength(5);
+    expect(lines[0]).toMatch(/"spans":\[$/);
+    const pages = lines.slice(1, -1).map((line, k) => JSON.parse(`[${k > 0 ? line.replace(/^,/, '') : line}]`) as unknown[]);
+    expect(pages.map((p) => p.length)).toEqual([10, 10, 5]);
+    expect(lines.at(-1)).toMatch(/^\],"resources":/);
+    expect(JSON.parse(`{${lines.at(-1)!.slice(2)}`)).toHaveProperty('parentFixes', []);
+  });
 });
+

@@ -104,14 +104,14 @@ function headerText(traceId: string, enc: CompactEncoder): string {
 
 function pageText(page: readonly Span[], enc: CompactEncoder, first: boolean): string {
   if (page.length === 0) return '';
-  // One stringify per page: its text without the brackets.
+  // One stringify per page: its text without the brackets, on a line of its own (clients may parse page by page).
   const text = toOtlpJsonText(page.map((span) => enc.encode(span)));
-  return `${first ? '' : ','}${text.slice(1, -1)}`;
+  return `\n${first ? '' : ','}${text.slice(1, -1)}`;
 }
 
 function trailerText(enc: CompactEncoder): string {
   const { resources, scopes, parentFixes } = enc.trailer();
-  return `],"resources":${toOtlpJsonText(resources)},"scopes":${toOtlpJsonText(scopes)},"parentFixes":${JSON.stringify(parentFixes)}}`;
+  return `\n],"resources":${toOtlpJsonText(resources)},"scopes":${toOtlpJsonText(scopes)},"parentFixes":${JSON.stringify(parentFixes)}}`;
 }
 
 /**
