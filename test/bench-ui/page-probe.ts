@@ -55,11 +55,7 @@ export const PROBE_INIT = `(() => {
 /** After the first paint: the trace API request's timing and the rendered rows against the viewport. */
 export const COLLECT_AFTER_PAINT = `new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(() => {
   const bench = window.__tlBench;
-  // The trace is fetched in a Web Worker; the page records that request as a measure with its Resource Timing.
-  const measure = performance.getEntriesByName('threadline: trace request', 'measure')[0];
-  const api = measure
-    ? { requestStart: measure.startTime, responseStart: null, responseEnd: measure.startTime + measure.duration, transferSize: measure.detail.transferSize, decodedBodySize: measure.detail.decodedBodySize }
-    : performance.getEntriesByType('resource').find((e) => e.name.includes('/api/v1/traces/'));
+  const api = performance.getEntriesByType('resource').find((e) => e.name.includes('/api/v1/traces/'));
   const root = document.querySelector('tl-app').shadowRoot.querySelector('tl-trace-page').shadowRoot.querySelector('tl-waterfall').shadowRoot;
   const viewport = root.querySelector('.viewport');
   const row = root.querySelector('[data-testid="span-row"]');

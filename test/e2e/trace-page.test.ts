@@ -184,6 +184,24 @@ describe('trace page in Chromium', () => {
       wide = await sendWideTrace(suite.server.otlpHttp, 1_500);
     });
 
+    it('is decoded in a Web Worker from a response streamed in pages, every span in its place', async () => {
+      // The server writes a page of spans per line: this trace takes several.
+      const text = await (await fetch(`${suite.server.http}/api/v1/traces/${wide.traceId}?format=compact`)).text();
+      expect(text.split('\n').length).toBeGreaterThanOrEqual(5);
+      const worker = suite.page.waitForEvent('worker', { timeout: UI_TIMEOUT });
+      await suite.page.goto(`${suite.server.http}/trace/${wide.traceId}`);
+      expect((await worker).url()).toMatch(/\/assets\/trace-loader-worker-[\w-]+\.js$/);
+      await spanRows(suite.page).first().waitFor({ timeout: UI_TIMEOUT });
+      expect(await byTestId(suite.page, 'trace-span-count').textContent()).toBe('3,001');
+      expect(await byTestId(suite.page, 'row-count').textContent()).toMatch(/^3,?001 of 3,?001 spans$/);
+      // Root first, then each client call directly followed by its server span: the tree does not depend on the order pages came in.
+      const rows = spanRows(suite.page);
+      expect(await rows.nth(0).getAttribute('aria-level')).toBe('1');
+      expect(await rows.nth(1).getAttribute('aria-level')).toBe('2');
+      expect(await rows.nth(2).getAttribute('aria-level')).toBe('3');
+      expect(await rows.nth(3).getAttribute('aria-level')).toBe('2');
+    });
+
     it('keeps the DOM to the rows in view plus a small buffer, at the top and at the end', async () => {
       await suite.page.goto(`${suite.server.http}/trace/${wide.traceId}`);
       await spanRows(suite.page).first().waitFor({ timeout: UI_TIMEOUT });

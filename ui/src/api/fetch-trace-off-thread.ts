@@ -1,42 +1,48 @@
-/** Loads a trace through trace-loader-worker.ts: the page's thread only receives the decoded spans. */
+/**
+ * Loads a trace in the compact format: the page fetches it and hands the body to
+ * trace-loader-worker.ts, so the page's thread only receives the decoded spans.
+ */
 import { ApiError } from './api-error';
-import { fetchTrace } from './threadline-api';
-import { TRACE_REQUEST_MEASURE, type RequestTiming, type TraceLoaderReply, type TraceLoaderRequest } from './trace-loader-protocol';
+import { fetchOk } from './http-client';
+import { readCompactTrace } from './read-compact-trace';
+import type { TraceLoaderReply, TraceLoaderRequest } from './trace-loader-protocol';
 import type { TraceResponse } from './wire-types';
 
-export function fetchTraceOffThread(traceId: string, signal?: AbortSignal): Promise<TraceResponse> {
-  // Without workers (never in the browsers the UI supports) the page decodes it itself.
-  if (typeof Worker === 'undefined') return fetchTrace(traceId, signal);
+export async function fetchTraceOffThread(traceId: string, signal?: AbortSignal): Promise<TraceResponse> {
+  const url = `/api/v1/traces/${encodeURIComponent(traceId)}?format=compact`;
+  const response = await fetchOk(url, signal);
+  if (!response.body) throw new ApiError(response.status, 'bad_response', `${url} returned no body.`);
+  return decodeInWorker(response.body, url, signal);
+}
+
+function decodeInWorker(body: ReadableStream<Uint8Array>, url: string, signal?: AbortSignal): Promise<TraceResponse> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL('./trace-loader-worker.ts', import.meta.url), { type: 'module' });
-    const abort = () => {
-      worker.terminate();
-      reject(signal?.reason ?? new DOMException('aborted', 'AbortError'));
-    };
-    if (signal?.aborted) return abort();
-    signal?.addEventListener('abort', abort, { once: true });
     const done = () => {
       signal?.removeEventListener('abort', abort);
       worker.terminate();
     };
+    const abort = () => {
+      done();
+      reject(signal?.reason ?? new DOMException('aborted', 'AbortError'));
+    };
+    if (signal?.aborted) return abort();
+    signal?.addEventListener('abort', abort, { once: true });
     worker.onmessage = ({ data }: MessageEvent<TraceLoaderReply>) => {
       done();
-      if (data.kind === 'trace') {
-        if (data.timing) measureRequest(data.timing);
-        resolve(data.trace);
-      }
+      if (data.kind === 'trace') resolve(data.trace);
       else reject(new ApiError(data.status, data.code, data.message));
     };
     worker.onerror = (event) => {
       done();
       reject(new ApiError(0, 'bad_response', `the trace loader failed: ${event.message}`));
     };
-    worker.postMessage({ traceId } satisfies TraceLoaderRequest);
+    try {
+      worker.postMessage({ body, url } satisfies TraceLoaderRequest, [body]);
+    } catch {
+      // A browser that cannot transfer streams: decode here, still page by page.
+      done();
+      readCompactTrace(body, url).then(resolve, reject);
+    }
   });
-}
-
-function measureRequest(timing: RequestTiming): void {
-  const page = (t: number) => t - performance.timeOrigin;
-  const detail = { transferSize: timing.transferSize, decodedBodySize: timing.decodedBodySize };
-  performance.measure(TRACE_REQUEST_MEASURE, { start: page(timing.requestStart), end: page(timing.responseEnd), detail });
 }
