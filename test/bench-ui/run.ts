@@ -263,7 +263,7 @@ ${verdict}The waterfall keeps only the rows in view plus 8 above and below in th
 and a row's critical-path pieces closer than a pixel or two are drawn as one, so the row and
 element counts stay flat from 1,000 to 100,000 spans. The UI asks for the compact trace format
 (\`?format=compact\`, docs/api.md §5.4: resources and scopes once, times as offsets), which the
-server streams a page of about a thousand spans at a time from the store; the page hands the
+server streams a page of a few hundred spans at a time from the store; the page hands the
 response body to a Web Worker that parses and decodes each page as it arrives, and then
 receives the decoded spans and builds the tree, both timelines and the critical path on its
 own thread. "Trace request" thus covers the server's reading and encoding and most of the
