@@ -98,6 +98,38 @@ describe('trace page in Chromium', () => {
     expect(events).toContain('card declined by issuer');
   });
 
+  it('resizes the name column by its edge (mouse and arrow keys), keeps the width for the next trace, and resets it on double-click', async () => {
+    await openTrace();
+    const head = suite.page.locator('.name-head');
+    const nameCell = spanRow(suite.page, traces.checkout.rootSpanId).locator('.name');
+    const width = async (l: typeof head) => (await l.boundingBox())!.width;
+    const before = await width(head);
+    const grip = byTestId(suite.page, 'name-col-resize');
+    const box = (await grip.boundingBox())!;
+    await suite.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await suite.page.mouse.down();
+    await suite.page.mouse.move(box.x + box.width / 2 + 60, box.y + box.height / 2, { steps: 3 });
+    await suite.page.mouse.move(box.x + box.width / 2 + 120, box.y + box.height / 2, { steps: 3 });
+    await suite.page.mouse.up();
+    expect(await width(head)).toBeCloseTo(before + 120, -1);
+    expect(await width(nameCell)).toBeCloseTo(await width(head), 0);
+
+    // The arrows move the edge, not the selected row.
+    await grip.focus();
+    await suite.page.keyboard.press('ArrowLeft');
+    expect(await width(head)).toBeCloseTo(before + 120 - 16, -1);
+    expect(await selectedSpanId(suite.page)).toBeNull();
+
+    await suite.page.reload();
+    await waitForRowCount(suite.page, traces.checkout.spanCount);
+    expect(await width(head)).toBeCloseTo(before + 104, -1);
+    await byTestId(suite.page, 'name-col-resize').dblclick();
+    expect(await width(head)).toBeCloseTo(before, 0);
+    await suite.page.reload();
+    await waitForRowCount(suite.page, traces.checkout.spanCount);
+    expect(await width(head)).toBeCloseTo(before, 0);
+  });
+
   it('moves the selection with the arrow keys and keeps the URL in step', async () => {
     await openTrace();
     await spanRow(suite.page, traces.checkout.rootSpanId).locator('.op').click();

@@ -10,14 +10,21 @@ import type { TraceResponse } from './wire-types';
 
 export async function fetchTraceOffThread(traceId: string, signal?: AbortSignal): Promise<TraceResponse> {
   const url = `/api/v1/traces/${encodeURIComponent(traceId)}?format=compact`;
-  const response = await fetchOk(url, signal);
-  if (!response.body) throw new ApiError(response.status, 'bad_response', `${url} returned no body.`);
-  return decodeInWorker(response.body, url, signal);
+  // Started first, so that its script loads while the server works on the trace.
+  const worker = new Worker(new URL('./trace-loader-worker.ts', import.meta.url), { type: 'module' });
+  let response: Response;
+  try {
+    response = await fetchOk(url, signal);
+    if (!response.body) throw new ApiError(response.status, 'bad_response', `${url} returned no body.`);
+  } catch (error) {
+    worker.terminate();
+    throw error;
+  }
+  return decodeInWorker(worker, response.body, url, signal);
 }
 
-function decodeInWorker(body: ReadableStream<Uint8Array>, url: string, signal?: AbortSignal): Promise<TraceResponse> {
+function decodeInWorker(worker: Worker, body: ReadableStream<Uint8Array>, url: string, signal?: AbortSignal): Promise<TraceResponse> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL('./trace-loader-worker.ts', import.meta.url), { type: 'module' });
     const done = () => {
       signal?.removeEventListener('abort', abort);
       worker.terminate();
