@@ -30,4 +30,12 @@ describe('AttributeInterner', () => {
   it('reports a bad shape with its path, like parseAttributes', () => {
     expect(() => new AttributeInterner().list([{ key: 3, value: { stringValue: 'x' } }], '$.spans[0][10]')).toThrow(/\$\.spans\[0\]\[10\]\[0\]\.key/);
   });
+
+  it('gives every empty list as one frozen list, so that no span can add to another\'s', () => {
+    const interner = new AttributeInterner();
+    const a = interner.list([], '$.a');
+    expect(interner.list(undefined, '$.b')).toBe(a);
+    expect(a).toEqual([]);
+    expect(Object.isFrozen(a)).toBe(true);
+  });
 });

@@ -26,12 +26,17 @@ function sharingKey(raw: unknown): string | undefined {
   return Object.keys(v).length === 1 ? `${key}\u0000${scalar}` : undefined;
 }
 
+/** Every empty list is this one (frozen: nothing may add to a list other spans share). */
+const NO_ATTRIBUTES = Object.freeze([]) as unknown as KeyValue[];
+
 export class AttributeInterner {
   private readonly shared = new Map<string, KeyValue>();
 
   /** An attribute list as `parseAttributes` decodes it, equal scalar attributes shared. */
   list(value: unknown, path: string): KeyValue[] {
-    return optionalArray(value, path).map((raw, i) => {
+    const raw = optionalArray(value, path);
+    if (raw.length === 0) return NO_ATTRIBUTES;
+    return raw.map((raw, i) => {
       const key = sharingKey(raw);
       if (key === undefined) return parseKeyValue(raw, `${path}[${i}]`);
       let kv = this.shared.get(key);

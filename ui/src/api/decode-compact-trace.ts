@@ -45,6 +45,7 @@ export class CompactTraceDecoder {
   private readonly base: bigint;
   private readonly attributes = new AttributeInterner();
   private readonly pending: PendingSpan[] = [];
+  private readonly statuses = new Map<string, Span['status']>();
 
   /** `header`: the document, or just its leading fields (`traceId`, `format`, `baseTimeUnixNano`). */
   constructor(header: unknown) {
@@ -88,11 +89,21 @@ export class CompactTraceDecoder {
     });
   }
 
+  /** Equal statuses share one object, like attributes (nearly all are unset or a few messages). */
+  private status(code: StatusCode, message: string): Span['status'] {
+    const key = `${code}:${message}`;
+    let status = this.statuses.get(key);
+    if (!status) this.statuses.set(key, (status = { code, message }));
+    return status;
+  }
+
   private decodeSpan(value: unknown, path: string): PendingSpan {
     const base = this.base;
     const s = expectArray(value, path);
     const dropped = expectArray(s[15] ?? [0, 0, 0], `${path}[15]`);
-    const events: SpanEvent[] = expectArray(s[11], `${path}[11]`).map((e, j) => {
+    const rawEvents = expectArray(s[11], `${path}[11]`);
+    const rawLinks = expectArray(s[12] ?? [], `${path}[12]`);
+    const events: SpanEvent[] = rawEvents.length === 0 ? NONE : rawEvents.map((e, j) => {
       const event = expectArray(e, `${path}[11][${j}]`);
       return {
         timeUnixNano: timeAt(base, event[0], `${path}[11][${j}][0]`),
@@ -115,9 +126,9 @@ export class CompactTraceDecoder {
       droppedAttributesCount: optionalNumber(dropped[0], `${path}[15][0]`),
       events,
       droppedEventsCount: optionalNumber(dropped[1], `${path}[15][1]`),
-      links: expectArray(s[12] ?? [], `${path}[12]`).map((l, j) => parseLink(l, `${path}[12][${j}]`)),
+      links: rawLinks.length === 0 ? NONE : rawLinks.map((l, j) => parseLink(l, `${path}[12][${j}]`)),
       droppedLinksCount: optionalNumber(dropped[2], `${path}[15][2]`),
-      status: { code: optionalNumber(s[8], `${path}[8]`) as StatusCode, message: optionalString(s[9], `${path}[9]`) },
+      status: this.status(optionalNumber(s[8], `${path}[8]`) as StatusCode, optionalString(s[9], `${path}[9]`)),
       // Set by finish(), from the trailer.
       resource: UNRESOLVED_RESOURCE,
       scope: UNRESOLVED_SCOPE,
@@ -126,6 +137,13 @@ export class CompactTraceDecoder {
     return { span, resource: s[6], scope: s[7], path };
   }
 }
+
+/**
+ * The events or links of every span that has none: one shared list instead of one per span,
+ * which is a good part of what the page's copy of a big trace costs (structured clone).
+ * Frozen, as nothing may add to a list other spans share.
+ */
+const NONE = Object.freeze([]) as unknown as never[];
 
 const UNRESOLVED_RESOURCE = { attributes: [], droppedAttributesCount: 0 };
 const UNRESOLVED_SCOPE = { name: '', version: '', attributes: [], droppedAttributesCount: 0 };
