@@ -98,6 +98,38 @@ describe('trace page in Chromium', () => {
     expect(events).toContain('card declined by issuer');
   });
 
+  it('resizes the name column by its edge (mouse and arrow keys), keeps the width for the next trace, and resets it on double-click', async () => {
+    await openTrace();
+    const head = suite.page.locator('.name-head');
+    const nameCell = spanRow(suite.page, traces.checkout.rootSpanId).locator('.name');
+    const width = async (l: typeof head) => (await l.boundingBox())!.width;
+    const before = await width(head);
+    const grip = byTestId(suite.page, 'name-col-resize');
+    const box = (await grip.boundingBox())!;
+    await suite.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await suite.page.mouse.down();
+    await suite.page.mouse.move(box.x + box.width / 2 + 60, box.y + box.height / 2, { steps: 3 });
+    await suite.page.mouse.move(box.x + box.width / 2 + 120, box.y + box.height / 2, { steps: 3 });
+    await suite.page.mouse.up();
+    expect(await width(head)).toBeCloseTo(before + 120, -1);
+    expect(await width(nameCell)).toBeCloseTo(await width(head), 0);
+
+    // The arrows move the edge, not the selected row.
+    await grip.focus();
+    await suite.page.keyboard.press('ArrowLeft');
+    expect(await width(head)).toBeCloseTo(before + 120 - 16, -1);
+    expect(await selectedSpanId(suite.page)).toBeNull();
+
+    await suite.page.reload();
+    await waitForRowCount(suite.page, traces.checkout.spanCount);
+    expect(await width(head)).toBeCloseTo(before + 104, -1);
+    await byTestId(suite.page, 'name-col-resize').dblclick();
+    expect(await width(head)).toBeCloseTo(before, 0);
+    await suite.page.reload();
+    await waitForRowCount(suite.page, traces.checkout.spanCount);
+    expect(await width(head)).toBeCloseTo(before, 0);
+  });
+
   it('moves the selection with the arrow keys and keeps the URL in step', async () => {
     await openTrace();
     await spanRow(suite.page, traces.checkout.rootSpanId).locator('.op').click();
@@ -182,6 +214,24 @@ describe('trace page in Chromium', () => {
 
     beforeAll(async () => {
       wide = await sendWideTrace(suite.server.otlpHttp, 1_500);
+    });
+
+    it('is decoded in a Web Worker from a response streamed in pages, every span in its place', async () => {
+      // The server writes a page of spans per line: this trace takes several.
+      const text = await (await fetch(`${suite.server.http}/api/v1/traces/${wide.traceId}?format=compact`)).text();
+      expect(text.split('\n').length).toBeGreaterThanOrEqual(5);
+      const worker = suite.page.waitForEvent('worker', { timeout: UI_TIMEOUT });
+      await suite.page.goto(`${suite.server.http}/trace/${wide.traceId}`);
+      expect((await worker).url()).toMatch(/\/assets\/trace-loader-worker-[\w-]+\.js$/);
+      await spanRows(suite.page).first().waitFor({ timeout: UI_TIMEOUT });
+      expect(await byTestId(suite.page, 'trace-span-count').textContent()).toBe('3,001');
+      expect(await byTestId(suite.page, 'row-count').textContent()).toMatch(/^3,?001 of 3,?001 spans$/);
+      // Root first, then each client call directly followed by its server span: the tree does not depend on the order pages came in.
+      const rows = spanRows(suite.page);
+      expect(await rows.nth(0).getAttribute('aria-level')).toBe('1');
+      expect(await rows.nth(1).getAttribute('aria-level')).toBe('2');
+      expect(await rows.nth(2).getAttribute('aria-level')).toBe('3');
+      expect(await rows.nth(3).getAttribute('aria-level')).toBe('2');
     });
 
     it('keeps the DOM to the rows in view plus a small buffer, at the top and at the end', async () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JaegerResponse, JaegerSpan, JaegerTrace } from '@threadline/shared';
+import type { CompactTrace, JaegerResponse, JaegerSpan, JaegerTrace } from '@threadline/shared';
 import type { V1TraceResponse } from '../../server/src/query/v1-api/v1-types.js';
 import { buildGoClients, runGoClient, type GoClients } from '../support/go-clients.js';
 import { goTestsEnabled, waitFor } from '../support/go-demo.js';
@@ -104,6 +104,19 @@ describe.skipIf(!hasGo)('real Go exporters against Threadline', () => {
       const child = body.spans.find((s) => s.name === 'select stock')!;
       expect(child.parentSpanId).toBe(serverSpan.spanId);
       expect(serverSpan.parentSpanId).toBe(body.spans.find((s) => s.kind === 3)!.spanId);
+    });
+
+    it('comes out under the server span in the compact format, whose stream carries the fix after the spans', async () => {
+      await jaegerTrace(traceId, 4);
+      const { status, body } = await getJson<CompactTrace>(`${server.http}/api/v1/traces/${traceId}?format=compact`);
+      expect(status).toBe(200);
+      // The child was stored before its shared server span, so it was streamed with the parent it was uploaded with.
+      expect(body.parentFixes).toHaveLength(1);
+      const fixes = new Map(body.parentFixes);
+      const parentOf = (i: number) => fixes.get(i) ?? body.spans[i]![1];
+      const serverIndex = body.spans.findIndex((s) => body.resources[s[6]]!.serviceName === 'shop-backend' && s[3] === 2);
+      const childIndex = body.spans.findIndex((s) => s[2] === 'select stock');
+      expect(parentOf(childIndex)).toBe(body.spans[serverIndex]![0]);
     });
   });
 });

@@ -25,6 +25,13 @@ export interface SpanStore {
   getTrace(traceId: string): Promise<Span[]>;
   /** `getTrace` as JSON text (`[]` when unknown): lets big traces reach a client without object copies. */
   getTraceJson(traceId: string): Promise<string>;
+  /**
+   * The spans `getTrace` gives, in pages, for answers that must not hold a big trace whole.
+   * Pages come in no promised order, nor do spans across pages (a page is in start order);
+   * no page is empty, and none comes for an unknown trace. A store that can only read whole
+   * traces implements it with `tracePagesFromGetTrace` (trace-pages.ts).
+   */
+  streamTrace(traceId: string): AsyncIterable<Span[]>;
   getServices(): Promise<string[]>;
   /** Operations of a service, optionally narrowed to one span kind. */
   getOperations(service: string, spanKind?: SpanKindName): Promise<OperationInfo[]>;

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { anyValueToString, type Span } from '@threadline/shared';
+import { anyValueToString, COMPACT_TRACE_FORMAT, type Span } from '@threadline/shared';
 import { parseCompactTraceResponse } from './decode-compact-trace';
 import { ApiError } from './api-error';
 import { BASE_NS, makeSpan, TRACE_ID } from '../model/fixtures/make-span';
 
 /** The compact document of `spans`, all of one resource and scope, written out by hand as the server would. */
-function compactOf(spans: Span[]) {
+function compactOf(spans: Span[], parentFixes: Array<[number, string]> = []) {
   const offset = (ns: string) => Number(BigInt(ns) - BASE_NS);
   return {
     traceId: TRACE_ID,
-    format: 'compact-1',
+    format: COMPACT_TRACE_FORMAT,
     baseTimeUnixNano: BASE_NS.toString(),
     spans: spans.map((s) => [
       s.spanId,
@@ -31,6 +31,7 @@ function compactOf(spans: Span[]) {
     ]),
     resources: [{ ...spans[0]!.resource, serviceName: spans[0]!.serviceName }],
     scopes: [spans[0]!.scope],
+    parentFixes,
   };
 }
 
@@ -46,6 +47,14 @@ describe('compact trace decoding', () => {
     expect(decoded.spans).toEqual(spans);
     expect(decoded.spans[0]!.resource).toBe(decoded.spans[1]!.resource);
     expect(decoded.spans[0]!.scope).toBe(decoded.spans[1]!.scope);
+  });
+
+  it('replaces the parents that parentFixes name, and only those', () => {
+    const three = [...spans, makeSpan({ id: 'grandchild', parent: 'root', service: 'web', start: 2, end: 3 })];
+    const decoded = parseCompactTraceResponse(compactOf(three, [[2, three[1]!.spanId]])).spans;
+    expect(decoded.map((s) => s.parentSpanId)).toEqual(['', three[0]!.spanId, three[1]!.spanId]);
+    expect(() => parseCompactTraceResponse(compactOf(three, [[3, 'x']]))).toThrow(/parentFixes\[0\]\[0\]/);
+    expect(() => parseCompactTraceResponse({ ...compactOf(three), parentFixes: undefined })).toThrow(/parentFixes/);
   });
 
   it('reads offsets given as decimal strings (beyond 2^53 ns)', () => {

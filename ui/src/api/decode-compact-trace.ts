@@ -1,12 +1,14 @@
 /**
  * Decodes the compact trace format (`?format=compact`, docs/api.md §5.4) into the span
- * model. Every span of one resource or scope shares one decoded object, which is most
- * of the heap a big trace saves besides the smaller response.
+ * model. Every span of one resource or scope shares one decoded object, and so does every
+ * equal scalar attribute (attribute-interner.ts): that is most of the heap a big trace
+ * saves besides the smaller response.
  */
 import { COMPACT_TRACE_FORMAT, type InstrumentationScope, type Span, type SpanEvent, type SpanKind, type StatusCode } from '@threadline/shared';
 import { JsonShapeError, expectArray, expectObject, expectString, optionalNumber, optionalString } from '../model/json-guards';
 import { isDecimalNanos } from '../model/nanos';
-import { parseAttributes, parseLink, parseResource, parseScope } from '../model/span-json';
+import { parseLink, parseResource, parseScope } from '../model/span-json';
+import { AttributeInterner } from './attribute-interner';
 import { decoding } from './decode-responses';
 import type { TraceResponse } from './wire-types';
 
@@ -23,55 +25,132 @@ function at<T>(list: readonly T[], index: unknown, path: string): T {
   return list[index]!;
 }
 
-export function parseCompactTraceResponse(body: unknown): TraceResponse {
-  return decoding('/api/v1/traces/{traceId}?format=compact', () => {
-    const doc = expectObject(body, '$');
-    if (doc.format !== COMPACT_TRACE_FORMAT) throw new JsonShapeError('$.format', `"${COMPACT_TRACE_FORMAT}"`);
-    const traceId = expectString(doc.traceId, '$.traceId');
-    const baseText = expectString(doc.baseTimeUnixNano, '$.baseTimeUnixNano');
-    if (!isDecimalNanos(baseText)) throw new JsonShapeError('$.baseTimeUnixNano', 'nanoseconds as a decimal string');
-    const base = BigInt(baseText);
-    const resources = expectArray(doc.resources, '$.resources').map((r, i) => ({
-      resource: parseResource(r, `$.resources[${i}]`),
-      serviceName: expectString(expectObject(r, `$.resources[${i}]`).serviceName, `$.resources[${i}].serviceName`),
-    }));
-    const scopes: InstrumentationScope[] = expectArray(doc.scopes, '$.scopes').map((s, i) => parseScope(s, `$.scopes[${i}]`));
-    const spans: Span[] = expectArray(doc.spans, '$.spans').map((value, i) => {
-      const path = `$.spans[${i}]`;
-      const s = expectArray(value, path);
-      const owner = at(resources, s[6], `${path}[6]`);
-      const dropped = expectArray(s[15] ?? [0, 0, 0], `${path}[15]`);
-      const events: SpanEvent[] = expectArray(s[11], `${path}[11]`).map((e, j) => {
-        const event = expectArray(e, `${path}[11][${j}]`);
-        return {
-          timeUnixNano: timeAt(base, event[0], `${path}[11][${j}][0]`),
-          name: optionalString(event[1], `${path}[11][${j}][1]`),
-          attributes: parseAttributes(event[2], `${path}[11][${j}][2]`),
-          droppedAttributesCount: optionalNumber(event[3], `${path}[11][${j}][3]`),
-        };
+const ENDPOINT = '/api/v1/traces/{traceId}?format=compact';
+
+/** A span whose resource and scope are known only once the trailer came (they follow the spans). */
+interface PendingSpan {
+  span: Span;
+  resource: unknown;
+  scope: unknown;
+  path: string;
+}
+
+/**
+ * Decodes a compact trace in the order the server writes it: the header, spans in any
+ * number of batches (as they arrive), then the trailer with resources, scopes and parent
+ * fixes. Lets a client decode a streamed response while the rest is still on its way.
+ */
+export class CompactTraceDecoder {
+  readonly traceId: string;
+  private readonly base: bigint;
+  private readonly attributes = new AttributeInterner();
+  private readonly pending: PendingSpan[] = [];
+  private readonly statuses = new Map<string, Span['status']>();
+
+  /** `header`: the document, or just its leading fields (`traceId`, `format`, `baseTimeUnixNano`). */
+  constructor(header: unknown) {
+    [this.traceId, this.base] = decoding(ENDPOINT, () => {
+      const doc = expectObject(header, '$');
+      if (doc.format !== COMPACT_TRACE_FORMAT) throw new JsonShapeError('$.format', `"${COMPACT_TRACE_FORMAT}"`);
+      const baseText = expectString(doc.baseTimeUnixNano, '$.baseTimeUnixNano');
+      if (!isDecimalNanos(baseText)) throw new JsonShapeError('$.baseTimeUnixNano', 'nanoseconds as a decimal string');
+      return [expectString(doc.traceId, '$.traceId'), BigInt(baseText)] as const;
+    });
+  }
+
+  /** The next spans of `$.spans`, in order. */
+  addSpans(values: readonly unknown[]): void {
+    decoding(ENDPOINT, () => {
+      for (const value of values) this.pending.push(this.decodeSpan(value, `$.spans[${this.pending.length}]`));
+    });
+  }
+
+  /** `trailer`: the document, or just its trailing fields (`resources`, `scopes`, `parentFixes`). */
+  finish(trailer: unknown): TraceResponse {
+    return decoding(ENDPOINT, () => {
+      const doc = expectObject(trailer, '$');
+      const resources = expectArray(doc.resources, '$.resources').map((r, i) => ({
+        resource: parseResource(r, `$.resources[${i}]`),
+        serviceName: expectString(expectObject(r, `$.resources[${i}]`).serviceName, `$.resources[${i}].serviceName`),
+      }));
+      const scopes: InstrumentationScope[] = expectArray(doc.scopes, '$.scopes').map((s, i) => parseScope(s, `$.scopes[${i}]`));
+      const spans = this.pending.map(({ span, resource, scope, path }) => {
+        const owner = at(resources, resource, `${path}[6]`);
+        span.resource = owner.resource;
+        span.serviceName = owner.serviceName;
+        span.scope = at(scopes, scope, `${path}[7]`);
+        return span;
       });
+      expectArray(doc.parentFixes, '$.parentFixes').forEach((fix, i) => {
+        const [index, parentSpanId] = expectArray(fix, `$.parentFixes[${i}]`);
+        at(spans, index, `$.parentFixes[${i}][0]`).parentSpanId = expectString(parentSpanId, `$.parentFixes[${i}][1]`);
+      });
+      return { traceId: this.traceId, spans };
+    });
+  }
+
+  /** Equal statuses share one object, like attributes (nearly all are unset or a few messages). */
+  private status(code: StatusCode, message: string): Span['status'] {
+    const key = `${code}:${message}`;
+    let status = this.statuses.get(key);
+    if (!status) this.statuses.set(key, (status = { code, message }));
+    return status;
+  }
+
+  private decodeSpan(value: unknown, path: string): PendingSpan {
+    const base = this.base;
+    const s = expectArray(value, path);
+    const dropped = expectArray(s[15] ?? [0, 0, 0], `${path}[15]`);
+    const rawEvents = expectArray(s[11], `${path}[11]`);
+    const rawLinks = expectArray(s[12] ?? [], `${path}[12]`);
+    const events: SpanEvent[] = rawEvents.length === 0 ? NONE : rawEvents.map((e, j) => {
+      const event = expectArray(e, `${path}[11][${j}]`);
       return {
-        traceId,
-        spanId: expectString(s[0], `${path}[0]`),
-        parentSpanId: optionalString(s[1], `${path}[1]`),
-        traceState: optionalString(s[14], `${path}[14]`),
-        flags: optionalNumber(s[13], `${path}[13]`),
-        name: optionalString(s[2], `${path}[2]`),
-        kind: optionalNumber(s[3], `${path}[3]`) as SpanKind,
-        startTimeUnixNano: timeAt(base, s[4], `${path}[4]`),
-        endTimeUnixNano: timeAt(base, s[5], `${path}[5]`),
-        attributes: parseAttributes(s[10], `${path}[10]`),
-        droppedAttributesCount: optionalNumber(dropped[0], `${path}[15][0]`),
-        events,
-        droppedEventsCount: optionalNumber(dropped[1], `${path}[15][1]`),
-        links: expectArray(s[12] ?? [], `${path}[12]`).map((l, j) => parseLink(l, `${path}[12][${j}]`)),
-        droppedLinksCount: optionalNumber(dropped[2], `${path}[15][2]`),
-        status: { code: optionalNumber(s[8], `${path}[8]`) as StatusCode, message: optionalString(s[9], `${path}[9]`) },
-        resource: owner.resource,
-        scope: at(scopes, s[7], `${path}[7]`),
-        serviceName: owner.serviceName,
+        timeUnixNano: timeAt(base, event[0], `${path}[11][${j}][0]`),
+        name: optionalString(event[1], `${path}[11][${j}][1]`),
+        attributes: this.attributes.list(event[2], `${path}[11][${j}][2]`),
+        droppedAttributesCount: optionalNumber(event[3], `${path}[11][${j}][3]`),
       };
     });
-    return { traceId, spans };
-  });
+    const span: Span = {
+      traceId: this.traceId,
+      spanId: expectString(s[0], `${path}[0]`),
+      parentSpanId: optionalString(s[1], `${path}[1]`),
+      traceState: optionalString(s[14], `${path}[14]`),
+      flags: optionalNumber(s[13], `${path}[13]`),
+      name: optionalString(s[2], `${path}[2]`),
+      kind: optionalNumber(s[3], `${path}[3]`) as SpanKind,
+      startTimeUnixNano: timeAt(base, s[4], `${path}[4]`),
+      endTimeUnixNano: timeAt(base, s[5], `${path}[5]`),
+      attributes: this.attributes.list(s[10], `${path}[10]`),
+      droppedAttributesCount: optionalNumber(dropped[0], `${path}[15][0]`),
+      events,
+      droppedEventsCount: optionalNumber(dropped[1], `${path}[15][1]`),
+      links: rawLinks.length === 0 ? NONE : rawLinks.map((l, j) => parseLink(l, `${path}[12][${j}]`)),
+      droppedLinksCount: optionalNumber(dropped[2], `${path}[15][2]`),
+      status: this.status(optionalNumber(s[8], `${path}[8]`) as StatusCode, optionalString(s[9], `${path}[9]`)),
+      // Set by finish(), from the trailer.
+      resource: UNRESOLVED_RESOURCE,
+      scope: UNRESOLVED_SCOPE,
+      serviceName: '',
+    };
+    return { span, resource: s[6], scope: s[7], path };
+  }
+}
+
+/**
+ * The events or links of every span that has none: one shared list instead of one per span,
+ * which is a good part of what the page's copy of a big trace costs (structured clone).
+ * Frozen, as nothing may add to a list other spans share.
+ */
+const NONE = Object.freeze([]) as unknown as never[];
+
+const UNRESOLVED_RESOURCE = { attributes: [], droppedAttributesCount: 0 };
+const UNRESOLVED_SCOPE = { name: '', version: '', attributes: [], droppedAttributesCount: 0 };
+
+/** A whole compact document, already parsed. */
+export function parseCompactTraceResponse(body: unknown): TraceResponse {
+  const decoder = new CompactTraceDecoder(body);
+  decoder.addSpans(decoding(ENDPOINT, () => expectArray(expectObject(body, '$').spans, '$.spans')));
+  return decoder.finish(body);
 }

@@ -9,7 +9,8 @@ function errorFromBody(status: number, statusText: string, body: unknown): ApiEr
   return new ApiError(status, code, message);
 }
 
-export async function getJson(path: string, signal?: AbortSignal): Promise<unknown> {
+/** Fetches `path` and maps every failure to an ApiError; the body of an ok response is left for the caller to read. */
+export async function fetchOk(path: string, signal?: AbortSignal): Promise<Response> {
   let response: Response;
   try {
     response = await fetch(path, { headers: { Accept: 'application/json' }, signal });
@@ -17,13 +18,23 @@ export async function getJson(path: string, signal?: AbortSignal): Promise<unkno
     if (signal?.aborted) throw error;
     throw new ApiError(0, 'unreachable', 'Cannot reach the Threadline server. Is it running?');
   }
-  let body: unknown;
+  if (!response.ok) {
+    let body: unknown;
+    try {
+      body = await response.json();
+    } catch {
+      body = undefined;
+    }
+    throw errorFromBody(response.status, response.statusText, body);
+  }
+  return response;
+}
+
+export async function getJson(path: string, signal?: AbortSignal): Promise<unknown> {
+  const response = await fetchOk(path, signal);
   try {
-    body = await response.json();
+    return await response.json();
   } catch {
-    if (!response.ok) throw errorFromBody(response.status, response.statusText, undefined);
     throw new ApiError(response.status, 'bad_response', `${path} did not return JSON.`);
   }
-  if (!response.ok) throw errorFromBody(response.status, response.statusText, body);
-  return body;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildSpanTree } from './span-tree';
 import { buildRows } from './span-rows';
 import { buildRowTimes } from './row-times';
-import { buildCriticalPath, criticalPathRoot } from './critical-path';
+import { buildCriticalColumns, buildCriticalPath, criticalPathRoot, indexCriticalPath } from './critical-path';
 import { makeSpan, MS, type SpanSpec } from './fixtures/make-span';
 
 function path(specs: SpanSpec[]): string[] {
@@ -65,5 +65,29 @@ describe('critical path', () => {
     // Sequential children are all on the path, with the root's gaps between them.
     expect(new Set(segments.map((s) => s.split(' ')[0])).size).toBe(50_001);
     expect(segments).toHaveLength(100_000);
+  });
+
+  it('finds each row\'s segments in path order, and none for rows off the path', () => {
+    const rows = buildRows(
+      buildSpanTree(
+        [
+          { id: 'root', start: 0, end: 100 },
+          { id: 'a', parent: 'root', start: 10, end: 25 },
+          { id: 'b', parent: 'root', start: 30, end: 90 },
+          { id: 'c', parent: 'b', start: 40, end: 60 },
+          { id: 'late', parent: 'root', start: 120, end: 130 },
+        ].map(makeSpan),
+      ),
+    );
+    const times = buildRowTimes(rows, new Float64Array(rows.length));
+    const root = criticalPathRoot(rows, times);
+    const segments = buildCriticalPath(rows, times, root);
+    const byRow = indexCriticalPath(buildCriticalColumns(rows, times, root));
+    for (let row = 0; row < rows.length; row++) {
+      const expected = segments.filter((s) => s.row === row);
+      expect(byRow.get(row)).toEqual(expected.length > 0 ? expected : undefined);
+    }
+    expect(byRow.get(0)!.map((s) => [s.start / MS, s.end / MS])).toEqual([[90, 100], [25, 30], [0, 10]]);
+    expect(byRow.get(rows.length)).toBeUndefined();
   });
 });

@@ -25,70 +25,136 @@ export function criticalPathRoot(rows: readonly SpanRow[], times: RowTimes): num
   return best >= 0 || rows.length === 0 ? best : 0;
 }
 
-export function buildCriticalPath(rows: readonly SpanRow[], times: RowTimes, root: number): CriticalSegment[] {
-  if (root < 0 || root >= rows.length) return [];
+/**
+ * The path's segments in path order (from the root's end backwards), as parallel columns:
+ * a 100k-span trace's path has hundreds of thousands of segments, and one object each
+ * (with the maps the walk used) was the largest part of the page's heap.
+ */
+export interface CriticalColumns {
+  readonly rows: Int32Array;
+  readonly starts: Float64Array;
+  readonly ends: Float64Array;
+}
+
+/** Grows typed columns by doubling, so that the walk allocates O(log n) times. */
+class ColumnWriter {
+  length = 0;
+  private rows = new Int32Array(64);
+  private starts = new Float64Array(64);
+  private ends = new Float64Array(64);
+
+  push(row: number, start: number, end: number): void {
+    if (start >= end) return;
+    if (this.length === this.rows.length) {
+      const grow = <T extends Int32Array | Float64Array>(old: T, next: T): T => (next.set(old), next);
+      this.rows = grow(this.rows, new Int32Array(this.length * 2));
+      this.starts = grow(this.starts, new Float64Array(this.length * 2));
+      this.ends = grow(this.ends, new Float64Array(this.length * 2));
+    }
+    this.rows[this.length] = row;
+    this.starts[this.length] = start;
+    this.ends[this.length] = end;
+    this.length++;
+  }
+
+  finish(): CriticalColumns {
+    return { rows: this.rows.slice(0, this.length), starts: this.starts.slice(0, this.length), ends: this.ends.slice(0, this.length) };
+  }
+}
+
+export function buildCriticalColumns(rows: readonly SpanRow[], times: RowTimes, root: number): CriticalColumns {
+  const out = new ColumnWriter();
+  if (root < 0 || root >= rows.length) return out.finish();
   const subtreeEnd = rows[root]!.subtreeEnd;
-  const clipStart = new Map<number, number>();
-  const clipEnd = new Map<number, number>();
-  const children = new Map<number, number[]>();
-  clipStart.set(root, times.start[root]!);
-  clipEnd.set(root, times.end[root]!);
+  // Clipped times per row; NaN marks a row that is dropped (or outside the root's subtree).
+  const clipStart = new Float64Array(rows.length).fill(Number.NaN);
+  const clipEnd = new Float64Array(rows.length).fill(Number.NaN);
+  clipStart[root] = times.start[root]!;
+  clipEnd[root] = times.end[root]!;
+  const kept: number[] = [];
+  const childCount = new Int32Array(rows.length + 1);
   for (let i = root + 1; i < subtreeEnd; i++) {
     const parent = rows[i]!.parentRow;
-    const parentStart = clipStart.get(parent);
-    const parentEnd = clipEnd.get(parent);
-    // A dropped parent drops its whole subtree.
-    if (parentStart === undefined || parentEnd === undefined) continue;
+    const parentStart = clipStart[parent]!;
+    const parentEnd = clipEnd[parent]!;
+    // A dropped parent (NaN) drops its whole subtree: every comparison with NaN is false.
+    if (!(parentStart <= parentEnd)) continue;
     const start = times.start[i]!;
     const end = times.end[i]!;
     if (start >= parentEnd || end <= parentStart) continue;
-    clipStart.set(i, Math.max(start, parentStart));
-    clipEnd.set(i, Math.min(end, parentEnd));
-    let list = children.get(parent);
-    if (!list) children.set(parent, (list = []));
-    list.push(i);
+    clipStart[i] = Math.max(start, parentStart);
+    clipEnd[i] = Math.min(end, parentEnd);
+    kept.push(i);
+    childCount[parent + 1]!++;
   }
-  for (const list of children.values()) list.sort((a, b) => clipEnd.get(b)! - clipEnd.get(a)!);
+  // Children of each row as one array sliced by offsets, each slice latest end first.
+  const firstChild = childCount;
+  for (let i = 1; i <= rows.length; i++) firstChild[i]! += firstChild[i - 1]!;
+  const children = new Int32Array(kept.length);
+  const fill = firstChild.slice(0, rows.length);
+  for (const i of kept) children[fill[rows[i]!.parentRow]!++] = i;
+  for (let p = 0; p < rows.length; p++) {
+    if (firstChild[p + 1]! - firstChild[p]! > 1) children.subarray(firstChild[p]!, firstChild[p + 1]!).sort((a, b) => clipEnd[b]! - clipEnd[a]!);
+  }
 
-  const next = new Map<number, number>();
-  const segments: CriticalSegment[] = [];
-  const push = (row: number, start: number, end: number): void => {
-    if (start < end) segments.push({ row, start, end });
-  };
-
+  const next = new Int32Array(rows.length);
   let current = root;
-  let cursor = clipEnd.get(root)!;
+  let cursor = clipEnd[root]!;
   let returning = false;
   for (;;) {
-    const list = children.get(current) ?? [];
-    let at = next.get(current) ?? 0;
+    const from = firstChild[current]!;
+    const count = firstChild[current + 1]! - from;
+    let at = next[current]!;
     // Coming back from a child, only children that end strictly before it started count.
-    if (returning) while (at < list.length && clipEnd.get(list[at]!)! >= cursor) at++;
-    const child = list[at];
-    if (child !== undefined) {
-      next.set(current, at + 1);
-      push(current, clipEnd.get(child)!, cursor);
+    if (returning) while (at < count && clipEnd[children[from + at]!]! >= cursor) at++;
+    if (at < count) {
+      const child = children[from + at]!;
+      next[current] = at + 1;
+      out.push(current, clipEnd[child]!, cursor);
       current = child;
-      cursor = clipEnd.get(child)!;
+      cursor = clipEnd[child]!;
       returning = false;
     } else {
-      push(current, clipStart.get(current)!, cursor);
+      out.push(current, clipStart[current]!, cursor);
       if (current === root) break;
-      cursor = clipStart.get(current)!;
+      cursor = clipStart[current]!;
       current = rows[current]!.parentRow;
       returning = true;
     }
   }
-  return segments;
+  return out.finish();
 }
 
-/** Segments grouped by row, for rendering. */
-export function groupSegmentsByRow(segments: readonly CriticalSegment[]): Map<number, CriticalSegment[]> {
-  const byRow = new Map<number, CriticalSegment[]>();
-  for (const segment of segments) {
-    let list = byRow.get(segment.row);
-    if (!list) byRow.set(segment.row, (list = []));
-    list.push(segment);
-  }
-  return byRow;
+/** The path as segment objects, in path order (for tests and small traces). */
+export function buildCriticalPath(rows: readonly SpanRow[], times: RowTimes, root: number): CriticalSegment[] {
+  const c = buildCriticalColumns(rows, times, root);
+  return Array.from(c.rows, (row, k) => ({ row, start: c.starts[k]!, end: c.ends[k]! }));
+}
+
+/** A row's segments, looked up when the row is drawn. */
+export interface CriticalByRow {
+  get(row: number): readonly CriticalSegment[] | undefined;
+}
+
+/**
+ * The segments ordered by row (path order within a row), found by binary search: the
+ * waterfall asks only for the rows it draws, so objects are made only for those.
+ */
+export function indexCriticalPath(c: CriticalColumns): CriticalByRow {
+  const order = Int32Array.from(c.rows.keys()).sort((a, b) => c.rows[a]! - c.rows[b]! || a - b);
+  const rowOf = Int32Array.from(order, (k) => c.rows[k]!);
+  return {
+    get(row: number): readonly CriticalSegment[] | undefined {
+      let lo = 0;
+      let hi = rowOf.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (rowOf[mid]! < row) lo = mid + 1;
+        else hi = mid;
+      }
+      const found: CriticalSegment[] = [];
+      for (let k = lo; k < rowOf.length && rowOf[k] === row; k++) found.push({ row, start: c.starts[order[k]!]!, end: c.ends[order[k]!]! });
+      return found.length > 0 ? found : undefined;
+    },
+  };
 }

@@ -61,7 +61,7 @@ function parseAnyValue(value: unknown, path: string, depth = 0): AnyValue {
   return {};
 }
 
-function parseKeyValue(value: unknown, path: string, depth = 0): KeyValue {
+export function parseKeyValue(value: unknown, path: string, depth = 0): KeyValue {
   const kv = expectObject(value, path);
   return { key: expectString(kv.key, `${path}.key`), value: parseAnyValue(kv.value, `${path}.value`, depth) };
 }

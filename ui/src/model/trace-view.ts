@@ -8,7 +8,7 @@ import { buildSpanTree, type SpanTree } from './span-tree';
 import { buildRows, type SpanRow } from './span-rows';
 import { buildSkewAdjustment, type SkewAdjustment } from './clock-skew';
 import { buildRowTimes, type RowTimes } from './row-times';
-import { buildCriticalPath, criticalPathRoot, groupSegmentsByRow, type CriticalSegment } from './critical-path';
+import { buildCriticalColumns, criticalPathRoot, indexCriticalPath, type CriticalByRow } from './critical-path';
 import { buildTraceSummary, type TraceSummary } from './trace-summary';
 import { buildErrorSummary, type ErrorGroup } from './error-summary';
 import type { SkewMode } from './route';
@@ -17,7 +17,7 @@ export interface Timeline {
   readonly times: RowTimes;
   /** Shift of each row's event times, matching `times`. */
   readonly shift: Float64Array;
-  readonly critical: ReadonlyMap<number, readonly CriticalSegment[]>;
+  readonly critical: CriticalByRow;
   readonly summary: TraceSummary;
 }
 
@@ -39,7 +39,7 @@ function buildTimeline(rows: readonly SpanRow[], tree: SpanTree, shift: Float64A
   return {
     times,
     shift,
-    critical: groupSegmentsByRow(buildCriticalPath(rows, times, root)),
+    critical: indexCriticalPath(buildCriticalColumns(rows, times, root)),
     summary: buildTraceSummary(rows, times, tree.baseNanos, root),
   };
 }

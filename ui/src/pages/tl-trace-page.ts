@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing, unsafeCSS } from 'lit';
 import { Task } from '@lit/task';
-import { fetchTrace } from '../api/threadline-api';
+import { fetchTraceOffThread } from '../api/fetch-trace-off-thread';
 import { comparePath, tracePath, type SkewMode, type TraceSource, type TraceTab } from '../model/route';
 import type { TraceView } from '../model/trace-view';
 import type { ErrorGroup } from '../model/error-summary';
@@ -159,7 +159,7 @@ export class TlTracePage extends LitElement {
         if (!trace) throw new Error('No trace file is open in this tab. Use "Open JSON" in the header to view one.');
         return buildTraceView(trace.traceId, trace.spans);
       }
-      const { traceId, spans } = await fetchTrace(key, signal);
+      const { traceId, spans } = await fetchTraceOffThread(key, signal);
       const view = buildTraceView(traceId, spans);
       const { rootService, rootOperation } = view.timelines.adjusted.summary;
       document.title = traceTitle(rootService, rootOperation, traceId);

@@ -1,5 +1,6 @@
 import { anyValueToString, SpanKind, StatusCode, type JaegerDependency, type Span } from '@threadline/shared';
 import type { OperationInfo, SpanKindName, SpanStore, TraceQuery, TraceSummary } from '../../store/span-store.js';
+import { tracePagesFromGetTrace } from '../../store/trace-pages.js';
 import type {
   LatencyHeatmap,
   LatencyHeatmapQuery,
@@ -55,6 +56,10 @@ export class MemoryStore implements SpanStore {
 
   async getTraceJson(traceId: string): Promise<string> {
     return JSON.stringify(await this.getTrace(traceId));
+  }
+
+  streamTrace(traceId: string): AsyncGenerator<Span[]> {
+    return tracePagesFromGetTrace(this, traceId);
   }
 
   async getTrace(traceId: string): Promise<Span[]> {

@@ -2,18 +2,34 @@ import { describe, expect, it } from 'vitest';
 import type { Span } from '@threadline/shared';
 import { TRACE_A_SPANS } from '../test-support/sample-traces.js';
 import { buildSpan, resourceOf, TRACE_A } from '../test-support/span-builder.js';
-import { buildCompactTrace, compactTraceChunks } from './compact-trace.js';
+import { parseZipkinSpansJson } from '../../receivers/zipkin/zipkin-json-decoder.js';
+import { toSharedChildrenRepointed } from '../../receivers/zipkin/zipkin-shared-spans.js';
+import { toSpans } from '../../receivers/zipkin/zipkin-to-spans.js';
+import { buildCompactTrace, compactTraceChunks, compactTraceText } from './compact-trace.js';
+
+type CompactSpanOf = ReturnType<typeof buildCompactTrace>['spans'][number];
+
+async function* pagesOf(pages: Span[][]): AsyncGenerator<Span[]> {
+  yield* pages;
+}
+
+async function textOf(traceId: string, pages: Span[][]): Promise<string> {
+  let text = '';
+  for await (const piece of compactTraceText(traceId, pages[0]!, pagesOf(pages.slice(1)))) text += piece;
+  return text;
+}
 
 /** Expands a compact trace back to full spans, as a client does; the test's own independent reader. */
 function expand(doc: ReturnType<typeof buildCompactTrace>): Span[] {
   const base = BigInt(doc.baseTimeUnixNano);
   const at = (offset: number | string): string => (base + BigInt(offset)).toString();
-  return doc.spans.map(([spanId, parentSpanId, name, kind, start, end, r, s, code, message, attributes, events, links, flags, traceState, dropped]) => {
+  const fixes = new Map(doc.parentFixes);
+  return doc.spans.map(([spanId, parentSpanId, name, kind, start, end, r, s, code, message, attributes, events, links, flags, traceState, dropped], i) => {
     const { serviceName, ...resource } = doc.resources[r]!;
     return {
       traceId: doc.traceId,
       spanId,
-      parentSpanId,
+      parentSpanId: fixes.get(i) ?? parentSpanId,
       traceState,
       flags,
       name,
@@ -76,4 +92,44 @@ describe('compact trace format', () => {
     expect(chunks.length).toBeGreaterThan(3);
     expect(JSON.parse(chunks.join(''))).toEqual(JSON.parse(JSON.stringify(buildCompactTrace(TRACE_A, many))));
   });
+
+  it('streams pages as they come, the same document as building the spans whole in that order', async () => {
+    const pages = [TRACE_A_SPANS.slice(2), TRACE_A_SPANS.slice(0, 2)];
+    const doc = JSON.parse(await textOf(TRACE_A, pages));
+    // The base is the first page's earliest start: spans of later pages may lie before it.
+    expect(doc.spans.some((s: CompactSpanOf) => Number(s[4]) < 0)).toBe(true);
+    expect(expand(doc)).toEqual(pages.flat());
+    expect(new Set(doc.spans.map((s: CompactSpanOf) => s[0]))).toEqual(new Set(TRACE_A_SPANS.map((s) => s.spanId)));
+  });
+
+  it('repoints Zipkin shared-span children sent before their shared span, with parentFixes at the end', async () => {
+    const trace = '5af7183fb1d4cf5f5af7183fb1d4cf5f';
+    const clientId = '352bff9a74ca9ad2';
+    const client = { traceId: trace, id: clientId, kind: 'CLIENT', timestamp: 1000, duration: 500, localEndpoint: { serviceName: 'frontend' } };
+    const server = { ...client, kind: 'SERVER', shared: true, timestamp: 1100, duration: 300, localEndpoint: { serviceName: 'backend' } };
+    const serverChild = { traceId: trace, id: 'aaaaaaaaaaaaaaaa', parentId: clientId, timestamp: 1150, duration: 10, localEndpoint: { serviceName: 'backend' } };
+    const clientSideChild = { ...serverChild, id: 'bbbbbbbbbbbbbbbb', localEndpoint: { serviceName: 'frontend' } };
+    // zipkin-go flushes children first: the stored trace holds them before the shared span.
+    const upload = (spans: object[]) => toSpans(parseZipkinSpansJson(JSON.stringify(spans))).spans;
+    const pages = [upload([serverChild, clientSideChild]), upload([client, server])];
+    const doc = JSON.parse(await textOf(trace, pages));
+    expect(doc.parentFixes).toHaveLength(1);
+    expect(expand(doc)).toEqual(toSharedChildrenRepointed(pages.flat()));
+    expect(expand(doc).find((s) => s.spanId === serverChild.id)!.parentSpanId).not.toBe(clientId);
+    expect(expand(doc).find((s) => s.spanId === clientSideChild.id)!.parentSpanId).toBe(clientId);
+  });
+
+  it('writes the header, each page and the trailer on lines of their own, for clients that parse page by page', () => {
+    const many = Array.from({ length: 25 }, (_, i) =>
+      buildSpan({ spanId: (i + 1).toString(16).padStart(16, '0'), name: 'line\nbreak', startTimeUnixNano: `${1712345678000000000n + BigInt(i)}` }),
+    );
+    const lines = [...compactTraceChunks(TRACE_A, many, 10)].join('').split('\n');
+    expect(lines).toHaveLength(5);
+    expect(lines[0]).toMatch(/"spans":\[$/);
+    const pages = lines.slice(1, -1).map((line, k) => JSON.parse(`[${k > 0 ? line.replace(/^,/, '') : line}]`) as unknown[]);
+    expect(pages.map((p) => p.length)).toEqual([10, 10, 5]);
+    expect(lines.at(-1)).toMatch(/^\],"resources":/);
+    expect(JSON.parse(`{${lines.at(-1)!.slice(2)}`)).toHaveProperty('parentFixes', []);
+  });
 });
+

@@ -1,12 +1,15 @@
 /**
  * Encodes a trace in the compact format (`@threadline/shared` compact-trace.ts, docs/api.md
- * §5.4). Spans go out in chunks as they are encoded, so the response text of a 100k-span
- * trace is never one string in memory; resources and scopes follow the spans because they
- * are only known once every span was seen.
+ * §5.4) as the store hands it over, a page at a time (SpanStore.streamTrace): each page is
+ * written out as JSON text before the next is read, so neither the spans of a 100k-span
+ * trace nor the response text are ever whole in memory. Resources and scopes follow the
+ * spans because they are only known once every span was seen, and so do the parent fixes
+ * of Zipkin shared spans' children (zipkin-shared-spans.ts) for the same reason.
  */
 import {
   COMPACT_TRACE_FORMAT,
   earliestStartNanos,
+  toOtlpJsonText,
   type CompactEvent,
   type CompactOffset,
   type CompactSpan,
@@ -15,13 +18,7 @@ import {
   type Resource,
   type Span,
 } from '@threadline/shared';
-
-const SPANS_PER_CHUNK = 1000;
-
-/** OTLP JSON's spelling of non-finite doubles (JSON.stringify would write null). */
-function jsonReplacer(key: string, value: unknown): unknown {
-  return key === 'doubleValue' && typeof value === 'number' && !Number.isFinite(value) ? String(value) : value;
-}
+import { SharedChildrenFixes } from '../../receivers/zipkin/zipkin-shared-spans.js';
 
 /** Resources and scopes seen so far, each under the index of its first occurrence. */
 class Interner<T> {
@@ -33,7 +30,7 @@ class Interner<T> {
     // Stores hand out shared objects for equal resources; the identity check spares a stringify.
     const known = this.byIdentity.get(value);
     if (known !== undefined) return known;
-    const key = JSON.stringify(value, jsonReplacer);
+    const key = toOtlpJsonText(value);
     let index = this.byKey.get(key);
     if (index === undefined) {
       index = this.values.length;
@@ -50,69 +47,95 @@ function toOffset(nanos: string, base: bigint): CompactOffset {
   return offset <= BigInt(Number.MAX_SAFE_INTEGER) && offset >= -BigInt(Number.MAX_SAFE_INTEGER) ? Number(offset) : offset.toString();
 }
 
-interface Encoder {
-  readonly base: bigint;
-  readonly resources: Interner<Resource & { serviceName?: string }>;
-  readonly scopes: Interner<InstrumentationScope>;
+/** Turns spans into compact ones, remembering what the trailer needs. */
+class CompactEncoder {
+  readonly resources = new Interner<Resource & { serviceName?: string }>();
+  readonly scopes = new Interner<InstrumentationScope>();
+  private readonly names: string[] = [];
+  private readonly fixes = new SharedChildrenFixes();
+
+  /** `base`: any time near the trace's start; offsets before it are negative. */
+  constructor(readonly base: bigint) {}
+
+  encode(span: Span): CompactSpan {
+    this.fixes.note(span);
+    const resource = this.resources.indexOf(span.resource);
+    this.names[resource] ??= span.serviceName;
+    const events: CompactEvent[] = span.events.map((e) => [toOffset(e.timeUnixNano, this.base), e.name, e.attributes, e.droppedAttributesCount]);
+    return [
+      span.spanId,
+      span.parentSpanId,
+      span.name,
+      span.kind,
+      toOffset(span.startTimeUnixNano, this.base),
+      toOffset(span.endTimeUnixNano, this.base),
+      resource,
+      this.scopes.indexOf(span.scope),
+      span.status.code,
+      span.status.message,
+      span.attributes,
+      events,
+      span.links,
+      span.flags,
+      span.traceState,
+      [span.droppedAttributesCount, span.droppedEventsCount, span.droppedLinksCount],
+    ];
+  }
+
+  trailer(): Pick<CompactTrace, 'resources' | 'scopes' | 'parentFixes'> {
+    return {
+      resources: this.resources.values.map((r, i) => ({ attributes: r.attributes, droppedAttributesCount: r.droppedAttributesCount, serviceName: this.names[i]! })),
+      scopes: this.scopes.values,
+      parentFixes: [...this.fixes.parents()],
+    };
+  }
 }
 
-function encodeSpan(span: Span, enc: Encoder): CompactSpan {
-  const events: CompactEvent[] = span.events.map((e) => [toOffset(e.timeUnixNano, enc.base), e.name, e.attributes, e.droppedAttributesCount]);
-  return [
-    span.spanId,
-    span.parentSpanId,
-    span.name,
-    span.kind,
-    toOffset(span.startTimeUnixNano, enc.base),
-    toOffset(span.endTimeUnixNano, enc.base),
-    enc.resources.indexOf(span.resource),
-    enc.scopes.indexOf(span.scope),
-    span.status.code,
-    span.status.message,
-    span.attributes,
-    events,
-    span.links,
-    span.flags,
-    span.traceState,
-    [span.droppedAttributesCount, span.droppedEventsCount, span.droppedLinksCount],
-  ];
-}
-
-function serviceNames(spans: readonly Span[], enc: Encoder): string[] {
-  const names: string[] = [];
-  for (const span of spans) names[enc.resources.indexOf(span.resource)] ??= span.serviceName;
-  return names;
-}
-
-/** The whole compact trace as one object: for tests and small traces. */
+/** The whole compact trace as one object, for a trace held whole (tests, small traces); spans in the given order. */
 export function buildCompactTrace(traceId: string, spans: readonly Span[]): CompactTrace {
-  const enc: Encoder = { base: earliestStartNanos(spans), resources: new Interner(), scopes: new Interner() };
-  const encoded = spans.map((span) => encodeSpan(span, enc));
-  const names = serviceNames(spans, enc);
-  return {
-    traceId,
-    format: COMPACT_TRACE_FORMAT,
-    baseTimeUnixNano: enc.base.toString(),
-    spans: encoded,
-    resources: enc.resources.values.map((r, i) => ({ attributes: r.attributes, droppedAttributesCount: r.droppedAttributesCount, serviceName: names[i]! })),
-    scopes: enc.scopes.values,
-  };
+  const enc = new CompactEncoder(earliestStartNanos(spans));
+  const encoded = spans.map((span) => enc.encode(span));
+  return { traceId, format: COMPACT_TRACE_FORMAT, baseTimeUnixNano: enc.base.toString(), spans: encoded, ...enc.trailer() };
+}
+
+function headerText(traceId: string, enc: CompactEncoder): string {
+  return `{"traceId":${JSON.stringify(traceId)},"format":"${COMPACT_TRACE_FORMAT}","baseTimeUnixNano":"${enc.base}","spans":[`;
+}
+
+function pageText(page: readonly Span[], enc: CompactEncoder, first: boolean): string {
+  if (page.length === 0) return '';
+  // One stringify per page: its text without the brackets, on a line of its own (clients may parse page by page).
+  const text = toOtlpJsonText(page.map((span) => enc.encode(span)));
+  return `\n${first ? '' : ','}${text.slice(1, -1)}`;
+}
+
+function trailerText(enc: CompactEncoder): string {
+  const { resources, scopes, parentFixes } = enc.trailer();
+  return `\n],"resources":${toOtlpJsonText(resources)},"scopes":${toOtlpJsonText(scopes)},"parentFixes":${JSON.stringify(parentFixes)}}`;
 }
 
 /**
- * The same document as JSON text, in chunks of about a thousand spans, encoded only as
- * they are pulled (a stream piped to a slow client pulls no faster than it reads).
- * Equal to `JSON.stringify(buildCompactTrace(...))` parsed, with non-finite doubles
- * spelled as strings.
+ * The compact document as JSON text, one piece per page, encoded only as it is pulled (a
+ * stream piped to a slow client pulls no faster than it reads, and so reads no further
+ * pages from the store). `first` is the trace's first page, already read to know that the
+ * trace exists; its earliest start is the document's base time. `rest` is returned
+ * (closed) when the consumer stops early.
  */
-export function* compactTraceChunks(traceId: string, spans: readonly Span[]): Generator<string> {
-  const enc: Encoder = { base: earliestStartNanos(spans), resources: new Interner(), scopes: new Interner() };
-  yield `{"traceId":${JSON.stringify(traceId)},"format":"${COMPACT_TRACE_FORMAT}","baseTimeUnixNano":"${enc.base}","spans":[`;
-  for (let from = 0; from < spans.length; from += SPANS_PER_CHUNK) {
-    const chunk = spans.slice(from, from + SPANS_PER_CHUNK).map((span) => JSON.stringify(encodeSpan(span, enc), jsonReplacer));
-    yield `${from > 0 ? ',' : ''}${chunk.join(',')}`;
+export async function* compactTraceText(traceId: string, first: readonly Span[], rest: AsyncIterator<Span[]>): AsyncGenerator<string> {
+  const enc = new CompactEncoder(earliestStartNanos(first));
+  try {
+    yield headerText(traceId, enc) + pageText(first, enc, true);
+    for (let next = await rest.next(); !next.done; next = await rest.next()) yield pageText(next.value, enc, false);
+    yield trailerText(enc);
+  } finally {
+    await rest.return?.();
   }
-  const names = serviceNames(spans, enc);
-  const resources = enc.resources.values.map((r, i) => ({ attributes: r.attributes, droppedAttributesCount: r.droppedAttributesCount, serviceName: names[i]! }));
-  yield `],"resources":${JSON.stringify(resources, jsonReplacer)},"scopes":${JSON.stringify(enc.scopes.values, jsonReplacer)}}`;
+}
+
+/** `compactTraceText` over spans held whole, cut into pages: the same text as a store's pages would give. */
+export function* compactTraceChunks(traceId: string, spans: readonly Span[], pageSpans = 1000): Generator<string> {
+  const enc = new CompactEncoder(earliestStartNanos(spans));
+  yield headerText(traceId, enc);
+  for (let from = 0; from < spans.length; from += pageSpans) yield pageText(spans.slice(from, from + pageSpans), enc, from === 0);
+  yield trailerText(enc);
 }

@@ -28,17 +28,46 @@ function sharedKey(traceId: string, spanId: string, service: string): string {
  * (zipkin-go flushes children first; the query side applies it per trace, as Jaeger does).
  */
 export function toSharedChildrenRepointed(spans: readonly Span[]): Span[] {
-  const derived = new Map<string, string>();
-  for (const s of spans) {
-    const shared = sharedIdOf(s);
-    if (shared !== undefined) derived.set(sharedKey(s.traceId, shared, s.serviceName), s.spanId);
-  }
-  if (derived.size === 0) return [...spans];
-  return spans.map((s) => {
-    if (s.parentSpanId === '' || sharedIdOf(s) !== undefined) return s;
-    const target = derived.get(sharedKey(s.traceId, s.parentSpanId, s.serviceName));
-    return target === undefined || target === s.spanId ? s : { ...s, parentSpanId: target };
+  const fixes = new SharedChildrenFixes();
+  for (const s of spans) fixes.note(s);
+  const parents = fixes.parents();
+  if (parents.size === 0) return [...spans];
+  return spans.map((s, i) => {
+    const parentSpanId = parents.get(i);
+    return parentSpanId === undefined ? s : { ...s, parentSpanId };
   });
+}
+
+/**
+ * `toSharedChildrenRepointed` for a trace seen a piece at a time, when the spans already
+ * sent on cannot be changed any more (a streamed response): note every span in order, and
+ * at the end `parents()` gives the new parent of each repointed span, by its position.
+ * Keeps a span's IDs and service name until then, not the span.
+ */
+export class SharedChildrenFixes {
+  /** Shared span key → the shared server span's own (derived) ID. */
+  private readonly derived = new Map<string, string>();
+  /** Per position: the key a child's parent would match, '' for spans that cannot be repointed. */
+  private readonly keys: string[] = [];
+  private readonly spanIds: string[] = [];
+
+  note(s: Span): void {
+    const shared = sharedIdOf(s);
+    if (shared !== undefined) this.derived.set(sharedKey(s.traceId, shared, s.serviceName), s.spanId);
+    const candidate = s.parentSpanId !== '' && shared === undefined;
+    this.keys.push(candidate ? sharedKey(s.traceId, s.parentSpanId, s.serviceName) : '');
+    this.spanIds.push(s.spanId);
+  }
+
+  parents(): Map<number, string> {
+    const parents = new Map<number, string>();
+    if (this.derived.size === 0) return parents;
+    this.keys.forEach((key, i) => {
+      const target = key === '' ? undefined : this.derived.get(key);
+      if (target !== undefined && target !== this.spanIds[i]) parents.set(i, target);
+    });
+    return parents;
+  }
 }
 
 /**

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { Span, SpanEvent } from '@threadline/shared';
+import type { Span } from '@threadline/shared';
 import type {
   EventLog,
   EventLogFamily,
@@ -12,7 +12,7 @@ import type {
   NettraceState,
 } from '../span-store.js';
 import type { StoredNettraceEvent } from './nettrace-writer.js';
-import { parseJsonText } from './span-json.js';
+import { NettraceJoin, type JoinedRecordRow } from './nettrace-join.js';
 import { StoreInputError } from './store-input-error.js';
 import { sortByStart } from './trace-chunks.js';
 
@@ -98,7 +98,7 @@ export class NettraceReader {
   private readonly selectLogEvents;
 
   constructor(private readonly db: Database.Database) {
-    this.selectJoined = db.prepare<[string], { span_id: string; span: string }>(NETTRACE_READ_SQL.joinedToTrace);
+    this.selectJoined = db.prepare<[string], JoinedRecordRow>(NETTRACE_READ_SQL.joinedToTrace);
     this.selectLogEvents = db.prepare<[bigint], LogEventRow>(NETTRACE_READ_SQL.logEvents).safeIntegers(true);
   }
 
@@ -108,24 +108,16 @@ export class NettraceReader {
    * that span is missing, the record's own span (a child of it) is shown instead.
    */
   mergeIntoTrace(traceId: string, spans: Span[]): Span[] {
-    const joined = this.selectJoined.all(traceId);
-    if (joined.length === 0) return spans;
-    const byId = new Map(spans.map((s) => [s.spanId, s]));
-    const extended = new Set<Span>();
-    const standIns: Span[] = [];
-    for (const row of joined) {
-      const recordSpan = parseJsonText<Span>(row.span);
-      const target = byId.get(row.span_id);
-      if (!target) {
-        standIns.push(recordSpan);
-        continue;
-      }
-      target.events.push(...recordSpan.events);
-      target.droppedEventsCount += recordSpan.droppedEventsCount;
-      extended.add(target);
-    }
-    for (const span of extended) span.events = sortEventsByTime(span.events);
+    const join = new NettraceJoin(this.joinedRecords(traceId));
+    if (join.empty) return spans;
+    join.extend(spans);
+    const standIns = join.standIns();
     return standIns.length === 0 ? spans : sortByStart([...spans, ...standIns]);
+  }
+
+  /** The request traces joined to spans of the trace, for a NettraceJoin. */
+  joinedRecords(traceId: string): JoinedRecordRow[] {
+    return this.selectJoined.all(traceId);
   }
 
   findRequests(query: NettraceRequestQuery): NettraceRequest[] {
@@ -253,16 +245,3 @@ function parseStoredEvents(json: string): NettraceEvent[] {
   }));
 }
 
-/** Event times of other receivers' spans are not validated; anything unreadable sorts first. */
-function timeKey(ns: string): bigint {
-  return /^\d{1,19}$/.test(ns) ? BigInt(ns) : -1n;
-}
-
-function sortEventsByTime(events: SpanEvent[]): SpanEvent[] {
-  const keyed = events.map((event) => ({ event, key: timeKey(event.timeUnixNano) }));
-  // Array.prototype.sort is stable: events at the same time keep their order.
-  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return keyed.map((k) => k.event);
-}
-
-/** The order getTrace promises: start, then span ID. */

@@ -8,6 +8,8 @@ import { openDatabase } from './open-database.js';
 import { SpanReader } from './span-reader.js';
 import { SpanRemover } from './span-remover.js';
 import { SpanWriter } from './span-writer.js';
+import { decodeTracePages, packTrace } from './trace-chunk-pages.js';
+import { sortByStart } from './trace-chunks.js';
 import { createSqliteStore } from './sqlite-store.js';
 import { StoreInputError } from './store-input-error.js';
 import { at, BASE_NS, spanIdOf, testSpan, traceIdOf } from './test-spans.js';
@@ -87,7 +89,17 @@ function requestRecord(
 }
 
 const write = (batch: Partial<NettraceBatch>) => writer.write({ requests: [], eventLogs: [], ...batch });
-const trace = (traceId = T) => nettrace.mergeIntoTrace(traceId, reader.getTrace(traceId));
+/**
+ * The trace read whole, checked against the same trace read a span per page
+ * (SpanStore.streamTrace's path): the same spans, joined records merged the same way.
+ */
+const trace = (traceId = T) => {
+  const whole = nettrace.mergeIntoTrace(traceId, reader.getTrace(traceId));
+  const pages = [...decodeTracePages(packTrace(reader.getTraceChunks(traceId), nettrace.joinedRecords(traceId)), 1)];
+  expect(pages.every((page) => page.length > 0)).toBe(true);
+  expect(sortByStart(pages.flat())).toEqual(whole);
+  return whole;
+};
 const requests = () => nettrace.findRequests({ errorsOnly: false, limit: 100 });
 
 /** Trace T: a root and a child of it, 0–10 ms. */

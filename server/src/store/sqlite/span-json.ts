@@ -4,19 +4,9 @@
  * the span model has a key a sender chooses, so the marker cannot collide with data.
  */
 
+import { containsSpecialNumber, isSpecialNumber } from '@threadline/shared';
+
 const MARKER = '$float';
-
-function isSpecialNumber(n: number): boolean {
-  return !Number.isFinite(n) || Object.is(n, -0);
-}
-
-function containsSpecialNumber(value: unknown): boolean {
-  if (typeof value === 'number') return isSpecialNumber(value);
-  if (typeof value !== 'object' || value === null) return false;
-  if (Array.isArray(value)) return value.some(containsSpecialNumber);
-  for (const key in value) if (containsSpecialNumber((value as Record<string, unknown>)[key])) return true;
-  return false;
-}
 
 function replaceSpecialNumber(_key: string, value: unknown): unknown {
   if (typeof value !== 'number' || !isSpecialNumber(value)) return value;
@@ -44,16 +34,4 @@ function hasSpecialNumbers(text: string): boolean {
 export function parseJsonText<T>(text: string): T {
   // Likewise a reviver: only texts that carry a marker need one.
   return (hasSpecialNumbers(text) ? JSON.parse(text, reviveSpecialNumber) : JSON.parse(text)) as T;
-}
-
-function spellNonFinite(_key: string, value: unknown): unknown {
-  return typeof value === 'number' && !Number.isFinite(value) ? (Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity') : value;
-}
-
-/**
- * JSON for API clients: NaN and ±Infinity spelled as OTLP/JSON spells doubles
- * ("NaN", "Infinity", "-Infinity"), where plain JSON.stringify would write null.
- */
-export function toOtlpJsonText(value: unknown): string {
-  return containsSpecialNumber(value) ? JSON.stringify(value, spellNonFinite) : JSON.stringify(value);
 }

@@ -63,6 +63,11 @@ export class SpanReader {
     return this.chunks.byTraceId(traceId, unindexed);
   }
 
+  /** The trace's chunks undecoded, for reading it a page at a time (trace-chunk-pages.ts). */
+  getTraceChunks(traceId: string, unindexed?: readonly Uint8Array[]): Uint8Array[] {
+    return this.chunks.chunksOf(traceId, unindexed);
+  }
+
   getServices(): string[] {
     return this.selectServices.all();
   }

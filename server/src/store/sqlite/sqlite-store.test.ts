@@ -6,12 +6,13 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { AppError } from '../../app-error.js';
 import { StoreOpenError, StoreVersionError } from '../store-errors.js';
 import { MIGRATIONS } from './migrations/index.js';
+import type { Span } from '@threadline/shared';
 import { listSegments } from './ingest-log-file.js';
 import { parseFrames } from './ingest-log-frames.js';
 import { parseSpanChunk } from './span-chunk-codec.js';
-import { TraceChunks } from './trace-chunks.js';
+import { sortByStart, TraceChunks } from './trace-chunks.js';
 import { createSqliteStore, type SqliteSpanStore, type SqliteStoreOptions } from './sqlite-store.js';
-import { spanIdOf, testSpan, traceIdOf } from './test-spans.js';
+import { at, spanIdOf, testSpan, traceIdOf } from './test-spans.js';
 
 let dir: string;
 const open: SqliteSpanStore[] = [];
@@ -68,6 +69,29 @@ describe('createSqliteStore', () => {
     expect(await store.getDependencies(0n, 2n ** 63n - 1n)).toEqual([]);
   });
 
+  it('streams a trace in pages that hold exactly what getTrace gives, each page in start order', async () => {
+    const store = await openStore(join(dir, 'pages.db'));
+    // Three uploads, starts interleaved across them, and one span sent twice (its first copy wins).
+    const uploads = [0, 1, 2].map((k) =>
+      Array.from({ length: 700 }, (_, i) =>
+        testSpan({ traceId: traceIdOf(1), spanId: spanIdOf(1 + k + 3 * i), parentSpanId: k + i === 0 ? '' : spanIdOf(1), startTimeUnixNano: at(3 * i + (2 - k)), endTimeUnixNano: at(3 * i + 3), name: `upload ${k}` }),
+      ),
+    );
+    uploads[2]!.push(testSpan({ traceId: traceIdOf(1), spanId: spanIdOf(1), name: 'repeated' }));
+    for (const upload of uploads) await store.writeBatch(upload);
+    const pages: Span[][] = [];
+    for await (const page of store.streamTrace(traceIdOf(1))) pages.push(page);
+    const whole = await store.getTrace(traceIdOf(1));
+    expect(whole).toHaveLength(2100);
+    expect(whole.find((s) => s.spanId === spanIdOf(1))!.name).toBe('upload 0');
+    expect(pages.length).toBeGreaterThan(1);
+    for (const page of pages) expect(page).toEqual(sortByStart([...page]));
+    expect(sortByStart(pages.flat())).toEqual(whole);
+    const none: Span[][] = [];
+    for await (const page of store.streamTrace(traceIdOf(2))) none.push(page);
+    expect(none).toEqual([]);
+  });
+
   it('creates the directory of a file database', async () => {
     const path = join(dir, 'nested', 'deeper', 'threadline.db');
     const store = await openStore(path);
@@ -82,6 +106,9 @@ describe('createSqliteStore', () => {
       await store.writeBatch(batch(i, 100));
       expect(countDurableSpans(path)).toBe(i * 100);
       expect(await store.getTrace(traceIdOf(i))).toEqual(batch(i, 100));
+      const streamed: Span[] = [];
+      for await (const page of store.streamTrace(traceIdOf(i))) streamed.push(...page);
+      expect(sortByStart(streamed)).toEqual(batch(i, 100));
     }
   });
 

@@ -38,6 +38,8 @@ import { IngestLogFile } from './ingest-log-file.js';
 import { buildPreparedBatch, toTransferable, type PreparedBatch } from './prepared-batch.js';
 import { StoreInputError } from './store-input-error.js';
 import { UnindexedBatches } from './unindexed-batches.js';
+import { decodeTracePages } from './trace-chunk-pages.js';
+import { TRACE_PAGE_SPANS } from '../trace-pages.js';
 import { toRequestError, WorkerClient, type StoreLogger } from './worker-client.js';
 import type { CheckpointPolicy } from './worker-protocol.js';
 
@@ -180,6 +182,11 @@ export class SqliteSpanStore implements SpanStore, NettraceStore {
 
   getTraceJson(traceId: string): Promise<string> {
     return this.reader.call('getTraceJson', traceId, this.waiting.chunksOf(traceId));
+  }
+
+  /** Pages decoded here, on the calling thread, as they are pulled: the worker only reads and inflates. */
+  async *streamTrace(traceId: string): AsyncGenerator<Span[]> {
+    yield* decodeTracePages(await this.reader.call('getTracePacked', traceId, this.waiting.chunksOf(traceId)), TRACE_PAGE_SPANS);
   }
 
   async getServices(): Promise<string[]> {

@@ -1,11 +1,12 @@
 import type Database from 'better-sqlite3';
+import { toOtlpJsonText } from '@threadline/shared';
 import { latencyReadOperations } from './latency-sketch-operations.js';
 import { NettraceReader } from './nettrace-reader.js';
 import { readNettraceFamilies } from './nettrace-family-reader.js';
 import { NettraceWriter } from './nettrace-writer.js';
 import { retentionOperations, type RetentionOperationName } from './retention-operations.js';
-import { toOtlpJsonText } from './span-json.js';
 import { SpanReader } from './span-reader.js';
+import { packTrace } from './trace-chunk-pages.js';
 import { SpanWriter } from './span-writer.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
 import { IngestLog, INDEX_AFTER_MS } from './ingest-log.js';
@@ -20,6 +21,7 @@ function readOperations(db: Database.Database): ReadOperations {
     // Both reads see one snapshot: the worker runs a request to its end before the next commit shows.
     getTrace: (traceId, unindexed) => nettrace.mergeIntoTrace(traceId, reader.getTrace(traceId, unindexed)),
     getTraceJson: (traceId, unindexed) => toOtlpJsonText(nettrace.mergeIntoTrace(traceId, reader.getTrace(traceId, unindexed))),
+    getTracePacked: (traceId, unindexed) => packTrace(reader.getTraceChunks(traceId, unindexed), nettrace.joinedRecords(traceId)),
     getServices: () => reader.getServices(),
     getOperations: (service, spanKind) => reader.getOperations(service, spanKind),
     findTraceIds: (query) => reader.findTraceIds(query),

@@ -47,7 +47,7 @@ export class TraceChunks {
     this.selectChunks = db.prepare<[number], Placement>(TRACE_SQL.chunks);
     this.selectBlock = db.prepare<[number], Buffer>(TRACE_SQL.block).pluck();
     // One read transaction: a commit in between could otherwise show a trace's number but not its chunks.
-    this.readTrace = db.transaction((traceId: Uint8Array) => {
+    this.readTrace = db.transaction((traceId: Uint8Array): Uint8Array[] => {
       const num = this.selectNum.get(traceId);
       return num === undefined ? [] : this.storedChunks(num);
     });
@@ -69,8 +69,12 @@ export class TraceChunks {
    * or the other, or both while a pass commits: the first copy wins). Empty when unknown.
    */
   byTraceId(traceId: string, unindexed: readonly Uint8Array[] = []): Span[] {
-    if (!isHexId(traceId, TRACE_ID_HEX_LENGTH)) return [];
-    return sortByStart(decodeChunks([...this.readTrace(Buffer.from(traceId, 'hex')), ...unindexed]));
+    return sortByStart(decodeChunks(this.chunksOf(traceId, unindexed)));
+  }
+
+  /** The trace's chunks, indexed ones first, then `unindexed` (byTraceId), each oldest first; undecoded. */
+  chunksOf(traceId: string, unindexed: readonly Uint8Array[] = []): Uint8Array[] {
+    return isHexId(traceId, TRACE_ID_HEX_LENGTH) ? [...this.readTrace(Buffer.from(traceId, 'hex')), ...unindexed] : [];
   }
 
   byTraceNum(traceNum: number): Span[] {

@@ -27,6 +27,7 @@ import type {
 } from '../latency-queries.js';
 import type { EncodedLatencyStats, EncodedOperationStats } from './latency-sketch-reader.js';
 import type { PreparedBatch } from './prepared-batch.js';
+import type { PackedTrace } from './trace-chunk-pages.js';
 
 /** The requests a store worker serves; synchronous inside the worker. */
 export interface StoreOperations {
@@ -41,6 +42,8 @@ export interface StoreOperations {
   /** `unindexed`: the trace's acknowledged chunks still on their way to the index (sqlite-store.ts). */
   getTrace(traceId: string, unindexed?: readonly Uint8Array[]): Span[];
   getTraceJson(traceId: string, unindexed?: readonly Uint8Array[]): string;
+  /** The trace undecoded, for SpanStore.streamTrace; `unindexed` as for getTrace. */
+  getTracePacked(traceId: string, unindexed?: readonly Uint8Array[]): PackedTrace;
   getServices(): string[];
   getOperations(service: string, spanKind?: SpanKindName): OperationInfo[];
   findTraceIds(query: TraceQuery): string[];

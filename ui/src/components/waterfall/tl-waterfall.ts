@@ -6,6 +6,7 @@ import { buildFindIndex, errorRows, filterRows, findRows, isEmptyFind, parseFind
 import { hasChildren, maxDepth } from '../../model/span-rows';
 import { buildTicks, createTimeScale, formatTick, type TimeScale } from '../../model/time-scale';
 import type { Timeline, TraceView } from '../../model/trace-view';
+import { clampNameWidth, NAME_WIDTH_STEP, storedNameWidth, storeNameWidth } from '../../model/name-column';
 import { isTextEntry } from '../common/keyboard';
 import { controlStyles } from '../common/shared-styles';
 import { TlDetailCloseEvent, TlFindChangeEvent, TlSpanSelectEvent, TlWindowChangeEvent } from './waterfall-events';
@@ -51,6 +52,7 @@ export class TlWaterfall extends LitElement {
     errorsOnly: { state: true },
     filterMode: { state: true },
     depthChoice: { state: true },
+    nameWidth: { state: true },
   };
 
   static override styles = [controlStyles, waterfallStyles];
@@ -72,6 +74,8 @@ export class TlWaterfall extends LitElement {
   declare filterMode: boolean;
   /** The "Show N levels" choice; `all` once anything expands everything again. */
   declare depthChoice: string;
+  /** Name column width in px chosen by dragging its edge; null for the default layout. */
+  declare nameWidth: number | null;
 
   /** Row indices in display order, and each row's position in it (-1 when folded away). */
   private visible: Int32Array = new Int32Array(0);
@@ -107,6 +111,7 @@ export class TlWaterfall extends LitElement {
     this.errorsOnly = false;
     this.filterMode = false;
     this.depthChoice = 'all';
+    this.nameWidth = storedNameWidth();
   }
 
   override connectedCallback(): void {
@@ -133,6 +138,10 @@ export class TlWaterfall extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('nameWidth')) {
+      if (this.nameWidth === null) this.style.removeProperty('--name-col');
+      else this.style.setProperty('--name-col', `${this.nameWidth}px`);
+    }
     if (changed.has('view')) {
       this.depthLevels = maxDepth(this.view.rows) + 1;
       const large = this.view.rows.length > LARGE_TRACE_ROWS && this.depthLevels > LARGE_TRACE_LEVELS;
@@ -430,6 +439,45 @@ export class TlWaterfall extends LitElement {
     </div>`;
   }
 
+  private nameColumnWidth(): number {
+    return (this.renderRoot.querySelector('.name-head') as HTMLElement).getBoundingClientRect().width;
+  }
+
+  private setNameWidth(width: number | null): void {
+    this.nameWidth = width === null ? null : clampNameWidth(width, this.viewportWidth);
+    storeNameWidth(this.nameWidth);
+  }
+
+  private readonly onResizeStart = (event: PointerEvent): void => {
+    if (event.button !== 0) return;
+    event.preventDefault();
+    const handle = event.currentTarget as HTMLElement;
+    handle.setPointerCapture(event.pointerId);
+    const startX = event.clientX;
+    const startWidth = this.nameColumnWidth();
+    const move = (e: PointerEvent) => {
+      this.nameWidth = clampNameWidth(startWidth + e.clientX - startX, this.viewportWidth);
+    };
+    const end = () => {
+      handle.removeEventListener('pointermove', move);
+      handle.removeEventListener('pointerup', end);
+      handle.removeEventListener('pointercancel', end);
+      storeNameWidth(this.nameWidth);
+    };
+    handle.addEventListener('pointermove', move);
+    handle.addEventListener('pointerup', end);
+    handle.addEventListener('pointercancel', end);
+  };
+
+  private readonly onResizeKey = (event: KeyboardEvent): void => {
+    const step = event.key === 'ArrowRight' ? NAME_WIDTH_STEP : event.key === 'ArrowLeft' ? -NAME_WIDTH_STEP : 0;
+    if (step === 0) return;
+    // The arrows resize here; they must not also move the selection (document's handler).
+    event.preventDefault();
+    event.stopPropagation();
+    this.setNameWidth(this.nameColumnWidth() + step);
+  };
+
   private renderRuler(scale: TimeScale) {
     const { min } = this.timeline.times;
     const maxTicks = Math.max(2, Math.floor((this.viewportWidth * 0.62) / 110));
@@ -437,7 +485,21 @@ export class TlWaterfall extends LitElement {
     const { step, values } = buildTicks(scale.start - min, scale.end - min, maxTicks);
     const ticks = values.map((v) => ({ left: scale.fraction(v + min) * 100, label: formatTick(v, step) }));
     return html`<div class="ruler-row" role="presentation">
-        <div class="name-head">Service · operation</div>
+        <div class="name-head">
+          Service · operation
+          <div
+            class="col-resize"
+            role="separator"
+            aria-orientation="vertical"
+            aria-label="Name column width (drag, or arrow keys; double-click resets)"
+            aria-valuenow=${this.nameWidth ?? nothing}
+            tabindex="0"
+            data-testid="name-col-resize"
+            @pointerdown=${this.onResizeStart}
+            @keydown=${this.onResizeKey}
+            @dblclick=${() => this.setNameWidth(null)}
+          ></div>
+        </div>
         <div class="ruler" data-testid="time-ruler">
           ${ticks.map((t) => html`<span class="tick-label" style=${`left:${t.left}%`}>${t.label}</span>`)}
         </div>

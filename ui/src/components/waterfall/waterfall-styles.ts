@@ -104,9 +104,26 @@ export const waterfallStyles = css`
     color: var(--tl-fg-muted);
   }
   .name-head {
+    position: relative;
     padding: 0 0.75rem;
     line-height: ${unsafeCSS(RULER_HEIGHT)}px;
     border-right: 1px solid var(--tl-border);
+  }
+  /* The name column's edge: a grip wider than the line it sits on. */
+  .col-resize {
+    position: absolute;
+    top: 0;
+    right: -5px;
+    width: 9px;
+    height: 100%;
+    cursor: col-resize;
+    touch-action: none;
+    z-index: 3;
+  }
+  .col-resize:hover,
+  .col-resize:focus-visible {
+    background: linear-gradient(to right, transparent 3px, var(--tl-accent) 3px, var(--tl-accent) 6px, transparent 6px);
+    outline: none;
   }
   .ruler {
     position: relative;

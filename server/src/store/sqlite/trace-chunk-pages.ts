@@ -1,0 +1,56 @@
+/**
+ * A trace read a piece at a time (SpanStore.streamTrace): the reader worker sends the
+ * trace's chunks undecoded — deflated blocks already inflated, a fraction of the size of
+ * decoded spans — and the spans are decoded a page at a time as the caller pulls, so a
+ * 100k-span trace is never whole in memory as objects or as text.
+ */
+import type { Span } from '@threadline/shared';
+import { NettraceJoin, type JoinedRecordRow } from './nettrace-join.js';
+import { parseSpanChunk } from './span-chunk-codec.js';
+import { sortByStart } from './trace-chunks.js';
+
+/** What crosses from the reader worker: every chunk in one buffer (one copy), and the joined net/trace records. */
+export interface PackedTrace {
+  bytes: Uint8Array;
+  /** Byte length of each chunk in `bytes`, in read order. */
+  chunkLengths: number[];
+  joined: JoinedRecordRow[];
+}
+
+export function packTrace(chunks: readonly Uint8Array[], joined: JoinedRecordRow[]): PackedTrace {
+  const bytes = new Uint8Array(chunks.reduce((sum, c) => sum + c.length, 0));
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.length;
+  }
+  return { bytes, chunkLengths: chunks.map((c) => c.length), joined };
+}
+
+/**
+ * The trace's spans as getTrace gives them, in pages of at least `pageSpans` spans (but
+ * the last), each in start order: the first stored copy of a span wins, and net/trace
+ * records are merged (their stand-in spans come in the last page).
+ */
+export function* decodeTracePages(packed: PackedTrace, pageSpans: number): Generator<Span[]> {
+  const seen = new Set<string>();
+  const join = new NettraceJoin(packed.joined);
+  let page: Span[] = [];
+  let at = 0;
+  for (const length of packed.chunkLengths) {
+    for (const span of parseSpanChunk(packed.bytes.subarray(at, at + length))) {
+      if (seen.has(span.spanId)) continue;
+      seen.add(span.spanId);
+      page.push(span);
+    }
+    at += length;
+    if (page.length >= pageSpans) {
+      join.extend(page);
+      yield sortByStart(page);
+      page = [];
+    }
+  }
+  join.extend(page);
+  page.push(...join.standIns());
+  if (page.length > 0) yield sortByStart(page);
+}

@@ -1,0 +1,55 @@
+/**
+ * Decodes a compact trace response as its text arrives. The server writes the header, each
+ * page of spans, and the trailer on lines of their own (JSON strings cannot hold a raw
+ * newline, so a newline only ever ends one of those), which lets each page be parsed and
+ * decoded while the next is still being read from the store and sent.
+ */
+import { CompactTraceDecoder, parseCompactTraceResponse } from './decode-compact-trace';
+import type { TraceResponse } from './wire-types';
+
+const HEADER_END = '"spans":[';
+
+export class CompactTraceLineDecoder {
+  private buffer = '';
+  private decoder: CompactTraceDecoder | undefined;
+  private trailer: unknown;
+  /** Set when the text is not laid out in lines as expected: it is then decoded whole at the end. */
+  private whole = false;
+
+  push(text: string): void {
+    this.buffer += text;
+    if (this.whole) return;
+    let newline: number;
+    while ((newline = this.buffer.indexOf('\n')) >= 0) {
+      const line = this.buffer.slice(0, newline);
+      this.buffer = this.buffer.slice(newline + 1);
+      this.line(line);
+      if (this.whole) return;
+    }
+  }
+
+  end(): TraceResponse {
+    if (this.whole) return parseCompactTraceResponse(JSON.parse(this.buffer));
+    const rest = this.buffer;
+    this.buffer = '';
+    if (rest !== '') this.line(rest);
+    if (this.whole) return parseCompactTraceResponse(JSON.parse(this.buffer));
+    if (!this.decoder || this.trailer === undefined) throw new SyntaxError('the compact trace ended before its trailer');
+    return this.decoder.finish(this.trailer);
+  }
+
+  private line(line: string): void {
+    if (!this.decoder) {
+      if (!line.endsWith(HEADER_END)) {
+        this.whole = true;
+        this.buffer = line + '\n' + this.buffer;
+        return;
+      }
+      this.decoder = new CompactTraceDecoder(JSON.parse(`${line}]}`));
+    } else if (line.startsWith(']')) {
+      this.trailer = JSON.parse(`{${line.slice(2)}`);
+    } else if (line !== '') {
+      this.decoder.addSpans(JSON.parse(`[${line.startsWith(',') ? line.slice(1) : line}]`) as unknown[]);
+    }
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * Loads a trace in the compact format: the page fetches it and hands the body to
+ * trace-loader-worker.ts, so the page's thread only receives the decoded spans.
+ */
+import { ApiError } from './api-error';
+import { fetchOk } from './http-client';
+import { readCompactTrace } from './read-compact-trace';
+import type { TraceLoaderReply, TraceLoaderRequest } from './trace-loader-protocol';
+import type { TraceResponse } from './wire-types';
+
+export async function fetchTraceOffThread(traceId: string, signal?: AbortSignal): Promise<TraceResponse> {
+  const url = `/api/v1/traces/${encodeURIComponent(traceId)}?format=compact`;
+  // Started first, so that its script loads while the server works on the trace.
+  const worker = new Worker(new URL('./trace-loader-worker.ts', import.meta.url), { type: 'module' });
+  let response: Response;
+  try {
+    response = await fetchOk(url, signal);
+    if (!response.body) throw new ApiError(response.status, 'bad_response', `${url} returned no body.`);
+  } catch (error) {
+    worker.terminate();
+    throw error;
+  }
+  return decodeInWorker(worker, response.body, url, signal);
+}
+
+function decodeInWorker(worker: Worker, body: ReadableStream<Uint8Array>, url: string, signal?: AbortSignal): Promise<TraceResponse> {
+  return new Promise((resolve, reject) => {
+    const done = () => {
+      signal?.removeEventListener('abort', abort);
+      worker.terminate();
+    };
+    const abort = () => {
+      done();
+      reject(signal?.reason ?? new DOMException('aborted', 'AbortError'));
+    };
+    if (signal?.aborted) return abort();
+    signal?.addEventListener('abort', abort, { once: true });
+    worker.onmessage = ({ data }: MessageEvent<TraceLoaderReply>) => {
+      done();
+      if (data.kind === 'trace') resolve(data.trace);
+      else reject(new ApiError(data.status, data.code, data.message));
+    };
+    worker.onerror = (event) => {
+      done();
+      reject(new ApiError(0, 'bad_response', `the trace loader failed: ${event.message}`));
+    };
+    try {
+      worker.postMessage({ body, url } satisfies TraceLoaderRequest, [body]);
+    } catch {
+      // A browser that cannot transfer streams: decode here, still page by page.
+      done();
+      readCompactTrace(body, url).then(resolve, reject);
+    }
+  });
+}
