@@ -33,6 +33,7 @@ import type {
   SlowSpanQuery,
 } from '../latency-queries.js';
 import { parseSketch } from '../../sketch/sketch-codec.js';
+import type { ExecTraceInfo, ExecTraceRecord, ProfileMarker, ProfileStackQuery, ProfileStacks, ProfileStore, ProfileWindow } from '../profile-store.js';
 import { buildPreparedBatch, toTransferable, type PreparedBatch } from './prepared-batch.js';
 import { StoreInputError } from './store-input-error.js';
 import { toRequestError, WorkerClient, type StoreLogger } from './worker-client.js';
@@ -83,7 +84,7 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Sq
  * search never delays a commit (WAL lets both run at once). A `:memory:` database lives
  * in a single connection, so there one worker serves both.
  */
-export class SqliteSpanStore implements SpanStore, NettraceStore {
+export class SqliteSpanStore implements SpanStore, NettraceStore, ProfileStore {
   private closing: Promise<void> | undefined;
   private unindexed = false;
   private writesInFlight = 0;
@@ -226,6 +227,35 @@ export class SqliteSpanStore implements SpanStore, NettraceStore {
 
   getStorageBytes(): Promise<number> {
     return this.writer.call('getStorageBytes');
+  }
+
+  /** Profiles (profile-store.ts): writes in the writer after commit, reads in the reader. */
+  writeProfile(window: ProfileWindow): Promise<void> {
+    return this.writer.call('writeProfile', window);
+  }
+
+  writeExecTrace(record: ExecTraceRecord): Promise<void> {
+    return this.writer.call('writeExecTrace', record);
+  }
+
+  deleteProfilesBefore(cutoffNs: bigint, maxRows: number): Promise<number> {
+    return this.writer.call('deleteProfilesBefore', cutoffNs, maxRows);
+  }
+
+  getProfileStacks(query: ProfileStackQuery): Promise<ProfileStacks> {
+    return this.reader.call('getProfileStacks', query);
+  }
+
+  getExecTrace(traceId: string, spanId: string): Promise<ExecTraceInfo | undefined> {
+    return this.reader.call('getExecTrace', traceId, spanId);
+  }
+
+  getExecTraceRaw(traceId: string, spanId: string): Promise<Uint8Array | undefined> {
+    return this.reader.call('getExecTraceRaw', traceId, spanId);
+  }
+
+  getProfileMarkers(traceId: string): Promise<ProfileMarker[]> {
+    return this.reader.call('getProfileMarkers', traceId);
   }
 
   isReady(): boolean {

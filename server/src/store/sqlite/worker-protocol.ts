@@ -27,9 +27,10 @@ import type {
 } from '../latency-queries.js';
 import type { EncodedLatencyStats, EncodedOperationStats } from './latency-sketch-reader.js';
 import type { PreparedBatch } from './prepared-batch.js';
+import type { ProfileOperations } from './profile-operations.js';
 
 /** The requests a store worker serves; synchronous inside the worker. */
-export interface StoreOperations {
+export interface StoreOperations extends ProfileOperations {
   /** A batch prepared on the calling thread (prepared-batch.ts). */
   writeBatch(batch: PreparedBatch): void;
   /** Indexes what the ingest log holds, so that searches see every acknowledged span. */

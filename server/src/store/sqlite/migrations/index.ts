@@ -2,6 +2,7 @@ import { sql as initial } from './001-initial.js';
 import { sql as nettrace } from './002-nettrace.js';
 import { sql as latencySketches } from './003-latency-sketches.js';
 import { sql as spanChunks } from './004-span-chunks.js';
+import { sql as profiles } from './005-profiles.js';
 
 export interface Migration {
   /** The `user_version` the database has once this migration is applied. */
@@ -21,4 +22,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, name: 'nettrace', sql: nettrace },
   { version: 3, name: 'latency-sketches', sql: latencySketches },
   { version: 4, name: 'span-chunks', sql: spanChunks },
+  { version: 5, name: 'profiles', sql: profiles },
 ];
