@@ -86,6 +86,9 @@ func (p *Profiler) goWorker(f func()) {
 	}()
 }
 
+// Endpoint is the collector's base URL the uploads go to.
+func (p *Profiler) Endpoint() string { return p.cfg.Endpoint }
+
 // Stats returns the counters so far.
 func (p *Profiler) Stats() Stats {
 	return Stats{

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"go.opentelemetry.io/otel/codes"
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 	"go.opentelemetry.io/otel/trace"
 )
@@ -233,4 +234,26 @@ func gunzip(t *testing.T, b []byte) []byte {
 		t.Fatal(err)
 	}
 	return out
+}
+
+func TestStatusSetThroughTheContextMarksTheSpanFailed(t *testing.T) {
+	p, c, tr := startProfiler(t, Config{CPUWindow: -1, FlightRecorder: true, SlowThreshold: time.Hour, MinSnapshotInterval: time.Millisecond})
+	ctx, span := tr.Start(context.Background(), "failing")
+	trace.SpanFromContext(ctx).SetStatus(codes.Error, "boom")
+	span.End()
+	deadline := time.Now().Add(10 * time.Second)
+	for p.Stats().ExecTraces == 0 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err := p.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	bodies := c.byPath(exectracePath)
+	if len(bodies) != 1 {
+		t.Fatalf("uploads = %d, stats %+v", len(bodies), p.Stats())
+	}
+	var up execTraceUpload
+	if err := json.Unmarshal(bodies[0], &up); err != nil || !up.Error {
+		t.Fatalf("upload error flag = %v (%v)", up.Error, err)
+	}
 }

@@ -60,7 +60,9 @@ func (t *tracer) Start(ctx context.Context, name string, opts ...trace.SpanStart
 	if t.p.recording() {
 		rtrace.Log(labeled, logSpanStart, spanID)
 	}
-	return labeled, &span{Span: s, p: t.p, restore: ctx, name: name, spanID: spanID, traceID: traceID, start: time.Now()}
+	wrapped := &span{Span: s, p: t.p, restore: ctx, name: name, spanID: spanID, traceID: traceID, start: time.Now()}
+	// trace.SpanFromContext must find the wrapper, so a status set through it counts.
+	return trace.ContextWithSpan(labeled, wrapped), wrapped
 }
 
 // span wraps a labeled span: it restores the goroutine's labels at End and
