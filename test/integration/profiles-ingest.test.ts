@@ -1,54 +1,21 @@
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Function as PprofFunction, Label, Line, Location, Profile, Sample, StringTable, ValueType } from 'pprof-format';
 import { getJson, startTestServer, type TestServer } from '../support/in-process-server.js';
+import { cpuProfile } from '../support/pprof-payloads.js';
 
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 const ROOT = '00f067aa0ba902b7';
 const nowNs = BigInt(Date.now()) * 1_000_000n;
 
-/** A CPU profile as Go writes it: cpu/nanoseconds samples with the profiling module's labels. */
-function cpuProfile(samples: Array<{ stack: string[]; cpuNs: number; spanId?: string; spanName?: string }>): Uint8Array {
-  const strings = new StringTable();
-  const fnIds = new Map<string, number>();
-  const functions: PprofFunction[] = [];
-  const locations: Location[] = [];
-  const locationOf = (name: string) => {
-    let id = fnIds.get(name);
-    if (id === undefined) {
-      id = fnIds.size + 1;
-      fnIds.set(name, id);
-      functions.push(new PprofFunction({ id, name: strings.dedup(name), systemName: strings.dedup(name), filename: strings.dedup('main.go') }));
-      locations.push(new Location({ id, line: [new Line({ functionId: id, line: 10 })] }));
-    }
-    return id;
-  };
-  const profile = new Profile({
-    sampleType: [new ValueType({ type: strings.dedup('samples'), unit: strings.dedup('count') }), new ValueType({ type: strings.dedup('cpu'), unit: strings.dedup('nanoseconds') })],
-    sample: samples.map(
-      (s) =>
-        new Sample({
-          // Leaf first, as pprof orders locations.
-          locationId: [...s.stack].reverse().map(locationOf),
-          value: [1, s.cpuNs],
-          label: s.spanId
-            ? [
-                new Label({ key: strings.dedup('span_id'), str: strings.dedup(s.spanId) }),
-                new Label({ key: strings.dedup('span_name'), str: strings.dedup(s.spanName ?? 'GET /checkout') }),
-                new Label({ key: strings.dedup('trace_id'), str: strings.dedup(TRACE) }),
-              ]
-            : [],
-        }),
-    ),
-    location: locations,
-    function: functions,
-    stringTable: strings,
-    timeNanos: nowNs - 10_000_000_000n,
-    durationNanos: 10_000_000_000n,
-    periodType: new ValueType({ type: strings.dedup('cpu'), unit: strings.dedup('nanoseconds') }),
-    period: 10_000_000,
-  });
-  return profile.encode();
+const labels = { spanId: ROOT, spanName: 'GET /checkout', traceId: TRACE };
+
+/** One 10-second window that ended now. */
+function cpuProfileNow(samples: Array<{ stack: string[]; cpuNs: number; spanId?: string }>): Uint8Array {
+  return cpuProfile(
+    nowNs - 10_000_000_000n,
+    10_000_000_000n,
+    samples.map((s) => ({ stack: s.stack, cpuNs: s.cpuNs, ...(s.spanId ? { labels } : {}) })),
+  );
 }
 
 function rootSpan() {
@@ -86,7 +53,7 @@ const upload = (body: Uint8Array, headers: Record<string, string> = {}) =>
 describe('POST /v1/profiles/pprof', () => {
   it('stores a gzipped CPU profile (no Content-Encoding, as Go writes it) and serves the span flame graph', async () => {
     const body = gzipSync(
-      cpuProfile([
+      cpuProfileNow([
         { stack: ['main.main', 'main.handle', 'main.hotLoop'], cpuNs: 300_000_000, spanId: ROOT },
         { stack: ['main.main', 'main.handle', 'main.hotLoop'], cpuNs: 100_000_000, spanId: ROOT },
         { stack: ['main.main', 'main.handle', 'encoding/json.Marshal'], cpuNs: 50_000_000, spanId: ROOT },
@@ -113,8 +80,8 @@ describe('POST /v1/profiles/pprof', () => {
   it('refuses bad uploads with 400/413/415 and keeps what was stored', async () => {
     expect((await upload(new Uint8Array([0x0a, 0xff, 0xff, 0xff]))).status).toBe(400);
     expect((await upload(gzipSync(Buffer.from('not a profile')).subarray(0, 10))).status).toBe(400);
-    expect((await upload(cpuProfile([]), { 'x-service-name': '' })).status).toBe(400);
-    expect((await upload(cpuProfile([]), { 'content-type': 'text/plain' })).status).toBe(415);
+    expect((await upload(cpuProfileNow([]), { 'x-service-name': '' })).status).toBe(400);
+    expect((await upload(cpuProfileNow([]), { 'content-type': 'text/plain' })).status).toBe(415);
     // A gzip bomb stops at the body cap (20 MiB) after decompression.
     expect((await upload(gzipSync(Buffer.alloc(30 * 1024 * 1024)))).status).toBe(413);
     const cpu = await getJson(`${server.http}/api/v1/traces/${TRACE}/spans/${ROOT}/cpu`);

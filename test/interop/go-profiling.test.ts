@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SpanKind, type Span } from '@threadline/shared';
 import { getJson, startTestServer, type TestServer } from '../support/in-process-server.js';
 import { buildGoDemo, goTestsEnabled, startGoDemo, waitFor, type GoDemo } from '../support/go-demo.js';
-import { leafSelfTimes } from '../support/profile-stacks.js';
+import { topFunctions } from '../../ui/src/model/profile-flame.js';
 
 /**
  * The Go demo with clients/go/profiling against an in-process Threadline: the broken
@@ -74,10 +74,10 @@ describe.skipIf(!hasGo)('Go profiling bridge: CPU flame graph and wall-time brea
       return body.stacks.length > 0 ? body : undefined;
     });
     expect(cpu.unit).toBe('nanoseconds');
-    const [top] = leafSelfTimes(cpu.stacks);
-    expect(top?.frame).toBe('main.verifyStockRecord');
+    const [top] = topFunctions(cpu.stacks, 1);
+    expect(top?.name).toBe('main.verifyStockRecord');
     // Most of the span's CPU went there (the rest: HTTP, JSON, logging).
-    expect(top!.value / cpu.total).toBeGreaterThan(0.5);
+    expect(top!.self / cpu.total).toBeGreaterThan(0.5);
 
     const markers = await getJson<{ markers: Array<{ spanId: string; cpu: boolean; execTrace: boolean }> }>(`${server.http}/api/v1/traces/${traceId}/profile-markers`);
     expect(markers.body.markers).toContainEqual(expect.objectContaining({ spanId: span.spanId, cpu: true }));
