@@ -22,7 +22,11 @@ export class ProfileWriter {
       `INSERT INTO profile_samples (window_pk, service, kind, start_ns, span_id, span_name, trace_id, stack_id, value)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
-    this.insertSpan = db.prepare<[string, string, number | bigint]>('INSERT OR IGNORE INTO profile_spans (trace_id, span_id, window_pk) VALUES (?, ?, ?)');
+    // The marker goes with the span's newest window: retention deletes the oldest first.
+    this.insertSpan = db.prepare<[string, string, number | bigint]>(
+      `INSERT INTO profile_spans (trace_id, span_id, window_pk) VALUES (?, ?, ?)
+       ON CONFLICT (trace_id, span_id) DO UPDATE SET window_pk = max(window_pk, excluded.window_pk)`,
+    );
     this.upsertExecTrace = db.prepare(
       `INSERT OR REPLACE INTO exec_traces (trace_id, span_id, service, span_name, start_ns, duration_ns, is_error, summary, raw, raw_bytes)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,

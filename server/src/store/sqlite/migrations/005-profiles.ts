@@ -43,7 +43,7 @@ CREATE INDEX profile_samples_by_stack ON profile_samples (stack_id);
 CREATE TABLE profile_spans (
   trace_id  TEXT NOT NULL,
   span_id   TEXT NOT NULL,
-  window_pk INTEGER NOT NULL, -- the first window that had it; goes with that window
+  window_pk INTEGER NOT NULL, -- the newest window that has it; goes with that window
   PRIMARY KEY (trace_id, span_id)
 ) WITHOUT ROWID;
 CREATE INDEX profile_spans_by_window ON profile_spans (window_pk);
