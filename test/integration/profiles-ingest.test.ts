@@ -2,6 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getJson, startTestServer, type TestServer } from '../support/in-process-server.js';
 import { cpuProfile } from '../support/pprof-payloads.js';
+import { mutexBoundUpload } from '../support/exectrace-payloads.js';
 
 const TRACE = '4bf92f3577b34da6a3ce929d0e0e4736';
 const ROOT = '00f067aa0ba902b7';
@@ -90,30 +91,14 @@ describe('POST /v1/profiles/pprof', () => {
 });
 
 describe('POST /v1/profiles/exectrace', () => {
-  const summary = {
-    durationNano: '1000000000',
-    goroutines: 1,
-    startSeen: true,
-    states: [
-      { state: 'mutex', durationNano: '900000000' },
-      { state: 'running', durationNano: '100000000' },
-    ],
-    topStacks: [{ state: 'mutex', reason: 'sync', durationNano: '900000000', count: 1, frames: ['sync.(*Mutex).Lock /usr/lib/go/src/sync/mutex.go:90'] }],
-  };
   const exec = (body: unknown) =>
     fetch(`${server.otlpHttp}/v1/profiles/exectrace`, { method: 'POST', body: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
-  const valid = {
-    resource: { 'service.name': 'checkout' },
-    traceId: TRACE,
-    spanId: ROOT,
-    spanName: 'GET /checkout',
-    startTimeUnixNano: String(nowNs - 5_000_000_000n),
-    durationNano: '1000000000',
-    error: false,
-    summary,
-    rawTrace: Buffer.from('go 1.26 trace\0\0\0').toString('base64'),
-    rawTraceBytes: 16,
-  };
+  const valid = mutexBoundUpload(
+    { service: 'checkout', traceId: TRACE, spanId: ROOT, spanName: 'GET /checkout', startNs: nowNs - 5_000_000_000n, durationMs: 1_000 },
+    0.9,
+    Buffer.from('go 1.26 trace\0\0\0'),
+  );
+  const { summary } = valid;
 
   it('stores the summary and the raw trace, served back byte for byte', async () => {
     expect((await exec(valid)).status).toBe(200);

@@ -69,9 +69,14 @@ describe.skipIf(!hasGo)('Go profiling bridge: CPU flame graph and wall-time brea
     const { traceId, status } = await checkout('broken', 'c-1');
     expect(status).toBe(502);
     const span = await inventorySpan(traceId);
-    const cpu = await waitFor(`CPU samples of span ${span.spanId}`, 30_000, async () => {
+    // The hot loop's samples may straddle two 1 s windows: wait until the total has not
+    // grown for longer than a window, not just for the first window (which may hold only
+    // the request's start).
+    let last = { total: -1, since: Date.now() };
+    const cpu = await waitFor(`the CPU samples of span ${span.spanId} to be complete`, 30_000, async () => {
       const { body } = await getJson<StackAnswer>(`${server.http}/api/v1/traces/${traceId}/spans/${span.spanId}/cpu`);
-      return body.stacks.length > 0 ? body : undefined;
+      if (body.total !== last.total) last = { total: body.total, since: Date.now() };
+      return body.total > 0 && Date.now() - last.since > 1_500 ? body : undefined;
     });
     expect(cpu.unit).toBe('nanoseconds');
     const [top] = topFunctions(cpu.stacks, 1);

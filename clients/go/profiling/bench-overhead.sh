@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
-# Runs the bridge's overhead benchmarks ROUNDS times, interleaved (one -count=1 run of
-# every variant per round, so a noisy neighbour hits all variants alike), and prints the
-# median of each metric per variant. Usage: ./bench-overhead.sh [ROUNDS=7]
+# The bridge's overhead: examples/go-demo's BenchmarkReserveOverhead (the demo's handler,
+# requests/s and p99, bridge off / labels+cpu / +flight recorder) and this module's
+# BenchmarkSpanStartEnd, in ROUNDS interleaved rounds (one run of every variant per round,
+# so a noisy neighbour hits all alike), then the median of each metric per variant.
+# Usage: clients/go/profiling/bench-overhead.sh [ROUNDS=5]
 set -euo pipefail
-cd "$(dirname "$0")"
-rounds=${1:-7}
+here=$(cd "$(dirname "$0")" && pwd)
+rounds=${1:-5}
 out=$(mktemp)
+trap 'rm -f "$out"' EXIT
 for i in $(seq 1 "$rounds"); do
   echo "round $i/$rounds" >&2
-  go test -run '^$' -bench . -benchtime 20000x -count 1 . | grep '^Benchmark' >>"$out"
+  (cd "$here/../../../examples/go-demo" && go test -run '^$' -bench ReserveOverhead -benchtime 3s ./cmd/inventory) | grep '^Benchmark' >>"$out"
+  (cd "$here" && go test -run '^$' -bench SpanStartEnd -benchtime 200000x .) | grep '^Benchmark' >>"$out"
 done
 python3 - "$out" <<'PY'
 import re, statistics, sys
@@ -19,6 +23,5 @@ for line in open(sys.argv[1]):
     for value, unit in zip(fields[2::2], fields[3::2]):
         values.setdefault((name, unit), []).append(float(value))
 for (name, unit), v in sorted(values.items()):
-    print(f"{name:58} {unit:10} median {statistics.median(v):>12.1f}  (min {min(v):.1f}, max {max(v):.1f}, n={len(v)})")
+    print(f"{name:62} {unit:10} median {statistics.median(v):>12.1f}  (min {min(v):.1f}, max {max(v):.1f}, n={len(v)})")
 PY
-rm -f "$out"

@@ -1,14 +1,15 @@
 package profiling
 
 import (
+	"context"
 	"fmt"
 	"net"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
 	"strings"
 	"time"
+
+	"go.opentelemetry.io/otel/sdk/resource"
 )
 
 // Config configures a Profiler. Zero fields take the defaults described on
@@ -30,9 +31,9 @@ type Config struct {
 	// $THREADLINE_INGEST_TOKEN.
 	Token string
 
-	// Resource describes the process; service.name is required. Keys not set
-	// here come from $OTEL_SERVICE_NAME, $OTEL_RESOURCE_ATTRIBUTES and
-	// os.Hostname (host.name).
+	// Resource describes the process. Keys not set here come from the OTel
+	// SDK's resource detection: $OTEL_SERVICE_NAME (else
+	// unknown_service:<executable>), $OTEL_RESOURCE_ATTRIBUTES, host.name.
 	Resource map[string]string
 
 	// CPUWindow is the length of one CPU profile; each is uploaded when it
@@ -109,7 +110,9 @@ func (c Config) withDefaults(getenv func(string) string) (Config, error) {
 	if c.Token == "" {
 		c.Token = getenv("THREADLINE_INGEST_TOKEN")
 	}
-	c.Resource = resolveResource(c.Resource, getenv)
+	if c.Resource, err = resolveResource(c.Resource); err != nil {
+		return c, err
+	}
 	if c.CPUWindow == 0 {
 		c.CPUWindow = 10 * time.Second
 	}
@@ -167,31 +170,26 @@ func resolveBase(configured string, getenv func(string) string) (string, error) 
 	return u.String(), nil
 }
 
-func resolveResource(configured map[string]string, getenv func(string) string) map[string]string {
-	res := map[string]string{}
-	for _, kv := range strings.Split(getenv("OTEL_RESOURCE_ATTRIBUTES"), ",") {
-		k, v, ok := strings.Cut(kv, "=")
-		if k = strings.TrimSpace(k); ok && k != "" {
-			if dec, err := url.PathUnescape(strings.TrimSpace(v)); err == nil {
-				res[k] = dec
-			}
-		}
+// resolveResource is the SDK's resource (service.name from OTEL_SERVICE_NAME, else
+// unknown_service:<executable>; OTEL_RESOURCE_ATTRIBUTES; host.name), with the
+// configured attributes over it, flattened to strings for the upload headers.
+func resolveResource(configured map[string]string) (map[string]string, error) {
+	detected, err := resource.New(context.Background(), resource.WithFromEnv(), resource.WithHost())
+	if err != nil && detected == nil {
+		return nil, fmt.Errorf("profiling: resource: %w", err)
 	}
-	if name := getenv("OTEL_SERVICE_NAME"); name != "" {
-		res["service.name"] = name
+	merged, err := resource.Merge(resource.Default(), detected)
+	if err != nil {
+		return nil, fmt.Errorf("profiling: resource: %w", err)
+	}
+	res := map[string]string{}
+	for _, kv := range merged.Attributes() {
+		res[string(kv.Key)] = kv.Value.Emit()
 	}
 	for k, v := range configured {
 		res[k] = v
 	}
-	if res["service.name"] == "" {
-		res["service.name"] = "unknown_service:" + filepath.Base(os.Args[0])
-	}
-	if res["host.name"] == "" {
-		if h, err := os.Hostname(); err == nil {
-			res["host.name"] = h
-		}
-	}
-	return res
+	return res, nil
 }
 
 // resourceHeader encodes the resource as OTEL_RESOURCE_ATTRIBUTES does

@@ -97,7 +97,7 @@ func TestRootSpanLabelsGoroutineAndRestoresThem(t *testing.T) {
 func TestCPUProfileSamplesCarryTheSpanLabel(t *testing.T) {
 	p, c, tr := startProfiler(t, Config{CPUWindow: 300 * time.Millisecond})
 	ctx, span := tr.Start(context.Background(), "busy")
-	spin(ctx, 200*time.Millisecond)
+	spin(ctx, 300*time.Millisecond)
 	span.End()
 	if err := p.Shutdown(context.Background()); err != nil {
 		t.Fatal(err)
@@ -134,21 +134,7 @@ func TestSlowSpanUploadsExecTraceDominatedByMutexWait(t *testing.T) {
 	mu.Lock() // waits ~150ms for the holder
 	mu.Unlock()
 	span.End()
-	deadline := time.Now().Add(10 * time.Second)
-	for p.Stats().ExecTraces == 0 && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-	}
-	if err := p.Shutdown(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	bodies := c.byPath(exectracePath)
-	if len(bodies) != 1 {
-		t.Fatalf("exectrace uploads = %d, stats %+v", len(bodies), p.Stats())
-	}
-	var up execTraceUpload
-	if err := json.Unmarshal(bodies[0], &up); err != nil {
-		t.Fatal(err)
-	}
+	up := onlyExecTrace(t, p, c)
 	if up.SpanID != span.SpanContext().SpanID().String() || up.SpanName != "contended" || len(up.RawTrace) == 0 {
 		t.Fatalf("upload = %+v", up)
 	}
@@ -200,6 +186,34 @@ func TestWaitNames(t *testing.T) {
 	}
 }
 
+func TestResourceFromEnvironmentUnderConfig(t *testing.T) {
+	t.Setenv("OTEL_SERVICE_NAME", "from-env")
+	t.Setenv("OTEL_RESOURCE_ATTRIBUTES", "deployment.environment=prod,team=a%20b")
+	res, err := resolveResource(map[string]string{"team": "configured"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res["service.name"] != "from-env" || res["deployment.environment"] != "prod" || res["team"] != "configured" || res["host.name"] == "" {
+		t.Fatalf("resource = %v", res)
+	}
+	if got := resourceHeader(map[string]string{"b": "x y", "a": "1"}); got != "a=1,b=x%20y" {
+		t.Fatalf("header = %q", got)
+	}
+}
+
+func TestReasonFromStack(t *testing.T) {
+	for want, frames := range map[string][]string{
+		"sync":         {"runtime.gopark /x.go:1", "runtime.semacquire1 /sema.go:192", "internal/sync.(*Mutex).lockSlow /m.go:149"},
+		"chan receive": {"runtime.gopark /x.go:1", "runtime.chanrecv1 /chan.go:1", "main.f /m.go:2"},
+		"network":      {"runtime.gopark /x.go:1", "runtime.netpollblock /netpoll.go:1"},
+		"":             {"runtime.gopark /x.go:1", "main.wait /m.go:3"},
+	} {
+		if got := reasonFromStack(frames); got != want {
+			t.Errorf("reasonFromStack(%v) = %q, want %q", frames, got, want)
+		}
+	}
+}
+
 func TestResolveBase(t *testing.T) {
 	env := map[string]string{"OTEL_EXPORTER_OTLP_ENDPOINT": "http://collector:4317"}
 	got, err := resolveBase("", func(k string) string { return env[k] })
@@ -241,6 +255,15 @@ func TestStatusSetThroughTheContextMarksTheSpanFailed(t *testing.T) {
 	ctx, span := tr.Start(context.Background(), "failing")
 	trace.SpanFromContext(ctx).SetStatus(codes.Error, "boom")
 	span.End()
+	if up := onlyExecTrace(t, p, c); !up.Error {
+		t.Fatal("the upload of a span whose status is Error does not say so")
+	}
+}
+
+// onlyExecTrace waits for the Profiler's one execution-trace upload, shuts it
+// down and returns the upload.
+func onlyExecTrace(t *testing.T, p *Profiler, c *collector) execTraceUpload {
+	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for p.Stats().ExecTraces == 0 && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
@@ -250,10 +273,37 @@ func TestStatusSetThroughTheContextMarksTheSpanFailed(t *testing.T) {
 	}
 	bodies := c.byPath(exectracePath)
 	if len(bodies) != 1 {
-		t.Fatalf("uploads = %d, stats %+v", len(bodies), p.Stats())
+		t.Fatalf("exectrace uploads = %d, stats %+v", len(bodies), p.Stats())
 	}
 	var up execTraceUpload
-	if err := json.Unmarshal(bodies[0], &up); err != nil || !up.Error {
-		t.Fatalf("upload error flag = %v (%v)", up.Error, err)
+	if err := json.Unmarshal(bodies[0], &up); err != nil {
+		t.Fatal(err)
+	}
+	return up
+}
+
+func TestPeriodicProfilesAreUploadedWithTheirType(t *testing.T) {
+	p, c, _ := startProfiler(t, Config{CPUWindow: -1, ProfileInterval: 50 * time.Millisecond})
+	deadline := time.Now().Add(10 * time.Second)
+	for p.Stats().Profiles < 2 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if err := p.Shutdown(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]bool{}
+	c.mu.Lock()
+	for _, r := range c.uploads {
+		if r.URL.Path == pprofPath {
+			kinds[r.Header.Get("X-Profile-Type")] = true
+			if r.Header.Get("X-Service-Name") != "svc-test" || !strings.Contains(r.Header.Get("X-Resource-Attributes"), "service.name=svc-test") {
+				t.Errorf("resource headers: %v", r.Header)
+			}
+		}
+	}
+	c.mu.Unlock()
+	// Mutex and block profiles stay off while their rates are 0 (the default).
+	if !kinds["heap"] || !kinds["goroutine"] || kinds["mutex"] || kinds["block"] {
+		t.Fatalf("profile types uploaded: %v", kinds)
 	}
 }

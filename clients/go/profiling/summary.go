@@ -153,7 +153,7 @@ func (s *summarizer) observe(ev xtrace.Event) bool {
 			// Goroutines the span starts work for it.
 			s.member[g] = true
 		}
-		s.transition(g, to, st.Reason, st.Stack, ev.Time())
+		s.transition(g, from, to, st.Reason, st.Stack, ev.Time())
 	}
 	return false
 }
@@ -165,14 +165,23 @@ func (s *summarizer) begin(g xtrace.GoID, at xtrace.Time) {
 	s.states[g] = &goState{state: xtrace.GoRunning, since: at}
 }
 
-func (s *summarizer) transition(g xtrace.GoID, to xtrace.GoState, reason string, stack xtrace.Stack, at xtrace.Time) {
+func (s *summarizer) transition(g xtrace.GoID, from, to xtrace.GoState, reason string, stack xtrace.Stack, at xtrace.Time) {
 	prev := s.states[g]
+	if prev != nil && from == xtrace.GoUndetermined && to == prev.state {
+		// A new trace generation restating a known state (without its reason): the same
+		// wait or run goes on.
+		return
+	}
 	if prev != nil && s.started && s.member[g] {
 		s.charge(prev, at)
 	}
 	next := &goState{state: to, reason: reason, since: at}
 	if to == xtrace.GoWaiting && s.started && s.member[g] {
 		next.frames, next.stackID = stackFrames(stack)
+		if next.reason == "" {
+			// A wait already under way when the window began: its reason is in its stack.
+			next.reason = reasonFromStack(next.frames)
+		}
 	}
 	s.states[g] = next
 }
@@ -262,6 +271,29 @@ func waitName(reason string) string {
 		return StateSleep
 	}
 	return StateOther
+}
+
+// reasonFromStack names the runtime's block reason from where a goroutine
+// waits, for waits whose transition carried none.
+func reasonFromStack(frames []string) string {
+	for _, f := range frames {
+		fn, _, _ := strings.Cut(f, " ")
+		switch {
+		case strings.HasPrefix(fn, "sync.") || strings.HasPrefix(fn, "internal/sync.") || strings.HasPrefix(fn, "runtime.semacquire"):
+			return "sync"
+		case fn == "runtime.chanrecv" || fn == "runtime.chanrecv1" || fn == "runtime.chanrecv2":
+			return "chan receive"
+		case fn == "runtime.chansend" || fn == "runtime.chansend1":
+			return "chan send"
+		case fn == "runtime.selectgo" || fn == "runtime.block":
+			return "select"
+		case fn == "runtime.netpollblock" || fn == "internal/poll.runtime_pollWait":
+			return "network"
+		case fn == "time.Sleep":
+			return "sleep"
+		}
+	}
+	return ""
 }
 
 func stackFrames(stack xtrace.Stack) ([]string, string) {

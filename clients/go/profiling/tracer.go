@@ -4,6 +4,8 @@ import (
 	"context"
 	"runtime/pprof"
 	rtrace "runtime/trace"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.opentelemetry.io/otel/codes"
@@ -71,31 +73,52 @@ type span struct {
 	trace.Span
 	p       *Profiler
 	restore context.Context
-	name    string
 	spanID  string
 	traceID string
 	start   time.Time
-	failed  bool
+	ended   atomic.Bool
+
+	mu     sync.Mutex // SetStatus and SetName may come from any goroutine
+	name   string
+	failed bool
 }
 
+// SetStatus follows the API's rules: Ok overrides Error, Unset changes nothing.
 func (s *span) SetStatus(code codes.Code, description string) {
-	s.failed = code == codes.Error
+	s.mu.Lock()
+	switch code {
+	case codes.Error:
+		s.failed = true
+	case codes.Ok:
+		s.failed = false
+	}
+	s.mu.Unlock()
 	s.Span.SetStatus(code, description)
 }
 
 func (s *span) SetName(name string) {
+	s.mu.Lock()
 	s.name = name
+	s.mu.Unlock()
 	s.Span.SetName(name)
 }
 
 func (s *span) End(options ...trace.SpanEndOption) {
+	if s.ended.Swap(true) {
+		// Only the first End counts, as for SDK spans.
+		s.Span.End(options...)
+		return
+	}
 	end := time.Now()
 	if s.p.recording() {
 		rtrace.Log(s.restore, logSpanEnd, s.spanID)
 	}
 	s.Span.End(options...)
 	pprof.SetGoroutineLabels(s.restore)
-	s.p.spanEnded(finishedSpan{name: s.name, spanID: s.spanID, traceID: s.traceID, start: s.start, duration: end.Sub(s.start), failed: s.failed})
+	s.mu.Lock()
+	name, failed := s.name, s.failed
+	s.mu.Unlock()
+	s.p.spanEnded(finishedSpan{name: name, spanID: s.spanID, traceID: s.traceID, start: s.start, duration: end.Sub(s.start), failed: failed})
 }
 
 type finishedSpan struct {

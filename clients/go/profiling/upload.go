@@ -20,14 +20,9 @@ type upload struct {
 	counter     *atomic.Uint64
 }
 
-// enqueue never blocks: a full queue drops the upload and counts it.
+// enqueue never blocks: a full queue drops the upload and counts it. Only the
+// workers call it, and Shutdown closes the queue after they have returned.
 func (p *Profiler) enqueue(u upload) {
-	defer func() {
-		// Shutdown closed the queue while a worker was finishing.
-		if recover() != nil {
-			p.dropped.Add(1)
-		}
-	}()
 	select {
 	case p.uploads <- u:
 	default:

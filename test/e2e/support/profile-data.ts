@@ -1,11 +1,14 @@
 import { SpanKind } from '@opentelemetry/api';
 import { cpuProfile, type CpuSample } from '../../support/pprof-payloads.js';
+import { mutexBoundUpload } from '../../support/exectrace-payloads.js';
 import { ids, OtelServices, recordSpan } from './otel-services.js';
 
 export const PROFILED_SERVICE = 'checkout';
 export const PROFILED_OPERATION = 'GET /checkout';
 export const HOT_LOOP = 'main.verifyStockRecord';
 export const ENCODER = 'encoding/json.Marshal';
+/** The slow span's wall time spent waiting on a mutex; the rest it ran. */
+export const MUTEX_SHARE = 0.78;
 
 export interface ProfileData {
   nowMs: number;
@@ -51,32 +54,12 @@ export async function sendProfileData(otlpHttpBase: string): Promise<ProfileData
 
   const slow = spans.find((s) => s.slow)!;
   const raw = Buffer.from('go 1.26 trace\0\0\0 (stand-in bytes for the download test)');
-  await post(
-    `${otlpHttpBase}/v1/profiles/exectrace`,
-    JSON.stringify({
-      resource: { 'service.name': PROFILED_SERVICE },
-      traceId: slow.traceId,
-      spanId: slow.spanId,
-      spanName: PROFILED_OPERATION,
-      startTimeUnixNano: String(BigInt(nowMs - 120_000 + 7 * 3_000) * 1_000_000n),
-      durationNano: '900000000',
-      error: false,
-      summary: {
-        durationNano: '900000000',
-        goroutines: 2,
-        startSeen: true,
-        states: [
-          { state: 'mutex', durationNano: '700000000' },
-          { state: 'running', durationNano: '150000000' },
-          { state: 'runnable', durationNano: '50000000' },
-        ],
-        topStacks: [{ state: 'mutex', reason: 'sync', durationNano: '700000000', count: 1, frames: ['sync.(*Mutex).Lock /usr/lib/go/src/sync/mutex.go:90', 'main.handleCheckout /src/main.go:42'] }],
-      },
-      rawTrace: raw.toString('base64'),
-      rawTraceBytes: raw.length,
-    }),
-    { 'content-type': 'application/json' },
+  const upload = mutexBoundUpload(
+    { service: PROFILED_SERVICE, traceId: slow.traceId, spanId: slow.spanId, spanName: PROFILED_OPERATION, startNs: BigInt(nowMs - 120_000 + 7 * 3_000) * 1_000_000n, durationMs: 900 },
+    MUTEX_SHARE,
+    raw,
   );
+  await post(`${otlpHttpBase}/v1/profiles/exectrace`, JSON.stringify(upload), { 'content-type': 'application/json' });
   return { nowMs, slow: { traceId: slow.traceId, spanId: slow.spanId }, raw };
 }
 

@@ -7,6 +7,9 @@ export function toMarkerMap(markers: readonly ProfileMarker[]): ProfileMarkers {
   return new Map(markers.map((m) => [m.spanId, m]));
 }
 
+/** One shared empty set, so a trace without diagnostics does not re-render its rows. */
+export const NO_MARKERS: ProfileMarkers = toMarkerMap([]);
+
 /** The waterfall mark's tooltip: what the span has. */
 export function markerTitle(marker: ProfileMarker): string {
   const parts = [marker.cpu ? 'CPU profile' : '', marker.execTrace ? 'execution trace' : ''].filter((p) => p !== '');

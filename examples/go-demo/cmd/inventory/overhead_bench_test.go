@@ -18,23 +18,28 @@ import (
 	"github.com/threadline-tracing/threadline/clients/go/profiling"
 )
 
-// BenchmarkReserveOverhead serves the demo's own GET /reserve (otelhttp, 5–50 ms of
-// simulated warehouse wait) with the profiling bridge off and on (labels, 10 s CPU
-// windows, flight recorder), 32 requests in flight, and reports requests/s and p99.
-// The CPU-bound counterpart is clients/go/profiling's BenchmarkHandlerOverhead. Run:
-//
-//	go test -run '^$' -bench ReserveOverhead -benchtime 3000x ./cmd/inventory
+// BenchmarkReserveOverhead serves the demo's own GET /reserve (otelhttp, net/trace,
+// the stock map under its mutex, a JSON answer) over loopback HTTP, 32 requests in
+// flight, with clients/go/profiling off, with its labels and 10 s CPU windows, and with
+// the flight recorder too; and reports requests/s and p99. "wait" is the demo as it
+// runs (5–50 ms of simulated warehouse call); "nowait" leaves that out, so the handler
+// is pure CPU and loopback I/O, where the bridge's cost shows most. Run (interleaved
+// rounds, medians): clients/go/profiling/bench-overhead.sh
 func BenchmarkReserveOverhead(b *testing.B) {
-	for _, bridge := range []bool{false, true} {
-		name := "bridge=off"
-		if bridge {
-			name = "bridge=on"
+	bridges := []struct {
+		name                  string
+		enabled, flightRecord bool
+	}{{"off", false, false}, {"labels+cpu", true, false}, {"labels+cpu+flightrecorder", true, true}}
+	for _, handler := range []string{"wait", "nowait"} {
+		for _, bridge := range bridges {
+			b.Run(handler+"/"+bridge.name, func(b *testing.B) {
+				benchReserve(b, handler == "wait", bridge.enabled, bridge.flightRecord)
+			})
 		}
-		b.Run(name, func(b *testing.B) { benchReserve(b, bridge) })
 	}
 }
 
-func benchReserve(b *testing.B, bridge bool) {
+func benchReserve(b *testing.B, wait, bridge, flightRecorder bool) {
 	collector := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, r.Body)
 	}))
@@ -43,15 +48,19 @@ func benchReserve(b *testing.B, bridge bool) {
 	defer sdk.Shutdown(context.Background())
 	var tp trace.TracerProvider = sdk
 	if bridge {
-		p, err := profiling.Start(profiling.Config{Endpoint: collector.URL, Resource: map[string]string{"service.name": "inventory"}, FlightRecorder: true})
+		p, err := profiling.Start(profiling.Config{Endpoint: collector.URL, Resource: map[string]string{"service.name": "inventory"}, FlightRecorder: flightRecorder})
 		if err != nil {
 			b.Fatal(err)
 		}
 		defer p.Shutdown(context.Background())
 		tp = p.WrapTracerProvider(sdk)
 	}
+	warehouseWait := latency
+	if !wait {
+		warehouseWait = func(string, uint64) time.Duration { return 0 }
+	}
 	// Stock that never runs out: every answer is a 200, as in the demo's normal traffic.
-	inv := &inventory{stock: map[string]int{"book": 1 << 40}, events: nettrace.NewEventLog("inventory.Stock", "bench")}
+	inv := &inventory{stock: map[string]int{"book": 1 << 40}, events: nettrace.NewEventLog("inventory.Stock", "bench"), warehouseWait: warehouseWait}
 	defer inv.events.Finish()
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /reserve", inv.reserve)

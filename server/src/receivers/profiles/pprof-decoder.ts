@@ -18,6 +18,7 @@ export const PPROF_LIMITS = {
 export interface DecodedProfile {
   kind: ProfileKind;
   unit: string;
+  /** 0 when the profile does not say (Go's always do). */
   startNs: bigint;
   durationNs: bigint;
   samples: ProfileSample[];
@@ -80,10 +81,16 @@ export function parsePprof(body: Uint8Array, maxBytes: number, kindHint?: string
   return {
     kind,
     unit: types[valueIndex]!.unit,
-    startNs: BigInt(profile.timeNanos),
-    durationNs: BigInt(profile.durationNanos),
+    // Negative times are nonsense from a broken writer: read as unknown (0).
+    startNs: nonNegative(profile.timeNanos),
+    durationNs: nonNegative(profile.durationNanos),
     samples: [...rows.values()],
   };
+}
+
+function nonNegative(value: number | bigint): bigint {
+  const n = BigInt(value);
+  return n > 0n ? n : 0n;
 }
 
 /** A decodable profile over the per-upload limits; the receiver answers 413. */

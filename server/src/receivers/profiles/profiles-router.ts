@@ -51,12 +51,14 @@ export function createProfilesRouter(deps: ProfilesHttpDeps): Router {
       const resource = decodeWith(() => parseResourceHeaders(header(req, 'x-service-name'), header(req, 'x-resource-attributes')));
       reservation.grow(PPROF_HEAP_FACTOR * body.length);
       const decoded = decodeWith(() => parsePprof(body, deps.maxBodyBytes, header(req, 'x-profile-type')));
+      // A profile without its time is taken to have ended as it arrived.
+      const startNs = decoded.startNs > 0n ? decoded.startNs : BigInt(Date.now()) * 1_000_000n - decoded.durationNs;
       const window: ProfileWindow = {
         service: resource['service.name']!,
         kind: decoded.kind,
         unit: decoded.unit,
-        startNs: decoded.startNs,
-        endNs: decoded.startNs + decoded.durationNs,
+        startNs,
+        endNs: startNs + decoded.durationNs,
         resource,
         samples: decoded.samples,
       };

@@ -11,9 +11,7 @@ import { controlStyles } from '../common/shared-styles';
 import { TlDetailCloseEvent, TlFindChangeEvent, TlSpanSelectEvent, TlWindowChangeEvent } from './waterfall-events';
 import { waterfallStyles, ROW_HEIGHT, RULER_HEIGHT } from './waterfall-styles';
 import { indentStep, renderSpanRow, type RowContext } from './span-row-template';
-import { toMarkerMap, type ProfileMarkers } from '../../model/profile-markers';
-
-const NO_MARKERS = toMarkerMap([]);
+import { NO_MARKERS, type ProfileMarkers } from '../../model/profile-markers';
 import './tl-minimap';
 
 /** Rows rendered above and below the viewport so fast scrolling does not show gaps. */
@@ -61,7 +59,7 @@ export class TlWaterfall extends LitElement {
 
   declare view: TraceView;
   /** Spans with a Go CPU profile or execution trace, marked in their row. */
-  declare profileMarkers: ProfileMarkers;
+  declare profileMarkers: ProfileMarkers | undefined;
   declare mode: SkewMode;
   declare selectedSpanId: string | null;
   declare collapsed: CollapsedRows;
