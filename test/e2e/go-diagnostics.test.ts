@@ -58,10 +58,14 @@ describe('Go diagnostics (CPU, wall time, differential flame graph) in Chromium'
     expect(Buffer.concat(chunks).equals(data.raw)).toBe(true);
   });
 
-  it('draws the differential flame graph of the spans above p99 against the rest', async () => {
+  const operationUrl = (params: string) => {
     const start = BigInt(data.nowMs - 10 * 60_000) * 1_000_000n;
     const end = BigInt(data.nowMs + 60_000) * 1_000_000n;
-    await suite.page.goto(`${suite.server.http}/operations/${PROFILED_SERVICE}/${encodeURIComponent(PROFILED_OPERATION)}?window=custom&start=${start}&end=${end}`);
+    return `${suite.server.http}/operations/${PROFILED_SERVICE}/${encodeURIComponent(PROFILED_OPERATION)}?window=custom&start=${start}&end=${end}${params}`;
+  };
+
+  it('draws the differential flame graph of the spans above p99 against the rest', async () => {
+    await suite.page.goto(operationUrl(''));
     const plain = byTestId(suite.page, 'profile-flame-graph');
     await plain.waitFor({ timeout: UI_TIMEOUT });
     expect(await plain.locator(`[data-name="${HOT_LOOP}"]`).count()).toBe(1);
@@ -76,5 +80,14 @@ describe('Go diagnostics (CPU, wall time, differential flame graph) in Chromium'
     // JSON encoding is all of the other spans' CPU and ~2% of the slow one's: blue.
     const encoderDelta = Number(await diff.locator(`[data-name="${ENCODER}"]`).getAttribute('data-delta'));
     expect(encoderDelta).toBeLessThan(-0.9);
+  });
+
+  it('profiles the heatmap selection\'s time range instead of the whole window', async () => {
+    // A selection of the window's first minutes, before any span and profile of the data.
+    const selStart = BigInt(data.nowMs - 10 * 60_000) * 1_000_000n;
+    const selEnd = selStart + 3n * 60_000_000_000n;
+    await suite.page.goto(operationUrl(`&selStart=${selStart}&selEnd=${selEnd}&selMin=1&selMax=10000000000`));
+    await byTestId(suite.page, 'operation-profile-empty').waitFor({ timeout: UI_TIMEOUT });
+    expect(await byTestId(suite.page, 'profile-flame-graph').count()).toBe(0);
   });
 });
