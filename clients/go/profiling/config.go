@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"sort"
 	"strings"
 	"time"
 
@@ -199,7 +200,7 @@ func resourceHeader(res map[string]string) string {
 	for k := range res {
 		keys = append(keys, k)
 	}
-	sortStrings(keys)
+	sort.Strings(keys)
 	parts := make([]string, len(keys))
 	for i, k := range keys {
 		parts[i] = url.PathEscape(k) + "=" + url.PathEscape(res[k])

@@ -7,7 +7,6 @@ import (
 	"os"
 	"runtime/pprof"
 	rtrace "runtime/trace"
-	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -21,7 +20,7 @@ type Stats struct {
 	Snapshots       uint64 // flight-recorder snapshots taken
 	ExecTraces      uint64 // execution-trace summaries uploaded
 	SpansNotInTrace uint64 // slow spans whose end the snapshot did not hold
-	Dropped         uint64 // uploads or snapshot requests dropped: queue full or rate-limited
+	Dropped         uint64 // uploads or slow spans dropped because their queue was full
 	Failed          uint64 // uploads the collector refused or that did not arrive
 }
 
@@ -100,14 +99,17 @@ func (p *Profiler) Stats() Stats {
 // Shutdown ends the current CPU window (uploading it), stops the flight
 // recorder and waits, until ctx is done, for queued uploads to be sent.
 func (p *Profiler) Shutdown(ctx context.Context) error {
-	p.stopOnce.Do(func() { close(p.stop) })
-	p.workers.Wait()
-	if p.recorder != nil {
-		p.recorder.Stop()
-	}
-	close(p.uploads)
 	done := make(chan struct{})
 	go func() {
+		p.stopOnce.Do(func() {
+			close(p.stop)
+			// A snapshot being summarized finishes first: its uploads are queued.
+			p.workers.Wait()
+			if p.recorder != nil {
+				p.recorder.Stop()
+			}
+			close(p.uploads)
+		})
 		p.uploader.Wait()
 		close(done)
 	}()
@@ -264,5 +266,3 @@ func (p *Profiler) reportError(err error) {
 		p.cfg.ErrorHandler(err)
 	}
 }
-
-func sortStrings(s []string) { sort.Strings(s) }
