@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { ExecTraceInfo, ExecTraceRecord, ProfileMarker, ProfileStackQuery, ProfileStacks, ProfileWindow } from '../profile-store.js';
+import type { ProfileRetentionStep } from './profile-retention.js';
 import { ProfileReader } from './profile-reader.js';
 import { ProfileRetention } from './profile-retention.js';
 import { ProfileWriter } from './profile-writer.js';
@@ -8,7 +9,7 @@ import { ProfileWriter } from './profile-writer.js';
 export interface ProfileOperations {
   writeProfile(window: ProfileWindow): void;
   writeExecTrace(record: ExecTraceRecord): void;
-  deleteProfilesBefore(cutoffNs: bigint, maxRows: number): number;
+  deleteProfilesBefore(cutoffNs: bigint, maxRows: number): ProfileRetentionStep;
   getProfileStacks(query: ProfileStackQuery): ProfileStacks;
   getExecTrace(traceId: string, spanId: string): ExecTraceInfo | undefined;
   getExecTraceRaw(traceId: string, spanId: string): Uint8Array | undefined;
@@ -41,6 +42,10 @@ export function profileWriteOperations(db: Database.Database, afterCommit: () =>
   return {
     writeProfile: committing((window: ProfileWindow) => writer.writeProfile(window)),
     writeExecTrace: committing((record: ExecTraceRecord) => writer.writeExecTrace(record)),
-    deleteProfilesBefore: committing((cutoffNs: bigint, maxRows: number) => retention.deleteBefore(cutoffNs, maxRows)),
+    deleteProfilesBefore: (cutoffNs, maxRows) => {
+      const step = retention.deleteBefore(cutoffNs, maxRows);
+      if (step.deleted > 0) afterCommit();
+      return step;
+    },
   };
 }

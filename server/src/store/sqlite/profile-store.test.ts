@@ -91,8 +91,8 @@ describe('SQLite profile store', () => {
     writer.writeExecTrace(execTrace(B, BASE_NS));
 
     // Age cutoff 0: only "older than the oldest span (60 s)" applies; one window per step.
-    expect(retention.deleteBefore(0n, 1)).toBeGreaterThan(0);
-    while (retention.deleteBefore(0n, 1) > 0);
+    expect(retention.deleteBefore(0n, 1)).toEqual({ deleted: 3, remaining: true });
+    while (retention.deleteBefore(0n, 1).deleted > 0);
     expect(reader.getProfileStacks({ kind: 'cpu', spanIds: [A], limit: 10 }).stacks).toEqual([{ frames: ['kept'], value: 1 }]);
     expect(count('profile_windows')).toBe(1);
     expect(count('profile_stacks')).toBe(1);
@@ -100,7 +100,7 @@ describe('SQLite profile store', () => {
     expect(reader.getProfileMarkers(T)).toEqual([{ spanId: A, cpu: true, execTrace: false }]);
 
     // An age cutoff past everything removes the rest.
-    while (retention.deleteBefore(BASE_NS + 1_000n * S, 10) > 0);
+    expect(retention.deleteBefore(BASE_NS + 1_000n * S, 10)).toEqual({ deleted: 2, remaining: false });
     expect(count('profile_windows') + count('profile_samples') + count('profile_spans') + count('profile_stacks')).toBe(0);
   });
 });

@@ -89,6 +89,8 @@ export class SqliteSpanStore implements SpanStore, NettraceStore, ProfileStore {
   private unindexed = false;
   private writesInFlight = 0;
   private indexing: Promise<void> = Promise.resolve();
+  /** Whether profiles may be stored (the database may hold some from before this process). */
+  private profilesStored = true;
 
   constructor(
     private readonly writer: WorkerClient,
@@ -230,16 +232,25 @@ export class SqliteSpanStore implements SpanStore, NettraceStore, ProfileStore {
   }
 
   /** Profiles (profile-store.ts): writes in the writer after commit, reads in the reader. */
-  writeProfile(window: ProfileWindow): Promise<void> {
-    return this.writer.call('writeProfile', window);
+  async writeProfile(window: ProfileWindow): Promise<void> {
+    this.profilesStored = true;
+    await this.writer.call('writeProfile', window);
   }
 
-  writeExecTrace(record: ExecTraceRecord): Promise<void> {
-    return this.writer.call('writeExecTrace', record);
+  async writeExecTrace(record: ExecTraceRecord): Promise<void> {
+    this.profilesStored = true;
+    await this.writer.call('writeExecTrace', record);
   }
 
-  deleteProfilesBefore(cutoffNs: bigint, maxRows: number): Promise<number> {
-    return this.writer.call('deleteProfilesBefore', cutoffNs, maxRows);
+  /**
+   * Once a sweep found no profile left, later sweeps skip the writer until one is written:
+   * a store without profiles costs the retention job nothing.
+   */
+  async deleteProfilesBefore(cutoffNs: bigint, maxRows: number): Promise<number> {
+    if (!this.profilesStored) return 0;
+    const step = await this.writer.call('deleteProfilesBefore', cutoffNs, maxRows);
+    if (!step.remaining) this.profilesStored = false;
+    return step.deleted;
   }
 
   getProfileStacks(query: ProfileStackQuery): Promise<ProfileStacks> {
