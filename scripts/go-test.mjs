@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-const modules = ['clients/go', 'examples/go-demo', 'test/interop/go-clients'].filter((m) => existsSync(`${m}/go.mod`));
+const modules = ['clients/go', 'clients/go/profiling', 'examples/go-demo', 'test/interop/go-clients'].filter((m) => existsSync(`${m}/go.mod`));
 const hasGo = spawnSync('go', ['version'], { stdio: 'ignore' }).status === 0;
 if (!hasGo) {
   if (process.env.THREADLINE_REQUIRE_GO === '1') {

@@ -15,6 +15,8 @@ require (
 	google.golang.org/grpc v1.85.0
 )
 
+require golang.org/x/exp v0.0.0-20261113113407-e3970619a1a4 // indirect
+
 require (
 	github.com/cenkalti/backoff/v5 v5.0.3 // indirect
 	github.com/cespare/xxhash/v2 v2.3.0 // indirect
@@ -23,6 +25,7 @@ require (
 	github.com/go-logr/stdr v1.2.2 // indirect
 	github.com/google/uuid v1.6.0 // indirect
 	github.com/grpc-ecosystem/grpc-gateway/v2 v2.30.0 // indirect
+	github.com/threadline-tracing/threadline/clients/go/profiling v0.0.0
 	go.opentelemetry.io/auto/sdk v1.2.1 // indirect
 	go.opentelemetry.io/otel/exporters/otlp/otlptrace v1.47.0 // indirect
 	go.opentelemetry.io/otel/log v1.47.0 // indirect
@@ -37,3 +40,5 @@ require (
 )
 
 replace github.com/threadline-tracing/threadline/clients/go => ../../clients/go
+
+replace github.com/threadline-tracing/threadline/clients/go/profiling => ../../clients/go/profiling

@@ -9,6 +9,8 @@ import { createV1Router } from './query/v1-api/v1-router.js';
 import { createOtlpHttpRouter } from './receivers/otlp-http/otlp-http-router.js';
 import { createZipkinRouter } from './receivers/zipkin/zipkin-router.js';
 import { createNettraceRouter } from './receivers/nettrace/nettrace-router.js';
+import { createProfilesRouter } from './receivers/profiles/profiles-router.js';
+import type { ProfileStore } from './store/profile-store.js';
 import type { NettraceWriteQueue } from './receivers/nettrace/nettrace-write-queue.js';
 import { createUiRouter } from './ui-static/ui-router.js';
 import { errorMiddleware, notFoundHandler } from './error-middleware.js';
@@ -42,6 +44,8 @@ export interface AppDeps {
   gate: IngestGate;
   access: HttpAccess;
   metrics?: ThreadlineMetrics;
+  /** Go profiles and execution traces (`/v1/profiles/*`, `/api/v1/…/cpu`); absent for stores without them. */
+  profileStore?: ProfileStore;
 }
 
 /** Routes every HTTP listener accepts for ingest; 16686 serves them too for single-port setups. */
@@ -50,6 +54,8 @@ function ingestRouter(deps: AppDeps): Router {
   router.use(createOtlpHttpRouter(deps));
   router.use(createZipkinRouter(deps));
   router.use(createNettraceRouter(deps));
+  const { profileStore } = deps;
+  if (profileStore) router.use(createProfilesRouter({ ...deps, profileStore }));
   return router;
 }
 
@@ -92,7 +98,7 @@ export function createApp(deps: AppDeps): Express {
   // Query responses only: a 10k-span trace is megabytes of repetitive JSON.
   // Level 1: a 16 MB trace compresses ~30× at a fraction of the default level's time.
   app.use('/api', compression({ level: 1 }));
-  app.use('/api/v1', createV1Router(deps.store, { logger: deps.logger, nettrace: deps.nettraceStore }));
+  app.use('/api/v1', createV1Router(deps.store, { logger: deps.logger, nettrace: deps.nettraceStore, ...(deps.profileStore ? { profiles: deps.profileStore } : {}) }));
   app.use('/api/v3', createJaegerV3Router(deps.store, { logger: deps.logger }));
   app.use('/api', createJaegerRouter(deps.store, { logger: deps.logger }));
   app.use(createUiRouter(deps.uiDir));

@@ -80,6 +80,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
     uiDir: options.uiDir ?? defaultUiDir(),
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     nettraceStore: store,
+    profileStore: store,
     nettraceQueue: new NettraceWriteQueue(store, { maxQueuedRecords: 20_000 }),
     keepSensitive: config.keepSensitive,
     gate,
@@ -167,6 +168,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
 /** The store as retention sees it, counting the spans each delete step removed (for /metrics). */
 function countingDeletes(store: RetentionStore, onDeleted: (spans: number) => void): RetentionStore {
   return {
+    ...(store.deleteProfilesBefore ? { deleteProfilesBefore: store.deleteProfilesBefore.bind(store) } : {}),
     getStorageBytes: () => store.getStorageBytes(),
     deleteBefore: async (cutoffNs, maxSpans) => {
       const step = await store.deleteBefore(cutoffNs, maxSpans);

@@ -64,8 +64,9 @@ describe('retention', () => {
   });
 
   it('deletes the oldest traces while the data is larger than --max-db-size', async () => {
-    // The empty schema takes about 300 KB (a few pages per table and index); the data several times that.
-    const limit = 1_500_000;
+    // The empty schema takes about 420 KB (a page or more per table and index, profiles'
+    // included); the data several times that.
+    const limit = 1_600_000;
     const s = (server = await startTestServer({ maxDbSizeBytes: limit }, { retentionIntervalMs: 200 }));
     const start = (BigInt(Date.now()) * 1_000_000n / MINUTE_NS - 120n) * MINUTE_NS;
     const traces = buildTraces(3, 12_000, start, 100n * MINUTE_NS);

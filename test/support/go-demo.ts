@@ -163,11 +163,12 @@ const listenedOn = (label: string) => new RegExp(`${label} listening on (127\\.0
  * Starts inventory, orders and frontend (callee first: each needs the address of the
  * next) with the standard OpenTelemetry variables pointing at `tl`, and waits for their
  * /healthz. `OTEL_BSP_SCHEDULE_DELAY=200` makes spans arrive within a fraction of a second;
- * net/trace records go every 2 s (the bridge's flush interval).
+ * net/trace records go every 2 s (the bridge's flush interval). `env` is added to every
+ * service's environment (e.g. THREADLINE_CPU_WINDOW for the profiling bridge).
  */
-export async function startGoDemo(bins: GoDemoBinaries, tl: ThreadlineEndpoints): Promise<GoDemo> {
+export async function startGoDemo(bins: GoDemoBinaries, tl: ThreadlineEndpoints, env: Record<string, string> = {}): Promise<GoDemo> {
   const processes: GoProcess[] = [];
-  const common = (service: string) => ({ OTEL_SERVICE_NAME: service, OTEL_BSP_SCHEDULE_DELAY: '200', THREADLINE_NETTRACE_ENDPOINT: tl.otlpHttp });
+  const common = (service: string) => ({ OTEL_SERVICE_NAME: service, OTEL_BSP_SCHEDULE_DELAY: '200', THREADLINE_NETTRACE_ENDPOINT: tl.otlpHttp, ...env });
   const demo: GoDemo = {
     frontend: '',
     ordersDebug: '',

@@ -1,6 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
-export type ReceiverName = 'otlp_http' | 'otlp_grpc' | 'zipkin' | 'nettrace';
+export type ReceiverName = 'otlp_http' | 'otlp_grpc' | 'zipkin' | 'nettrace' | 'profiles';
 
 export interface MetricsSources {
   queuedSpans(): number;

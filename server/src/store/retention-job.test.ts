@@ -37,6 +37,27 @@ const policy = (fields: Partial<RetentionPolicy>): RetentionPolicy => ({
 });
 
 describe('RetentionJob', () => {
+  it('then deletes profiles in steps, with the age cutoff (0 without one: the store keeps them no older than its spans)', async () => {
+    const { store, calls } = fakeStore(50);
+    let profileRows = 250;
+    const deleteProfilesBefore = vi.fn(async (cutoffNs: bigint, max: number) => {
+      calls.push(`profiles ${cutoffNs}`);
+      const n = Math.min(max, profileRows);
+      profileRows -= n;
+      return n;
+    });
+    const withProfiles: RetentionStore = { ...store, deleteProfilesBefore };
+    const report = await new RetentionJob(withProfiles, policy({ retentionNs: 1_000n }), logger(), () => 5_000n).runOnce();
+    expect(calls).toEqual(['before 4000', 'before 4000', 'profiles 4000', 'profiles 4000', 'profiles 4000', 'profiles 4000']);
+    expect(report.records).toBe(250);
+    expect(profileRows).toBe(0);
+
+    profileRows = 10;
+    await new RetentionJob(withProfiles, policy({ maxDbSizeBytes: 1 }), logger()).runOnce();
+    expect(deleteProfilesBefore).toHaveBeenLastCalledWith(0n, 100);
+    expect(profileRows).toBe(0);
+  });
+
   it('deletes by age in steps until a step finds nothing', async () => {
     const { store, calls, left } = fakeStore(250);
     const log = logger();

@@ -1,8 +1,10 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { RetentionStep } from './latency-queries.js';
 import type { SpanStore } from './span-store.js';
+import type { ProfileStore } from './profile-store.js';
 
-export type RetentionStore = Pick<SpanStore, 'deleteBefore' | 'deleteOldestTraces' | 'getStorageBytes'>;
+export type RetentionStore = Pick<SpanStore, 'deleteBefore' | 'deleteOldestTraces' | 'getStorageBytes'> &
+  Partial<Pick<ProfileStore, 'deleteProfilesBefore'>>;
 
 export interface RetentionPolicy {
   /** Spans older than this go; 0 keeps everything. */
@@ -76,6 +78,12 @@ export class RetentionJob {
           ? this.store.deleteOldestTraces(this.policy.stepSpans)
           : NOTHING,
       );
+    }
+    const deleteProfiles = this.store.deleteProfilesBefore?.bind(this.store);
+    if (deleteProfiles) {
+      // After the spans: profiles go with the age cutoff and with the traces the size limit removed.
+      const cutoffNs = this.policy.retentionNs > 0n ? this.now() - this.policy.retentionNs : 0n;
+      await this.repeat(report, async () => ({ ...NOTHING, records: await deleteProfiles(cutoffNs, this.policy.stepSpans) }));
     }
     if (report.steps > 0) this.logger.info({ ...report, ms: Math.round(performance.now() - started) }, 'retention sweep');
     return report;

@@ -23,6 +23,7 @@ import '../components/latency/tl-latency-histogram';
 import '../components/latency/tl-latency-heatmap';
 import '../components/latency/tl-span-list';
 import '../components/common/tl-error-state';
+import '../components/profiles/tl-operation-profile';
 
 const PAGE_SIZE = 50;
 const STAT_PERCENTILES = ['50', '90', '99', '99.9'] as const;
@@ -304,6 +305,12 @@ export class TlOperationPage extends LitElement {
       })}`;
   }
 
+  /** The heatmap selection's time range when there is one, else the page's window. */
+  private profileWindow(): ResolvedWindow {
+    const selection = this.query.selection;
+    return selection ? { startNs: selection.startNs, endNs: (BigInt(selection.endNs) + 1n).toString() } : this.resolved();
+  }
+
   override render() {
     const q = this.query;
     const window = pickWindow(q);
@@ -331,6 +338,9 @@ export class TlOperationPage extends LitElement {
         </section>
       </div>
       <section class="card" aria-label="Spans in the selection" data-testid="selection">${this.renderSelection()}</section>
+      <section class="card" aria-label="CPU profile" data-testid="operation-profile">
+        <tl-operation-profile service=${q.service} operation=${q.operation} .window=${this.profileWindow()}></tl-operation-profile>
+      </section>
     </div>`;
   }
 }

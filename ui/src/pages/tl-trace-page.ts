@@ -1,6 +1,8 @@
 import { LitElement, css, html, nothing, unsafeCSS } from 'lit';
 import { Task } from '@lit/task';
 import { fetchTraceOffThread } from '../api/fetch-trace-off-thread';
+import { fetchProfileMarkers } from '../api/profiles-api';
+import { NO_MARKERS, toMarkerMap, type ProfileMarkers } from '../model/profile-markers';
 import { comparePath, tracePath, type SkewMode, type TraceSource, type TraceTab } from '../model/route';
 import type { TraceView } from '../model/trace-view';
 import type { ErrorGroup } from '../model/error-summary';
@@ -169,6 +171,12 @@ export class TlTracePage extends LitElement {
     args: () => [this.sourceKey(), this.localFile, this.localIndex] as const,
   });
 
+  /** Spans with a Go CPU profile or execution trace; none for local files, and none when the lookup fails. */
+  private readonly profileMarkers = new Task(this, {
+    task: async ([key], { signal }): Promise<ProfileMarkers> => (key === 'local' ? NO_MARKERS : toMarkerMap(await fetchProfileMarkers(key, signal).catch(() => []))),
+    args: () => [this.sourceKey()] as const,
+  });
+
   constructor() {
     super();
     this.source = { kind: 'local' };
@@ -267,6 +275,7 @@ export class TlTracePage extends LitElement {
         .mode=${this.skew}
         .selectedSpanId=${this.spanId}
         .find=${this.find}
+        .profileMarkers=${this.profileMarkers.value ?? NO_MARKERS}
         @tl-span-select=${this.onSelect}
         @tl-find-change=${this.onFindChange}
         @tl-detail-close=${() => (this.detailOpen = false)}
@@ -276,6 +285,7 @@ export class TlTracePage extends LitElement {
             .view=${view}
             .row=${selectedRow}
             .mode=${this.skew}
+            .profileMarkers=${this.profileMarkers.value ?? NO_MARKERS}
             @tl-span-select=${this.onSelect}
             @tl-detail-close=${() => (this.detailOpen = false)}
           ></tl-span-detail>`

@@ -33,7 +33,7 @@ func main() {
 }
 
 func serve(ctx context.Context) error {
-	inv := &inventory{stock: map[string]int{}, events: nettrace.NewEventLog("inventory.Stock", "stock refresher")}
+	inv := &inventory{stock: map[string]int{}, events: nettrace.NewEventLog("inventory.Stock", "stock refresher"), warehouseWait: latency}
 	defer inv.events.Finish()
 	go inv.refreshLoop(ctx)
 
@@ -52,11 +52,27 @@ func serve(ctx context.Context) error {
 
 type inventory struct {
 	events nettrace.EventLog
+	// warehouseWait is the simulated warehouse call of a reservation (latency;
+	// the overhead benchmark also runs the handler without it).
+	warehouseWait func(item string, n uint64) time.Duration
 
 	mu       sync.Mutex
 	stock    map[string]int
 	requests uint64
+
+	// ledger is held while a bulk reservation rewrites the warehouse ledger:
+	// concurrent bulk orders queue on it (the demo's deliberate lock
+	// contention, shown in the span's "Wall time" tab as mutex wait).
+	ledger sync.Mutex
 }
+
+// ledgerRewrite is how long a bulk reservation holds the ledger lock.
+const ledgerRewrite = 150 * time.Millisecond
+
+// checksumRounds makes verifyStockRecord burn about 0.3–0.5 s of CPU: the
+// demo's deliberate hot loop, the top frame of the "CPU" tab of a broken
+// item's inventory span.
+const checksumRounds = 150_000_000
 
 // refreshLoop tops the stock up now and then, like a sync with a warehouse
 // system would, and logs it to the long-lived event log.
@@ -110,7 +126,7 @@ func (inv *inventory) reserve(w http.ResponseWriter, r *http.Request) {
 	inv.requests++
 	n := inv.requests
 	inv.mu.Unlock()
-	d := latency(item, n)
+	d := inv.warehouseWait(item, n)
 	tr.LazyPrintf("checking warehouse (%v)", d)
 	select {
 	case <-time.After(d):
@@ -120,8 +136,16 @@ func (inv *inventory) reserve(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 
+	if item == "bulk" {
+		tr.LazyPrintf("bulk order: waiting for the ledger")
+		inv.ledger.Lock()
+		time.Sleep(ledgerRewrite) // rewriting the ledger, lock held
+		inv.ledger.Unlock()
+	}
+
 	if item == "" || item == "broken" {
-		err := fmt.Errorf("item %q: stock record is corrupt", item)
+		sum := verifyStockRecord(item)
+		err := fmt.Errorf("item %q: stock record is corrupt (checksum %08x)", item, sum)
 		tr.LazyPrintf("error: %v", err)
 		tr.SetError()
 		span.RecordError(err)
@@ -151,6 +175,19 @@ func (inv *inventory) reserve(w http.ResponseWriter, r *http.Request) {
 	tr.LazyPrintf("reserved, %d left", left)
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(map[string]any{"item": item, "reserved": qty, "remaining": left})
+}
+
+// verifyStockRecord recomputes a corrupt record's checksum the slow way.
+//
+//go:noinline
+func verifyStockRecord(item string) uint32 {
+	key := item + "#" // never empty
+	h := uint32(2166136261)
+	for i := 0; i < checksumRounds; i++ {
+		h ^= uint32(key[i%len(key)]) + uint32(i)
+		h *= 16777619
+	}
+	return h
 }
 
 // customerID is logged as a sensitive event: /debug/requests shows it only

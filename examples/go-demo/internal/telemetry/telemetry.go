@@ -1,5 +1,6 @@
-// Package telemetry sets up OpenTelemetry tracing and the nettrace bridge
-// for one demo service, from the standard OTEL_* environment variables.
+// Package telemetry sets up OpenTelemetry tracing, the nettrace bridge and
+// the profiling bridge for one demo service, from the standard OTEL_*
+// environment variables.
 package telemetry
 
 import (
@@ -7,6 +8,8 @@ import (
 	"errors"
 	"log"
 	"os"
+	"strings"
+	"time"
 
 	"go.opentelemetry.io/otel"
 	"go.opentelemetry.io/otel/attribute"
@@ -17,6 +20,7 @@ import (
 	sdktrace "go.opentelemetry.io/otel/sdk/trace"
 
 	"github.com/threadline-tracing/threadline/clients/go/nettrace"
+	"github.com/threadline-tracing/threadline/clients/go/profiling"
 )
 
 // NewExporter makes the span exporter of one service.
@@ -53,22 +57,59 @@ func Setup(ctx context.Context, defaultService string, newExporter NewExporter) 
 		sdktrace.WithBatcher(exp),
 		sdktrace.WithResource(res),
 	)
-	otel.SetTracerProvider(tp)
 	otel.SetTextMapPropagator(propagation.TraceContext{})
 
 	if err := nettrace.Start(nettrace.Config{Resource: map[string]string{"service.name": service}}); err != nil {
 		_ = tp.Shutdown(ctx)
 		return nil, err
 	}
-	log.Printf("telemetry: service.name=%s, net/trace records to %s", service, nettrace.Default().Endpoint())
+	prof, err := profiling.Start(profilingConfig(service))
+	if err != nil {
+		_ = tp.Shutdown(ctx)
+		_ = nettrace.Shutdown(ctx)
+		return nil, err
+	}
+	// Local root and server spans label their goroutine for the CPU profiles,
+	// and slow or failed ones get an execution-trace summary.
+	otel.SetTracerProvider(prof.WrapTracerProvider(tp))
+	log.Printf("telemetry: service.name=%s, net/trace records to %s, profiles to %s", service, nettrace.Default().Endpoint(), prof.Endpoint())
 
 	return func(ctx context.Context) error {
 		// In parallel, so a collector that is down cannot make one flush
-		// eat the other's time.
-		errc := make(chan error, 1)
-		go func() { errc <- nettrace.Shutdown(ctx) }()
-		return errors.Join(tp.Shutdown(ctx), <-errc)
+		// eat the others' time.
+		nettraceErr, profErr := make(chan error, 1), make(chan error, 1)
+		go func() { nettraceErr <- nettrace.Shutdown(ctx) }()
+		go func() { profErr <- prof.Shutdown(ctx) }()
+		return errors.Join(tp.Shutdown(ctx), <-nettraceErr, <-profErr)
 	}, nil
+}
+
+// profilingConfig: profiles go where the net/trace records go unless
+// THREADLINE_PROFILES_ENDPOINT says otherwise; THREADLINE_CPU_WINDOW and
+// THREADLINE_SLOW_THRESHOLD (Go durations) tune the windows and what counts
+// as slow (default 100ms: the demo's normal requests take 5–50 ms).
+func profilingConfig(service string) profiling.Config {
+	cfg := profiling.Config{
+		Resource:       map[string]string{"service.name": service},
+		FlightRecorder: true,
+		SlowThreshold:  envDuration("THREADLINE_SLOW_THRESHOLD", 100*time.Millisecond),
+		CPUWindow:      envDuration("THREADLINE_CPU_WINDOW", 10*time.Second),
+		ErrorHandler:   func(err error) { log.Printf("profiling: %v", err) },
+	}
+	if os.Getenv("THREADLINE_PROFILES_ENDPOINT") == "" {
+		cfg.Endpoint = strings.TrimSuffix(nettrace.Default().Endpoint(), "/v1/nettrace")
+	}
+	return cfg
+}
+
+func envDuration(key string, def time.Duration) time.Duration {
+	if v := os.Getenv(key); v != "" {
+		if d, err := time.ParseDuration(v); err == nil {
+			return d
+		}
+		log.Printf("telemetry: ignoring %s=%q: not a Go duration", key, v)
+	}
+	return def
 }
 
 // otlpEndpointSet reports whether the OTLP exporters will find an endpoint

@@ -10,6 +10,8 @@ import { toSharedChildrenRepointedJson } from '../../receivers/zipkin/zipkin-sha
 import { compactTraceText } from './compact-trace.js';
 import { createLatencyRouter } from './latency-router.js';
 import { createV1NettraceRouter } from './nettrace-router.js';
+import { createProfilesQueryRouter } from '../profiles/profiles-query-router.js';
+import type { ProfileStore } from '../../store/profile-store.js';
 import { parseV1Search } from './v1-params.js';
 import type {
   V1ErrorResponse,
@@ -30,6 +32,8 @@ const MAX_FETCH = 1500;
 export interface V1RouterOptions extends QueryRouterOptions {
   /** Serves `/nettrace/*` when given. */
   nettrace?: NettraceStore;
+  /** Serves the Go diagnostics routes (profiles-query-router.ts) when given. */
+  profiles?: ProfileStore;
 }
 
 /** Threadline's own query API for the UI (mounted at `/api/v1`, before the Jaeger router at `/api`). */
@@ -79,6 +83,7 @@ export function createV1Router(store: SpanStore, options: V1RouterOptions = {}):
   });
 
   if (options.nettrace) router.use(createV1NettraceRouter(options.nettrace));
+  if (options.profiles) router.use(createProfilesQueryRouter(store, options.profiles));
   router.use(createLatencyRouter(store, options));
 
   router.use((req, _res, next) => {

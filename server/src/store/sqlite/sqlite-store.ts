@@ -35,6 +35,7 @@ import type {
 import { parseSketch } from '../../sketch/sketch-codec.js';
 import { INDEX_AT_SPANS } from './ingest-log.js';
 import { IngestLogFile } from './ingest-log-file.js';
+import type { ExecTraceInfo, ExecTraceRecord, ProfileMarker, ProfileStackQuery, ProfileStacks, ProfileStore, ProfileWindow } from '../profile-store.js';
 import { buildPreparedBatch, toTransferable, type PreparedBatch } from './prepared-batch.js';
 import { StoreInputError } from './store-input-error.js';
 import { UnindexedBatches } from './unindexed-batches.js';
@@ -101,7 +102,7 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Sq
  * search never delays a commit (WAL lets both run at once). A `:memory:` database lives
  * in a single connection, so there one worker serves both.
  */
-export class SqliteSpanStore implements SpanStore, NettraceStore {
+export class SqliteSpanStore implements SpanStore, NettraceStore, ProfileStore {
   private closing: Promise<void> | undefined;
   private unindexed = false;
   private indexing: Promise<void> = Promise.resolve();
@@ -109,6 +110,8 @@ export class SqliteSpanStore implements SpanStore, NettraceStore {
   private readonly waiting = new UnindexedBatches(() => this.file?.log.emptyIfIdle());
   /** A file database's ingest log; `:memory:` writes straight to its one connection. */
   private readonly file: { path: string; log: IngestLogFile } | undefined;
+  /** Whether profiles may be stored (the database may hold some from before this process). */
+  private profilesStored = true;
 
   constructor(
     private readonly writer: WorkerClient,
@@ -282,6 +285,44 @@ export class SqliteSpanStore implements SpanStore, NettraceStore {
    */
   getStorageBytes(): Promise<number> {
     return this.writer.call('getStorageBytes');
+  }
+
+  /** Profiles (profile-store.ts): writes in the writer after commit, reads in the reader. */
+  async writeProfile(window: ProfileWindow): Promise<void> {
+    this.profilesStored = true;
+    await this.writer.call('writeProfile', window);
+  }
+
+  async writeExecTrace(record: ExecTraceRecord): Promise<void> {
+    this.profilesStored = true;
+    await this.writer.call('writeExecTrace', record);
+  }
+
+  /**
+   * Once a sweep found no profile left, later sweeps skip the writer until one is written:
+   * a store without profiles costs the retention job nothing.
+   */
+  async deleteProfilesBefore(cutoffNs: bigint, maxRows: number): Promise<number> {
+    if (!this.profilesStored) return 0;
+    const step = await this.writer.call('deleteProfilesBefore', cutoffNs, maxRows);
+    if (!step.remaining) this.profilesStored = false;
+    return step.deleted;
+  }
+
+  getProfileStacks(query: ProfileStackQuery): Promise<ProfileStacks> {
+    return this.reader.call('getProfileStacks', query);
+  }
+
+  getExecTrace(traceId: string, spanId: string): Promise<ExecTraceInfo | undefined> {
+    return this.reader.call('getExecTrace', traceId, spanId);
+  }
+
+  getExecTraceRaw(traceId: string, spanId: string): Promise<Uint8Array | undefined> {
+    return this.reader.call('getExecTraceRaw', traceId, spanId);
+  }
+
+  getProfileMarkers(traceId: string): Promise<ProfileMarker[]> {
+    return this.reader.call('getProfileMarkers', traceId);
   }
 
   isReady(): boolean {

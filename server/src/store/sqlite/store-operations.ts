@@ -4,6 +4,7 @@ import { latencyReadOperations } from './latency-sketch-operations.js';
 import { NettraceReader } from './nettrace-reader.js';
 import { readNettraceFamilies } from './nettrace-family-reader.js';
 import { NettraceWriter } from './nettrace-writer.js';
+import { profileReadOperations, profileWriteOperations, type ProfileWriteOperationName } from './profile-operations.js';
 import { retentionOperations, type RetentionOperationName } from './retention-operations.js';
 import { SpanReader } from './span-reader.js';
 import { packTrace } from './trace-chunk-pages.js';
@@ -12,7 +13,7 @@ import { WalCheckpointer } from './wal-checkpointer.js';
 import { IngestLog, INDEX_AFTER_MS } from './ingest-log.js';
 import type { CheckpointPolicy, LogLevel, StoreOperations, WorkerRole } from './worker-protocol.js';
 
-type ReadOperations = Omit<StoreOperations, 'writeBatch' | 'indexPending' | 'writeNettrace' | 'close' | RetentionOperationName>;
+type ReadOperations = Omit<StoreOperations, 'writeBatch' | 'indexPending' | 'writeNettrace' | 'close' | RetentionOperationName | ProfileWriteOperationName>;
 
 function readOperations(db: Database.Database): ReadOperations {
   const reader = new SpanReader(db);
@@ -33,6 +34,7 @@ function readOperations(db: Database.Database): ReadOperations {
     getEventLogs: (recordId, service) => nettrace.getEventLogs(recordId, service),
     getNettraceFamilies: (query) => readNettraceFamilies(db, query),
     ...latencyReadOperations(db),
+    ...profileReadOperations(db),
   };
 }
 
@@ -87,6 +89,7 @@ export function createStoreOperations(
       indexPending: () => {},
       writeNettrace: (batch) => nettraceWriter.write(batch),
       ...retentionOperations(db, () => {}),
+      ...profileWriteOperations(db, () => {}),
       close,
     };
   }
@@ -107,6 +110,7 @@ export function createStoreOperations(
       checkpointer.afterCommit();
     },
     ...retentionOperations(db, () => checkpointer.afterCommit()),
+    ...profileWriteOperations(db, () => checkpointer.afterCommit()),
     close: () => {
       try {
         indexing.now();

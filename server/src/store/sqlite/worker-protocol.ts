@@ -28,9 +28,10 @@ import type {
 import type { EncodedLatencyStats, EncodedOperationStats } from './latency-sketch-reader.js';
 import type { PreparedBatch } from './prepared-batch.js';
 import type { PackedTrace } from './trace-chunk-pages.js';
+import type { ProfileOperations } from './profile-operations.js';
 
 /** The requests a store worker serves; synchronous inside the worker. */
-export interface StoreOperations {
+export interface StoreOperations extends ProfileOperations {
   /**
    * A batch prepared on the calling thread (prepared-batch.ts). A file database's writer
    * gets it after the caller appended it to log file `segment` (ingest-log-file.ts) and

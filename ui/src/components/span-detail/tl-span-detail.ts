@@ -15,6 +15,8 @@ import { controlStyles } from '../common/shared-styles';
 import { serviceStyle } from '../common/service-style';
 import { TlDetailCloseEvent, TlSpanSelectEvent } from '../waterfall/waterfall-events';
 import '../common/tl-copy-button';
+import '../profiles/tl-span-diagnostics';
+import type { ProfileMarkers } from '../../model/profile-markers';
 
 function attributeTable(attrs: readonly KeyValue[], testId: string) {
   if (attrs.length === 0) return html`<p class="muted none">none</p>`;
@@ -27,7 +29,7 @@ function attributeTable(attrs: readonly KeyValue[], testId: string) {
 
 /** The selected span in full: identity, timing, attributes, resource, events, net/trace records and links. */
 export class TlSpanDetail extends LitElement {
-  static override properties = { view: { attribute: false }, row: { type: Number }, mode: {} };
+  static override properties = { view: { attribute: false }, row: { type: Number }, mode: {}, profileMarkers: { attribute: false } };
   static override styles = [
     controlStyles,
     css`
@@ -158,6 +160,8 @@ export class TlSpanDetail extends LitElement {
   declare view: TraceView;
   declare row: number;
   declare mode: SkewMode;
+  /** Spans with Go diagnostics: theirs get the CPU / Wall time tabs. */
+  declare profileMarkers: ProfileMarkers | undefined;
 
   constructor() {
     super();
@@ -201,6 +205,15 @@ export class TlSpanDetail extends LitElement {
         </li>`;
       })}
     </ol>`;
+  }
+
+  private renderDiagnostics(spanId: string) {
+    const marker = this.profileMarkers?.get(spanId);
+    if (!marker) return nothing;
+    return html`<section data-testid="span-diagnostics">
+      <h3>Go diagnostics</h3>
+      <tl-span-diagnostics traceId=${this.view.traceId} spanId=${spanId} .marker=${marker}></tl-span-diagnostics>
+    </section>`;
   }
 
   override render() {
@@ -270,6 +283,7 @@ export class TlSpanDetail extends LitElement {
           <dd>${span.scope.name || html`<span class="muted">unknown</span>`}${span.scope.version ? ` ${span.scope.version}` : ''}</dd>
         </dl>
       </section>
+      ${this.renderDiagnostics(span.spanId)}
       <section>
         <h3>Attributes</h3>
         ${attributeTable(span.attributes, 'span-attributes')}

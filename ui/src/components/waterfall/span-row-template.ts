@@ -13,6 +13,7 @@ import { hasChildren } from '../../model/span-rows';
 import type { TimeScale } from '../../model/time-scale';
 import type { Timeline, TraceView } from '../../model/trace-view';
 import { serviceStyle } from '../common/service-style';
+import { markerLabel, markerTitle, type ProfileMarkers } from '../../model/profile-markers';
 
 /**
  * Indentation may take this much of the name column; deep traces indent by less per level
@@ -46,6 +47,7 @@ export interface RowContext {
   readonly matches: ReadonlySet<number>;
   /** See indentStep. */
   readonly indentStep: number;
+  readonly profileMarkers: ProfileMarkers;
 }
 
 function renderBar(ctx: RowContext, row: number) {
@@ -171,6 +173,7 @@ export function renderSpanRow(ctx: RowContext, row: number) {
       <span class="op" title=${span.name}>${span.name}</span>
       ${folded ? html`<span class="badge hidden-count">+${rows[row]!.subtreeEnd - row - 1}</span>` : nothing}
       ${isErrorSpan(span) ? html`<span class="badge error" data-testid="error-mark" title="Status: error">!</span>` : nothing}
+      ${renderProfileMark(ctx, span.spanId)}
       ${skewed
         ? html`<span class="badge warn" data-testid="skew-flag" title=${skewTitle(ctx, row)}>skew</span>`
         : nothing}
@@ -182,6 +185,11 @@ export function renderSpanRow(ctx: RowContext, row: number) {
     </div>
     ${renderBar(ctx, row)}
   </div>`;
+}
+
+function renderProfileMark(ctx: RowContext, spanId: string) {
+  const marker = ctx.profileMarkers.get(spanId);
+  return marker ? html`<span class="badge profile" data-testid="profile-mark" title=${markerTitle(marker)}>${markerLabel(marker)}</span>` : nothing;
 }
 
 function skewTitle(ctx: RowContext, row: number): string {

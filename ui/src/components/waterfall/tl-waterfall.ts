@@ -12,6 +12,7 @@ import { controlStyles } from '../common/shared-styles';
 import { TlDetailCloseEvent, TlFindChangeEvent, TlSpanSelectEvent, TlWindowChangeEvent } from './waterfall-events';
 import { waterfallStyles, ROW_HEIGHT, RULER_HEIGHT } from './waterfall-styles';
 import { indentStep, renderSpanRow, type RowContext } from './span-row-template';
+import { NO_MARKERS, type ProfileMarkers } from '../../model/profile-markers';
 import './tl-minimap';
 
 /** Rows rendered above and below the viewport so fast scrolling does not show gaps. */
@@ -53,11 +54,14 @@ export class TlWaterfall extends LitElement {
     filterMode: { state: true },
     depthChoice: { state: true },
     nameWidth: { state: true },
+    profileMarkers: { attribute: false },
   };
 
   static override styles = [controlStyles, waterfallStyles];
 
   declare view: TraceView;
+  /** Spans with a Go CPU profile or execution trace, marked in their row. */
+  declare profileMarkers: ProfileMarkers | undefined;
   declare mode: SkewMode;
   declare selectedSpanId: string | null;
   declare collapsed: CollapsedRows;
@@ -523,6 +527,7 @@ export class TlWaterfall extends LitElement {
       selectedRow: this.selectedRow,
       matches: this.matchSet,
       indentStep: indentStep(this.depthLevels),
+      profileMarkers: this.profileMarkers ?? NO_MARKERS,
     };
     const visibleHeight = Math.max(this.viewportHeight - RULER_HEIGHT, 0);
     const first = Math.max(0, Math.floor(this.scrollOffset / ROW_HEIGHT) - BUFFER_ROWS);

@@ -231,6 +231,11 @@ export const waterfallStyles = css`
     color: var(--tl-fg-muted);
     background: var(--tl-bg-sunken);
   }
+  /* Go diagnostics (CPU profile / execution trace) on this span. */
+  .badge.profile {
+    color: var(--tl-accent);
+    background: var(--tl-bg-sunken);
+  }
   /* The cell clips everything; bars clip at the track, labels may use the cell's margins. */
   .timeline {
     position: relative;

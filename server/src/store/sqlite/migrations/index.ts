@@ -3,6 +3,7 @@ import { sql as nettrace } from './002-nettrace.js';
 import { sql as latencySketches } from './003-latency-sketches.js';
 import { sql as spanChunks } from './004-span-chunks.js';
 import { sql as durationBuckets } from './005-duration-buckets.js';
+import { sql as profiles } from './006-profiles.js';
 
 export interface Migration {
   /** The `user_version` the database has once this migration is applied. */
@@ -23,4 +24,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 3, name: 'latency-sketches', sql: latencySketches },
   { version: 4, name: 'span-chunks', sql: spanChunks },
   { version: 5, name: 'duration-buckets', sql: durationBuckets },
+  { version: 6, name: 'profiles', sql: profiles },
 ];
