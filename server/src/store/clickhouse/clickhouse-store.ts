@@ -128,28 +128,27 @@ export class ClickhouseSpanStore implements SpanStore, NettraceStore {
 
   async getTrace(traceId: string): Promise<Span[]> {
     if (!isHexId(traceId, TRACE_ID_HEX_LENGTH)) return [];
-    const [range] = await this.connection.rows<{ n: string; lo: string; hi: string }>(
-      `SELECT count() AS n, toString(min(first_start_ns)) AS lo, toString(max(last_start_ns)) AS hi
-       FROM ${this.tables.traceIndex} WHERE trace_id = {traceId:String}`,
-      { traceId },
-    );
+    // The trace index narrows the read to the partitions (days) the trace's spans are in;
+    // the bloom filter on trace_id skips the granules without it.
+    const [rows, joined] = await Promise.all([
+      this.connection.rows<{ span: string }>(
+        `WITH (SELECT (min(first_start_ns), max(last_start_ns)) FROM ${this.tables.traceIndex} WHERE trace_id = {traceId:String}) AS range
+         SELECT span FROM ${this.tables.spans}
+         WHERE trace_id = {traceId:String} AND start_ns >= range.1 AND start_ns <= range.2`,
+        { traceId },
+      ),
+      this.nettrace.joinedTo(traceId),
+    ]);
+    // A retried batch may have been stored twice: one copy of each span.
     const spans: Span[] = [];
-    if (range && Number(range.n) > 0) {
-      const rows = await this.connection.rows<{ span: string }>(
-        `SELECT span FROM ${this.tables.spans}
-         WHERE trace_id = {traceId:String} AND start_ns >= {lo:Int64} AND start_ns <= {hi:Int64}`,
-        { traceId, lo: range.lo, hi: range.hi },
-      );
-      // A retried batch may have been stored twice: one copy of each span.
-      const seen = new Set<string>();
-      for (const row of rows) {
-        const span = parseJsonText<Span>(row.span);
-        if (seen.has(span.spanId)) continue;
-        seen.add(span.spanId);
-        spans.push(span);
-      }
+    const seen = new Set<string>();
+    for (const row of rows) {
+      const span = parseJsonText<Span>(row.span);
+      if (seen.has(span.spanId)) continue;
+      seen.add(span.spanId);
+      spans.push(span);
     }
-    return mergeJoinedRecords(sortByStart(spans), await this.nettrace.joinedTo(traceId));
+    return mergeJoinedRecords(sortByStart(spans), joined);
   }
 
   async getTraceJson(traceId: string): Promise<string> {
