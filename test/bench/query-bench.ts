@@ -56,7 +56,14 @@ export interface QueryReport {
   results: QueryResult[];
 }
 
-export async function measureQueries(dbPath: string, seed: SeedResult, reps: number, log: (line: string) => void): Promise<QueryReport> {
+export async function measureQueries(
+  dbPath: string,
+  seed: Pick<SeedResult, 'startNs' | 'endNs'>,
+  reps: number,
+  log: (line: string) => void,
+  /** The store to query, when not the SQLite file at dbPath (the ClickHouse bench). */
+  store: Partial<Pick<Config, 'storage' | 'clickhouseUrl' | 'clickhouseDatabase'>> = {},
+): Promise<QueryReport> {
   const config: Config = {
     ...defaultConfig(),
     db: dbPath,
@@ -67,6 +74,7 @@ export async function measureQueries(dbPath: string, seed: SeedResult, reps: num
     retentionNs: 0n,
     maxDbSizeBytes: 0,
     logLevel: 'silent',
+    ...store,
   };
   const opened = performance.now();
   const server = await startServer(config, { logger: pino({ level: 'silent' }) });

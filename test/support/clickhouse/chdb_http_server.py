@@ -39,14 +39,32 @@ class Engine:
     def __init__(self, path):
         self.session = session.Session(path)
         self.lock = threading.Lock()
+        # What the session has now (chdb keeps USE and SET between queries): only changes are sent.
+        self.database = None
+        self.settings = {}
 
-    def run(self, sql, fmt, params):
-        with self.lock:
-            return self.session.query(sql, fmt, params=params or None)
+    def prepare(self, database, settings):
+        """USE and SET what this query asks for; settings it does not name go back to their defaults."""
+        database = database or "default"
+        if database != self.database:
+            self.session.query(f"USE `{database}`", "TabSeparated")
+            self.database = database
+        for name in [n for n in self.settings if n not in settings]:
+            self.session.query(f"SET {name} = DEFAULT", "TabSeparated")
+            del self.settings[name]
+        for name, value in settings.items():
+            if self.settings.get(name) == value:
+                continue
+            literal = value if NUMBER_RE.match(value) else "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
+            self.session.query(f"SET {name} = {literal}", "TabSeparated")
+            self.settings[name] = value
 
 
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    # Headers and body go out in two writes: without TCP_NODELAY, Nagle's algorithm and the
+    # client's delayed ACK hold the body back ~40 ms on every keep-alive request.
+    disable_nagle_algorithm = True
     engine: Engine = None
 
     def log_message(self, *args):
@@ -96,18 +114,9 @@ class Handler(BaseHTTPRequestHandler):
         started = time.monotonic()
         try:
             with self.engine.lock:
-                session_ = self.engine.session
-                # chdb has no per-query database or settings: USE and SET them for this query.
-                if database:
-                    session_.query(f"USE `{database}`", "TabSeparated")
-                try:
-                    for name, value in settings.items():
-                        literal = value if NUMBER_RE.match(value) else "'" + value.replace("\\", "\\\\").replace("'", "\\'") + "'"
-                        session_.query(f"SET {name} = {literal}", "TabSeparated")
-                    result = session_.query(sql, fmt, params=params or None)
-                finally:
-                    for name in settings:
-                        session_.query(f"SET {name} = DEFAULT", "TabSeparated")
+                # chdb has no per-query database or settings: the session is set up for each query.
+                self.engine.prepare(database, settings)
+                result = self.engine.session.query(sql, fmt, params=params or None)
         except Exception as err:  # chdb raises its own error type with ClickHouse's text
             message = str(err)
             match = CODE_RE.search(message)
