@@ -37,6 +37,21 @@ interface TableSpec {
   shardBy: string;
 }
 
+/** Columns of every net/trace record (NettraceRecordFields), requests and event logs alike. */
+const NETTRACE_RECORD_COLUMNS = `
+      service LowCardinality(String),
+      record_id String,
+      seq UInt64,
+      instance LowCardinality(String),
+      family LowCardinality(String),
+      title String,
+      start_ns Int64,
+      elapsed_ns Int64,
+      state LowCardinality(String),
+      is_error UInt8,
+      max_events UInt32,
+      discarded_events UInt32,`;
+
 const TABLES: readonly TableSpec[] = [
   {
     name: 'spans',
@@ -86,19 +101,7 @@ const TABLES: readonly TableSpec[] = [
   },
   {
     name: 'nettrace_requests',
-    columns: `
-      service LowCardinality(String),
-      record_id String,
-      seq UInt64,
-      instance LowCardinality(String),
-      family LowCardinality(String),
-      title String,
-      start_ns Int64,
-      elapsed_ns Int64,
-      state LowCardinality(String),
-      is_error UInt8,
-      max_events UInt32,
-      discarded_events UInt32,
+    columns: `${NETTRACE_RECORD_COLUMNS}
       trace_id String,
       span_id String,
       joined UInt8,
@@ -111,20 +114,8 @@ const TABLES: readonly TableSpec[] = [
   },
   {
     name: 'nettrace_event_logs',
-    columns: `
-      service LowCardinality(String),
-      record_id String,
-      seq UInt64,
-      instance LowCardinality(String),
-      family LowCardinality(String),
-      title String,
-      start_ns Int64,
-      elapsed_ns Int64,
+    columns: `${NETTRACE_RECORD_COLUMNS}
       end_ns Int64,
-      state LowCardinality(String),
-      is_error UInt8,
-      max_events UInt32,
-      discarded_events UInt32,
       total_events UInt64`,
     engine: 'ReplacingMergeTree(seq)',
     tail: 'ORDER BY (service, record_id)',
