@@ -15,7 +15,7 @@ import path from 'node:path';
 import { startClickhouseTestServer, type ClickhouseTestServer } from '../support/clickhouse-server.js';
 import { exactQuantile } from '../support/latency-payloads.js';
 import { countLabel, repoRoot } from './bench-settings.js';
-import { buildPayloads, runIngestLoad, sqliteIngestTarget, type IngestLoadResult, type IngestTarget } from './ingest-load.js';
+import { buildPayloads, cpuSeconds, runIngestLoad, sqliteIngestTarget, type IngestLoadResult, type IngestTarget } from './ingest-load.js';
 import { measureQueries, type QueryReport } from './query-bench.js';
 import { BENCH_DOC, machineLine, writeSection } from './report.js';
 import { fmtInt, fmtMs } from './timing.js';
@@ -110,7 +110,11 @@ async function main(): Promise<void> {
     log('ingest into SQLite (collector from server/dist: run `npm run build` first):');
     ingest.push({ store: 'SQLite', result: await runIngestLoad('otlp-http', 4, payloads, spans, log, kept) });
     log('ingest into ClickHouse:');
-    ingest.push({ store: 'ClickHouse (chdb)', result: await runIngestLoad('otlp-http', 4, payloads, spans, log, chTarget) });
+    const chdbCpuBefore = cpuSeconds(clickhouse.pid!);
+    const chResult = await runIngestLoad('otlp-http', 4, payloads, spans, log, chTarget);
+    const chdbCpuPer100k = ((cpuSeconds(clickhouse.pid!) - chdbCpuBefore) / chResult.spansCommitted) * 100_000;
+    log(`  ClickHouse (chdb process): ${chdbCpuPer100k.toFixed(2)} CPU-s per 100k spans`);
+    ingest.push({ store: 'ClickHouse (chdb)', result: chResult });
     const window = { startNs: String(before), endNs: String(BigInt(Date.now() + 60_000) * 1_000_000n) };
     const dbPath = sqliteTarget.args[1]!;
     log('queries on SQLite:');
@@ -128,7 +132,7 @@ async function main(): Promise<void> {
     const accuracy = await measureAccuracy(clickhouse, database, `http://127.0.0.1:${server.port('http')}`, window);
     await server.close();
     for (const r of accuracy.rows) log(`  ${r.method}: max error ${(r.maxRelError * 100).toFixed(3)}%, mean ${(r.meanRelError * 100).toFixed(3)}%, ${fmtMs(r.ms)} ms`);
-    const markdown = buildSection(spans, reps, ingest, sqliteQueries, chQueries, accuracy);
+    const markdown = buildSection(spans, reps, ingest, chdbCpuPer100k, sqliteQueries, chQueries, accuracy);
     log(`\n${markdown}`);
     if (process.env.BENCH_WRITE !== '0') {
       writeSection(markdown, HEADING);
@@ -145,6 +149,7 @@ function buildSection(
   spans: number,
   reps: number,
   ingest: Array<{ store: string; result: IngestLoadResult }>,
+  chdbCpuPer100k: number,
   sqlite: QueryReport,
   clickhouse: QueryReport,
   accuracy: { operations: number; rows: AccuracyRow[] },
@@ -166,7 +171,8 @@ function buildSection(
       `| ${store} | ${fmtInt(r.spansPerSecond)} | ${fmtMs(r.ackP50Ms)} ms | ${fmtMs(r.ackP99Ms)} ms | ${r.cpuSecondsPer100k.toFixed(2)} | ${r.diskBytesPerSpan.toFixed(0)} |`,
     ),
     '',
-    'ClickHouse\'s CPU is not in the collector\'s column: chdb runs in its own process.',
+    `ClickHouse's own CPU is not in the collector's column (chdb runs in its own process): it took ${chdbCpuPer100k.toFixed(2)} CPU-s per 100k spans ` +
+      '(utime + stime of the chdb process over the run, queries of the run included).',
     '',
     `### Queries (${countLabel(spans)} spans, median of ${reps} after warm-up, ms)`,
     '',

@@ -14,6 +14,8 @@ import { pythonWithChdb } from './cached-tools.js';
 export interface ClickhouseTestServer {
   url: string;
   dataDir: string;
+  /** The server process (for CPU figures); undefined while it is down. */
+  readonly pid: number | undefined;
   /** SIGKILL: no goodbye, connections drop. */
   kill(): Promise<void>;
   /** Starts again on the same data directory and port. */
@@ -46,6 +48,9 @@ export async function startClickhouseTestServer(): Promise<ClickhouseTestServer>
   return {
     url: `http://127.0.0.1:${port}`,
     dataDir,
+    get pid() {
+      return child?.pid;
+    },
     kill,
     restart: async () => {
       await kill();

@@ -36,6 +36,8 @@ export class ClickhouseConnection {
     url: string,
     password: string | undefined,
     private readonly logger: ClickhouseLogger,
+    /** Added to every insert's settings (on a cluster: wait for the shards, see createClickhouseStore). */
+    private readonly insertSettings: ClickHouseSettings = {},
     requestTimeoutMs = 30_000,
   ) {
     const parsed = new URL(url);
@@ -79,7 +81,7 @@ export class ClickhouseConnection {
         table,
         values: values as object[],
         format: 'JSONEachRow',
-        clickhouse_settings: { async_insert: 1, wait_for_async_insert: 1 },
+        clickhouse_settings: { async_insert: 1, wait_for_async_insert: 1, ...this.insertSettings },
       }),
     );
   }

@@ -65,7 +65,8 @@ const SILENT: ClickhouseLogger = { info() {}, warn() {} };
  */
 export async function createClickhouseStore(options: ClickhouseStoreOptions): Promise<ClickhouseSpanStore> {
   const logger = options.logger ?? SILENT;
-  const connection = new ClickhouseConnection(options.url, options.password, logger);
+  // A Distributed table otherwise answers once the rows are queued for the shards, not stored there.
+  const connection = new ClickhouseConnection(options.url, options.password, logger, options.cluster ? { insert_distributed_sync: 1 } : {});
   const target: SchemaTarget = { database: options.database, ...(options.cluster ? { cluster: options.cluster } : {}) };
   try {
     await migrateSchema(connection, target);
