@@ -1,14 +1,16 @@
 import { randomBytes } from 'node:crypto';
+import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JaegerResponse, JaegerTrace } from '@threadline/shared';
 import { startClickhouseTestServer, type ClickhouseTestServer } from '../support/clickhouse-server.js';
 import { getJson, startTestServer, type TestServer } from '../support/in-process-server.js';
 import { buildTraces, MINUTE_NS, toOtlpJson, type SentSpan } from '../support/latency-payloads.js';
+import { protobufPayload, recordSpans } from '../support/otlp-payloads.js';
 
 /**
  * ClickHouse killed (SIGKILL) while a sender keeps exporting, then started again on its
- * data: while it is down, ingest answers 503 with Retry-After, /readyz fails and queries
- * answer 503; once it is back the node recovers by itself, and every batch it
+ * data: while it is down, ingest answers 503 with Retry-After (gRPC UNAVAILABLE), /readyz
+ * fails and queries answer 503; once it is back the node recovers by itself, and every batch it
  * acknowledged is there, whole.
  */
 
@@ -38,6 +40,23 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30
 interface Outcome {
   status: number;
   retryAfter: string | null;
+}
+
+/** One OTLP/gRPC Export; resolves with its status code. */
+function grpcExport(url: string, payload: Uint8Array): Promise<number> {
+  const client = new grpc.Client(url.replace('http://', ''), grpc.credentials.createInsecure());
+  return new Promise((resolve) => {
+    client.makeUnaryRequest(
+      '/opentelemetry.proto.collector.trace.v1.TraceService/Export',
+      (b: Uint8Array) => Buffer.from(b),
+      (b: Buffer) => b,
+      payload,
+      (err) => {
+        client.close();
+        resolve(err ? err.code : grpc.status.OK);
+      },
+    );
+  });
 }
 
 async function send(batch: readonly SentSpan[]): Promise<Outcome> {
@@ -87,6 +106,7 @@ describe('ClickHouse stopped mid-ingest and restarted', () => {
     expect(services.status).toBe(503);
     expect(services.headers.get('retry-after')).not.toBeNull();
     expect(JSON.stringify(await services.json())).toMatch(/ClickHouse is unavailable|ClickHouse\) is unavailable/);
+    expect(await grpcExport(node.otlpGrpc, protobufPayload(recordSpans(2, 'grpc-while-down')))).toBe(grpc.status.UNAVAILABLE);
     const acknowledgedWhileDown = acknowledged.length;
     await sleep(1_000);
     expect(acknowledged.length).toBe(acknowledgedWhileDown);
