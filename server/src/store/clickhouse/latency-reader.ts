@@ -51,9 +51,9 @@ interface Grouping {
 /**
  * Sketches built from the spans themselves: ClickHouse counts spans per sketch bucket
  * (`latency_bucket`, computed at ingest with the sketch's own function) and group, and
- * the counts become the same LatencySketch the SQLite store keeps per minute. Answers are
- * the SQLite store's to the span, with its 1% relative accuracy, over the same whole
- * minutes; no sketch table has to be kept in step with deletes and replaced spans.
+ * the counts become the same LatencySketch the SQLite store keeps per minute: the same
+ * 1% relative accuracy over the same whole minutes, and no sketch table to keep in step
+ * with deletes and replaced spans.
  */
 export function groupBucketRows(rows: readonly BucketRow[]): SketchGroup[] {
   const parts = new Map<string, { group: SketchGroup; all: SketchParts; errors: SketchParts }>();
