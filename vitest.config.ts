@@ -28,6 +28,8 @@ export default defineConfig({
           // plus what only a shared store can do: several nodes, and ClickHouse restarting.
           include: [...onBothStores, 'test/clickhouse/**/*.test.ts'],
           env: { THREADLINE_TEST_STORAGE: 'clickhouse' },
+          // One Python process runs every query of the run, one at a time, on shared cores.
+          testTimeout: 120_000,
           globalSetup: ['test/support/clickhouse-global-setup.ts'],
         },
       },

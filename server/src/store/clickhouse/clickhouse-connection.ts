@@ -70,18 +70,21 @@ export class ClickhouseConnection {
   }
 
   /**
-   * One insert, acknowledged only once ClickHouse has the rows: async_insert lets
-   * ClickHouse merge many nodes' small inserts into one part, and wait_for_async_insert
-   * holds the answer until that part is written.
+   * One insert, acknowledged only once ClickHouse has the rows. `async` (for small
+   * inserts that every node makes often): async_insert lets ClickHouse gather many nodes'
+   * inserts into one part, and wait_for_async_insert holds the answer until that part is
+   * written — at the cost of up to the server's async_insert_busy_timeout_ms of waiting.
+   * Big batches go as plain inserts: one part each already.
    */
-  async insert(table: string, values: readonly object[]): Promise<void> {
+  async insert(table: string, values: readonly object[], options: { async: boolean }): Promise<void> {
     if (values.length === 0) return;
+    const settings: ClickHouseSettings = options.async ? { async_insert: 1, wait_for_async_insert: 1 } : {};
     await this.run(true, () =>
       this.client.insert({
         table,
         values: values as object[],
         format: 'JSONEachRow',
-        clickhouse_settings: { async_insert: 1, wait_for_async_insert: 1, ...this.insertSettings },
+        clickhouse_settings: { ...settings, ...this.insertSettings },
       }),
     );
   }

@@ -107,9 +107,11 @@ export class ClickhouseSpanStore implements SpanStore, NettraceStore {
   }
 
   /**
-   * One insert per table (spans, trace index, new operations), each acknowledged by
-   * ClickHouse before this resolves: a node killed after the ack loses nothing. The
-   * trace index goes last, so a trace never appears in it before its spans are stored.
+   * One insert per table, each acknowledged by ClickHouse before this resolves: a node
+   * killed after the ack loses nothing. Spans (a batch of up to thousands) go as a plain
+   * insert, at the same time as the rare new operations; the trace index (a small row per
+   * trace, from every node) as an async insert, and last, so a trace never appears in it
+   * before its spans are stored.
    */
   async writeBatch(spans: readonly Span[]): Promise<void> {
     if (spans.length === 0) return;
@@ -120,11 +122,13 @@ export class ClickhouseSpanStore implements SpanStore, NettraceStore {
       if (err instanceof StoreInputError) throw new AppError(400, err.code, err.message);
       throw err;
     }
-    await this.connection.insert(this.tables.spans, rows.spans);
     const newOperations = rows.operations.filter((o) => !this.knownOperations.has(operationKey(o)));
-    await this.connection.insert(this.tables.operations, newOperations);
+    await Promise.all([
+      this.connection.insert(this.tables.spans, rows.spans, { async: false }),
+      this.connection.insert(this.tables.operations, newOperations, { async: true }),
+    ]);
     for (const o of newOperations) this.knownOperations.add(operationKey(o));
-    await this.connection.insert(this.tables.traceIndex, rows.traces);
+    await this.connection.insert(this.tables.traceIndex, rows.traces, { async: true });
   }
 
   async getTrace(traceId: string): Promise<Span[]> {

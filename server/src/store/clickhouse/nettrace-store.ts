@@ -96,7 +96,7 @@ export class ClickhouseNettrace {
       .map((s) => ({ traceId: s.stored_trace_id, spanId: s.stored_span_id }));
     await this.spans.deleteSpans(replaced);
     await this.spans.writeSpans(fresh.filter((r) => r.joinedSpanId === '').map((r) => r.span));
-    await this.connection.insert(this.tables.requests, fresh.map(requestRow));
+    await this.connection.insert(this.tables.requests, fresh.map(requestRow), { async: true });
   }
 
   private async writeEventLogs(records: readonly NettraceRecordFields[]): Promise<void> {
@@ -120,8 +120,8 @@ export class ClickhouseNettrace {
       });
       heads.set(key, { ...recordColumns(r), end_ns: (r.startNs + r.elapsedNs).toString(), total_events: total.toString() });
     }
-    await this.connection.insert(this.tables.logEvents, events);
-    await this.connection.insert(this.tables.eventLogs, [...heads.values()]);
+    await this.connection.insert(this.tables.logEvents, events, { async: true });
+    await this.connection.insert(this.tables.eventLogs, [...heads.values()], { async: true });
   }
 
   /** The newest stored seq (and `more` columns) of each record of the batch. */

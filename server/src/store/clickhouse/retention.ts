@@ -7,11 +7,11 @@ const NOTHING: RetentionStep = { spans: 0, traces: 0, sketches: 0, records: 0 };
 const SYNC = { mutations_sync: '2' } as const;
 
 /**
- * Retention on ClickHouse. A step is one ALTER … DELETE per table (a mutation: ClickHouse
- * rewrites the affected parts, a whole day's partition at a time), not `maxSpans` at a
- * time as on SQLite: a mutation costs the same for one row as for a million, so one step
- * takes everything due and the next finds nothing. Retention by age deletes by start time
- * (spans, trace index, net/trace records); by size, whole traces go, oldest first.
+ * Retention on ClickHouse. By age, the days wholly before the cutoff are dropped as
+ * partitions (spans, trace index); the rest is one ALTER … DELETE per table (a mutation:
+ * ClickHouse rewrites the parts involved), not `maxSpans` at a time as on SQLite: a
+ * mutation costs about the same for one row as for a million, so one step takes
+ * everything due and the next finds nothing. By size, whole traces go, oldest first.
  * Sketches are computed from spans, so nothing else has to follow.
  */
 export class ClickhouseRetention {
@@ -36,6 +36,8 @@ export class ClickhouseRetention {
     );
     const step = { spans: Number(due?.spans ?? 0), traces: Number(due?.traces ?? 0), sketches: 0, records: Number(due?.requests ?? 0) + Number(due?.logs ?? 0) };
     if (step.spans + step.traces + step.records === 0) return NOTHING;
+    await this.dropDaysBefore('spans', cutoffNs);
+    await this.dropDaysBefore('trace_index', cutoffNs);
     await this.mutate('spans', 'start_ns < {cutoff:Int64}', cutoff);
     await this.mutate('trace_index', 'first_start_ns < {cutoff:Int64}', cutoff);
     await this.mutate('nettrace_requests', 'start_ns < {cutoff:Int64}', cutoff);
@@ -44,10 +46,15 @@ export class ClickhouseRetention {
     return step;
   }
 
-  /** The oldest traces whole, about `maxSpans` spans' worth: those whose first span started before the cut. */
+  /**
+   * The oldest traces whole: those whose first span started before the cut, which lies
+   * `maxSpans` spans in — or 5% of the spans, when that is more: each step is a mutation
+   * that rewrites the parts it touches, whatever it deletes, so steps are made few.
+   */
   async deleteOldestTraces(maxSpans: number): Promise<RetentionStep> {
     const [cut] = await this.connection.rows<{ at: string | null }>(
-      `SELECT toString(start_ns) AS at FROM ${this.t('spans')} ORDER BY start_ns LIMIT 1 OFFSET {offset:UInt64}`,
+      `SELECT toString(start_ns) AS at FROM ${this.t('spans')} ORDER BY start_ns
+       LIMIT 1 OFFSET greatest({offset:UInt64}, intDiv((SELECT count() FROM ${this.t('spans')}), 20))`,
       { offset: Math.max(0, maxSpans - 1) },
       true,
     );
@@ -85,6 +92,22 @@ export class ClickhouseRetention {
       { database: this.target.database, tables: TABLE_NAMES.map((name) => (this.target.cluster ? `${name}_local` : name)) },
     );
     return Number(row?.bytes ?? 0);
+  }
+
+  /** Whole days before the cutoff's day go as partitions: a metadata operation, nothing rewritten. */
+  private async dropDaysBefore(table: string, cutoffNs: bigint): Promise<void> {
+    const parts = await this.connection.rows<{ partition_id: string }>(
+      `SELECT DISTINCT partition_id FROM system.parts
+       WHERE active AND database = {database:String} AND table = {table:String}
+         AND partition_id < formatDateTime(toDate(fromUnixTimestamp64Nano({cutoff:Int64}, 'UTC')), '%Y%m%d')`,
+      { database: this.target.database, table: this.target.cluster ? `${table}_local` : table, cutoff: String(cutoffNs) },
+      true,
+    );
+    for (const { partition_id: id } of parts) {
+      // From system.parts, not from a user; checked anyway, since ALTER takes no parameter here.
+      if (!/^\d{8}$/.test(id)) continue;
+      await this.connection.command(`ALTER TABLE ${this.t(table)}${onCluster(this.target)} DROP PARTITION ID '${id}'`);
+    }
   }
 
   private mutate(table: string, condition: string, params: Record<string, unknown>): Promise<void> {
