@@ -27,6 +27,8 @@ export default defineConfig({
           // The same tests on a chdb-backed ClickHouse (test/support/clickhouse-global-setup.ts),
           // plus what only a shared store can do: several nodes, and ClickHouse restarting.
           include: [...onBothStores, 'test/clickhouse/**/*.test.ts'],
+          // The CLI tests spawn collectors on SQLite files (--db): nothing of the store to repeat.
+          exclude: ['**/node_modules/**', '**/dist/**', 'test/integration/cli.test.ts'],
           env: { THREADLINE_TEST_STORAGE: 'clickhouse' },
           // One Python process runs every query of the run, one at a time, on shared cores.
           testTimeout: 120_000,

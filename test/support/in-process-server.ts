@@ -1,10 +1,10 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pino } from 'pino';
 import { defaultConfig, type Config } from '../../server/src/config.js';
 import { startServer, type ServerHandle, type StartOptions } from '../../server/src/server.js';
-import { randomBytes } from 'node:crypto';
 
 /**
  * The store every test server runs on: `THREADLINE_TEST_STORAGE=clickhouse` (the vitest
