@@ -137,3 +137,29 @@ describe('parseRetention', () => {
     expect(() => parseRetention('')).toThrow(ConfigError);
   });
 });
+
+describe('storage flags', () => {
+  it('defaults to SQLite, and reads the ClickHouse settings from flags and env', () => {
+    expect(defaultConfig()).toMatchObject({ storage: 'sqlite', clickhouseUrl: 'http://localhost:8123', clickhouseDatabase: 'threadline', clickhouseCluster: '', clickhousePassword: '' });
+    const c = parseConfig(
+      { THREADLINE_STORAGE: 'clickhouse', THREADLINE_CLICKHOUSE_URL: 'http://ch:8123', THREADLINE_CLICKHOUSE_PASSWORD: 's3cret' },
+      ['--clickhouse-url', 'https://reader@ch.internal:8443', '--clickhouse-database', 'traces_prod', '--clickhouse-cluster', 'main'],
+    );
+    expect(c).toMatchObject({ storage: 'clickhouse', clickhouseUrl: 'https://reader@ch.internal:8443', clickhouseDatabase: 'traces_prod', clickhouseCluster: 'main', clickhousePassword: 's3cret' });
+  });
+
+  it.each([
+    [['--storage', 'postgres'], /--storage must be sqlite or clickhouse/],
+    [['--clickhouse-url', 'ch:8123'], /--clickhouse-url must be an http/],
+    [['--clickhouse-url', 'tcp://ch:9000'], /--clickhouse-url must be an http/],
+    [['--clickhouse-database', 'db; DROP TABLE x'], /--clickhouse-database must be letters/],
+    [['--clickhouse-cluster', '1main'], /--clickhouse-cluster must be letters/],
+  ])('rejects %j', (argv, message) => {
+    expect(() => parseConfig({}, argv)).toThrow(message);
+  });
+
+  it('keeps the password out of the flags (and so out of ps)', () => {
+    expect(OPTIONS.some((o) => o.flag.includes('password'))).toBe(false);
+    expect(usage()).toContain('THREADLINE_CLICKHOUSE_PASSWORD');
+  });
+});

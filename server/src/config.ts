@@ -16,8 +16,18 @@ export type PortSetting = number | 'off';
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
 
 /** Every setting; the per-request ingest limits are `IngestLimits`' fields. */
+export type StorageKind = 'sqlite' | 'clickhouse';
+
 export interface Config extends IngestLimits {
+  /** Which store holds the data: one SQLite file (`db`), or a ClickHouse that any number of nodes share. */
+  storage: StorageKind;
   db: string;
+  clickhouseUrl: string;
+  /** From THREADLINE_CLICKHOUSE_PASSWORD only (kept out of `ps`); overrides a password in the URL. */
+  clickhousePassword: string;
+  clickhouseDatabase: string;
+  /** Empty: a single server; else DDL runs ON CLUSTER, with local and Distributed tables. */
+  clickhouseCluster: string;
   host: string;
   httpPort: PortSetting;
   otlpHttpPort: PortSetting;
@@ -61,7 +71,11 @@ interface OptionSpec {
 const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 export const OPTIONS: readonly OptionSpec[] = [
+  { flag: 'storage', env: 'THREADLINE_STORAGE', help: 'sqlite (one file, --db) or clickhouse (shared by any number of nodes)', default: 'sqlite', apply: (c, v) => (c.storage = parseStorage(v)) },
   { flag: 'db', env: 'THREADLINE_DB', help: 'SQLite database file, or :memory:', default: './data/threadline.db', apply: (c, v) => (c.db = parseNonEmpty('db', v)) },
+  { flag: 'clickhouse-url', env: 'THREADLINE_CLICKHOUSE_URL', help: 'ClickHouse HTTP(S) URL, user and password in it or the password in THREADLINE_CLICKHOUSE_PASSWORD', default: 'http://localhost:8123', apply: (c, v) => (c.clickhouseUrl = parseHttpUrl('clickhouse-url', v)) },
+  { flag: 'clickhouse-database', env: 'THREADLINE_CLICKHOUSE_DATABASE', help: 'ClickHouse database, created when missing', default: 'threadline', apply: (c, v) => (c.clickhouseDatabase = parseIdentifier('clickhouse-database', v)) },
+  { flag: 'clickhouse-cluster', env: 'THREADLINE_CLICKHOUSE_CLUSTER', help: 'ClickHouse cluster: DDL ON CLUSTER, replicated local tables plus Distributed tables', default: '', apply: (c, v) => (c.clickhouseCluster = parseIdentifier('clickhouse-cluster', v)) },
   { flag: 'host', env: 'THREADLINE_HOST', help: 'address every listener binds; 0.0.0.0 for all', default: '127.0.0.1', apply: (c, v) => (c.host = parseNonEmpty('host', v)) },
   { flag: 'http-port', env: 'THREADLINE_HTTP_PORT', help: 'UI, query API and HTTP ingest', default: '16686', apply: (c, v) => (c.httpPort = parsePort('http-port', v)) },
   { flag: 'otlp-http-port', env: 'THREADLINE_OTLP_HTTP_PORT', help: 'OTLP/HTTP and net/trace ingest', default: '4318', apply: (c, v) => (c.otlpHttpPort = parsePort('otlp-http-port', v)) },
@@ -92,7 +106,12 @@ export const OPTIONS: readonly OptionSpec[] = [
 
 export function defaultConfig(): Config {
   return {
+    storage: 'sqlite',
     db: './data/threadline.db',
+    clickhouseUrl: 'http://localhost:8123',
+    clickhousePassword: '',
+    clickhouseDatabase: 'threadline',
+    clickhouseCluster: '',
     host: '127.0.0.1',
     httpPort: 16686,
     otlpHttpPort: 4318,
@@ -174,6 +193,8 @@ export function parseConfig(env: Readonly<Record<string, string | undefined>>, a
     }
     option.apply(config, value);
   }
+  const password = env.THREADLINE_CLICKHOUSE_PASSWORD;
+  if (password !== undefined && password !== '') config.clickhousePassword = password;
   checkPortsDistinct(config);
   checkAccess(config);
   return config;
@@ -206,6 +227,28 @@ export function parseToken(name: string, v: string): string {
   if (!/^[\x21-\x7e]{16,}$/.test(v) || /[",;\\]/.test(v)) {
     throw new ConfigError(`--${name} must be at least 16 printable characters without spaces, quotes, commas, semicolons or backslashes`);
   }
+  return v;
+}
+
+function parseStorage(v: string): StorageKind {
+  if (v !== 'sqlite' && v !== 'clickhouse') throw new ConfigError(`--storage must be sqlite or clickhouse, got "${v}"`);
+  return v;
+}
+
+function parseHttpUrl(name: string, v: string): string {
+  let url: URL;
+  try {
+    url = new URL(v);
+  } catch {
+    throw new ConfigError(`--${name} must be an http:// or https:// URL, got "${v}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`--${name} must be an http:// or https:// URL, got "${v}"`);
+  return v;
+}
+
+/** Names that end up in DDL text (ClickHouse binds no identifiers there): plain identifiers only. */
+function parseIdentifier(name: string, v: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(v)) throw new ConfigError(`--${name} must be letters, digits and underscores, not starting with a digit, got "${v}"`);
   return v;
 }
 

@@ -9,7 +9,7 @@ import { createApp, createOtlpHttpApp, createZipkinApp, type AppDeps } from './a
 import { IngestQueue } from './ingest/ingest-queue.js';
 import { IngestGate } from './ingest/ingest-gate.js';
 import { InflightBudget } from './ingest/inflight-budget.js';
-import { createSqliteStore } from './store/sqlite/sqlite-store.js';
+import { createStore, profileStoreOf } from './store/create-store.js';
 import type { SpanStore } from './store/span-store.js';
 import { DEFAULT_RETENTION_INTERVAL_MS, DEFAULT_RETENTION_STEP_SPANS, RetentionJob, type RetentionStore } from './store/retention-job.js';
 import { DEFAULT_MAX_BODY_BYTES } from './receivers/http/read-body.js';
@@ -60,7 +60,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
   const tokens = resolveTokens(config);
   const tls = config.tlsCert ? { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) } : undefined;
   const scheme = tls ? 'https' : 'http';
-  const store = await createSqliteStore({ path: config.db, logger: rateLimitedStoreLogger(logger) });
+  const store = await createStore(config, rateLimitedStoreLogger(logger));
   let metrics!: ThreadlineMetrics;
   const writer = options.wrapSpanWriter ? { writeBatch: options.wrapSpanWriter((spans) => store.writeBatch(spans)) } : store;
   const queue = new IngestQueue(writer, {
@@ -80,7 +80,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
     uiDir: options.uiDir ?? defaultUiDir(),
     maxBodyBytes: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
     nettraceStore: store,
-    profileStore: store,
+    profileStore: profileStoreOf(store),
     nettraceQueue: new NettraceWriteQueue(store, { maxQueuedRecords: 20_000 }),
     keepSensitive: config.keepSensitive,
     gate,

@@ -150,17 +150,45 @@ function collectorCommand(): string[] {
   return [process.execPath, ...nodeArgs, process.env.BENCH_COLLECTOR_MAIN || MAIN_JS];
 }
 
+/** The store a load run's collector writes to, and how to count what it committed once the collector stopped. */
+export interface IngestTarget {
+  /** Collector flags that choose the store. */
+  args: string[];
+  committed(): Promise<number>;
+  /** Bytes the store takes on disk. */
+  bytes(): Promise<number>;
+  cleanup(): Promise<void>;
+}
+
+/** A fresh SQLite file (the default store). */
+export function sqliteIngestTarget(): IngestTarget {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'threadline-bench-load-'));
+  const dbPath = path.join(dir, 'load.db');
+  return {
+    args: ['--db', dbPath],
+    committed: async () => {
+      const db = new Database(dbPath, { readonly: true });
+      // Storage v1 (an older collector) kept one row per span in `spans`.
+      const table = db.prepare("SELECT name FROM sqlite_schema WHERE name IN ('span_index', 'spans') ORDER BY name DESC").pluck().get() as string;
+      const committed = db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
+      db.close();
+      return committed;
+    },
+    bytes: async () => fileBytes(dbPath),
+    cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
 export async function runIngestLoad(
   protocol: IngestProtocol,
   senders: number,
   payloads: readonly Payload[],
   spans: number,
   log: (line: string) => void,
+  target: IngestTarget = sqliteIngestTarget(),
 ): Promise<IngestLoadResult> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'threadline-bench-load-'));
-  const dbPath = path.join(dir, 'load.db');
   const server = await spawnThreadline(
-    ['--db', dbPath, '--http-port', '0', '--otlp-http-port', '0', '--otlp-grpc-port', '0', '--zipkin-port', 'off', '--retention', '0'],
+    [...target.args, '--http-port', '0', '--otlp-http-port', '0', '--otlp-grpc-port', '0', '--zipkin-port', 'off', '--retention', '0'],
     3,
     {},
     collectorCommand(),
@@ -201,11 +229,7 @@ export async function runIngestLoad(
     grpcClient?.close();
     server.child.kill('SIGTERM');
     await server.exited;
-    const db = new Database(dbPath, { readonly: true });
-    // Storage v1 (an older collector) kept one row per span in `spans`.
-    const table = db.prepare("SELECT name FROM sqlite_schema WHERE name IN ('span_index', 'spans') ORDER BY name DESC").pluck().get() as string;
-    const committed = db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
-    db.close();
+    const committed = await target.committed();
     latencies.sort((a, b) => a - b);
     const result: IngestLoadResult = {
       protocol,
@@ -220,7 +244,7 @@ export async function runIngestLoad(
       retries,
       cpuSecondsPer100k: (cpu / committed) * 100_000,
       peakRssMb: rss,
-      diskBytesPerSpan: fileBytes(dbPath) / committed,
+      diskBytesPerSpan: (await target.bytes()) / committed,
       wireBytesPerSpan: payloads.reduce((n, p) => n + p.length, 0) / spans,
     };
     log(
@@ -234,6 +258,6 @@ export async function runIngestLoad(
   } finally {
     clearInterval(progress);
     if (server.child.exitCode === null) server.child.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
+    await target.cleanup();
   }
 }

@@ -68,7 +68,10 @@ export interface QueryReport {
 const INGEST_SENDERS = 4;
 const INGEST_SPANS = 1_000_000;
 
-function serverConfig(dbPath: string, otlpHttp: boolean): Config {
+/** The store to query, when not the SQLite file at dbPath (the ClickHouse bench). */
+export type QueryStore = Partial<Pick<Config, 'storage' | 'clickhouseUrl' | 'clickhouseDatabase'>>;
+
+function serverConfig(dbPath: string, otlpHttp: boolean, store: QueryStore): Config {
   return {
     ...defaultConfig(),
     db: dbPath,
@@ -79,6 +82,7 @@ function serverConfig(dbPath: string, otlpHttp: boolean): Config {
     retentionNs: 0n,
     maxDbSizeBytes: 0,
     logLevel: 'silent',
+    ...store,
   };
 }
 
@@ -118,13 +122,13 @@ async function startBackgroundIngest(otlpUrl: string, log: (line: string) => voi
  */
 export async function measureQueries(
   dbPath: string,
-  seed: SeedResult,
+  seed: Pick<SeedResult, 'startNs' | 'endNs'>,
   reps: number,
   log: (line: string) => void,
-  options: { whileIngesting: boolean },
+  options: { whileIngesting: boolean; store?: QueryStore },
 ): Promise<QueryReport> {
   const opened = performance.now();
-  const server = await startServer(serverConfig(dbPath, false), { logger: pino({ level: 'silent' }) });
+  const server = await startServer(serverConfig(dbPath, false, options.store ?? {}), { logger: pino({ level: 'silent' }) });
   const openMs = performance.now() - opened;
   log(`server up on the seeded database in ${Math.round(openMs)} ms`);
   const base = `http://127.0.0.1:${server.port('http')}`;
@@ -255,7 +259,7 @@ async function measureWhileIngesting(dbPath: string, results: QueryResult[], rep
   const copy = `${dbPath}.while-ingesting.db`;
   log(`while ingesting: copying the database to ${path.basename(copy)}, then ${INGEST_SENDERS} senders at full speed`);
   copyFileSync(dbPath, copy);
-  const server = await startServer(serverConfig(copy, true), { logger: pino({ level: 'silent' }) });
+  const server = await startServer(serverConfig(copy, true, {}), { logger: pino({ level: 'silent' }) });
   try {
     const ingest = await startBackgroundIngest(`http://127.0.0.1:${server.port('otlp-http')}`, log);
     let report = '';

@@ -133,10 +133,10 @@ The default database is \`data/bench-${countLabel(settings.spans)}.db\`.
 }
 
 /** Replaces this file's "## Query and ingest" section (up to the next "## " heading), or appends one. */
-export function writeSection(markdown: string): void {
+export function writeSection(markdown: string, heading: string = HEADING): void {
   const current = existsSync(BENCH_DOC) ? readFileSync(BENCH_DOC, 'utf8') : '# Benchmarks\n';
   const lines = current.split('\n');
-  const start = lines.findIndex((line) => line.trim() === HEADING);
+  const start = lines.findIndex((line) => line.trim() === heading);
   let next: string;
   if (start < 0) {
     next = `${current.replace(/\n*$/, '')}\n\n${markdown}`;

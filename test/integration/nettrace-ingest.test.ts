@@ -1,4 +1,3 @@
-import { readFileSync, existsSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JaegerResponse, JaegerTrace, Span } from '@threadline/shared';
@@ -12,6 +11,7 @@ import type {
 import { GO_UPLOADS } from '../../server/src/receivers/nettrace/test-support/go-payloads.js';
 import { getJson, startTestServer, type TestServer } from '../support/in-process-server.js';
 import { jsonPayload, recordSpans } from '../support/otlp-payloads.js';
+import { storedTextContains } from '../support/stored-data.js';
 
 const JSON_TYPE = { 'content-type': 'application/json' };
 
@@ -20,10 +20,6 @@ async function post(url: string, body: Uint8Array | string, headers: Record<stri
   return { status: res.status, headers: res.headers, body: (await res.json()) as { acceptedRecords?: number; error?: { code: string; message: string } } };
 }
 
-/** Whether the database file or its WAL holds `text` anywhere, in any table or free page. */
-function databaseContains(dbPath: string, text: string): boolean {
-  return [dbPath, `${dbPath}-wal`].some((file) => existsSync(file) && readFileSync(file).includes(text));
-}
 
 let nextRecord = 0;
 const newRecordId = () => `rec${(nextRecord++).toString(16).padStart(13, '0')}`;
@@ -258,7 +254,7 @@ describe('net/trace ingest', () => {
       const events = (await v1Trace(t.traceId)).spans.find((s: Span) => s.spanId === t.spanId)!.events;
       expect(events.map((e) => e.name)).toEqual(['[redacted]', 'plain']);
       expect(events[0]!.attributes).toEqual(expect.arrayContaining([{ key: 'nettrace.sensitive', value: { boolValue: true } }]));
-      expect(databaseContains(server.dbPath, secret)).toBe(false);
+      expect(await storedTextContains(server, secret)).toBe(false);
     });
 
     it('are kept as sent with --keep-sensitive', async () => {
@@ -269,7 +265,7 @@ describe('net/trace ingest', () => {
         const [request] = (await getJson<V1NettraceRequestsResponse>(`${keeping.http}/api/v1/nettrace/requests?service=nt-keep`)).body.requests;
         expect(request!.events).toMatchObject([{ message: 'token=abc', sensitive: true }]);
         // The check the redaction test relies on does see a stored message.
-        expect(databaseContains(keeping.dbPath, 'token=abc')).toBe(true);
+        expect(await storedTextContains(keeping, 'token=abc')).toBe(true);
       } finally {
         await keeping.stop();
       }

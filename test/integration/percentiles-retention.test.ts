@@ -1,7 +1,8 @@
-import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { V1PercentilesResponse } from '../../server/src/query/v1-api/latency-types.js';
-import { getJson, startTestServer, type TestServer } from '../support/in-process-server.js';
+import Database from 'better-sqlite3';
+import { getJson, startTestServer, testStorage, type TestServer } from '../support/in-process-server.js';
+import { countStoredSpans, countStoredTraces, oldestStoredStart, storedBytes } from '../support/stored-data.js';
 import { buildTraces, MINUTE_NS, postSpans, SERVICE } from '../support/latency-payloads.js';
 
 /** Retention through a real server with small limits and a short sweep interval. */
@@ -13,8 +14,10 @@ afterEach(async () => {
   server = undefined;
 });
 
-function query<T>(dbPath: string, sql: string, ...params: unknown[]): T {
-  const db = new Database(dbPath, { readonly: true });
+/** SQLite-only checks of derived rows (sketches, postings): ClickHouse derives none, it computes them from spans. */
+function sqliteQuery<T>(s: TestServer, sql: string, ...params: unknown[]): T | undefined {
+  if (s.storage !== 'sqlite') return undefined;
+  const db = new Database(s.dbPath, { readonly: true });
   try {
     return db.prepare(sql).safeIntegers(true).pluck().get(...params) as T;
   } finally {
@@ -46,14 +49,14 @@ describe('retention', () => {
     await fetch(`${s.http}/api/services`);
 
     const cutoffMinute = (now - HOUR_NS) / MINUTE_NS;
-    await until('old spans and sketches are gone', () => {
-      const spans = query<bigint>(s.dbPath, 'SELECT count(*) FROM span_index WHERE start_ns < ?', now - HOUR_NS);
-      const sketches = query<bigint>(s.dbPath, 'SELECT count(*) FROM latency_sketches WHERE minute < ?', cutoffMinute);
+    await until('old spans and sketches are gone', async () => {
+      const spans = await countStoredSpans(s, now - HOUR_NS);
+      const sketches = sqliteQuery<bigint>(s, 'SELECT count(*) FROM latency_sketches WHERE minute < ?', cutoffMinute) ?? 0n;
       return spans === 0n && sketches === 0n;
     });
-    expect(query<bigint>(s.dbPath, 'SELECT count(*) FROM span_index')).toBe(BigInt(recent.length));
-    expect(query<bigint>(s.dbPath, 'SELECT count(*) FROM trace_summaries')).toBe(100n);
-    expect(query<bigint>(s.dbPath, 'SELECT count(*) FROM tag_postings WHERE hour < ?', (now - HOUR_NS) / HOUR_NS)).toBe(0n);
+    expect(await countStoredSpans(s)).toBe(BigInt(recent.length));
+    expect(await countStoredTraces(s)).toBe(100n);
+    expect(sqliteQuery<bigint>(s, 'SELECT count(*) FROM tag_postings WHERE hour < ?', (now - HOUR_NS) / HOUR_NS) ?? 0n).toBe(0n);
 
     const oldWindow = await percentiles(s, oldStart, oldStart + 30n * MINUTE_NS);
     expect(oldWindow.body).toMatchObject({ count: 0, quantiles: [{ q: 0.5, durationNano: null }] });
@@ -64,28 +67,26 @@ describe('retention', () => {
   });
 
   it('deletes the oldest traces while the data is larger than --max-db-size', async () => {
-    // The empty schema takes about 420 KB (a page or more per table and index, profiles'
-    // included); the data several times that.
-    const limit = 1_600_000;
+    // SQLite: the empty schema takes about 420 KB (a page or more per table and index,
+    // profiles' included); the data several times that. ClickHouse compresses these spans
+    // to about 1.2 MB in all.
+    const limit = testStorage === 'clickhouse' ? 600_000 : 1_600_000;
     const s = (server = await startTestServer({ maxDbSizeBytes: limit }, { retentionIntervalMs: 200 }));
     const start = (BigInt(Date.now()) * 1_000_000n / MINUTE_NS - 120n) * MINUTE_NS;
     const traces = buildTraces(3, 12_000, start, 100n * MINUTE_NS);
     await postSpans(s.otlpHttp, traces);
 
-    const pagesInUse = () =>
-      query<bigint>(s.dbPath, 'SELECT (SELECT page_count FROM pragma_page_count) - (SELECT freelist_count FROM pragma_freelist_count)') *
-      8192n;
-    // Acknowledged spans reach the database within a moment (the ingest log is indexed in passes).
+    // Acknowledged spans reach the database within a moment (SQLite indexes its ingest log in passes).
     const firstGone = async () => (await getJson(`${s.http}/api/v1/traces/${traces[0]!.traceId}`)).status === 404;
-    await until('the oldest trace went and the data fits the limit', async () => pagesInUse() <= BigInt(limit) && (await firstGone()));
+    await until('the oldest trace went and the data fits the limit', async () => (await storedBytes(s)) <= BigInt(limit) && (await firstGone()));
     // Oldest first: the last one is whole.
     const last = await getJson<{ spans: unknown[] }>(`${s.http}/api/v1/traces/${traces.at(-1)!.traceId}`);
     expect(last.body.spans).toHaveLength(3);
-    const left = query<bigint>(s.dbPath, 'SELECT count(*) FROM span_index');
+    const left = await countStoredSpans(s);
     expect(left).toBeGreaterThan(0n);
     expect(left).toBeLessThan(BigInt(traces.length));
     // Sketches older than every trace left went with them.
-    const oldestMinute = query<bigint>(s.dbPath, 'SELECT min(start_ns) FROM trace_summaries') / MINUTE_NS;
-    expect(query<bigint>(s.dbPath, 'SELECT count(*) FROM latency_sketches WHERE minute < ?', oldestMinute)).toBe(0n);
+    const oldestMinute = (await oldestStoredStart(s)) / MINUTE_NS;
+    expect(sqliteQuery<bigint>(s, 'SELECT count(*) FROM latency_sketches WHERE minute < ?', oldestMinute) ?? 0n).toBe(0n);
   });
 });

@@ -1,4 +1,3 @@
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type {
   V1HeatmapResponse,
@@ -9,6 +8,7 @@ import type {
   V1SpanListResponse,
 } from '../../server/src/query/v1-api/latency-types.js';
 import { getJson, startTestServer, type TestServer } from '../support/in-process-server.js';
+import { storedSpansOf, type StoredSpanFacts } from '../support/stored-data.js';
 import { buildTraces, exactQuantile, MINUTE_NS, OPERATIONS, postSpans, SERVICE, type SentSpan } from '../support/latency-payloads.js';
 
 /**
@@ -20,13 +20,7 @@ import { buildTraces, exactQuantile, MINUTE_NS, OPERATIONS, postSpans, SERVICE, 
 const QUANTILES = [0.5, 0.9, 0.95, 0.99, 0.999];
 const WINDOW_MINUTES = 30n;
 
-interface StoredSpan {
-  span_id: string;
-  name: string;
-  duration_ns: bigint;
-  is_error: bigint;
-  start_ns: bigint;
-}
+type StoredSpan = StoredSpanFacts;
 
 let server: TestServer;
 let sent: SentSpan[];
@@ -61,18 +55,7 @@ beforeAll(async () => {
   await postSpans(server.otlpHttp, sent);
   // Acknowledged spans wait in the ingest log for a moment; any search has them indexed first.
   await fetch(`${server.http}/api/services`);
-  const db = new Database(server.dbPath, { readonly: true });
-  try {
-    stored = db
-      .prepare<[string, bigint, bigint], StoredSpan>(
-        `SELECT printf('%016x', i.span_id) AS span_id, o.name, i.duration_ns, i.is_error, i.start_ns
-         FROM span_index i JOIN span_ops o ON o.op_id = i.op_id WHERE o.service = ? AND i.start_ns BETWEEN ? AND ?`,
-      )
-      .safeIntegers(true)
-      .all(SERVICE, startNs, endNs);
-  } finally {
-    db.close();
-  }
+  stored = await storedSpansOf(server, SERVICE, startNs, endNs);
 });
 afterAll(async () => server?.stop());
 
