@@ -60,7 +60,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
   const tokens = resolveTokens(config);
   const tls = config.tlsCert ? { cert: readFileSync(config.tlsCert), key: readFileSync(config.tlsKey) } : undefined;
   const scheme = tls ? 'https' : 'http';
-  const store = await createSqliteStore({ path: config.db, logger: rateLimitedStoreLogger(logger) });
+  const store = await createSqliteStore({ path: config.db, logger: rateLimitedStoreLogger(logger), maxDbSizeBytes: config.maxDbSizeBytes });
   let metrics!: ThreadlineMetrics;
   const writer = options.wrapSpanWriter ? { writeBatch: options.wrapSpanWriter((spans) => store.writeBatch(spans)) } : store;
   const queue = new IngestQueue(writer, {
@@ -71,7 +71,12 @@ export async function startServer(config: Config, options: StartOptions): Promis
     onCommit: (seconds) => metrics.commitSeconds.observe(seconds),
   });
   const budget = new InflightBudget(config.maxInflightBytes);
-  metrics = new ThreadlineMetrics({ queuedSpans: () => queue.stats().queuedSpans, storageBytes: () => store.getStorageBytes(), inflightBytes: () => budget.usedBytes });
+  metrics = new ThreadlineMetrics({
+    queuedSpans: () => queue.stats().queuedSpans,
+    storageBytes: () => store.getStorageBytes(),
+    inflightBytes: () => budget.usedBytes,
+    sizeEvictions: () => store.getSizeEvictions(),
+  });
   const gate = new IngestGate({ ingestToken: tokens.ingestToken, queue, budget, limits: config, logger, metrics });
   const deps: AppDeps = {
     store,
@@ -137,7 +142,6 @@ export async function startServer(config: Config, options: StartOptions): Promis
     countingDeletes(store, (spans) => metrics.evictedSpans.inc(spans)),
     {
       retentionNs: config.retentionNs,
-      maxDbSizeBytes: config.maxDbSizeBytes,
       intervalMs: options.retentionIntervalMs ?? DEFAULT_RETENTION_INTERVAL_MS,
       stepSpans: DEFAULT_RETENTION_STEP_SPANS,
     },
@@ -167,14 +171,8 @@ export async function startServer(config: Config, options: StartOptions): Promis
 /** The store as retention sees it, counting the spans each delete step removed (for /metrics). */
 function countingDeletes(store: RetentionStore, onDeleted: (spans: number) => void): RetentionStore {
   return {
-    getStorageBytes: () => store.getStorageBytes(),
     deleteBefore: async (cutoffNs, maxSpans) => {
       const step = await store.deleteBefore(cutoffNs, maxSpans);
-      onDeleted(step.spans);
-      return step;
-    },
-    deleteOldestTraces: async (maxSpans) => {
-      const step = await store.deleteOldestTraces(maxSpans);
       onDeleted(step.spans);
       return step;
     },

@@ -65,7 +65,7 @@ describe('retention', () => {
 
   it('deletes the oldest traces while the data is larger than --max-db-size', async () => {
     // The empty schema takes about 300 KB (a few pages per table and index); the data several times that.
-    const limit = 1_500_000;
+    const limit = 2_500_000;
     const s = (server = await startTestServer({ maxDbSizeBytes: limit }, { retentionIntervalMs: 200 }));
     const start = (BigInt(Date.now()) * 1_000_000n / MINUTE_NS - 120n) * MINUTE_NS;
     const traces = buildTraces(3, 12_000, start, 100n * MINUTE_NS);
@@ -85,5 +85,11 @@ describe('retention', () => {
     // Sketches older than every trace left went with them.
     const oldestMinute = query<bigint>(s.dbPath, 'SELECT min(start_ns) FROM trace_summaries') / MINUTE_NS;
     expect(query<bigint>(s.dbPath, 'SELECT count(*) FROM latency_sketches WHERE minute < ?', oldestMinute)).toBe(0n);
+    // /metrics reports the evictions: every trace not left was evicted (once the round under way, if any, is done).
+    const evictedTraces = async () => Number(/^threadline_db_size_evicted_traces_total (\d+)$/m.exec(await (await fetch(`${s.http}/metrics`)).text())?.[1]);
+    const gone = () => 12_000 - Number(query<bigint>(s.dbPath, 'SELECT count(*) FROM trace_summaries'));
+    let reported = 0;
+    await until('the evictions are reported', async () => (reported = await evictedTraces()) === gone());
+    expect(reported).toBeGreaterThan(0);
   });
 });

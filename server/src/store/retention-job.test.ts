@@ -4,8 +4,8 @@ import { RetentionJob, type RetentionPolicy, type RetentionStore } from './reten
 
 const step = (spans: number): RetentionStep => ({ spans, traces: spans > 0 ? 1 : 0, sketches: 0, records: 0 });
 
-/** A store with `spans` spans, each taking `bytesPerSpan`, deleted `maxSpans` at a time. */
-function fakeStore(spans: number, bytesPerSpan = 10) {
+/** A store with `spans` spans, deleted `maxSpans` at a time. */
+function fakeStore(spans: number) {
   let left = spans;
   const calls: string[] = [];
   const take = (max: number) => {
@@ -18,11 +18,6 @@ function fakeStore(spans: number, bytesPerSpan = 10) {
       calls.push(`before ${cutoffNs}`);
       return take(max);
     }),
-    deleteOldestTraces: vi.fn(async (max: number) => {
-      calls.push('oldest');
-      return take(max);
-    }),
-    getStorageBytes: vi.fn(async () => left * bytesPerSpan),
   };
   return { store, calls, left: () => left };
 }
@@ -30,7 +25,6 @@ function fakeStore(spans: number, bytesPerSpan = 10) {
 const logger = () => ({ info: vi.fn(), warn: vi.fn() });
 const policy = (fields: Partial<RetentionPolicy>): RetentionPolicy => ({
   retentionNs: 0n,
-  maxDbSizeBytes: 0,
   intervalMs: 60_000,
   stepSpans: 100,
   ...fields,
@@ -45,21 +39,6 @@ describe('RetentionJob', () => {
     expect(calls).toEqual(['before 4000', 'before 4000', 'before 4000', 'before 4000']);
     expect(left()).toBe(0);
     expect(log.info).toHaveBeenCalledWith(expect.objectContaining({ spans: 250, steps: 3 }), 'retention sweep');
-  });
-
-  it('deletes the oldest traces while the store is over the size limit', async () => {
-    const { store, left } = fakeStore(1_000, 10);
-    const job = new RetentionJob(store, policy({ maxDbSizeBytes: 4_500 }), logger());
-    const report = await job.runOnce();
-    expect(left() * 10).toBeLessThanOrEqual(4_500);
-    expect(report.spans).toBe(600);
-    expect(store.deleteBefore).not.toHaveBeenCalled();
-  });
-
-  it('stops when the store has nothing left to delete, even above the limit', async () => {
-    const { store } = fakeStore(0);
-    store.getStorageBytes = async () => 1e9;
-    expect((await new RetentionJob(store, policy({ maxDbSizeBytes: 1 }), logger()).runOnce()).steps).toBe(0);
   });
 
   it('is not started when there is nothing to enforce', () => {

@@ -2,13 +2,11 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { RetentionStep } from './latency-queries.js';
 import type { SpanStore } from './span-store.js';
 
-export type RetentionStore = Pick<SpanStore, 'deleteBefore' | 'deleteOldestTraces' | 'getStorageBytes'>;
+export type RetentionStore = Pick<SpanStore, 'deleteBefore'>;
 
 export interface RetentionPolicy {
   /** Spans older than this go; 0 keeps everything. */
   retentionNs: bigint;
-  /** Oldest traces go while the store is larger; 0 = no limit. */
-  maxDbSizeBytes: number;
   /** Pause between the end of one sweep and the start of the next. */
   intervalMs: number;
   /** Spans per delete step: one short transaction each. */
@@ -33,7 +31,8 @@ const NOTHING: RetentionStep = { spans: 0, traces: 0, sketches: 0, records: 0 };
 const systemNowNs = (): bigint => BigInt(Date.now()) * 1_000_000n;
 
 /**
- * Enforces `--retention` and `--max-db-size` in the background. A sweep is a series of
+ * Enforces `--retention` in the background. (`--max-db-size` is the store writer's own
+ * job, checked after every commit: store/sqlite/size-guard.ts.) A sweep is a series of
  * small store steps, each awaited and followed by a turn of the event loop: ingest
  * batches queue up at the store's writer between steps, so they never wait for a sweep.
  */
@@ -56,27 +55,18 @@ export class RetentionJob {
     logger: RetentionLogger,
     now?: () => bigint,
   ): RetentionJob | undefined {
-    if (policy.retentionNs <= 0n && policy.maxDbSizeBytes <= 0) return undefined;
+    if (policy.retentionNs <= 0n) return undefined;
     const job = new RetentionJob(store, policy, logger, now);
     job.schedule(0);
     return job;
   }
 
-  /** One full sweep: by age, then by size. Stops early once the job is closed. */
+  /** One full sweep. Stops early once the job is closed. */
   async runOnce(): Promise<RetentionReport> {
     const report: RetentionReport = { ...NOTHING, steps: 0 };
     const started = performance.now();
-    if (this.policy.retentionNs > 0n) {
-      const cutoffNs = this.now() - this.policy.retentionNs;
-      await this.repeat(report, () => this.store.deleteBefore(cutoffNs, this.policy.stepSpans));
-    }
-    if (this.policy.maxDbSizeBytes > 0) {
-      await this.repeat(report, async () =>
-        (await this.store.getStorageBytes()) > this.policy.maxDbSizeBytes
-          ? this.store.deleteOldestTraces(this.policy.stepSpans)
-          : NOTHING,
-      );
-    }
+    const cutoffNs = this.now() - this.policy.retentionNs;
+    await this.repeat(report, () => this.store.deleteBefore(cutoffNs, this.policy.stepSpans));
     if (report.steps > 0) this.logger.info({ ...report, ms: Math.round(performance.now() - started) }, 'retention sweep');
     return report;
   }

@@ -36,6 +36,7 @@ import { parseSketch } from '../../sketch/sketch-codec.js';
 import { buildPreparedBatch, toTransferable, type PreparedBatch } from './prepared-batch.js';
 import { StoreInputError } from './store-input-error.js';
 import { toRequestError, WorkerClient, type StoreLogger } from './worker-client.js';
+import type { SizeEvictions } from './size-guard.js';
 import type { CheckpointPolicy } from './worker-protocol.js';
 
 export type { StoreLogger } from './worker-client.js';
@@ -46,6 +47,8 @@ export interface SqliteStoreOptions {
   logger?: StoreLogger;
   /** When the writer truncates the WAL; the defaults suit production. */
   checkpoint?: Partial<CheckpointPolicy>;
+  /** `--max-db-size`: the writer evicts the oldest traces after a commit that brings the files near it; 0 = no limit. */
+  maxDbSizeBytes?: number;
 }
 
 const MEMORY = ':memory:';
@@ -67,7 +70,7 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Sq
   if (options.path === '') throw new StoreOpenError('the database path is empty');
   await mkdir(dirname(options.path), { recursive: true });
   // The reader opens only after the writer has migrated the schema.
-  const writer = await WorkerClient.start({ path: options.path, role: 'writer', checkpoint }, logger);
+  const writer = await WorkerClient.start({ path: options.path, role: 'writer', checkpoint, maxDbSizeBytes: options.maxDbSizeBytes ?? 0 }, logger);
   try {
     const reader = await WorkerClient.start({ path: options.path, role: 'reader', checkpoint }, logger);
     return new SqliteSpanStore(writer, reader);
@@ -226,6 +229,11 @@ export class SqliteSpanStore implements SpanStore, NettraceStore {
 
   getStorageBytes(): Promise<number> {
     return this.writer.call('getStorageBytes');
+  }
+
+  /** What `--max-db-size` evicted since the store opened. */
+  getSizeEvictions(): Promise<SizeEvictions> {
+    return this.writer.call('getSizeEvictions');
   }
 
   isReady(): boolean {

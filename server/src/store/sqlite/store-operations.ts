@@ -73,6 +73,7 @@ export function createStoreOperations(
   role: WorkerRole,
   policy: CheckpointPolicy,
   report: WorkerLog = () => {},
+  maxDbSizeBytes = 0,
 ): Partial<StoreOperations> {
   const close = () => db.close();
   if (role === 'reader') return { ...readOperations(db), close };
@@ -84,25 +85,35 @@ export function createStoreOperations(
       writeBatch: (batch) => writer.writePrepared(batch),
       indexPending: () => {},
       writeNettrace: (batch) => nettraceWriter.write(batch),
-      ...retentionOperations(db, () => {}),
+      ...retentionOperations(db, () => {}).operations,
       close,
     };
   }
   const checkpointer = new WalCheckpointer(db, policy);
+  // Every commit passes here: the WAL checkpoint, then the --max-db-size check.
+  const afterCommit = () => {
+    checkpointer.afterCommit();
+    retention.afterCommit();
+  };
+  const retention = retentionOperations(db, afterCommit, {
+    maxBytes: maxDbSizeBytes,
+    truncateWal: () => checkpointer.checkpoint({ waitForReaders: false }),
+    onError: (err) => report('error', 'evicting for --max-db-size failed; retried after the next commit', { error: (err as Error).message }),
+  });
   const log = new IngestLog(db, writer);
-  const indexing = scheduleIndexing(log, () => checkpointer.afterCommit(), report);
+  const indexing = scheduleIndexing(log, afterCommit, report);
   return {
     writeBatch: (batch) => {
       log.append(batch);
-      checkpointer.afterCommit();
+      afterCommit();
       indexing.afterAppend();
     },
     indexPending: () => indexing.now(),
     writeNettrace: (batch) => {
       nettraceWriter.write(batch);
-      checkpointer.afterCommit();
+      afterCommit();
     },
-    ...retentionOperations(db, () => checkpointer.afterCommit()),
+    ...retention.operations,
     close: () => {
       try {
         indexing.now();

@@ -27,6 +27,7 @@ import type {
 } from '../latency-queries.js';
 import type { EncodedLatencyStats, EncodedOperationStats } from './latency-sketch-reader.js';
 import type { PreparedBatch } from './prepared-batch.js';
+import type { SizeEvictions } from './size-guard.js';
 
 /** The requests a store worker serves; synchronous inside the worker. */
 export interface StoreOperations {
@@ -55,6 +56,8 @@ export interface StoreOperations {
   deleteBefore(cutoffNs: bigint, maxSpans: number): RetentionStep;
   deleteOldestTraces(maxSpans: number): RetentionStep;
   getStorageBytes(): number;
+  /** What `--max-db-size` evicted since the writer started (zeros without a limit). */
+  getSizeEvictions(): SizeEvictions;
   /** Closes the connection, the writer after a last checkpoint. Always the last request. */
   close(): void;
 }
@@ -78,6 +81,8 @@ export interface WorkerConfig {
   path: string;
   role: WorkerRole;
   checkpoint: CheckpointPolicy;
+  /** `--max-db-size`: the writer evicts the oldest traces to stay under it; 0 = no limit. */
+  maxDbSizeBytes?: number;
 }
 
 export interface WorkerData {
