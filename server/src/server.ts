@@ -19,7 +19,7 @@ import { defaultUiDir } from './ui-static/ui-router.js';
 import { resolveTokens } from './access/token-files.js';
 import { buildHostAllowlist } from './access/host-allowlist.js';
 import { ThreadlineMetrics } from './metrics/threadline-metrics.js';
-import { guardConnections } from './net/connection-guard.js';
+import { ConnectionCap, guardConnections, type ConnectionEvents } from './net/connection-guard.js';
 import { rateLimitedStoreLogger } from './log/rate-limited-store-logger.js';
 import { fitConnectionCap, readDescriptorLimit } from './net/descriptor-limit.js';
 
@@ -96,22 +96,19 @@ export async function startServer(config: Config, options: StartOptions): Promis
   const descriptorLimit = readDescriptorLimit();
   const connectionCap = fitConnectionCap(config.maxConnections, ports.filter((p) => p !== 'off').length, descriptorLimit);
 
+  const caps = { maxConnections: connectionCap, maxPerClient: config.maxConnectionsPerClient };
+  const connectionEvents = (listener: string): ConnectionEvents => ({
+    refused: (cap) => metrics.connectionsRefused.inc({ listener, cap }),
+    evicted: () => metrics.connectionsRefused.inc({ listener, cap: 'evicted_idle' }),
+    open: (delta) => metrics.openConnections.inc({ listener }, delta),
+  });
   // Every listener's close, run before the queue drains so nothing new arrives meanwhile.
   const closers: Array<() => Promise<void>> = [];
   const listeners: ListenerInfo[] = [];
   const listen = async (name: string, what: string, port: PortSetting, app: Express) => {
     if (port === 'off') return;
     const server = tls ? https.createServer({ ...tls, handshakeTimeout: 10_000 }, app) : http.createServer(app);
-    guardConnections(
-      server,
-      { maxConnections: connectionCap, maxPerClient: config.maxConnectionsPerClient },
-      {
-        refused: (cap) => metrics.connectionsRefused.inc({ listener: name, cap }),
-        evicted: () => metrics.connectionsRefused.inc({ listener: name, cap: 'evicted_idle' }),
-        open: (delta) => metrics.openConnections.inc({ listener: name }, delta),
-      },
-      tls !== undefined,
-    );
+    guardConnections(server, caps, connectionEvents(name), tls !== undefined);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, config.host, () => {
@@ -128,7 +125,16 @@ export async function startServer(config: Config, options: StartOptions): Promis
     await listen('http', '/', config.httpPort, createApp(deps));
     await listen('otlp-http', '/v1/traces', config.otlpHttpPort, createOtlpHttpApp(deps));
     if (config.otlpGrpcPort !== 'off') {
-      const grpc = await startOtlpGrpcServer({ queue, gate, tls, logger, host: config.host, port: config.otlpGrpcPort, maxMessageBytes: DEFAULT_MAX_GRPC_MESSAGE_BYTES });
+      const grpc = await startOtlpGrpcServer({
+        queue,
+        gate,
+        tls,
+        logger,
+        host: config.host,
+        port: config.otlpGrpcPort,
+        maxMessageBytes: DEFAULT_MAX_GRPC_MESSAGE_BYTES,
+        connectionCap: new ConnectionCap(caps, connectionEvents('otlp-grpc')),
+      });
       closers.push(() => grpc.close());
       listeners.push({ name: 'otlp-grpc', url: `${scheme}://${formatHost(config.host)}:${grpc.port}`, port: grpc.port });
     }
