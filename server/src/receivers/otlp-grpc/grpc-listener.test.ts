@@ -68,12 +68,15 @@ describe('the gRPC listener\'s connection cap', () => {
 
   it('never closes a connection with a call in flight: a newcomer is refused instead', async () => {
     let release!: () => void;
+    let reached = false;
     const stalled = new Promise<void>((r) => (release = r));
-    const { port, events } = await start(1, () => stalled);
+    const { port, events } = await start(1, () => {
+      reached = true;
+      return stalled;
+    });
     const inFlight = exportOnce(port);
-    await until(() => events.open === 1);
-    // Give the call time to reach the handler (and mark its connection busy).
-    await new Promise((r) => setTimeout(r, 200));
+    // The call is in the handler, waiting for its spans to be committed.
+    await until(() => reached);
     const newcomer = await idleSocket(port);
     await until(() => events.refused.length === 1);
     expect(events.refused).toEqual(['listener']);

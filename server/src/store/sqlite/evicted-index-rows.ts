@@ -29,6 +29,7 @@ export class EvictedIndexRows {
   private readonly nextHour;
   private readonly hourRows;
   private readonly deletePostingSlice;
+  private readonly deleteOrphanBlocks;
 
   constructor(db: Database.Database) {
     this.selectOps = db.prepare<[], number>('SELECT op_id FROM span_ops').pluck();
@@ -48,6 +49,16 @@ export class EvictedIndexRows {
       `DELETE FROM tag_postings WHERE hour = ? AND tag >= ? AND tag < ?
          AND NOT EXISTS (SELECT 1 FROM trace_summaries s WHERE s.trace_num = tag_postings.trace_num)`,
     );
+    this.deleteOrphanBlocks = db.prepare('DELETE FROM span_blocks WHERE block_id NOT IN (SELECT block_id FROM span_chunks)');
+  }
+
+  /**
+   * Blocks no chunk uses. Retention frees the blocks before the oldest chunk (IDs grow
+   * together), but a trace evicted last because of a far-future start keeps the oldest
+   * chunk, and would keep every block after it. One pass over span_chunks' block IDs.
+   */
+  orphanBlocks(): number {
+    return this.deleteOrphanBlocks.run().changes;
   }
 
   /** span_index rows of gone traces that started up to `untilNs`, operation by operation, in slices of ~20k rows. */

@@ -10,7 +10,7 @@ import { createStoreOperations } from './store-operations.js';
 import { at, spanIdOf, testSpan, traceIdOf } from './test-spans.js';
 import type { StoreOperations } from './worker-protocol.js';
 
-const LIMIT = 8 * 1024 * 1024;
+const LIMIT = 4 * 1024 * 1024;
 const CHECKPOINT = { everyCommits: 200, everyMs: 30_000 };
 
 let dir: string;
@@ -58,7 +58,11 @@ function trace(n: number): Span[] {
 describe('--max-db-size in the writer', () => {
   it('evicts the oldest traces after commits, before db + WAL pass the limit, and leaves no index rows of evicted traces', async () => {
     let maxFiles = 0;
-    const traces = 3_000;
+    const traces = 1_500;
+    // A trace from a skewed clock, a year ahead: evicted last, its chunk is the oldest stored.
+    const future = trace(traces + 1).map((s) => ({ ...s, startTimeUnixNano: at(366 * 86_400_000), endTimeUnixNano: at(366 * 86_400_000 + 1) }));
+    ops.writeBatch!(buildPreparedBatch(future));
+    ops.indexPending!();
     for (let n = 1; n <= traces; n += 10) {
       // Ten traces per batch, as an exporter sends them; the ingest log indexes them in passes.
       ops.writeBatch!(buildPreparedBatch(Array.from({ length: 10 }, (_, i) => trace(n + i)).flat()));
@@ -71,18 +75,20 @@ describe('--max-db-size in the writer', () => {
 
     const evicted = ops.getSizeEvictions!();
     expect(errors).toEqual([]);
-    // 120k spans of ~300 bytes each would take several times the limit.
+    // 60k spans of ~300 bytes each would take several times the limit.
     expect(evicted.traces).toBeGreaterThan(traces / 2);
     expect(maxFiles).toBeLessThanOrEqual(LIMIT * 1.1);
     // Oldest first: the first trace went, the last is whole.
     const stored = (n: number) => count(`SELECT count(*) FROM trace_summaries WHERE trace_id = x'${traceIdOf(n)}'`);
     expect(stored(1)).toBe(0);
     expect(stored(traces)).toBe(1);
-    expect(count('SELECT count(*) FROM trace_summaries')).toBe(traces - evicted.traces);
+    expect(stored(traces + 1)).toBe(1);
+    expect(count('SELECT count(*) FROM trace_summaries')).toBe(traces + 1 - evicted.traces);
     // Every index row and posting left belongs to a trace left (the round that evicted last has finished).
     expect(count('SELECT count(*) FROM span_index')).toBe(count('SELECT sum(span_count) FROM trace_summaries'));
     expect(count('SELECT count(*) FROM tag_postings WHERE trace_num NOT IN (SELECT trace_num FROM trace_summaries)')).toBe(0);
     expect(count('SELECT count(*) FROM span_chunks WHERE trace_num NOT IN (SELECT trace_num FROM trace_summaries)')).toBe(0);
+    expect(count('SELECT count(*) FROM span_blocks WHERE block_id NOT IN (SELECT block_id FROM span_chunks)')).toBe(0);
   });
 
   it('evicts nothing below the limit', async () => {

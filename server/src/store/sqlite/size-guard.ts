@@ -167,6 +167,7 @@ export class SizeGuard {
       this.evictions.indexRows += rows;
       yield;
     }
+    this.indexRows.orphanBlocks();
     return true;
   }
 
