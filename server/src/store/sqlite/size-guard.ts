@@ -39,16 +39,17 @@ const MAX_RESERVE_SHARE = 0.25;
 /**
  * Enforces `--max-db-size` inside the writer, after every commit, so the files stop
  * growing before they pass the limit rather than a minute later. Cheap to check: pages in
- * use ((page_count − freelist_count) × page_size, from the header) plus the WAL file's
- * size. Freed pages go on SQLite's free list and new data reuses them, so keeping the
+ * use ((page_count − freelist_count) × page_size, from the header) plus a reserve for the
+ * WAL, and one stat of the WAL file. Freed pages go on SQLite's free list and new data reuses them, so keeping the
  * pages in use below the limit keeps the file there. The WAL is the other half: a single
  * indexing pass rewrites every tag-postings page it touches, tens of MB under heavy
  * ingest, so with a limit the WAL is truncated as soon as it passes `walCap`, and the
  * largest WAL seen before a truncation is reserved out of the limit.
  *
- * A round evicts the oldest traces whole (their chunks, summaries, index rows, sketches,
- * net/trace records before the cutoff) and then their tag postings. It runs in turns of
- * ~50 ms between the writer's requests, so acks keep flowing, except above HARD.
+ * A round evicts the oldest traces whole (their chunks and summaries, with sketches and
+ * net/trace records older than every trace left), then the index rows and tag postings
+ * they leave, then blocks no chunk uses. It runs in turns of ~50 ms between the writer's
+ * requests, so acks keep flowing, except above HARD.
  */
 export class SizeGuard {
   readonly evictions: SizeEvictions = { rounds: 0, spans: 0, traces: 0, indexRows: 0 };
