@@ -9,7 +9,7 @@ import { createApp, createOtlpHttpApp, createZipkinApp, type AppDeps } from './a
 import { IngestQueue } from './ingest/ingest-queue.js';
 import { IngestGate } from './ingest/ingest-gate.js';
 import { InflightBudget } from './ingest/inflight-budget.js';
-import { createStore, profileStoreOf } from './store/create-store.js';
+import { createStore, profileStoreOf, sizeEvictionsOf, sizeLimitOf } from './store/create-store.js';
 import type { SpanStore } from './store/span-store.js';
 import { DEFAULT_RETENTION_INTERVAL_MS, DEFAULT_RETENTION_STEP_SPANS, RetentionJob, type RetentionStore } from './store/retention-job.js';
 import { DEFAULT_MAX_BODY_BYTES } from './receivers/http/read-body.js';
@@ -19,7 +19,7 @@ import { defaultUiDir } from './ui-static/ui-router.js';
 import { resolveTokens } from './access/token-files.js';
 import { buildHostAllowlist } from './access/host-allowlist.js';
 import { ThreadlineMetrics } from './metrics/threadline-metrics.js';
-import { guardConnections } from './net/connection-guard.js';
+import { ConnectionCap, guardConnections, type ConnectionEvents } from './net/connection-guard.js';
 import { rateLimitedStoreLogger } from './log/rate-limited-store-logger.js';
 import { fitConnectionCap, readDescriptorLimit } from './net/descriptor-limit.js';
 
@@ -71,7 +71,12 @@ export async function startServer(config: Config, options: StartOptions): Promis
     onCommit: (seconds) => metrics.commitSeconds.observe(seconds),
   });
   const budget = new InflightBudget(config.maxInflightBytes);
-  metrics = new ThreadlineMetrics({ queuedSpans: () => queue.stats().queuedSpans, storageBytes: () => store.getStorageBytes(), inflightBytes: () => budget.usedBytes });
+  metrics = new ThreadlineMetrics({
+    queuedSpans: () => queue.stats().queuedSpans,
+    storageBytes: () => store.getStorageBytes(),
+    inflightBytes: () => budget.usedBytes,
+    sizeEvictions: sizeEvictionsOf(store),
+  });
   const gate = new IngestGate({ ingestToken: tokens.ingestToken, queue, budget, limits: config, logger, metrics });
   const deps: AppDeps = {
     store,
@@ -92,22 +97,19 @@ export async function startServer(config: Config, options: StartOptions): Promis
   const descriptorLimit = readDescriptorLimit();
   const connectionCap = fitConnectionCap(config.maxConnections, ports.filter((p) => p !== 'off').length, descriptorLimit);
 
+  const caps = { maxConnections: connectionCap, maxPerClient: config.maxConnectionsPerClient };
+  const connectionEvents = (listener: string): ConnectionEvents => ({
+    refused: (cap) => metrics.connectionsRefused.inc({ listener, cap }),
+    evicted: () => metrics.connectionsRefused.inc({ listener, cap: 'evicted_idle' }),
+    open: (delta) => metrics.openConnections.inc({ listener }, delta),
+  });
   // Every listener's close, run before the queue drains so nothing new arrives meanwhile.
   const closers: Array<() => Promise<void>> = [];
   const listeners: ListenerInfo[] = [];
   const listen = async (name: string, what: string, port: PortSetting, app: Express) => {
     if (port === 'off') return;
     const server = tls ? https.createServer({ ...tls, handshakeTimeout: 10_000 }, app) : http.createServer(app);
-    guardConnections(
-      server,
-      { maxConnections: connectionCap, maxPerClient: config.maxConnectionsPerClient },
-      {
-        refused: (cap) => metrics.connectionsRefused.inc({ listener: name, cap }),
-        evicted: () => metrics.connectionsRefused.inc({ listener: name, cap: 'evicted_idle' }),
-        open: (delta) => metrics.openConnections.inc({ listener: name }, delta),
-      },
-      tls !== undefined,
-    );
+    guardConnections(server, caps, connectionEvents(name), tls !== undefined);
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(port, config.host, () => {
@@ -124,7 +126,16 @@ export async function startServer(config: Config, options: StartOptions): Promis
     await listen('http', '/', config.httpPort, createApp(deps));
     await listen('otlp-http', '/v1/traces', config.otlpHttpPort, createOtlpHttpApp(deps));
     if (config.otlpGrpcPort !== 'off') {
-      const grpc = await startOtlpGrpcServer({ queue, gate, tls, logger, host: config.host, port: config.otlpGrpcPort, maxMessageBytes: DEFAULT_MAX_GRPC_MESSAGE_BYTES });
+      const grpc = await startOtlpGrpcServer({
+        queue,
+        gate,
+        tls,
+        logger,
+        host: config.host,
+        port: config.otlpGrpcPort,
+        maxMessageBytes: DEFAULT_MAX_GRPC_MESSAGE_BYTES,
+        connectionCap: new ConnectionCap(caps, connectionEvents('otlp-grpc')),
+      });
       closers.push(() => grpc.close());
       listeners.push({ name: 'otlp-grpc', url: `${scheme}://${formatHost(config.host)}:${grpc.port}`, port: grpc.port });
     }
@@ -138,7 +149,8 @@ export async function startServer(config: Config, options: StartOptions): Promis
     countingDeletes(store, (spans) => metrics.evictedSpans.inc(spans)),
     {
       retentionNs: config.retentionNs,
-      maxDbSizeBytes: config.maxDbSizeBytes,
+      maxDbSizeBytes: sizeLimitOf(config).retentionJobBytes,
+      storeLimitsSize: sizeLimitOf(config).storeLimitsSize,
       intervalMs: options.retentionIntervalMs ?? DEFAULT_RETENTION_INTERVAL_MS,
       stepSpans: DEFAULT_RETENTION_STEP_SPANS,
     },
@@ -170,13 +182,13 @@ function countingDeletes(store: RetentionStore, onDeleted: (spans: number) => vo
   return {
     ...(store.deleteProfilesBefore ? { deleteProfilesBefore: store.deleteProfilesBefore.bind(store) } : {}),
     getStorageBytes: () => store.getStorageBytes(),
-    deleteBefore: async (cutoffNs, maxSpans) => {
-      const step = await store.deleteBefore(cutoffNs, maxSpans);
+    deleteOldestTraces: async (maxSpans) => {
+      const step = await store.deleteOldestTraces(maxSpans);
       onDeleted(step.spans);
       return step;
     },
-    deleteOldestTraces: async (maxSpans) => {
-      const step = await store.deleteOldestTraces(maxSpans);
+    deleteBefore: async (cutoffNs, maxSpans) => {
+      const step = await store.deleteBefore(cutoffNs, maxSpans);
       onDeleted(step.spans);
       return step;
     },

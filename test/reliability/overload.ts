@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BatchFactory, DEFAULT_SERVER_COMMAND, arg, batchTraceId, log, percentile, postOnce, sleep, startServerProcess } from './reliability-support.js';
@@ -11,7 +11,9 @@ import { BatchFactory, DEFAULT_SERVER_COMMAND, arg, batchTraceId, log, percentil
  * backoff, never sooner than the server's Retry-After (an exporter holds at most `--max-inflight` batches and
  * drops new ones beyond, as their queues do). Meanwhile a UI-like client runs queries.
  * Reports acknowledged throughput against capacity, how fast refusals come, query
- * latency, and checks that every acknowledged batch is stored.
+ * latency, and checks that every acknowledged batch is stored. The load generator runs on
+ * the same machine: the CPU it used and the server used in each phase are reported (as a
+ * share of one core), so that a result can be read against what the clients took.
  *
  *   node --import tsx test/reliability/overload.ts [--seconds 30] [--factor 2.5] [--clients 8] [--max-inflight 512] [--query-ms 100]
  */
@@ -33,6 +35,8 @@ async function main(): Promise<number> {
   const acked: Array<[number, number]> = [];
   const batches = new BatchFactory();
 
+  const pid = server.child.pid!;
+  let cpu = cpuMark(pid);
   // 1. Capacity: sustained, so measured over the second half of a run (a fresh database takes the first seconds faster).
   const capacitySeconds = Number(arg('capacity-seconds', '30'));
   let seq = 0;
@@ -51,7 +55,8 @@ async function main(): Promise<number> {
     }),
   );
   const capacity = inSecondHalf / (capacitySeconds / 2);
-  log(SCRIPT, `capacity: ${capacity.toFixed(1)} batches/s (${Math.round(capacity * 512)} spans/s) with ${clients} clients`);
+  log(SCRIPT, `capacity: ${capacity.toFixed(1)} batches/s (${Math.round(capacity * 512)} spans/s) with ${clients} clients; ${cpuSince(cpu, pid)}`);
+  cpu = cpuMark(pid);
 
   // 2. Overload.
   const rate = capacity * factor;
@@ -109,6 +114,7 @@ async function main(): Promise<number> {
   }, 5000);
   await Promise.all([arrivals, queries]);
   clearInterval(progress);
+  const overloadCpu = cpuSince(cpu, pid);
 
   // 3. Every acknowledged batch is stored.
   let missing = 0;
@@ -126,10 +132,35 @@ async function main(): Promise<number> {
   await server.stop();
   rmSync(dir, { recursive: true, force: true });
   const throughput = overloadAcked / seconds;
-  log(SCRIPT, `offered ${rate.toFixed(1)} batches/s (${factor}× capacity) for ${seconds} s: acknowledged ${throughput.toFixed(1)} batches/s = ${((100 * throughput) / capacity).toFixed(0)}% of capacity; dropped by the exporter (its queue full) ${droppedByExporter}`);
+  log(SCRIPT, `offered ${rate.toFixed(1)} batches/s (${factor}× capacity) for ${seconds} s: acknowledged ${throughput.toFixed(1)} batches/s = ${((100 * throughput) / capacity).toFixed(0)}% of capacity; dropped by the exporter (its queue full) ${droppedByExporter}; ${overloadCpu}`);
   log(SCRIPT, `refusals (429/503): ${refusalMs.length}, answered in p50 ${percentile(refusalMs, 0.5).toFixed(1)} ms, p99 ${percentile(refusalMs, 0.99).toFixed(1)} ms; queries: ${queryMs.length}, p50 ${percentile(queryMs, 0.5).toFixed(1)} ms, p99 ${percentile(queryMs, 0.99).toFixed(1)} ms`);
   log(SCRIPT, `statuses: ${[...statuses].map(([k, v]) => `${k} ×${v}`).join(', ')}; acknowledged batches missing afterwards: ${missing} of ${acked.length}`);
   return missing === 0 ? 0 : 1;
+}
+
+interface CpuMark {
+  at: number;
+  client: NodeJS.CpuUsage;
+  serverTicks: number;
+}
+
+/** utime + stime of a process, in clock ticks (100 per second on Linux). */
+function processTicks(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+function cpuMark(pid: number): CpuMark {
+  return { at: performance.now(), client: process.cpuUsage(), serverTicks: processTicks(pid) };
+}
+
+/** CPU of this load generator and of the server since `mark`, in % of one core. */
+function cpuSince(mark: CpuMark, pid: number): string {
+  const seconds = (performance.now() - mark.at) / 1000;
+  const client = process.cpuUsage(mark.client);
+  const clientPct = (100 * (client.user + client.system)) / 1e6 / seconds;
+  const serverPct = (processTicks(pid) - mark.serverTicks) / seconds;
+  return `CPU: load generator ${clientPct.toFixed(0)}%, server ${serverPct.toFixed(0)}% of one core (2 cores, shared)`;
 }
 
 /** Queue depth, budget use and commits so far, from /metrics. */

@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { SizeEvictions } from '../store/size-evictions.js';
 
 export type ReceiverName = 'otlp_http' | 'otlp_grpc' | 'zipkin' | 'nettrace' | 'profiles';
 
@@ -6,6 +7,7 @@ export interface MetricsSources {
   queuedSpans(): number;
   storageBytes(): Promise<number>;
   inflightBytes(): number;
+  sizeEvictions(): Promise<SizeEvictions>;
 }
 
 /**
@@ -25,7 +27,7 @@ export class ThreadlineMetrics {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [this.registry],
   });
-  readonly evictedSpans = new Counter({ name: 'threadline_retention_deleted_spans_total', help: 'Spans deleted by retention (age or --max-db-size)', registers: [this.registry] });
+  readonly evictedSpans = new Counter({ name: 'threadline_retention_deleted_spans_total', help: 'Spans deleted by --retention (age)', registers: [this.registry] });
   readonly connectionsRefused = new Counter({ name: 'threadline_connections_refused_total', help: 'Connections closed at once for being over a cap', labelNames: ['listener', 'cap'], registers: [this.registry] });
   readonly accessRefused = new Counter({ name: 'threadline_http_requests_refused_total', help: 'HTTP requests refused for their Host or Origin', labelNames: ['listener', 'reason'], registers: [this.registry] });
   readonly openConnections = new Gauge({ name: 'threadline_open_connections', help: 'Open connections', labelNames: ['listener'], registers: [this.registry] });
@@ -42,5 +44,21 @@ export class ThreadlineMetrics {
         this.set(await sources.storageBytes());
       },
     });
+    // Totals kept by the store's writer, read at scrape time.
+    const evicted = (name: string, help: string, field: keyof SizeEvictions) =>
+      new Counter({
+        name,
+        help,
+        registers: [this.registry],
+        async collect() {
+          const total = (await sources.sizeEvictions())[field];
+          this.reset();
+          this.inc(total);
+        },
+      });
+    evicted('threadline_db_size_eviction_rounds_total', 'Eviction rounds run to keep the files under --max-db-size', 'rounds');
+    evicted('threadline_db_size_evicted_spans_total', 'Spans evicted (oldest traces whole) to keep the files under --max-db-size', 'spans');
+    evicted('threadline_db_size_evicted_traces_total', 'Traces evicted to keep the files under --max-db-size', 'traces');
+    evicted('threadline_db_size_evicted_index_rows_total', 'Index rows and tag postings of evicted traces removed', 'indexRows');
   }
 }

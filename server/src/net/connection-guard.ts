@@ -39,59 +39,89 @@ export function guardConnections(server: Server, caps: ConnectionCaps, events: C
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   (server as Server & { connectionsCheckingInterval?: number }).connectionsCheckingInterval = 1000;
 
-  // Insertion order = age: the first idle socket found is the oldest.
-  const open = new Set<Socket>();
-  const busy = new Set<Socket>();
-  const byClient = new Map<string, Set<Socket>>();
-  // Forgotten at eviction, not on 'close': the room must be free before the new socket is counted.
-  const forget = (socket: Socket) => {
-    open.delete(socket);
-    byClient.get(socket.remoteAddress ?? '')?.delete(socket);
-  };
-
+  const cap = new ConnectionCap(caps, events);
   // Over TLS, requests arrive on the TLS socket: count those (a handshake is bounded by its own timeout).
-  server.on(tls ? 'secureConnection' : 'connection', (socket: Socket) => {
-    const client = socket.remoteAddress ?? '';
-    const mine = byClient.get(client) ?? new Set<Socket>();
-    // Room on the client's own connections first (it cannot push out anyone else's for that), then on the listener's.
-    const hasRoom = (among: Set<Socket>, cap: number, which: 'per_client' | 'listener') => {
-      if (among.size < cap) return true;
-      if (evictOldestIdle(among, busy, forget)) {
-        events.evicted();
-        return true;
-      }
-      events.refused(which);
-      return false;
-    };
-    if (!hasRoom(mine, caps.maxPerClient, 'per_client') || !hasRoom(open, caps.maxConnections, 'listener')) {
-      socket.destroy();
-      return;
-    }
-    open.add(socket);
-    mine.add(socket);
-    byClient.set(client, mine);
-    events.open(1);
-    socket.once('close', () => {
-      open.delete(socket);
-      busy.delete(socket);
-      mine.delete(socket);
-      if (mine.size === 0 && byClient.get(client) === mine) byClient.delete(client);
-      events.open(-1);
-    });
-  });
+  server.on(tls ? 'secureConnection' : 'connection', (socket: Socket) => cap.admit(socket));
   server.on('request', (req, res) => {
-    busy.add(req.socket);
-    res.once('close', () => busy.delete(req.socket));
+    cap.callStarted(req.socket);
+    res.once('close', () => cap.callEnded(req.socket));
   });
 }
 
-/** Destroys the oldest socket of `sockets` with no request in flight; false when all are busy. */
-function evictOldestIdle(sockets: Set<Socket>, busy: Set<Socket>, forget: (socket: Socket) => void): boolean {
-  for (const socket of sockets) {
-    if (busy.has(socket)) continue;
-    forget(socket);
-    socket.destroy();
+/**
+ * The caps of one listener, over the sockets it accepted, whatever speaks on them (HTTP/1.1
+ * here, HTTP/2 under gRPC in grpc-listener.ts). A socket is busy while a call is in flight
+ * on it (HTTP/2 can carry several at once).
+ */
+export class ConnectionCap {
+  // Insertion order = age: the first idle socket found is the oldest.
+  private readonly open = new Set<Socket>();
+  private readonly calls = new Map<Socket, number>();
+  private readonly byClient = new Map<string, Set<Socket>>();
+
+  constructor(
+    private readonly caps: ConnectionCaps,
+    private readonly events: ConnectionEvents,
+  ) {}
+
+  /** No caps, no events: for a listener started on its own (tests). */
+  static none(): ConnectionCap {
+    return new ConnectionCap({ maxConnections: Infinity, maxPerClient: Infinity }, { refused() {}, evicted() {}, open() {} });
+  }
+
+  /** Counts a new socket, making room by closing an idle one if needed; false (and the socket destroyed) when refused. */
+  admit(socket: Socket): boolean {
+    const client = socket.remoteAddress ?? '';
+    const mine = this.byClient.get(client) ?? new Set<Socket>();
+    // Room on the client's own connections first (it cannot push out anyone else's for that), then on the listener's.
+    if (!this.hasRoom(mine, this.caps.maxPerClient, 'per_client') || !this.hasRoom(this.open, this.caps.maxConnections, 'listener')) {
+      socket.destroy();
+      return false;
+    }
+    this.open.add(socket);
+    mine.add(socket);
+    this.byClient.set(client, mine);
+    this.events.open(1);
+    socket.once('close', () => {
+      this.open.delete(socket);
+      this.calls.delete(socket);
+      mine.delete(socket);
+      if (mine.size === 0 && this.byClient.get(client) === mine) this.byClient.delete(client);
+      this.events.open(-1);
+    });
     return true;
   }
-  return false;
+
+  callStarted(socket: Socket): void {
+    this.calls.set(socket, (this.calls.get(socket) ?? 0) + 1);
+  }
+
+  callEnded(socket: Socket): void {
+    const n = (this.calls.get(socket) ?? 1) - 1;
+    if (n > 0) this.calls.set(socket, n);
+    else this.calls.delete(socket);
+  }
+
+  private hasRoom(among: Set<Socket>, cap: number, which: 'per_client' | 'listener'): boolean {
+    if (among.size < cap) return true;
+    if (this.evictOldestIdle(among)) {
+      this.events.evicted();
+      return true;
+    }
+    this.events.refused(which);
+    return false;
+  }
+
+  /** Destroys the oldest socket of `sockets` with no call in flight; false when all are busy. */
+  private evictOldestIdle(sockets: Set<Socket>): boolean {
+    for (const socket of sockets) {
+      if (this.calls.has(socket)) continue;
+      // Forgotten now, not on 'close': the room must be free before the new socket is counted.
+      this.open.delete(socket);
+      this.byClient.get(socket.remoteAddress ?? '')?.delete(socket);
+      socket.destroy();
+      return true;
+    }
+    return false;
+  }
 }

@@ -1,13 +1,16 @@
 import type { Config } from '../config.js';
 import { createClickhouseStore } from './clickhouse/clickhouse-store.js';
 import type { ProfileStore } from './profile-store.js';
+import { NO_EVICTIONS, type SizeEvictions } from './size-evictions.js';
 import type { NettraceStore, SpanStore } from './span-store.js';
 import { createSqliteStore, type StoreLogger } from './sqlite/sqlite-store.js';
 
 export type Store = SpanStore & NettraceStore;
 
 /** Opens the store `--storage` names; nothing outside store/ knows which one runs. */
-export function createStore(config: Pick<Config, 'storage' | 'db' | 'clickhouseUrl' | 'clickhousePassword' | 'clickhouseDatabase' | 'clickhouseCluster'>, logger: StoreLogger): Promise<Store> {
+type StoreConfig = Pick<Config, 'storage' | 'db' | 'maxDbSizeBytes' | 'clickhouseUrl' | 'clickhousePassword' | 'clickhouseDatabase' | 'clickhouseCluster'>;
+
+export function createStore(config: StoreConfig, logger: StoreLogger): Promise<Store> {
   if (config.storage === 'clickhouse') {
     return createClickhouseStore({
       url: config.clickhouseUrl,
@@ -17,7 +20,23 @@ export function createStore(config: Pick<Config, 'storage' | 'db' | 'clickhouseU
       logger,
     });
   }
-  return createSqliteStore({ path: config.db, logger });
+  return createSqliteStore({ path: config.db, logger, maxDbSizeBytes: config.maxDbSizeBytes });
+}
+
+/**
+ * Who enforces `--max-db-size`: SQLite's writer does after every commit (so the file never
+ * passes it); ClickHouse's size is the retention job's to check once a sweep.
+ */
+export function sizeLimitOf(config: Pick<StoreConfig, 'storage' | 'maxDbSizeBytes'>): { retentionJobBytes: number; storeLimitsSize: boolean } {
+  return config.storage === 'clickhouse'
+    ? { retentionJobBytes: config.maxDbSizeBytes, storeLimitsSize: false }
+    : { retentionJobBytes: 0, storeLimitsSize: config.maxDbSizeBytes > 0 };
+}
+
+/** Spans, traces and index rows the store's own size limit evicted (for /metrics); zeros for a store without one. */
+export function sizeEvictionsOf(store: Store): () => Promise<SizeEvictions> {
+  const withGuard = store as Store & { getSizeEvictions?: () => Promise<SizeEvictions> };
+  return withGuard.getSizeEvictions ? () => withGuard.getSizeEvictions!() : async () => NO_EVICTIONS;
 }
 
 /** The store's Go diagnostics storage, when it has one (SQLite does; ClickHouse does not, and the profile routes stay off). */

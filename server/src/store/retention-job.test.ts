@@ -31,6 +31,7 @@ const logger = () => ({ info: vi.fn(), warn: vi.fn() });
 const policy = (fields: Partial<RetentionPolicy>): RetentionPolicy => ({
   retentionNs: 0n,
   maxDbSizeBytes: 0,
+  storeLimitsSize: false,
   intervalMs: 60_000,
   stepSpans: 100,
   ...fields,
@@ -85,6 +86,17 @@ describe('RetentionJob', () => {
 
   it('is not started when there is nothing to enforce', () => {
     expect(RetentionJob.start(fakeStore(1).store, policy({}), logger())).toBeUndefined();
+  });
+
+  it('leaves the size to a store that limits it itself, but still sweeps so that profiles follow its evictions', async () => {
+    const { store, calls } = fakeStore(50);
+    const deleteProfilesBefore = vi.fn(async () => 0);
+    const job = RetentionJob.start({ ...store, deleteProfilesBefore }, policy({ storeLimitsSize: true, intervalMs: 60_000 }), logger());
+    expect(job).toBeDefined();
+    await job!.close();
+    await new RetentionJob({ ...store, deleteProfilesBefore }, policy({ storeLimitsSize: true }), logger()).runOnce();
+    expect(calls).toEqual([]);
+    expect(deleteProfilesBefore).toHaveBeenCalledWith(0n, 100);
   });
 
   it('sweeps at start and every interval, logs failures, and stops on close', async () => {

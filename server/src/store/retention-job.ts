@@ -9,8 +9,13 @@ export type RetentionStore = Pick<SpanStore, 'deleteBefore' | 'deleteOldestTrace
 export interface RetentionPolicy {
   /** Spans older than this go; 0 keeps everything. */
   retentionNs: bigint;
-  /** Oldest traces go while the store is larger; 0 = no limit. */
+  /**
+   * Oldest traces go while the store is larger; 0 = not this job's to do (no limit, or a
+   * store that limits its size itself after every commit: SQLite's size-guard.ts).
+   */
   maxDbSizeBytes: number;
+  /** The store evicts by size itself: sweeps still run, so that profiles follow its evicted spans. */
+  storeLimitsSize: boolean;
   /** Pause between the end of one sweep and the start of the next. */
   intervalMs: number;
   /** Spans per delete step: one short transaction each. */
@@ -58,7 +63,7 @@ export class RetentionJob {
     logger: RetentionLogger,
     now?: () => bigint,
   ): RetentionJob | undefined {
-    if (policy.retentionNs <= 0n && policy.maxDbSizeBytes <= 0) return undefined;
+    if (policy.retentionNs <= 0n && policy.maxDbSizeBytes <= 0 && !policy.storeLimitsSize) return undefined;
     const job = new RetentionJob(store, policy, logger, now);
     job.schedule(0);
     return job;

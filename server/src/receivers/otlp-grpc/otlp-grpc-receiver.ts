@@ -10,6 +10,8 @@ import { toSpans } from '../otlp/otlp-to-spans.js';
 import type { OtlpTraceRequest } from '../otlp/otlp-types.js';
 import { grpcIngestFailure } from './grpc-ingest-failure.js';
 import { traceServiceDefinition } from './trace-service-definition.js';
+import { listenCapped, type CappedGrpcListener } from './grpc-listener.js';
+import { ConnectionCap } from '../../net/connection-guard.js';
 
 export const DEFAULT_MAX_GRPC_MESSAGE_BYTES = 16 * 1024 * 1024;
 /** Exporters time out after 10 s by default; an in-flight Export gets as long to be committed. */
@@ -28,6 +30,8 @@ export interface OtlpGrpcOptions {
   /** Cap on one request message after decompression; larger ones get RESOURCE_EXHAUSTED. */
   maxMessageBytes: number;
   shutdownTimeoutMs?: number;
+  /** The listener's connection caps, the same rules as the HTTP listeners'; none when absent. */
+  connectionCap?: ConnectionCap;
 }
 
 export interface OtlpGrpcHandle {
@@ -55,7 +59,10 @@ export async function startOtlpGrpcServer(options: OtlpGrpcOptions): Promise<Otl
   });
   server.addService(traceServiceDefinition, {
     Export: (call: ServerUnaryCall<Buffer, Uint8Array>, callback: sendUnaryData<Uint8Array>) => {
-      void handleExport(queue, gate, call).then(
+      // A connection with a call in flight is never the idle one closed to make room.
+      const peer = call.getPeer();
+      listener.callStarted(peer);
+      void handleExport(queue, gate, call).finally(() => listener.callEnded(peer)).then(
         (response) => callback(null, response),
         (err: unknown) => {
           const failure = grpcIngestFailure(err, logger);
@@ -66,17 +73,20 @@ export async function startOtlpGrpcServer(options: OtlpGrpcOptions): Promise<Otl
     },
   });
 
-  const address = `${formatHost(options.host)}:${options.port}`;
-  const port = await new Promise<number>((resolve, reject) => {
-    const credentials = options.tls ? ServerCredentials.createSsl(null, [{ cert_chain: options.tls.cert, private_key: options.tls.key }], false) : ServerCredentials.createInsecure();
-    server.bindAsync(address, credentials, (err, bound) => (err ? reject(bindError(address, err)) : resolve(bound)));
-  });
+  const credentials = options.tls ? ServerCredentials.createSsl(null, [{ cert_chain: options.tls.cert, private_key: options.tls.key }], false) : ServerCredentials.createInsecure();
+  let listener: CappedGrpcListener;
+  try {
+    listener = await listenCapped(server, credentials, options.host, options.port, options.connectionCap ?? ConnectionCap.none());
+  } catch (err) {
+    throw bindError(`${formatHost(options.host)}:${options.port}`, err as Error);
+  }
 
   const shutdownTimeoutMs = options.shutdownTimeoutMs ?? DEFAULT_SHUTDOWN_TIMEOUT_MS;
   return {
-    port,
+    port: listener.port,
     close: () =>
       new Promise<void>((resolve) => {
+        listener.close();
         const timer = setTimeout(() => {
           server.forceShutdown();
           resolve();
@@ -127,13 +137,10 @@ function formatHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
-/**
- * grpc-js reports a failed bind as a plain Error with the socket error in its text; the
- * errno code is lifted onto it so `main` treats a taken port the same on every listener.
- */
-function bindError(address: string, err: Error): NodeJS.ErrnoException {
+/** A failed listen names the listener, keeping the errno code so `main` treats a taken port the same on every listener. */
+function bindError(address: string, err: NodeJS.ErrnoException): NodeJS.ErrnoException {
   const wrapped: NodeJS.ErrnoException = new Error(`${address} (OTLP/gRPC): ${err.message}`);
-  const code = /\b(EADDRINUSE|EACCES|EADDRNOTAVAIL)\b/.exec(err.message)?.[1];
+  const code = err.code ?? /\b(EADDRINUSE|EACCES|EADDRNOTAVAIL)\b/.exec(err.message)?.[1];
   if (code !== undefined) wrapped.code = code;
   return wrapped;
 }

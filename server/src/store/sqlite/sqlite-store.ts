@@ -42,6 +42,7 @@ import { UnindexedBatches } from './unindexed-batches.js';
 import { decodeTracePages } from './trace-chunk-pages.js';
 import { TRACE_PAGE_SPANS } from '../trace-pages.js';
 import { toRequestError, WorkerClient, type StoreLogger } from './worker-client.js';
+import type { SizeEvictions } from '../size-evictions.js';
 import type { CheckpointPolicy } from './worker-protocol.js';
 
 export type { StoreLogger } from './worker-client.js';
@@ -52,6 +53,8 @@ export interface SqliteStoreOptions {
   logger?: StoreLogger;
   /** When the writer truncates the WAL; the defaults suit production. */
   checkpoint?: Partial<CheckpointPolicy>;
+  /** `--max-db-size`: the writer evicts the oldest traces after a commit that brings the files near it; 0 = no limit. */
+  maxDbSizeBytes?: number;
 }
 
 const MEMORY = ':memory:';
@@ -86,7 +89,7 @@ export async function createSqliteStore(options: SqliteStoreOptions): Promise<Sq
   await mkdir(dirname(options.path), { recursive: true });
   // The reader opens only after the writer has migrated the schema.
   // The writer also indexes (and deletes) whatever ingest log files the last run left.
-  const writer = await WorkerClient.start({ path: options.path, role: 'writer', checkpoint }, logger);
+  const writer = await WorkerClient.start({ path: options.path, role: 'writer', checkpoint, maxDbSizeBytes: options.maxDbSizeBytes ?? 0 }, logger);
   try {
     const reader = await WorkerClient.start({ path: options.path, role: 'reader', checkpoint }, logger);
     return new SqliteSpanStore(writer, reader, logger, options.path);
@@ -323,6 +326,11 @@ export class SqliteSpanStore implements SpanStore, NettraceStore, ProfileStore {
 
   getProfileMarkers(traceId: string): Promise<ProfileMarker[]> {
     return this.reader.call('getProfileMarkers', traceId);
+  }
+
+  /** What `--max-db-size` evicted since the store opened. */
+  getSizeEvictions(): Promise<SizeEvictions> {
+    return this.writer.call('getSizeEvictions');
   }
 
   isReady(): boolean {

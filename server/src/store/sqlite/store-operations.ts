@@ -77,6 +77,7 @@ export function createStoreOperations(
   role: WorkerRole,
   policy: CheckpointPolicy,
   report: WorkerLog = () => {},
+  maxDbSizeBytes = 0,
 ): Partial<StoreOperations> {
   const close = () => db.close();
   if (role === 'reader') return { ...readOperations(db), close };
@@ -88,15 +89,25 @@ export function createStoreOperations(
       writeBatch: (batch) => writer.writePrepared(batch),
       indexPending: () => {},
       writeNettrace: (batch) => nettraceWriter.write(batch),
-      ...retentionOperations(db, () => {}),
+      ...retentionOperations(db, () => {}).operations,
       ...profileWriteOperations(db, () => {}),
       close,
     };
   }
   const checkpointer = new WalCheckpointer(db, policy);
+  // Every commit passes here: the WAL checkpoint, then the --max-db-size check.
+  const afterCommit = () => {
+    checkpointer.afterCommit();
+    retention.afterCommit();
+  };
+  const retention = retentionOperations(db, afterCommit, {
+    maxBytes: maxDbSizeBytes,
+    truncateWal: () => checkpointer.checkpoint({ waitForReaders: false }),
+    onError: (err) => report('error', 'evicting for --max-db-size failed; retried after the next commit', { error: (err as Error).message }),
+  });
   const log = new IngestLog(db, writer);
   log.recover((msg, fields) => report('info', msg, fields));
-  const indexing = scheduleIndexing(log, () => checkpointer.afterCommit(), report);
+  const indexing = scheduleIndexing(log, afterCommit, report);
   return {
     // Appended to the log and acknowledged by the receiving thread already; resolves once indexed.
     writeBatch: (batch, segment) => {
@@ -107,10 +118,10 @@ export function createStoreOperations(
     indexPending: () => indexing.now(),
     writeNettrace: (batch) => {
       nettraceWriter.write(batch);
-      checkpointer.afterCommit();
+      afterCommit();
     },
-    ...retentionOperations(db, () => checkpointer.afterCommit()),
-    ...profileWriteOperations(db, () => checkpointer.afterCommit()),
+    ...retention.operations,
+    ...profileWriteOperations(db, afterCommit),
     close: () => {
       try {
         indexing.now();

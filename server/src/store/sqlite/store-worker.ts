@@ -27,7 +27,7 @@ function runStoreWorker(port: MessagePort, config: WorkerConfig): void {
   let operations: Partial<StoreOperations>;
   try {
     const db = openDatabase(config.path, config.role === 'reader' ? 'reader' : 'writer', (msg, fields) => log('info', msg, fields));
-    operations = createStoreOperations(db, config.role, config.checkpoint, log);
+    operations = createStoreOperations(db, config.role, config.checkpoint, log, config.maxDbSizeBytes);
   } catch (err) {
     send({ type: 'startup-failure', failure: toStartupFailure(err, config.path) });
     port.close();

@@ -29,6 +29,7 @@ import type { EncodedLatencyStats, EncodedOperationStats } from './latency-sketc
 import type { PreparedBatch } from './prepared-batch.js';
 import type { PackedTrace } from './trace-chunk-pages.js';
 import type { ProfileOperations } from './profile-operations.js';
+import type { SizeEvictions } from '../size-evictions.js';
 
 /** The requests a store worker serves; synchronous inside the worker. */
 export interface StoreOperations extends ProfileOperations {
@@ -64,6 +65,8 @@ export interface StoreOperations extends ProfileOperations {
   deleteBefore(cutoffNs: bigint, maxSpans: number): RetentionStep;
   deleteOldestTraces(maxSpans: number): RetentionStep;
   getStorageBytes(): number;
+  /** What `--max-db-size` evicted since the writer started (zeros without a limit). */
+  getSizeEvictions(): SizeEvictions;
   /** Closes the connection, the writer after a last checkpoint. Always the last request. */
   close(): void;
 }
@@ -87,6 +90,8 @@ export interface WorkerConfig {
   path: string;
   role: WorkerRole;
   checkpoint: CheckpointPolicy;
+  /** `--max-db-size`: the writer evicts the oldest traces to stay under it; 0 = no limit. */
+  maxDbSizeBytes?: number;
 }
 
 export interface WorkerData {

@@ -1,0 +1,88 @@
+import type Database from 'better-sqlite3';
+
+/** Tags are 53-bit hashes (tag-hash.ts), spread evenly: equal slices of the range hold about equal shares of an hour. */
+const TAG_RANGE = 2 ** 53;
+/** An hour with fewer postings than this is swept in one statement. */
+const SMALL_HOUR_ROWS = 50_000;
+/** A big hour is swept in this many tag slices, each one short statement. */
+const TAG_SLICES = 256;
+/** span_index rows looked at per statement. */
+const INDEX_SLICE_ROWS = 20_000;
+const INT64_MIN = -(2n ** 63n);
+
+/**
+ * Index rows of traces that are gone. Retention by age deletes index rows by time and
+ * postings by whole hours, which is exact there: nothing older than the cutoff stays. An
+ * eviction by size takes the oldest traces by their start, and their spans' index rows
+ * and postings sit among those of live traces (ties in time, long traces, an hour being
+ * written), so each row in the evicted traces' time range is kept only if its trace_num is
+ * still in trace_summaries (one primary-key lookup). Under heavy ingest the postings of the
+ * current hour are a third or more of the file: they must go with their traces.
+ *
+ * Both sweeps are generators that yield after each short statement (the rows deleted),
+ * so the writer can serve requests in between.
+ */
+export class EvictedIndexRows {
+  private readonly selectOps;
+  private readonly indexSliceEnd;
+  private readonly deleteIndexSlice;
+  private readonly nextHour;
+  private readonly hourRows;
+  private readonly deletePostingSlice;
+  private readonly deleteOrphanBlocks;
+
+  constructor(db: Database.Database) {
+    this.selectOps = db.prepare<[], number>('SELECT op_id FROM span_ops').pluck();
+    this.indexSliceEnd = db
+      .prepare<[number, bigint, bigint, number], bigint>(
+        'SELECT start_ns FROM span_index WHERE op_id = ? AND start_ns > ? AND start_ns <= ? ORDER BY start_ns LIMIT 1 OFFSET ?',
+      )
+      .pluck()
+      .safeIntegers(true);
+    this.deleteIndexSlice = db.prepare<[number, bigint, bigint]>(
+      `DELETE FROM span_index WHERE op_id = ? AND start_ns > ? AND start_ns <= ?
+         AND NOT EXISTS (SELECT 1 FROM trace_summaries s WHERE s.trace_num = span_index.trace_num)`,
+    );
+    this.nextHour = db.prepare<[number, number], number | null>('SELECT min(hour) FROM tag_postings WHERE hour >= ? AND hour <= ?').pluck();
+    this.hourRows = db.prepare<[number, number], number>('SELECT count(*) FROM (SELECT 1 FROM tag_postings WHERE hour = ? LIMIT ?)').pluck();
+    this.deletePostingSlice = db.prepare<[number, number, number]>(
+      `DELETE FROM tag_postings WHERE hour = ? AND tag >= ? AND tag < ?
+         AND NOT EXISTS (SELECT 1 FROM trace_summaries s WHERE s.trace_num = tag_postings.trace_num)`,
+    );
+    this.deleteOrphanBlocks = db.prepare('DELETE FROM span_blocks WHERE block_id NOT IN (SELECT block_id FROM span_chunks)');
+  }
+
+  /**
+   * Blocks no chunk uses. Retention frees the blocks before the oldest chunk (IDs grow
+   * together), but a trace evicted last because of a far-future start keeps the oldest
+   * chunk, and would keep every block after it. One pass over span_chunks' block IDs.
+   */
+  orphanBlocks(): number {
+    return this.deleteOrphanBlocks.run().changes;
+  }
+
+  /** span_index rows of gone traces that started up to `untilNs`, operation by operation, in slices of ~20k rows. */
+  *indexRows(untilNs: bigint): Generator<number, void, void> {
+    for (const op of this.selectOps.all()) {
+      for (let from = INT64_MIN; ; ) {
+        const to = this.indexSliceEnd.get(op, from, untilNs, INDEX_SLICE_ROWS) ?? untilNs;
+        yield this.deleteIndexSlice.run(op, from, to).changes;
+        if (to >= untilNs) break;
+        from = to;
+      }
+    }
+  }
+
+  /** Postings of gone traces in hours `fromHour`..`toHour`, an hour at a time, a big hour by tag slices. */
+  *postings(fromHour: number, toHour: number): Generator<number, void, void> {
+    for (let hour = this.nextHour.get(fromHour, toHour); hour !== null && hour !== undefined; hour = this.nextHour.get(hour + 1, toHour)) {
+      const slices = this.hourRows.get(hour, SMALL_HOUR_ROWS)! < SMALL_HOUR_ROWS ? 1 : TAG_SLICES;
+      for (let i = 0; i < slices; i++) {
+        // The outer slices reach past the hash range, so no stored value can fall outside every slice.
+        const lo = i === 0 ? -TAG_RANGE : Math.floor((i * TAG_RANGE) / slices);
+        const hi = i === slices - 1 ? 2 * TAG_RANGE : Math.floor(((i + 1) * TAG_RANGE) / slices);
+        yield this.deletePostingSlice.run(hour, lo, hi).changes;
+      }
+    }
+  }
+}
