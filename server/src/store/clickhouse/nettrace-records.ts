@@ -1,6 +1,7 @@
-import type { Span, SpanEvent } from '@threadline/shared';
+import type { Span } from '@threadline/shared';
 import { AppError } from '../../app-error.js';
-import { parseJsonText, toJsonText } from '../sqlite/span-json.js';
+import { toJsonText } from '../sqlite/span-json.js';
+import { NettraceJoin } from '../sqlite/nettrace-join.js';
 import { parseSpanRow } from '../sqlite/span-row.js';
 import { sortByStart } from '../sqlite/trace-chunks.js';
 import type { NettraceEvent, NettraceRecordFields, NettraceRequestRecord } from '../span-store.js';
@@ -94,34 +95,12 @@ export function recordColumns(r: NettraceRecordFields): Record<string, unknown> 
 /**
  * `spans` (one trace) with the request traces joined to it: each one's events appended
  * to the span it names, that span's events then sorted by time; while that span is
- * missing, the record's own span (a child of it) stands in. As the SQLite store does.
+ * missing, the record's own span (a child of it) stands in. SQLite's join, on whole traces.
  */
 export function mergeJoinedRecords(spans: Span[], joined: ReadonlyArray<{ spanId: string; spanJson: string }>): Span[] {
   if (joined.length === 0) return spans;
-  const byId = new Map(spans.map((s) => [s.spanId, s]));
-  const extended = new Set<Span>();
-  const standIns: Span[] = [];
-  for (const row of joined) {
-    const recordSpan = parseJsonText<Span>(row.spanJson);
-    const target = byId.get(row.spanId);
-    if (!target) {
-      standIns.push(recordSpan);
-      continue;
-    }
-    target.events.push(...recordSpan.events);
-    target.droppedEventsCount += recordSpan.droppedEventsCount;
-    extended.add(target);
-  }
-  for (const span of extended) span.events = sortEventsByTime(span.events);
+  const join = new NettraceJoin(joined.map((row) => ({ span_id: row.spanId, span: row.spanJson })));
+  join.extend(spans);
+  const standIns = join.standIns();
   return standIns.length === 0 ? spans : sortByStart([...spans, ...standIns]);
-}
-
-function timeKey(ns: string): bigint {
-  return /^\d{1,19}$/.test(ns) ? BigInt(ns) : -1n;
-}
-
-function sortEventsByTime(events: SpanEvent[]): SpanEvent[] {
-  const keyed = events.map((event) => ({ event, key: timeKey(event.timeUnixNano) }));
-  keyed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return keyed.map((k) => k.event);
 }
