@@ -159,7 +159,7 @@ export class SqliteSpanStore implements SpanStore, NettraceStore, ProfileStore {
       () => this.waiting.remove(entry),
       () => this.waiting.remove(entry, false),
     );
-    // Acknowledged either way; this only slows the sender down while indexing is behind.
+    // Durable already: waiting here only slows senders down while indexing is behind (the ingest queue fills and answers 429).
     await this.waiting.below(MAX_UNINDEXED_SPANS);
   }
 
@@ -167,8 +167,9 @@ export class SqliteSpanStore implements SpanStore, NettraceStore, ProfileStore {
    * Acknowledged batches wait in the ingest log for up to a moment before they are indexed
    * (ingest-log.ts). Reads that use the indexes first have the writer index what waits (up
    * to SEARCH_WAITS_BELOW_SPANS), so a search sees every span acknowledged before it was
-   * asked; concurrent reads share one such request. getTrace adds the unindexed spans itself and needs none. If indexing
-   * fails (a full disk), the read answers from what is indexed and the next one retries.
+   * asked; concurrent reads share one such request. getTrace adds the unindexed spans
+   * itself and needs none. If indexing fails (a full disk), the read answers from what is
+   * indexed and the next one retries.
    */
   private indexed(): Promise<void> {
     if (!this.unindexed) return this.indexing;
