@@ -55,6 +55,7 @@ describe('opening and migrating', () => {
     expect(tables(db)).not.toEqual(expect.arrayContaining(['spans']));
     expect(tables(db)).not.toEqual(expect.arrayContaining(['legacy_conversion']));
     expect(lines).toEqual([
+      ...MIGRATIONS.slice(3).map((m) => `migrating the database {"toVersion":${m.version},"migration":"${m.name}"}`),
       'converting spans stored by Threadline storage v1 to v2 {"spans":3}',
       'converting spans {"done":3,"total":3}',
       'conversion to storage v2 done {"spans":3}',
@@ -102,7 +103,9 @@ describe('opening and migrating', () => {
       { version: 1, name: 'one', sql: 'CREATE TABLE one (x)' },
       { version: 2, name: 'broken', sql: 'CREATE TABLE two (x); INSERT INTO nowhere VALUES (1)' },
     ];
-    expect(() => applyMigrations(db, migrations)).toThrow(/nowhere/);
+    const told: string[] = [];
+    expect(() => applyMigrations(db, migrations, (m) => told.push(m.name))).toThrow(/nowhere/);
+    expect(told).toEqual(['one', 'broken']);
     expect(db.pragma('user_version', { simple: true })).toBe(1);
     expect(tables(db)).toEqual(['one']);
     expect(applyMigrations(db, migrations.slice(0, 1))).toBe(1);

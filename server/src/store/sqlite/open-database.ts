@@ -32,7 +32,10 @@ export function openDatabase(path: string, role: ConnectionRole, log: Conversion
       // In WAL mode NORMAL still survives a process kill; only an OS crash can lose the last commits.
       db.pragma('synchronous = NORMAL');
       db.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT}`);
-      applyMigrations(db, MIGRATIONS);
+      // A new file's migrations take no time; an existing one's may (on the log, so a slow start is explained).
+      applyMigrations(db, MIGRATIONS, (m, found) => {
+        if (found > 0) log('migrating the database', { toVersion: m.version, migration: m.name });
+      });
       convertLegacySpans(db, new SpanWriter(db), log);
       // SQLite's advice for long-lived connections. The limit keeps ANALYZE to a sample:
       // unbounded, it read a whole 16 GB database (40 s) before the first listener opened.
