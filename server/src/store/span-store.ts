@@ -138,6 +138,12 @@ export const NETTRACE_REQUEST_BUCKETS_NS: readonly bigint[] = [
   0n, 50_000_000n, 100_000_000n, 200_000_000n, 500_000_000n, 1_000_000_000n, 10_000_000_000n, 100_000_000_000n,
 ];
 
+/**
+ * Events kept per event log: the newest ones. A connection's log may live for weeks and
+ * log every few seconds; older events are counted (`droppedEvents`) rather than kept.
+ */
+export const MAX_EVENTS_PER_LOG = 1000;
+
 /** The `/debug/events` error columns. */
 export const NETTRACE_ERROR_PERIODS: ReadonlyArray<readonly [label: string, ns: bigint]> = [
   ['10s', 10_000_000_000n], ['1m', 60_000_000_000n], ['10m', 600_000_000_000n], ['1h', 3_600_000_000_000n], ['10h', 36_000_000_000_000n],

@@ -6,8 +6,6 @@ import { parseSpanRow } from '../sqlite/span-row.js';
 import { sortByStart } from '../sqlite/trace-chunks.js';
 import type { NettraceEvent, NettraceRecordFields, NettraceRequestRecord } from '../span-store.js';
 
-/** Events kept per event log (the newest), as on SQLite. */
-export const MAX_EVENTS_PER_LOG = 1000;
 const INT64_MAX = 2n ** 63n - 1n;
 
 /** Stored events: times as decimal strings, as in every JSON Threadline keeps. */

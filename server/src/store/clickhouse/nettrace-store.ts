@@ -1,5 +1,6 @@
 import { AppError } from '../../app-error.js';
 import {
+  MAX_EVENTS_PER_LOG,
   NETTRACE_ERROR_PERIODS,
   NETTRACE_REQUEST_BUCKETS_NS,
   type EventLog,
@@ -20,7 +21,6 @@ import type { ClickhouseConnection, QueryParams } from './clickhouse-connection.
 import {
   checkRecord,
   checkRequest,
-  MAX_EVENTS_PER_LOG,
   newestPerRecord,
   parseStoredEvents,
   recordColumns,

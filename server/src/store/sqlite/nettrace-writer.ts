@@ -1,16 +1,11 @@
 import type Database from 'better-sqlite3';
-import type { NettraceBatch, NettraceEvent, NettraceRecordFields, NettraceRequestRecord } from '../span-store.js';
+import { MAX_EVENTS_PER_LOG, type NettraceBatch, type NettraceEvent, type NettraceRecordFields, type NettraceRequestRecord } from '../span-store.js';
 import { toJsonText } from './span-json.js';
 import { SpanRemover } from './span-remover.js';
 import { parseSpanRow } from './span-row.js';
 import type { SpanWriter } from './span-writer.js';
 import { StoreInputError } from './store-input-error.js';
 
-/**
- * Events kept per event log: the newest ones. A connection's log may live for weeks and
- * log every few seconds; older events are counted (`droppedEvents`) rather than kept.
- */
-export const MAX_EVENTS_PER_LOG = 1000;
 
 const INT64_MAX = 2n ** 63n - 1n;
 
