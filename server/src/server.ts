@@ -145,12 +145,13 @@ export async function startServer(config: Config, options: StartOptions): Promis
     await store.close();
     throw err;
   }
+  const sizeLimit = sizeLimitOf(config);
   const retention = RetentionJob.start(
     countingDeletes(store, (spans) => metrics.evictedSpans.inc(spans)),
     {
       retentionNs: config.retentionNs,
-      maxDbSizeBytes: sizeLimitOf(config).retentionJobBytes,
-      storeLimitsSize: sizeLimitOf(config).storeLimitsSize,
+      maxDbSizeBytes: sizeLimit.retentionJobBytes,
+      storeLimitsSize: sizeLimit.storeLimitsSize,
       intervalMs: options.retentionIntervalMs ?? DEFAULT_RETENTION_INTERVAL_MS,
       stepSpans: DEFAULT_RETENTION_STEP_SPANS,
     },

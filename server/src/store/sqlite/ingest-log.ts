@@ -78,16 +78,18 @@ export class IngestLog {
 
   /**
    * Indexes every waiting batch in one transaction, then deletes the log files that are
-   * wholly indexed. Throws (and keeps them waiting) on failure.
+   * wholly indexed; false when nothing waited (no commit). Throws (and keeps them waiting)
+   * on failure.
    */
-  indexPending(): void {
-    if (this.waiting.length === 0) return;
+  indexPending(): boolean {
+    if (this.waiting.length === 0) return false;
     const done = this.waiting;
     this.indexInTransaction.immediate(done.map((w) => w.batch));
     this.waiting = [];
     this.waitingSpanCount = 0;
     for (const w of done) w.indexed();
     this.deleteSegments((s) => s.number < this.newestSegment);
+    return true;
   }
 
   /**

@@ -51,8 +51,8 @@ function scheduleIndexing(log: IngestLog, afterCommit: () => void, report: Worke
   const now = () => {
     clearTimeout(timer);
     timer = undefined;
-    log.indexPending();
-    afterCommit();
+    // A search or close with nothing waiting committed nothing: no checkpoint or size check owed.
+    if (log.indexPending()) afterCommit();
   };
   /** `force`: the oldest batch's wait is up (timers may fire a hair early), else only when due. */
   const tryNow = (force: boolean) => {
