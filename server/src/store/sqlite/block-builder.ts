@@ -15,7 +15,7 @@ export interface ChunkPlacement {
  * (block, offset, length) in the block's uncompressed bytes.
  */
 export class BlockBuilder {
-  private parts: Array<{ traceNum: bigint; data: Uint8Array }> = [];
+  private chunks: Array<{ traceNum: bigint; parts: readonly Uint8Array[]; length: number }> = [];
   private size = 0;
 
   constructor(
@@ -23,24 +23,35 @@ export class BlockBuilder {
     private readonly placeChunk: (placement: ChunkPlacement) => void,
   ) {}
 
-  add(traceNum: bigint, data: Uint8Array): void {
-    this.parts.push({ traceNum, data });
-    this.size += data.length;
+  /** One chunk, whose bytes may come in several parts (placed back to back). */
+  add(traceNum: bigint, parts: readonly Uint8Array[]): void {
+    let length = 0;
+    for (const part of parts) length += part.length;
+    this.chunks.push({ traceNum, parts, length });
+    this.size += length;
     if (this.size >= BLOCK_BYTES) this.flush();
   }
 
   finish(): void {
-    if (this.parts.length > 0) this.flush();
+    if (this.chunks.length > 0) this.flush();
   }
 
   private flush(): void {
-    const blockId = this.storeBlock(Buffer.concat(this.parts.map((p) => p.data)));
+    const block = new Uint8Array(this.size);
     let offset = 0;
-    for (const { traceNum, data } of this.parts) {
-      this.placeChunk({ traceNum, blockId, offset, length: data.length });
-      offset += data.length;
+    for (const { parts } of this.chunks) {
+      for (const part of parts) {
+        block.set(part, offset);
+        offset += part.length;
+      }
     }
-    this.parts = [];
+    const blockId = this.storeBlock(block);
+    offset = 0;
+    for (const { traceNum, length } of this.chunks) {
+      this.placeChunk({ traceNum, blockId, offset, length });
+      offset += length;
+    }
+    this.chunks = [];
     this.size = 0;
   }
 }

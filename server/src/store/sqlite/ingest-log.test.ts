@@ -8,7 +8,7 @@ import { IngestLog, INDEX_AFTER_MS, INDEX_AT_SPANS } from './ingest-log.js';
 import { IngestLogFile, listSegments, segmentPath } from './ingest-log-file.js';
 import { frameHeader } from './ingest-log-frames.js';
 import { openDatabase } from './open-database.js';
-import { buildPreparedBatch, chunkData, mergePreparedBatches } from './prepared-batch.js';
+import { buildPreparedBatch, chunkParts, mergePreparedBatches } from './prepared-batch.js';
 import { parseSpanChunk } from './span-chunk-codec.js';
 import { SpanReader } from './span-reader.js';
 import { SpanWriter } from './span-writer.js';
@@ -139,7 +139,7 @@ describe('mergePreparedBatches', () => {
     const chunk = merged.chunks.find((c) => c.traceId === T)!;
     const operations = [...merged.spans.operation.subarray(chunk.spanStart, chunk.spanEnd)];
     expect(operations.map((i) => merged.operations[i]!.service)).toEqual(['a', 'a', 'b', 'b']);
-    expect(parseSpanChunk(chunkData(merged, chunk)).map((s) => s.spanId)).toEqual([1, 2, 3, 4].map(spanIdOf));
+    expect(parseSpanChunk(Buffer.concat(chunkParts(merged, chunk))).map((s) => s.spanId)).toEqual([1, 2, 3, 4].map(spanIdOf));
     expect(chunk.services).toEqual(['a', 'b']);
   });
 });

@@ -63,6 +63,11 @@ export interface PreparedChunk {
   services: string[];
   /** The chunk's best root candidate (see isBetterRoot). */
   root: RootCandidate;
+  /**
+   * Only on a merged batch's chunks (mergePreparedBatches): the chunk's bytes as views of
+   * the batches it was merged from, in order; the merged batch's `data` is then empty.
+   */
+  parts?: readonly Uint8Array[];
 }
 
 export interface RootCandidate {
@@ -105,6 +110,11 @@ export function toHexId(id: bigint): string {
 
 export function chunkData(batch: PreparedBatch, chunk: PreparedChunk): Uint8Array {
   return batch.data.subarray(chunk.dataStart, chunk.dataEnd);
+}
+
+/** The chunk's bytes, as one view of the batch's data or, merged, the views it was joined from. */
+export function chunkParts(batch: PreparedBatch, chunk: PreparedChunk): readonly Uint8Array[] {
+  return chunk.parts ?? [chunkData(batch, chunk)];
 }
 
 function newColumns(n: number): SpanColumns {
@@ -232,9 +242,10 @@ export function toTransferable(batch: PreparedBatch): ArrayBuffer[] {
 }
 
 /**
- * One batch of many: chunks of the same trace become one chunk (data concatenated, which
- * the chunk framing allows; columns appended; tags, times, root and services combined),
- * so a trace that arrived over many batches is stored and indexed once.
+ * One batch of many: chunks of the same trace become one chunk (columns appended; tags,
+ * times, root and services combined; the bytes left where they are, as `parts`), so a trace
+ * that arrived over many batches is stored and indexed once. A pass merges ~10 MB of span
+ * bytes: copying them into one buffer was a tenth of the writer's time.
  */
 export function mergePreparedBatches(batches: readonly PreparedBatch[]): PreparedBatch {
   if (batches.length === 1) return batches[0]!;
@@ -242,7 +253,6 @@ export function mergePreparedBatches(batches: readonly PreparedBatch[]): Prepare
   const operationIndex = new Map<string, number>();
   const byTrace = new Map<string, Array<{ batch: PreparedBatch; chunk: PreparedChunk; remap: Int32Array }>>();
   let spanCount = 0;
-  let dataBytes = 0;
   for (const batch of batches) {
     const remap = Int32Array.from(batch.operations, (op) => {
       const key = `${op.kind}\u0000${op.service}\u0000${op.name}`;
@@ -260,22 +270,17 @@ export function mergePreparedBatches(batches: readonly PreparedBatch[]): Prepare
       else byTrace.set(chunk.traceId, [{ batch, chunk, remap }]);
     }
     spanCount += batch.spans.operation.length;
-    dataBytes += batch.data.length;
   }
   const columns = newColumns(spanCount);
-  const data = new Uint8Array(dataBytes);
   const allTags: number[] = [];
   const chunks: PreparedChunk[] = [];
   let at = 0;
-  let dataAt = 0;
-  for (const parts of byTrace.values()) {
-    const first = parts[0]!.chunk;
-    const tags = new Set<number>();
-    const services = new Set<string>();
+  for (const pieces of byTrace.values()) {
+    const first = pieces[0]!.chunk;
     let { startNs, endNs, root } = first;
     const spanStart = at;
-    const dataStart = dataAt;
-    for (const { batch, chunk, remap } of parts) {
+    const parts: Uint8Array[] = [];
+    for (const { batch, chunk, remap } of pieces) {
       const s = batch.spans;
       const [from, to] = [chunk.spanStart, chunk.spanEnd];
       for (let k = from; k < to; k++) columns.operation[at + k - from] = remap[s.operation[k]!]!;
@@ -285,20 +290,24 @@ export function mergePreparedBatches(batches: readonly PreparedBatch[]): Prepare
       columns.spanId.set(s.spanId.subarray(from, to), at);
       columns.isError.set(s.isError.subarray(from, to), at);
       at += to - from;
-      data.set(chunkData(batch, chunk), dataAt);
-      dataAt += chunk.dataEnd - chunk.dataStart;
-      for (let t = chunk.tagStart; t < chunk.tagEnd; t++) tags.add(batch.tags[t]!);
-      for (const service of chunk.services) services.add(service);
+      parts.push(...chunkParts(batch, chunk));
       if (chunk.startNs < startNs) startNs = chunk.startNs;
       if (chunk.endNs > endNs) endNs = chunk.endNs;
       if (isBetterRoot(chunk.root, root)) root = chunk.root;
     }
     const tagStart = allTags.length;
-    for (const tag of tags) allTags.push(tag);
+    if (pieces.length === 1) {
+      // Alone in the pass: its tags and services are distinct already.
+      for (let t = first.tagStart; t < first.tagEnd; t++) allTags.push(pieces[0]!.batch.tags[t]!);
+    } else {
+      const tags = new Set<number>();
+      for (const { batch, chunk } of pieces) for (let t = chunk.tagStart; t < chunk.tagEnd; t++) tags.add(batch.tags[t]!);
+      for (const tag of tags) allTags.push(tag);
+    }
     chunks.push({
       traceId: first.traceId,
-      dataStart,
-      dataEnd: dataAt,
+      dataStart: 0,
+      dataEnd: 0,
       spanStart,
       spanEnd: at,
       tagStart,
@@ -306,14 +315,15 @@ export function mergePreparedBatches(batches: readonly PreparedBatch[]): Prepare
       startNs,
       endNs,
       hour: Number(startNs / HOUR_NS),
-      services: [...services].sort(),
+      services: pieces.length === 1 ? first.services : [...new Set(pieces.flatMap((p) => p.chunk.services))].sort(),
       root,
+      parts,
     });
   }
   return {
     operations,
     resources: uniqueResources(batches.flatMap((b) => b.resources)),
-    data,
+    data: new Uint8Array(0),
     spans: columns,
     tags: Float64Array.from(allTags),
     chunks,

@@ -4,7 +4,7 @@ import { BlockBuilder } from './block-builder.js';
 import { RowBatcher } from './row-batcher.js';
 import { compressChunk } from './chunk-compression.js';
 import { LatencySketchWriter, type SketchedSpan } from './latency-sketch-writer.js';
-import { buildPreparedBatch, chunkData, isBetterRoot, type PreparedBatch, type PreparedChunk } from './prepared-batch.js';
+import { buildPreparedBatch, chunkParts, isBetterRoot, type PreparedBatch, type PreparedChunk } from './prepared-batch.js';
 
 export interface WriteOptions {
   /** false: leave the latency sketches alone (spans they already count). */
@@ -166,7 +166,7 @@ export class SpanWriter {
       sketched.push({ service, name, kind, startNs: startNs[k]!, durationNs: durationNs[k]!, isError: isError[k] === 1 });
     }
     if (inserted === 0) return;
-    blocks.add(traceNum, chunkData(batch, chunk));
+    blocks.add(traceNum, chunkParts(batch, chunk));
     for (let t = chunk.tagStart; t < chunk.tagEnd; t++) this.postings.add(chunk.hour, batch.tags[t]!, traceNum);
     this.mergeSummary(traceNum, stored, chunk, inserted, errors);
   }
