@@ -1,3 +1,4 @@
+import type { OtlpProtoIngest } from './ingest/otlp-prepare/otlp-proto-ingest.js';
 import express, { type Express, type Router } from 'express';
 import compression from 'compression';
 import type { Logger } from 'pino';
@@ -42,6 +43,8 @@ export interface AppDeps {
   keepSensitive: boolean;
   /** Token, admission and limits every receiver applies. */
   gate: IngestGate;
+  /** How OTLP protobuf bodies are decoded and queued (on ingest threads for SQLite); on this thread when absent. */
+  otlpIngest?: OtlpProtoIngest;
   access: HttpAccess;
   metrics?: ThreadlineMetrics;
   /** Go profiles and execution traces (`/v1/profiles/*`, `/api/v1/…/cpu`); absent for stores without them. */

@@ -2,6 +2,7 @@ import http from 'node:http';
 import https from 'node:https';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { availableParallelism } from 'node:os';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
 import type { Config, PortSetting } from './config.js';
@@ -9,8 +10,10 @@ import { createApp, createOtlpHttpApp, createZipkinApp, type AppDeps } from './a
 import { IngestQueue } from './ingest/ingest-queue.js';
 import { IngestGate } from './ingest/ingest-gate.js';
 import { InflightBudget } from './ingest/inflight-budget.js';
-import { createStore, profileStoreOf, sizeEvictionsOf, sizeLimitOf } from './store/create-store.js';
-import type { SpanStore } from './store/span-store.js';
+import { createStore, preparedWriterOf, profileStoreOf, sizeEvictionsOf, sizeLimitOf } from './store/create-store.js';
+import { PreparePool } from './ingest/otlp-prepare/prepare-pool.js';
+import { pooledOtlpIngest } from './ingest/otlp-prepare/otlp-proto-ingest.js';
+import { pickIngestLimits } from './ingest/ingest-limits.js';
 import { DEFAULT_RETENTION_INTERVAL_MS, DEFAULT_RETENTION_STEP_SPANS, RetentionJob, type RetentionStore } from './store/retention-job.js';
 import { DEFAULT_MAX_BODY_BYTES } from './receivers/http/read-body.js';
 import { NettraceWriteQueue } from './receivers/nettrace/nettrace-write-queue.js';
@@ -49,11 +52,9 @@ export interface StartOptions {
   maxQueuedSpans?: number;
   /** Pause between retention sweeps (default one minute); tests shorten it. */
   retentionIntervalMs?: number;
-  /** Puts something in front of the store's span writes (tests: a stalled or failing store, to see backpressure). */
-  wrapSpanWriter?: (write: SpanWriter) => SpanWriter;
+  /** Runs every store write of the ingest queue (tests: a stalled or failing store, to see backpressure). */
+  aroundStoreWrite?: (write: () => Promise<void>) => Promise<void>;
 }
-
-export type SpanWriter = SpanStore['writeBatch'];
 
 export async function startServer(config: Config, options: StartOptions): Promise<ServerHandle> {
   const { logger } = options;
@@ -62,14 +63,16 @@ export async function startServer(config: Config, options: StartOptions): Promis
   const scheme = tls ? 'https' : 'http';
   const store = await createStore(config, rateLimitedStoreLogger(logger));
   let metrics!: ThreadlineMetrics;
-  const writer = options.wrapSpanWriter ? { writeBatch: options.wrapSpanWriter((spans) => store.writeBatch(spans)) } : store;
-  const queue = new IngestQueue(writer, {
+  const queue = new IngestQueue(store, {
     maxQueuedSpans: options.maxQueuedSpans ?? 25_000,
     // An answer within a few seconds, well inside the exporters' 10 s timeout.
     maxQueueSeconds: 3,
     maxBatchSpans: 2_000,
     onCommit: (seconds) => metrics.commitSeconds.observe(seconds),
+    ...(options.aroundStoreWrite ? { aroundWrite: options.aroundStoreWrite } : {}),
   });
+  const preparedWriter = preparedWriterOf(store);
+  const pool = preparedWriter ? new PreparePool({ size: ingestThreads(), limits: pickIngestLimits(config), logger }) : undefined;
   const budget = new InflightBudget(config.maxInflightBytes);
   metrics = new ThreadlineMetrics({
     queuedSpans: () => queue.stats().queuedSpans,
@@ -89,6 +92,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
     nettraceQueue: new NettraceWriteQueue(store, { maxQueuedRecords: 20_000 }),
     keepSensitive: config.keepSensitive,
     gate,
+    ...(pool && preparedWriter ? { otlpIngest: pooledOtlpIngest(pool, queue, preparedWriter) } : {}),
     access: { uiToken: tokens.uiToken, corsOrigins: config.corsOrigins, hostAllowed: buildHostAllowlist(config.host, config.allowedHosts), secure: tls !== undefined },
     metrics,
   };
@@ -129,6 +133,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
       const grpc = await startOtlpGrpcServer({
         queue,
         gate,
+        ...(deps.otlpIngest ? { otlpIngest: deps.otlpIngest } : {}),
         tls,
         logger,
         host: config.host,
@@ -142,6 +147,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
     await listen('zipkin', '/api/v2/spans', config.zipkinPort, createZipkinApp(deps));
   } catch (err) {
     await Promise.all(closers.map((close) => close()));
+    await pool?.close();
     await store.close();
     throw err;
   }
@@ -171,6 +177,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
     },
     async close() {
       await Promise.all(closers.map((close) => close()));
+      await pool?.close();
       await retention?.close();
       await queue.drain();
       await store.close();
@@ -205,4 +212,13 @@ function closeServer(server: http.Server): Promise<void> {
 
 function formatHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
+}
+
+/**
+ * Threads that decode OTLP: one on up to two cores, two above. One decodes ~60k spans/s,
+ * about what the store's writer (one thread) indexes; a second only helps while the
+ * writer has a core of its own.
+ */
+function ingestThreads(): number {
+  return Math.max(1, Math.min(2, availableParallelism() - 1));
 }

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Span } from '@threadline/shared';
-import type { SpanWriter, StartOptions } from '../../server/src/server.js';
+import type { StartOptions } from '../../server/src/server.js';
 import { makeSpan } from '../../server/src/test-support/span-factory.js';
 import { collectorBinary } from '../support/cached-tools.js';
 import { buildGoClients, runGoClient, type GoClients } from '../support/go-clients.js';
@@ -84,11 +84,11 @@ describe.skipIf(!hasGo)('Go service → OpenTelemetry Collector → Threadline',
   function stalledStore() {
     let open!: () => void;
     const opened = new Promise<void>((resolve) => (open = resolve));
-    const wrapSpanWriter = (write: SpanWriter): SpanWriter => async (spans) => {
+    const aroundStoreWrite = async (write: () => Promise<void>) => {
       await opened;
-      return write(spans);
+      return write();
     };
-    return { open, options: { maxQueuedSpans: 1, wrapSpanWriter } };
+    return { open, options: { maxQueuedSpans: 1, aroundStoreWrite } };
   }
 
   for (const [label, exporter] of [
@@ -113,11 +113,11 @@ describe.skipIf(!hasGo)('Go service → OpenTelemetry Collector → Threadline',
 
   it('otlp_http: 503 + Retry-After when a store write fails: the collector retries and the trace arrives whole', async () => {
     let failures = 0;
-    const wrapSpanWriter = (write: SpanWriter): SpanWriter => async (spans) => {
+    const aroundStoreWrite = async (write: () => Promise<void>) => {
       if (failures++ === 0) throw new Error('disk I/O error');
-      return write(spans);
+      return write();
     };
-    const { tl, col } = await pipeline(httpExporter('proto'), { wrapSpanWriter });
+    const { tl, col } = await pipeline(httpExporter('proto'), { aroundStoreWrite });
     const sent = await send(col, 'retried-store-failure', 'http/protobuf', true);
     expectWholeSenderTrace(await waitForSenderTrace(tl.http, sent), sent);
     expect(tl.handle.queue.stats()).toMatchObject({ failedBatches: 1, writtenSpans: CHILDREN + 1 });

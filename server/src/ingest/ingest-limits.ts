@@ -24,6 +24,12 @@ export const DEFAULT_INGEST_LIMITS: IngestLimits = {
   maxObjectsPerRequest: 200_000,
 };
 
+/** Just the limits of a larger object (the config), e.g. to hand them to another thread. */
+export function pickIngestLimits(from: IngestLimits): IngestLimits {
+  const { maxSpanAttributes, maxSpanEvents, maxSpanLinks, maxAttributeLength, maxSpansPerRequest, maxObjectsPerRequest } = from;
+  return { maxSpanAttributes, maxSpanEvents, maxSpanLinks, maxAttributeLength, maxSpansPerRequest, maxObjectsPerRequest };
+}
+
 /** Ends every truncated string, so a reader sees it was cut (and a search for it finds it). */
 export const TRUNCATION_MARK = '…[truncated]';
 

@@ -31,6 +31,8 @@ export interface IngestQueueOptions {
   maxBatchSpans: number;
   /** Called after each commit with its duration (for the commit latency histogram). */
   onCommit?(seconds: number, spans: number): void;
+  /** Runs every store write (tests put a stalled or failing store in front of the real one). */
+  aroundWrite?(write: () => Promise<void>): Promise<void>;
 }
 
 export interface IngestStats {
@@ -42,10 +44,15 @@ export interface IngestStats {
 }
 
 interface Pending {
+  /** Spans to merge with their neighbours into one writeBatch… */
   spans: readonly Span[];
+  /** …or, for spans prepared for the store elsewhere, their own write (and how many they are). */
+  prepared?: { count: number; write(): Promise<void> };
   resolve(): void;
   reject(err: unknown): void;
 }
+
+const countOf = (p: Pending) => p.prepared?.count ?? p.spans.length;
 
 /**
  * A bounded queue in front of the single store writer. Submissions from many
@@ -70,20 +77,33 @@ export class IngestQueue {
   ) {}
 
   submit(spans: readonly Span[]): Promise<void> {
-    if (spans.length === 0) return Promise.resolve();
+    return this.enqueue(spans.length, (resolve, reject) => ({ spans, resolve, reject }));
+  }
+
+  /**
+   * Like submit, for spans already decoded and prepared for the store off this thread
+   * (ingest/otlp-prepare): `write` stores them. Counted and bounded as `count` spans; written
+   * on its own, in queue order.
+   */
+  submitPrepared(count: number, write: () => Promise<void>): Promise<void> {
+    return this.enqueue(count, (resolve, reject) => ({ spans: [], prepared: { count, write }, resolve, reject }));
+  }
+
+  private enqueue(count: number, pending: (resolve: () => void, reject: (err: unknown) => void) => Pending): Promise<void> {
+    if (count === 0) return Promise.resolve();
     if (this.closed) {
-      this.counters.refusedSpans += spans.length;
+      this.counters.refusedSpans += count;
       return Promise.reject(new IngestRejectedError('shutting_down', 'collector is shutting down', 5));
     }
     // An oversized request is still taken when the queue is empty, or it could never be.
-    if (this.queuedSpans > 0 && this.queuedSpans + spans.length > this.bound()) {
-      this.counters.refusedSpans += spans.length;
+    if (this.queuedSpans > 0 && this.queuedSpans + count > this.bound()) {
+      this.counters.refusedSpans += count;
       return Promise.reject(new IngestRejectedError('queue_full', `ingest queue is full (${this.queuedSpans} spans waiting); retry later`, 1));
     }
-    this.queuedSpans += spans.length;
-    this.counters.acceptedSpans += spans.length;
+    this.queuedSpans += count;
+    this.counters.acceptedSpans += count;
     return new Promise<void>((resolve, reject) => {
-      this.pending.push({ spans, resolve, reject });
+      this.pending.push(pending(resolve, reject));
       this.kick();
     });
   }
@@ -131,16 +151,17 @@ export class IngestQueue {
   private async writeLoop(): Promise<void> {
     while (this.pending.length > 0) {
       const batch = this.takeBatch();
-      const spans = batch.length === 1 ? batch[0]!.spans : batch.flatMap((p) => p.spans);
+      const count = batch.reduce((n, p) => n + countOf(p), 0);
       const started = performance.now();
       try {
-        await this.store.writeBatch(spans);
-        this.counters.writtenSpans += spans.length;
+        const write = batch[0]!.prepared?.write ?? (() => this.store.writeBatch(batch.length === 1 ? batch[0]!.spans : batch.flatMap((p) => p.spans)));
+        await (this.options.aroundWrite ? this.options.aroundWrite(write) : write());
+        this.counters.writtenSpans += count;
         this.storeFailing = false;
         const seconds = (performance.now() - started) / 1000;
-        const rate = spans.length / Math.max(seconds, 0.001);
+        const rate = count / Math.max(seconds, 0.001);
         this.commitRate = this.commitRate === 0 ? rate : 0.8 * this.commitRate + 0.2 * rate;
-        this.options.onCommit?.(seconds, spans.length);
+        this.options.onCommit?.(seconds, count);
         for (const p of batch) p.resolve();
       } catch (err) {
         this.counters.failedBatches++;
@@ -148,15 +169,17 @@ export class IngestQueue {
         if (!(err instanceof AppError && err.status < 500)) this.storeFailing = true;
         for (const p of batch) p.reject(err);
       } finally {
-        this.queuedSpans -= spans.length;
+        this.queuedSpans -= count;
       }
     }
   }
 
+  /** Span submissions merged up to maxBatchSpans; a prepared one alone. */
   private takeBatch(): Pending[] {
     const batch: Pending[] = [this.pending.shift()!];
+    if (batch[0]!.prepared) return batch;
     let size = batch[0]!.spans.length;
-    while (this.pending.length > 0 && size + this.pending[0]!.spans.length <= this.options.maxBatchSpans) {
+    while (this.pending.length > 0 && !this.pending[0]!.prepared && size + this.pending[0]!.spans.length <= this.options.maxBatchSpans) {
       const next = this.pending.shift()!;
       size += next.spans.length;
       batch.push(next);

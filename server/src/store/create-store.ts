@@ -4,6 +4,7 @@ import type { ProfileStore } from './profile-store.js';
 import { NO_EVICTIONS, type SizeEvictions } from './size-evictions.js';
 import type { NettraceStore, SpanStore } from './span-store.js';
 import { createSqliteStore, type StoreLogger } from './sqlite/sqlite-store.js';
+import type { PreparedBatch } from './sqlite/prepared-batch.js';
 
 export type Store = SpanStore & NettraceStore;
 
@@ -42,4 +43,14 @@ export function sizeEvictionsOf(store: Store): () => Promise<SizeEvictions> {
 /** The store's Go diagnostics storage, when it has one (SQLite does; ClickHouse does not, and the profile routes stay off). */
 export function profileStoreOf(store: Store): ProfileStore | undefined {
   return 'writeProfile' in store ? (store as Store & ProfileStore) : undefined;
+}
+
+/** Writes batches prepared off the main thread (SQLite: ingest/otlp-prepare). */
+export interface PreparedBatchWriter {
+  writePrepared(batch: PreparedBatch): Promise<void>;
+}
+
+/** The store's PreparedBatchWriter, when it takes prepared batches (SQLite does; ClickHouse takes spans). */
+export function preparedWriterOf(store: Store): PreparedBatchWriter | undefined {
+  return 'writePrepared' in store ? (store as Store & PreparedBatchWriter) : undefined;
 }

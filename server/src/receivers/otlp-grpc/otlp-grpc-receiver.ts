@@ -1,13 +1,9 @@
 import { Server, ServerCredentials, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
-import { AppError } from '../../app-error.js';
 import { rejectionReason, type IngestGate } from '../../ingest/ingest-gate.js';
-import type { DecodeMeter } from '../../ingest/ingest-limits.js';
 import type { Logger } from 'pino';
 import type { IngestQueue } from '../../ingest/ingest-queue.js';
-import { parseExportTraceRequestProto } from '../otlp/otlp-proto-decoder.js';
-import { encodeExportTraceResponseProto, toPartialSuccess } from '../otlp/otlp-responses.js';
-import { toSpans } from '../otlp/otlp-to-spans.js';
-import type { OtlpTraceRequest } from '../otlp/otlp-types.js';
+import { inlineOtlpIngest, type OtlpProtoIngest } from '../../ingest/otlp-prepare/otlp-proto-ingest.js';
+import { encodeExportTraceResponseProto } from '../otlp/otlp-responses.js';
 import { grpcIngestFailure } from './grpc-ingest-failure.js';
 import { traceServiceDefinition } from './trace-service-definition.js';
 import { listenCapped, type CappedGrpcListener } from './grpc-listener.js';
@@ -32,6 +28,8 @@ export interface OtlpGrpcOptions {
   shutdownTimeoutMs?: number;
   /** The listener's connection caps, the same rules as the HTTP listeners'; none when absent. */
   connectionCap?: ConnectionCap;
+  /** How messages are decoded and queued; on this thread when absent. */
+  otlpIngest?: OtlpProtoIngest;
 }
 
 export interface OtlpGrpcHandle {
@@ -51,7 +49,8 @@ export interface OtlpGrpcHandle {
  * corrupt gzip frame is answered INTERNAL by grpc-js, as grpc-go servers do.
  */
 export async function startOtlpGrpcServer(options: OtlpGrpcOptions): Promise<OtlpGrpcHandle> {
-  const { queue, gate, logger } = options;
+  const { gate, logger } = options;
+  const ingest = options.otlpIngest ?? inlineOtlpIngest(options.queue, gate.limits);
   const server = new Server({
     'grpc.max_receive_message_length': options.maxMessageBytes,
     // Idle exporters reconnect cheaply; idle connections must not pile up (each holds a descriptor).
@@ -61,12 +60,14 @@ export async function startOtlpGrpcServer(options: OtlpGrpcOptions): Promise<Otl
     Export: (call: ServerUnaryCall<Buffer, Uint8Array>, callback: sendUnaryData<Uint8Array>) => {
       // A connection with a call in flight is never the idle one closed to make room.
       const peer = call.getPeer();
+      // Taken now: the message moves to the thread that decodes it.
+      const messageBytes = call.request.length;
       listener.callStarted(peer);
-      void handleExport(queue, gate, call).finally(() => listener.callEnded(peer)).then(
+      void handleExport(ingest, gate, call).finally(() => listener.callEnded(peer)).then(
         (response) => callback(null, response),
         (err: unknown) => {
           const failure = grpcIngestFailure(err, logger);
-          gate.refused('otlp_grpc', rejectionReason(err), failure.code, call.getPeer(), call.request.length);
+          gate.refused('otlp_grpc', rejectionReason(err), failure.code, peer, messageBytes);
           callback(failure);
         },
       );
@@ -103,33 +104,23 @@ export async function startOtlpGrpcServer(options: OtlpGrpcOptions): Promise<Otl
  * grpc-js has read the message (up to the cap) before this runs; the token, queue and
  * budget are checked before it is decoded, which is most of a request's cost.
  */
-async function handleExport(queue: Pick<IngestQueue, 'submit'>, gate: IngestGate, call: ServerUnaryCall<Buffer, Uint8Array>): Promise<Uint8Array> {
+async function handleExport(ingest: OtlpProtoIngest, gate: IngestGate, call: ServerUnaryCall<Buffer, Uint8Array>): Promise<Uint8Array> {
   const message = call.request;
+  const messageBytes = message.length;
   const authorization = call.metadata.get('authorization')[0];
-  const reservation = gate.admit(typeof authorization === 'string' ? authorization : undefined, message.length);
+  const reservation = gate.admit(typeof authorization === 'string' ? authorization : undefined, messageBytes);
   try {
-    reservation.grow(message.length);
-    const meter = gate.meter();
-    const request = decode(message, meter);
-    reservation.resize(message.length + meter.bytes);
-    const result = toSpans(request);
-    gate.received('otlp_grpc', result.spans.length + result.rejected + meter.spansOverLimit);
-    gate.rejectedSpans('otlp_grpc', 'invalid', result.rejected);
-    gate.rejectedSpans('otlp_grpc', 'over_limit', meter.spansOverLimit);
-    await queue.submit(result.spans);
-    gate.accepted('otlp_grpc', result.spans.length);
-    return encodeExportTraceResponseProto(toPartialSuccess(result, meter));
+    reservation.grow(messageBytes);
+    const decoded = await ingest.decode(message, 'malformed ExportTraceServiceRequest');
+    reservation.resize(messageBytes + decoded.decodedBytes);
+    gate.received('otlp_grpc', decoded.spans + decoded.rejected + decoded.spansOverLimit);
+    gate.rejectedSpans('otlp_grpc', 'invalid', decoded.rejected);
+    gate.rejectedSpans('otlp_grpc', 'over_limit', decoded.spansOverLimit);
+    await decoded.submit();
+    gate.accepted('otlp_grpc', decoded.spans);
+    return encodeExportTraceResponseProto(decoded.partial);
   } finally {
     reservation.release();
-  }
-}
-
-function decode(message: Buffer, meter: DecodeMeter): OtlpTraceRequest {
-  try {
-    return parseExportTraceRequestProto(message, meter);
-  } catch (err) {
-    if (err instanceof AppError) throw err;
-    throw new AppError(400, 'malformed_request', `malformed ExportTraceServiceRequest: ${(err as Error).message}`);
   }
 }
 

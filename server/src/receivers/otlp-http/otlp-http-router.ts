@@ -6,11 +6,11 @@ import type { IngestGate } from '../../ingest/ingest-gate.js';
 import type { DecodeMeter } from '../../ingest/ingest-limits.js';
 import { admitJsonParse, gatedIngest, refusal } from '../http/http-ingest.js';
 import { limitOtlpRequest } from '../otlp/otlp-limits.js';
-import { parseExportTraceRequestProto } from '../otlp/otlp-proto-decoder.js';
 import { parseExportTraceRequestJson } from '../otlp/otlp-json-decoder.js';
 import { toSpans } from '../otlp/otlp-to-spans.js';
-import { toPartialSuccess } from '../otlp/otlp-responses.js';
 import type { OtlpTraceRequest } from '../otlp/otlp-types.js';
+import { countsOf } from '../../ingest/otlp-prepare/decode-otlp-proto.js';
+import { inlineOtlpIngest, type DecodedOtlp, type OtlpProtoIngest } from '../../ingest/otlp-prepare/otlp-proto-ingest.js';
 import { otlpResponseContentType, parseOtlpContentType, type OtlpEncoding } from './otlp-content-type.js';
 import { encodeExportResponse, encodeRpcStatus } from './otlp-http-responses.js';
 
@@ -19,6 +19,8 @@ export interface OtlpHttpDeps {
   gate: IngestGate;
   logger: Logger;
   maxBodyBytes: number;
+  /** How protobuf bodies are decoded and queued; on this thread when absent. JSON always is. */
+  otlpIngest?: OtlpProtoIngest;
 }
 
 /**
@@ -28,8 +30,9 @@ export interface OtlpHttpDeps {
  */
 export function createOtlpHttpRouter(deps: OtlpHttpDeps): Router {
   const router = express.Router();
+  const protobuf = deps.otlpIngest ?? inlineOtlpIngest(deps.queue, deps.gate.limits);
   router.post('/v1/traces', (req, res) => {
-    void handleExport(deps, req, res);
+    void handleExport(deps, protobuf, req, res);
   });
   router.all('/v1/traces', (_req, res) => {
     res.set('Allow', 'POST');
@@ -38,7 +41,7 @@ export function createOtlpHttpRouter(deps: OtlpHttpDeps): Router {
   return router;
 }
 
-async function handleExport(deps: OtlpHttpDeps, req: Request, res: Response): Promise<void> {
+async function handleExport(deps: OtlpHttpDeps, protobuf: OtlpProtoIngest, req: Request, res: Response): Promise<void> {
   // Until we know the body's encoding, errors are answered in JSON.
   let encoding = 'json' as OtlpEncoding;
   const options = {
@@ -51,17 +54,23 @@ async function handleExport(deps: OtlpHttpDeps, req: Request, res: Response): Pr
   };
   try {
     const partial = await gatedIngest(req, options, async (body, meter, reservation) => {
-      if (encoding === 'json') admitJsonParse(body, meter.limits, reservation);
-      const request = decode(encoding, body, meter);
+      // Read first: a protobuf body moves to the thread that decodes it.
+      const bodyBytes = body.length;
+      let decoded: DecodedOtlp;
+      if (encoding === 'json') {
+        admitJsonParse(body, meter.limits, reservation);
+        decoded = decodeJson(body, meter, deps.queue);
+      } else {
+        decoded = await protobuf.decode(body, 'malformed protobuf ExportTraceServiceRequest');
+      }
       // The body stays referenced until the answer: it counts as long as the decoded spans.
-      reservation.resize(body.length + meter.bytes);
-      const result = toSpans(request);
-      deps.gate.received('otlp_http', result.spans.length + result.rejected + meter.spansOverLimit);
-      deps.gate.rejectedSpans('otlp_http', 'invalid', result.rejected);
-      deps.gate.rejectedSpans('otlp_http', 'over_limit', meter.spansOverLimit);
-      await deps.queue.submit(result.spans);
-      deps.gate.accepted('otlp_http', result.spans.length);
-      return toPartialSuccess(result, meter);
+      reservation.resize(bodyBytes + decoded.decodedBytes);
+      deps.gate.received('otlp_http', decoded.spans + decoded.rejected + decoded.spansOverLimit);
+      deps.gate.rejectedSpans('otlp_http', 'invalid', decoded.rejected);
+      deps.gate.rejectedSpans('otlp_http', 'over_limit', decoded.spansOverLimit);
+      await decoded.submit();
+      deps.gate.accepted('otlp_http', decoded.spans);
+      return decoded.partial;
     });
     const bytes = encodeExportResponse(encoding, partial);
     send(res.status(200), encoding, bytes);
@@ -70,13 +79,16 @@ async function handleExport(deps: OtlpHttpDeps, req: Request, res: Response): Pr
   }
 }
 
-function decode(encoding: OtlpEncoding, body: Buffer, meter: DecodeMeter): OtlpTraceRequest {
+function decodeJson(body: Buffer, meter: DecodeMeter, queue: Pick<IngestQueue, 'submit'>): DecodedOtlp {
+  let request: OtlpTraceRequest;
   try {
-    return encoding === 'protobuf' ? parseExportTraceRequestProto(body, meter) : limitOtlpRequest(parseExportTraceRequestJson(body.toString('utf8')), meter);
+    request = limitOtlpRequest(parseExportTraceRequestJson(body.toString('utf8')), meter);
   } catch (err) {
     if (err instanceof AppError) throw err;
-    throw new AppError(400, 'malformed_request', `malformed ${encoding === 'protobuf' ? 'protobuf' : 'JSON'} ExportTraceServiceRequest: ${(err as Error).message}`);
+    throw new AppError(400, 'malformed_request', `malformed JSON ExportTraceServiceRequest: ${(err as Error).message}`);
   }
+  const result = toSpans(request);
+  return { ...countsOf(result, meter), submit: () => queue.submit(result.spans) };
 }
 
 function sendStatus(res: Response, encoding: OtlpEncoding, err: AppError): void {

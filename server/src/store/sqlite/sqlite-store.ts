@@ -135,12 +135,19 @@ export class SqliteSpanStore implements SpanStore, NettraceStore, ProfileStore {
     if (spans.length === 0) return;
     let batch: PreparedBatch;
     try {
-      // Prepared here, on the calling thread, so that the writer thread only runs SQLite.
       batch = buildPreparedBatch(spans);
     } catch (err) {
       if (err instanceof StoreInputError) throw toRequestError({ kind: 'input', code: err.code, message: err.message }, 'writeBatch');
       throw err;
     }
+    return this.writePrepared(batch);
+  }
+
+  /**
+   * writeBatch for a batch prepared already (on the calling thread by writeBatch, or by
+   * the ingest threads that decode OTLP), so that the writer thread only runs SQLite.
+   */
+  async writePrepared(batch: PreparedBatch): Promise<void> {
     if (!this.file) return this.writer.callTransferring('writeBatch', toTransferable(batch), batch) as Promise<void>;
     if (batch.chunks.length === 0) return;
     // Without a writer nothing would index what the log takes, and nothing would slow ingest down.

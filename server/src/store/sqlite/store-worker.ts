@@ -8,6 +8,7 @@ import { StoreVersionError } from '../store-errors.js';
 import { openDatabase } from './open-database.js';
 import { createStoreOperations } from './store-operations.js';
 import { StoreInputError } from './store-input-error.js';
+import { BACKGROUND_NICE, niceThisThread } from '../../threads/thread-priority.js';
 import type {
   LogLevel,
   OperationName,
@@ -34,6 +35,8 @@ function runStoreWorker(port: MessagePort, config: WorkerConfig): void {
     return;
   }
 
+  // The file database's writer only indexes what is acknowledged already (ingest-log.ts).
+  if (config.role === 'writer') niceThisThread(BACKGROUND_NICE);
   const fail = (request: WorkerRequest, err: unknown) =>
     send({ type: 'failure', id: request.id, failure: toRequestFailure(err, request.op, log) });
   port.on('message', (request: WorkerRequest) => {

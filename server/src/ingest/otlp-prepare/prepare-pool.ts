@@ -1,0 +1,93 @@
+import type { Worker } from 'node:worker_threads';
+import { AppError } from '../../app-error.js';
+import { spawnWorker } from '../../threads/spawn-worker.js';
+import type { IngestLimits } from '../ingest-limits.js';
+import type { PreparedOtlp } from './prepare-otlp-batch.js';
+import type { PrepareAnswer, PrepareRequest, PrepareWorkerConfig } from './prepare-protocol.js';
+
+export interface PreparePoolOptions {
+  /** Threads; each takes the next body when it is the least busy. */
+  size: number;
+  limits: IngestLimits;
+  logger: { error(fields: object, msg: string): void };
+}
+
+interface Job {
+  resolve(prepared: PreparedOtlp): void;
+  reject(err: unknown): void;
+}
+
+interface Slot {
+  worker: Worker;
+  jobs: Map<number, Job>;
+  /** Set by close while the thread still holds jobs. */
+  onIdle?: () => void;
+}
+
+/** Answered for the bodies a thread held when it died: the exporter sends them again. */
+const threadLost = () => new AppError(503, 'ingest_thread_lost', 'the batch could not be decoded; retry later', { 'Retry-After': '1' });
+
+/**
+ * Threads that decode OTLP protobuf bodies and prepare their spans for the SQLite store
+ * (prepare-worker.ts). Decoding, validation and preparation were three quarters of the
+ * main thread's ingest work, with the garbage they leave; off it, the main thread answers
+ * refusals and queries at once however hard exporters push. A thread that dies fails the
+ * bodies it held (503, retried by exporters) and is replaced.
+ */
+export class PreparePool {
+  private readonly slots: Slot[] = [];
+  private nextId = 1;
+  private closing = false;
+
+  constructor(private readonly options: PreparePoolOptions) {
+    for (let i = 0; i < Math.max(1, options.size); i++) this.slots.push(this.spawn());
+  }
+
+  /** Rejects with AppError as a receiver answers it, or an Error for an internal failure. */
+  run(body: Uint8Array, malformed: string): Promise<PreparedOtlp> {
+    if (this.closing) return Promise.reject(new AppError(503, 'shutting_down', 'collector is shutting down', { 'Retry-After': '5' }));
+    const slot = this.slots.reduce((a, b) => (b.jobs.size < a.jobs.size ? b : a));
+    const id = this.nextId++;
+    // Moved, not copied, when the body owns its memory; a view into a shared pool buffer is copied first.
+    const owned = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength ? body : new Uint8Array(body);
+    return new Promise<PreparedOtlp>((resolve, reject) => {
+      slot.jobs.set(id, { resolve, reject });
+      slot.worker.postMessage({ id, body: owned, malformed } satisfies PrepareRequest, [owned.buffer as ArrayBuffer]);
+    });
+  }
+
+  /** Lets the threads finish what they hold, then ends them. */
+  async close(): Promise<void> {
+    this.closing = true;
+    await Promise.all(
+      this.slots.map(async (slot) => {
+        if (slot.jobs.size > 0) await new Promise<void>((resolve) => (slot.onIdle = resolve));
+        await slot.worker.terminate();
+      }),
+    );
+  }
+
+  private spawn(): Slot {
+    const config: PrepareWorkerConfig = { limits: this.options.limits };
+    const slot: Slot = { worker: spawnWorker(import.meta.url, 'prepare-worker', config), jobs: new Map() };
+    slot.worker.on('message', (answer: PrepareAnswer) => {
+      const job = slot.jobs.get(answer.id);
+      if (!job) return;
+      slot.jobs.delete(answer.id);
+      if ('prepared' in answer) job.resolve(answer.prepared);
+      else if ('refused' in answer) job.reject(new AppError(answer.refused.status, answer.refused.code, answer.refused.message, answer.refused.headers));
+      else job.reject(new Error(answer.failed));
+      if (slot.jobs.size === 0) slot.onIdle?.();
+    });
+    slot.worker.on('error', (err) => this.options.logger.error({ error: { message: err.message } }, 'an ingest thread failed'));
+    slot.worker.on('exit', () => {
+      for (const job of slot.jobs.values()) job.reject(threadLost());
+      slot.jobs.clear();
+      slot.onIdle?.();
+      if (this.closing) return;
+      const index = this.slots.indexOf(slot);
+      if (index >= 0) this.slots[index] = this.spawn();
+    });
+    return slot;
+  }
+}

@@ -1,0 +1,30 @@
+/**
+ * Entry of an ingest thread (prepare-pool.ts): decodes OTLP protobuf request bodies and
+ * prepares their spans for the store, so that the thread answering exporters and the UI
+ * only routes bytes. Bodies arrive and batches leave as transferred buffers.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { AppError } from '../../app-error.js';
+import { toTransferable } from '../../store/sqlite/prepared-batch.js';
+import { prepareOtlpBatch } from './prepare-otlp-batch.js';
+import { BACKGROUND_NICE, niceThisThread } from '../../threads/thread-priority.js';
+import type { PrepareAnswer, PrepareRequest, PrepareWorkerConfig } from './prepare-protocol.js';
+
+const { limits } = (workerData as { config: PrepareWorkerConfig }).config;
+const port = parentPort!;
+niceThisThread(BACKGROUND_NICE);
+
+port.on('message', ({ id, body, malformed }: PrepareRequest) => {
+  let answer: PrepareAnswer;
+  try {
+    const prepared = prepareOtlpBatch(body, limits, malformed);
+    port.postMessage({ id, prepared } satisfies PrepareAnswer, prepared.batch ? toTransferable(prepared.batch) : []);
+    return;
+  } catch (err) {
+    answer =
+      err instanceof AppError
+        ? { id, refused: { status: err.status, code: err.code, message: err.message, headers: err.headers } }
+        : { id, failed: (err as Error).message };
+  }
+  port.postMessage(answer);
+});

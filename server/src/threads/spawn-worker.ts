@@ -1,0 +1,30 @@
+import { Worker, type ResourceLimits } from 'node:worker_threads';
+
+/**
+ * Node 20 does not apply loader hooks registered by `--import tsx` in a worker's
+ * execArgv to the worker's own entry module, so under vitest or tsx the worker starts
+ * from this bootstrap, which registers tsx and only then imports the TypeScript entry.
+ */
+const TSX_BOOTSTRAP = `
+const { workerData } = require('node:worker_threads');
+import(workerData.tsx.api).then((tsx) => {
+  tsx.register();
+  return import(workerData.tsx.entry);
+});
+`;
+
+/**
+ * Starts a worker on the entry module `entry` beside `callerUrl` (the caller's
+ * `import.meta.url`): `entry`.js in dist/, or `entry`.ts when the caller itself runs from
+ * TypeScript sources. `data` arrives as `workerData.config`.
+ */
+export function spawnWorker(callerUrl: string, entry: string, data: unknown, resourceLimits?: ResourceLimits): Worker {
+  if (!callerUrl.endsWith('.ts')) {
+    return new Worker(new URL(`./${entry}.js`, callerUrl), { workerData: { config: data }, resourceLimits });
+  }
+  const workerData = {
+    config: data,
+    tsx: { api: import.meta.resolve('tsx/esm/api'), entry: new URL(`./${entry}.ts`, callerUrl).href },
+  };
+  return new Worker(TSX_BOOTSTRAP, { eval: true, workerData, resourceLimits });
+}
