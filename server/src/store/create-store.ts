@@ -4,7 +4,7 @@ import type { ProfileStore } from './profile-store.js';
 import { NO_EVICTIONS, type SizeEvictions } from './size-evictions.js';
 import type { NettraceStore, SpanStore } from './span-store.js';
 import { createSqliteStore, type StoreLogger } from './sqlite/sqlite-store.js';
-import type { PreparedBatch } from './sqlite/prepared-batch.js';
+import type { PackedBatch } from './sqlite/packed-batch.js';
 
 export type Store = SpanStore & NettraceStore;
 
@@ -47,7 +47,7 @@ export function profileStoreOf(store: Store): ProfileStore | undefined {
 
 /** Writes batches prepared off the main thread (SQLite: ingest/otlp-prepare). */
 export interface PreparedBatchWriter {
-  writePrepared(batch: PreparedBatch): Promise<void>;
+  writePrepared(batch: PackedBatch): Promise<void>;
 }
 
 /** The store's PreparedBatchWriter, when it takes prepared batches (SQLite does; ClickHouse takes spans). */

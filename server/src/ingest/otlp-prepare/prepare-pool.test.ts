@@ -5,6 +5,7 @@ import { buildSampleTraceRequest } from '../../receivers/otlp/otlp-sample-reques
 import { encodeExportTraceRequestProto } from '../../receivers/otlp/otlp-proto-encoder.js';
 import { prepareOtlpBatch } from './prepare-otlp-batch.js';
 import { PreparePool } from './prepare-pool.js';
+import { unpackBatch } from '../../store/sqlite/packed-batch.js';
 
 const MALFORMED = 'malformed ExportTraceServiceRequest';
 const errors: string[] = [];
@@ -25,8 +26,7 @@ describe('PreparePool', () => {
     const expected = bodies.map((b) => prepareOtlpBatch(b.slice(), DEFAULT_INGEST_LIMITS, MALFORMED));
     const got = await Promise.all(bodies.map((b) => pool!.run(b, MALFORMED)));
     expect(got.map((g) => g.counts)).toEqual(expected.map((e) => e.counts));
-    expect(got.map((g) => [...g.batch!.data])).toEqual(expected.map((e) => [...e.batch!.data]));
-    expect(got.map((g) => g.batch!.chunks)).toEqual(expected.map((e) => e.batch!.chunks));
+    expect(got.map((g) => unpackBatch(g.batch!))).toEqual(expected.map((e) => e.batch!));
   });
 
   it('copies a body that is a view into a larger buffer, leaving the buffer to its owner', async () => {

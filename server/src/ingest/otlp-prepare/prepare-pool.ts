@@ -2,8 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import { AppError } from '../../app-error.js';
 import { spawnWorker } from '../../threads/spawn-worker.js';
 import type { IngestLimits } from '../ingest-limits.js';
-import type { PreparedOtlp } from './prepare-otlp-batch.js';
-import type { PrepareAnswer, PrepareRequest, PrepareWorkerConfig } from './prepare-protocol.js';
+import type { PackedOtlp, PrepareAnswer, PrepareRequest, PrepareWorkerConfig } from './prepare-protocol.js';
 
 export interface PreparePoolOptions {
   /** Threads; each takes the next body when it is the least busy. */
@@ -13,7 +12,7 @@ export interface PreparePoolOptions {
 }
 
 interface Job {
-  resolve(prepared: PreparedOtlp): void;
+  resolve(prepared: PackedOtlp): void;
   reject(err: unknown): void;
 }
 
@@ -44,13 +43,13 @@ export class PreparePool {
   }
 
   /** Rejects with AppError as a receiver answers it, or an Error for an internal failure. */
-  run(body: Uint8Array, malformed: string): Promise<PreparedOtlp> {
+  run(body: Uint8Array, malformed: string): Promise<PackedOtlp> {
     if (this.closing) return Promise.reject(new AppError(503, 'shutting_down', 'collector is shutting down', { 'Retry-After': '5' }));
     const slot = this.slots.reduce((a, b) => (b.jobs.size < a.jobs.size ? b : a));
     const id = this.nextId++;
     // Moved, not copied, when the body owns its memory; a view into a shared pool buffer is copied first.
     const owned = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength ? body : new Uint8Array(body);
-    return new Promise<PreparedOtlp>((resolve, reject) => {
+    return new Promise<PackedOtlp>((resolve, reject) => {
       slot.jobs.set(id, { resolve, reject });
       slot.worker.postMessage({ id, body: owned, malformed } satisfies PrepareRequest, [owned.buffer as ArrayBuffer]);
     });

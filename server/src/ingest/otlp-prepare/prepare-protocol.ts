@@ -1,5 +1,6 @@
 import type { IngestLimits } from '../ingest-limits.js';
-import type { PreparedOtlp } from './prepare-otlp-batch.js';
+import type { PackedBatch } from '../../store/sqlite/packed-batch.js';
+import type { OtlpDecodeCounts } from './decode-otlp-proto.js';
 
 export interface PrepareWorkerConfig {
   limits: IngestLimits;
@@ -12,8 +13,14 @@ export interface PrepareRequest {
   malformed: string;
 }
 
+/** A body decoded: its counts, and its accepted spans packed for the store (none when none was accepted). */
+export interface PackedOtlp {
+  counts: OtlpDecodeCounts;
+  batch: PackedBatch | undefined;
+}
+
 export type PrepareAnswer =
-  | { id: number; prepared: PreparedOtlp }
+  | { id: number; prepared: PackedOtlp }
   /** An AppError of the request's own making (400, 413): answered as it is. */
   | { id: number; refused: { status: number; code: string; message: string; headers: Record<string, string> } }
   /** Anything else (a bug): the receivers answer it as an internal error. */

@@ -5,7 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { AppError } from '../../app-error.js';
-import { toTransferable } from '../../store/sqlite/prepared-batch.js';
+import { packBatch, packedTransferables } from '../../store/sqlite/packed-batch.js';
 import { prepareOtlpBatch } from './prepare-otlp-batch.js';
 import { BACKGROUND_NICE, niceThisThread } from '../../threads/thread-priority.js';
 import type { PrepareAnswer, PrepareRequest, PrepareWorkerConfig } from './prepare-protocol.js';
@@ -17,8 +17,9 @@ niceThisThread(BACKGROUND_NICE);
 port.on('message', ({ id, body, malformed }: PrepareRequest) => {
   let answer: PrepareAnswer;
   try {
-    const prepared = prepareOtlpBatch(body, limits, malformed);
-    port.postMessage({ id, prepared } satisfies PrepareAnswer, prepared.batch ? toTransferable(prepared.batch) : []);
+    const { counts, batch } = prepareOtlpBatch(body, limits, malformed);
+    const packed = batch && packBatch(batch);
+    port.postMessage({ id, prepared: { counts, batch: packed } } satisfies PrepareAnswer, packed ? packedTransferables(packed) : []);
     return;
   } catch (err) {
     answer =

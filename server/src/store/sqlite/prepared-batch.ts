@@ -232,16 +232,6 @@ function uniqueResources(resources: PreparedResource[]): PreparedResource[] {
 }
 
 /**
- * The buffers behind the batch's columns, for postMessage's transfer list: they move to
- * the writer instead of being copied. buildPreparedBatch makes each column in a buffer
- * of its own.
- */
-export function toTransferable(batch: PreparedBatch): ArrayBuffer[] {
-  const { operation, startNs, durationNs, spanId, isError } = batch.spans;
-  return [...new Set([batch.data, operation, startNs, durationNs, spanId, isError, batch.tags].map((a) => a.buffer as ArrayBuffer))];
-}
-
-/**
  * One batch of many: chunks of the same trace become one chunk (columns appended; tags,
  * times, root and services combined; the bytes left where they are, as `parts`), so a trace
  * that arrived over many batches is stored and indexed once. A pass merges ~10 MB of span

@@ -6,9 +6,12 @@ import type Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from './open-database.js';
 import { buildPreparedBatch } from './prepared-batch.js';
+import { packBatch } from './packed-batch.js';
 import { createStoreOperations } from './store-operations.js';
 import { at, spanIdOf, testSpan, traceIdOf } from './test-spans.js';
 import type { StoreOperations } from './worker-protocol.js';
+
+const packed = (spans: Parameters<typeof buildPreparedBatch>[0]) => packBatch(buildPreparedBatch(spans));
 
 const LIMIT = 4 * 1024 * 1024;
 const CHECKPOINT = { everyCommits: 200, everyMs: 30_000 };
@@ -61,11 +64,11 @@ describe('--max-db-size in the writer', () => {
     const traces = 1_500;
     // A trace from a skewed clock, a year ahead: evicted last, its chunk is the oldest stored.
     const future = trace(traces + 1).map((s) => ({ ...s, startTimeUnixNano: at(366 * 86_400_000), endTimeUnixNano: at(366 * 86_400_000 + 1) }));
-    ops.writeBatch!(buildPreparedBatch(future));
+    ops.writeBatch!(packed(future));
     ops.indexPending!();
     for (let n = 1; n <= traces; n += 10) {
       // Ten traces per batch, as an exporter sends them; the ingest log indexes them in passes.
-      ops.writeBatch!(buildPreparedBatch(Array.from({ length: 10 }, (_, i) => trace(n + i)).flat()));
+      ops.writeBatch!(packed(Array.from({ length: 10 }, (_, i) => trace(n + i)).flat()));
       if (n % 50 === 1) ops.indexPending!();
       maxFiles = Math.max(maxFiles, fileBytes(file) + fileBytes(`${file}-wal`));
       await nextTurn();
@@ -93,7 +96,7 @@ describe('--max-db-size in the writer', () => {
   });
 
   it('evicts nothing below the limit', async () => {
-    for (let n = 1; n <= 50; n++) ops.writeBatch!(buildPreparedBatch(trace(n)));
+    for (let n = 1; n <= 50; n++) ops.writeBatch!(packed(trace(n)));
     ops.indexPending!();
     await nextTurn();
     expect(ops.getSizeEvictions!()).toEqual({ rounds: 0, spans: 0, traces: 0, indexRows: 0 });

@@ -36,7 +36,8 @@ import { parseSketch } from '../../sketch/sketch-codec.js';
 import { INDEX_AT_SPANS } from './ingest-log.js';
 import { IngestLogFile } from './ingest-log-file.js';
 import type { ExecTraceInfo, ExecTraceRecord, ProfileMarker, ProfileStackQuery, ProfileStacks, ProfileStore, ProfileWindow } from '../profile-store.js';
-import { buildPreparedBatch, toTransferable, type PreparedBatch } from './prepared-batch.js';
+import { buildPreparedBatch, type PreparedBatch } from './prepared-batch.js';
+import { chunkCount, packBatch, packedTransferables, type PackedBatch } from './packed-batch.js';
 import { StoreInputError } from './store-input-error.js';
 import { UnindexedBatches } from './unindexed-batches.js';
 import { decodeTracePages } from './trace-chunk-pages.js';
@@ -140,16 +141,16 @@ export class SqliteSpanStore implements SpanStore, NettraceStore, ProfileStore {
       if (err instanceof StoreInputError) throw toRequestError({ kind: 'input', code: err.code, message: err.message }, 'writeBatch');
       throw err;
     }
-    return this.writePrepared(batch);
+    return this.writePrepared(packBatch(batch));
   }
 
   /**
    * writeBatch for a batch prepared already (on the calling thread by writeBatch, or by
    * the ingest threads that decode OTLP), so that the writer thread only runs SQLite.
    */
-  async writePrepared(batch: PreparedBatch): Promise<void> {
-    if (!this.file) return this.writer.callTransferring('writeBatch', toTransferable(batch), batch) as Promise<void>;
-    if (batch.chunks.length === 0) return;
+  async writePrepared(batch: PackedBatch): Promise<void> {
+    if (!this.file) return this.writer.callTransferring('writeBatch', packedTransferables(batch), batch) as Promise<void>;
+    if (chunkCount(batch) === 0) return;
     // Without a writer nothing would index what the log takes, and nothing would slow ingest down.
     if (!this.writer.isAlive) throw toRequestError({ kind: 'internal' }, 'writeBatch');
     let segment: number;
@@ -162,7 +163,7 @@ export class SqliteSpanStore implements SpanStore, NettraceStore, ProfileStore {
     const entry = this.waiting.add(batch);
     this.unindexed = true;
     // Settles once indexed. If the writer is gone, the batch is in the log file for the next start.
-    this.writer.callTransferring('writeBatch', toTransferable(batch), batch, segment).then(
+    this.writer.callTransferring('writeBatch', packedTransferables(batch), batch, segment).then(
       () => this.waiting.remove(entry),
       () => this.waiting.remove(entry, false),
     );

@@ -1,3 +1,4 @@
+import { unpackBatch } from './packed-batch.js';
 import type Database from 'better-sqlite3';
 import { toOtlpJsonText } from '@threadline/shared';
 import { latencyReadOperations } from './latency-sketch-operations.js';
@@ -86,7 +87,7 @@ export function createStoreOperations(
   if (role === 'memory') {
     return {
       ...readOperations(db),
-      writeBatch: (batch) => writer.writePrepared(batch),
+      writeBatch: (batch) => writer.writePrepared(unpackBatch(batch)),
       indexPending: () => {},
       writeNettrace: (batch) => nettraceWriter.write(batch),
       ...retentionOperations(db, () => {}).operations,
@@ -111,7 +112,7 @@ export function createStoreOperations(
   return {
     // Appended to the log and acknowledged by the receiving thread already; resolves once indexed.
     writeBatch: (batch, segment) => {
-      const indexed = log.enqueue(batch, segment ?? 0);
+      const indexed = log.enqueue(unpackBatch(batch), segment ?? 0);
       indexing.afterAppend();
       return indexed;
     },

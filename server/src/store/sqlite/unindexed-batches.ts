@@ -1,10 +1,12 @@
-import type { PreparedBatch, PreparedChunk } from './prepared-batch.js';
+import { chunkDataRanges, spanCount, type PackedBatch } from './packed-batch.js';
 
 interface Entry {
   spans: number;
-  /** A copy of the batch's bytes: the batch itself moves to the writer. */
+  /** Copies of the batch's bytes and chunk trace IDs: the batch itself moves to the writer. */
   data: Uint8Array;
-  chunks: readonly PreparedChunk[];
+  traceIds: Uint8Array;
+  /** Per chunk, the [start, end) of its bytes in `data`. */
+  ranges: Int32Array;
 }
 
 /**
@@ -33,8 +35,8 @@ export class UnindexedBatches {
     return this.spanCount === 0 && !this.abandoned;
   }
 
-  add(batch: PreparedBatch): Entry {
-    const entry: Entry = { spans: batch.spans.operation.length, data: batch.data.slice(), chunks: batch.chunks };
+  add(batch: PackedBatch): Entry {
+    const entry: Entry = { spans: spanCount(batch), data: batch.data.slice(), traceIds: batch.traceIds.slice(), ranges: chunkDataRanges(batch) };
     this.entries.add(entry);
     this.spanCount += entry.spans;
     return entry;
@@ -57,8 +59,12 @@ export class UnindexedBatches {
   /** The trace's unindexed chunk bytes, oldest first. */
   chunksOf(traceId: string): Uint8Array[] {
     const out: Uint8Array[] = [];
+    if (this.entries.size === 0) return out;
+    const id = Buffer.from(traceId, 'hex');
     for (const entry of this.entries) {
-      for (const chunk of entry.chunks) if (chunk.traceId === traceId) out.push(entry.data.subarray(chunk.dataStart, chunk.dataEnd));
+      for (let c = 0; c < entry.ranges.length / 2; c++) {
+        if (sameId(entry.traceIds, c * 16, id)) out.push(entry.data.subarray(entry.ranges[c * 2], entry.ranges[c * 2 + 1]));
+      }
     }
     return out;
   }
@@ -68,4 +74,10 @@ export class UnindexedBatches {
     if (this.spanCount < limit) return Promise.resolve();
     return new Promise((resolve) => this.waiters.push({ limit, resolve }));
   }
+}
+
+/** Whether the 16 bytes at `at` are `id`: a loop, since a getTrace scans every waiting chunk and most differ at once. */
+function sameId(ids: Uint8Array, at: number, id: Uint8Array): boolean {
+  for (let i = 0; i < 16; i++) if (ids[at + i] !== id[i]) return false;
+  return true;
 }

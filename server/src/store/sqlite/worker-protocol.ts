@@ -26,7 +26,7 @@ import type {
   SlowSpanQuery,
 } from '../latency-queries.js';
 import type { EncodedLatencyStats, EncodedOperationStats } from './latency-sketch-reader.js';
-import type { PreparedBatch } from './prepared-batch.js';
+import type { PackedBatch } from './packed-batch.js';
 import type { PackedTrace } from './trace-chunk-pages.js';
 import type { ProfileOperations } from './profile-operations.js';
 import type { SizeEvictions } from '../size-evictions.js';
@@ -38,7 +38,7 @@ export interface StoreOperations extends ProfileOperations {
    * gets it after the caller appended it to log file `segment` (ingest-log-file.ts) and
    * answers once it is indexed; `:memory:` writes and indexes it at once.
    */
-  writeBatch(batch: PreparedBatch, segment?: number): void | Promise<void>;
+  writeBatch(batch: PackedBatch, segment?: number): void | Promise<void>;
   /** Indexes what the ingest log holds, so that searches see every acknowledged span. */
   indexPending(): void;
   /** `unindexed`: the trace's acknowledged chunks still on their way to the index (sqlite-store.ts). */
