@@ -9,7 +9,7 @@ import { nettraceEventsPath, nettracePath } from '../model/nettrace-routes';
 import { navigate } from '../components/router/navigate';
 import { controlStyles } from '../components/common/shared-styles';
 import { pageStyles } from '../components/common/page-styles';
-import { AppendedPages } from '../components/common/appended-pages';
+import { AppendedPages, appendedPagesStyles } from '../components/common/appended-pages';
 import type { TlNettraceFilterEvent } from '../components/nettrace/tl-nettrace-filters';
 import '../components/nettrace/tl-nettrace-filters';
 import '../components/nettrace/tl-event-log';
@@ -38,12 +38,8 @@ export class TlNettraceEventsPage extends LitElement {
   static override styles = [
     controlStyles,
     pageStyles,
+    appendedPagesStyles,
     css`
-      .more {
-        display: flex;
-        justify-content: center;
-        padding: 0.4rem 0;
-      }
       ol {
         list-style: none;
         margin: 0;

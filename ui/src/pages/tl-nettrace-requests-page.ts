@@ -11,7 +11,7 @@ import { tracePath } from '../model/route';
 import { navigate } from '../components/router/navigate';
 import { controlStyles } from '../components/common/shared-styles';
 import { pageStyles } from '../components/common/page-styles';
-import { AppendedPages } from '../components/common/appended-pages';
+import { AppendedPages, appendedPagesStyles } from '../components/common/appended-pages';
 import { recordStyles } from '../components/nettrace/nettrace-styles';
 import { eventList, recordHead } from '../components/nettrace/nettrace-templates';
 import type { TlTimeWindowEvent } from '../components/latency/latency-events';
@@ -41,13 +41,9 @@ export class TlNettraceRequestsPage extends LitElement {
   static override styles = [
     controlStyles,
     pageStyles,
+    appendedPagesStyles,
     recordStyles,
     css`
-      .more {
-        display: flex;
-        justify-content: center;
-        padding: 0.4rem 0;
-      }
       ol.records {
         list-style: none;
         margin: 0;

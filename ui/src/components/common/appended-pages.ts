@@ -1,10 +1,20 @@
-import { html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
+import { css, html, nothing, type ReactiveController, type ReactiveControllerHost } from 'lit';
+import './tl-error-state';
 
 /** A page of a list the server cuts: its items and the cursor of the next page (null: none). */
 export interface ListPage<T> {
   items: T[];
   nextCursor: string | null;
 }
+
+/** For the host's styles: the "Show more" button's row. */
+export const appendedPagesStyles = css`
+  .more {
+    display: flex;
+    justify-content: center;
+    padding: 0.4rem 0;
+  }
+`;
 
 /**
  * The pages after the first of a list the server pages by cursor, appended below it by a
