@@ -41,7 +41,8 @@ describe('search page in Chromium', () => {
     await byTestId(suite.page, 'search-submit').click();
     await expect.poll(() => byTestId(suite.page, 'search-count').textContent(), { timeout: UI_TIMEOUT }).toBe('2 traces');
     expect(await resultIds()).toEqual([traces.checkout.traceId, traces.products.traceId]);
-    expect(await byTestId(suite.page, 'scatter-dot').count()).toBe(2);
+    // The plot draws once it knows its width, which may be a frame after the list.
+    await expect.poll(() => byTestId(suite.page, 'scatter-dot').count(), { timeout: UI_TIMEOUT }).toBe(2);
 
     // Every dot lies inside the plot, the slowest trace included.
     const plot = await byTestId(suite.page, 'search-scatter').boundingBox();
