@@ -1,35 +1,7 @@
-import { SpanKind } from '@opentelemetry/api';
 import { describe, expect, it } from 'vitest';
 import { useBrowserSuite } from './support/browser-suite.js';
-import { ids, OtelServices, recordSpan } from './support/otel-services.js';
+import { MANY_TRACES as TRACES, RESULTS_COLUMN, sendManyTraces, type SentTrace as Sent } from './support/many-traces.js';
 import { byTestId, UI_TIMEOUT } from './support/ui.js';
-
-const TRACES = 1500;
-
-interface Sent {
-  traceId: string;
-  durationMs: number;
-}
-
-/** 1,500 one-span traces of `bulk` over the last 25 minutes, each with its own duration. */
-async function sendManyTraces(otlpHttpBase: string): Promise<Sent[]> {
-  const services = new OtelServices(otlpHttpBase);
-  const tracer = services.tracer({ name: 'bulk', host: 'bulk-1' });
-  const now = Math.floor(Date.now());
-  const sent: Sent[] = [];
-  for (let i = 0; i < TRACES; i++) {
-    // Start order and duration order differ, so each sort gives its own first and last card.
-    const durationMs = 1 + ((i * 7919) % TRACES);
-    const start = now - 25 * 60_000 + i * 1_000;
-    sent.push({ traceId: ids(recordSpan(tracer, undefined, { name: 'GET /item', kind: SpanKind.SERVER, start, end: start + durationMs })).traceId, durationMs });
-  }
-  await services.flush();
-  await services.shutdown();
-  return sent;
-}
-
-/** The search page's scrolling results column, found the way a DOM inspector would walk to it. */
-const RESULTS_COLUMN = `document.querySelector('tl-app').shadowRoot.querySelector('tl-search-page').shadowRoot.querySelector('section.results')`;
 
 describe('search results list with 1,500 traces, in Chromium', () => {
   let sent: Sent[] = [];
