@@ -1,51 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { useBrowserSuite } from './support/browser-suite.js';
+import { upload } from './support/nettrace-upload.js';
 import { byTestId, selectedSpanId, UI_TIMEOUT, urlParam } from './support/ui.js';
-
-const MS = 1_000_000n;
-
-interface RecordSpec {
-  type: 'trace' | 'eventLog';
-  recordId: string;
-  family: string;
-  title: string;
-  startMsAgo: number;
-  elapsedMs: number;
-  state?: 'active' | 'finished';
-  error?: boolean;
-  events?: Array<{ msAfterStart: number; message: string; sensitive?: boolean; error?: boolean }>;
-}
-
-/** Uploads records the way the Go bridge (clients/go/nettrace) does: JSON to /v1/nettrace, one resource per upload. */
-async function upload(otlpHttp: string, resource: Record<string, string>, records: RecordSpec[], nowMs: number): Promise<void> {
-  const body = {
-    resource,
-    records: records.map((r) => {
-      const start = BigInt(nowMs - r.startMsAgo) * MS;
-      return {
-        type: r.type,
-        recordId: r.recordId,
-        seq: 1,
-        family: r.family,
-        title: r.title,
-        startTimeUnixNano: start.toString(),
-        elapsedNano: (BigInt(r.elapsedMs) * MS).toString(),
-        state: r.state ?? 'finished',
-        error: r.error ?? false,
-        maxEvents: 100,
-        discardedEvents: 0,
-        events: (r.events ?? []).map((e) => ({
-          timeUnixNano: (start + BigInt(e.msAfterStart) * MS).toString(),
-          message: e.message,
-          sensitive: e.sensitive ?? false,
-          error: e.error ?? false,
-        })),
-      };
-    }),
-  };
-  const response = await fetch(`${otlpHttp}/v1/nettrace`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-  expect(response.status, await response.text()).toBe(200);
-}
 
 /**
  * The fleet's /debug/requests and /debug/events: families with x/net/trace's latency

@@ -1,8 +1,10 @@
 /**
  * Takes the README screenshots from the real UI against a real Threadline filled with a
- * simulated shop's traffic (sent through the OTel JS SDK's protobuf exporter):
+ * simulated shop's traffic (sent through the OTel JS SDK's protobuf exporter): the hour
+ * before the last one on a good day, then the last 40 minutes with slow outliers and
+ * failed payments, so the operations page has something that got slower.
  *
- *   node --import tsx test/e2e/screenshots.ts      (after npm run build)
+ *   npm run build && npm run screenshots
  *
  * Writes docs/screenshots/*.png at 1440×900.
  */
@@ -46,8 +48,11 @@ async function main(): Promise<void> {
   let empty: TestServer | undefined;
   try {
     [browser, server, empty] = await Promise.all([launchBrowser(), startTestServer(), startTestServer()]);
+    const calm = await sendShopTraffic(server.otlpHttp, { startMsAgo: 100 * 60_000, trouble: false, seed: 11 });
     const shop = await sendShopTraffic(server.otlpHttp);
-    console.log(`sent ${shop.traceCount} traces to ${server.http}`);
+    console.log(`sent ${calm.traceCount + shop.traceCount} traces to ${server.http}`);
+    const nowNs = BigInt(Date.now()) * 1_000_000n;
+    const minutesAgoNs = (minutes: number) => String(nowNs - BigInt(minutes) * 60_000_000_000n);
     const trace = (id: string, query: string) => `${server!.http}/trace/${id}${query}`;
     const waterfallWithDetail = async (page: Page) => {
       await spanRows(page).first().waitFor({ timeout: UI_TIMEOUT });
@@ -86,6 +91,32 @@ async function main(): Promise<void> {
     });
     await shoot(browser, 'dependencies', 'light', `${server.http}/dependencies?window=1h`, async (page) => {
       await byTestId(page, 'dependency-node').first().waitFor({ timeout: UI_TIMEOUT });
+    });
+    await shoot(browser, 'name-column', 'light', trace(shop.checkoutTraceId, `?span=${shop.spans.reserveStock}`), async (page) => {
+      await waterfallWithDetail(page);
+      // Widened by its edge, as a user would, so the deep SQL spans' names show whole.
+      const grip = (await byTestId(page, 'name-col-resize').boundingBox())!;
+      const y = grip.y + grip.height / 2;
+      await page.mouse.move(grip.x + grip.width / 2, y);
+      await page.mouse.down();
+      await page.mouse.move(grip.x + grip.width / 2 + 90, y, { steps: 4 });
+      await page.mouse.move(grip.x + grip.width / 2 + 180, y, { steps: 4 });
+      await page.mouse.up();
+      await byTestId(page, 'name-col-resize').focus();
+    });
+    await shoot(browser, 'operations', 'light', `${server.http}/operations?service=storefront&window=1h&sort=dP99&dir=desc`, async (page) => {
+      await byTestId(page, 'operation-d-p99').first().waitFor({ timeout: UI_TIMEOUT });
+      await byTestId(page, 'sparkline-point').first().waitFor({ timeout: UI_TIMEOUT });
+    });
+    await shoot(browser, 'slow-spans', 'light', `${server.http}/slow?service=storefront&operation=${encodeURIComponent('POST /checkout')}&window=1h&percentile=99`, async (page) => {
+      await byTestId(page, 'span-result').first().waitFor({ timeout: UI_TIMEOUT });
+    });
+    const heatmapUrl =
+      `${server.http}/operations/storefront/${encodeURIComponent('POST /checkout')}?window=1h` +
+      `&selStart=${minutesAgoNs(38)}&selEnd=${minutesAgoNs(2)}&selMin=150000000&selMax=2000000000`;
+    await shoot(browser, 'heatmap', 'dark', heatmapUrl, async (page) => {
+      await byTestId(page, 'heatmap-selection').waitFor({ timeout: UI_TIMEOUT });
+      await byTestId(page, 'span-result').first().waitFor({ timeout: UI_TIMEOUT });
     });
     await shoot(browser, 'onboarding', 'light', `${empty.http}/search`, async (page) => {
       await byTestId(page, 'onboarding').waitFor({ timeout: UI_TIMEOUT });

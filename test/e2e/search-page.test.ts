@@ -41,7 +41,8 @@ describe('search page in Chromium', () => {
     await byTestId(suite.page, 'search-submit').click();
     await expect.poll(() => byTestId(suite.page, 'search-count').textContent(), { timeout: UI_TIMEOUT }).toBe('2 traces');
     expect(await resultIds()).toEqual([traces.checkout.traceId, traces.products.traceId]);
-    expect(await byTestId(suite.page, 'scatter-dot').count()).toBe(2);
+    // The plot draws once it knows its width, which may be a frame after the list.
+    await expect.poll(() => byTestId(suite.page, 'scatter-dot').count(), { timeout: UI_TIMEOUT }).toBe(2);
 
     // Every dot lies inside the plot, the slowest trace included.
     const plot = await byTestId(suite.page, 'search-scatter').boundingBox();
@@ -174,6 +175,30 @@ describe('search page in Chromium', () => {
     await expect.poll(() => suite.page.evaluate('document.documentElement.dataset.theme')).toBe('dark');
     await suite.page.reload();
     await expect.poll(() => byTestId(suite.page, 'theme-toggle').getAttribute('data-theme'), { timeout: UI_TIMEOUT }).toBe('dark');
+  });
+
+  it('titles each tab after its page, and opens the keyboard help with ? on any page', async () => {
+    const titles: Array<[string, string]> = [
+      ['/search?service=frontend&lookback=1h', 'Search frontend · Threadline'],
+      ['/operations?service=frontend', 'Operations of frontend · Threadline'],
+      ['/slow?service=frontend', 'Slow spans of frontend · Threadline'],
+      ['/dependencies', 'Dependencies · Threadline'],
+      ['/nettrace', 'net/trace · Threadline'],
+      [`/compare/${traces.checkout.traceId}/${traces.products.traceId}`, `Compare ${traces.checkout.traceId.slice(0, 8)} / ${traces.products.traceId.slice(0, 8)} · Threadline`],
+    ];
+    for (const [path, title] of titles) {
+      await suite.page.goto(`${suite.server.http}${path}`);
+      await expect.poll(() => suite.page.title(), { timeout: UI_TIMEOUT }).toBe(title);
+    }
+    await suite.page.goto(`${suite.server.http}/search?service=frontend&lookback=1h`);
+    await byTestId(suite.page, 'search-result').first().waitFor({ timeout: UI_TIMEOUT });
+    await byTestId(suite.page, 'search-result').first().focus();
+    await suite.page.keyboard.press('?');
+    const help = byTestId(suite.page, 'keyboard-help');
+    await help.waitFor({ state: 'visible', timeout: UI_TIMEOUT });
+    expect(await help.textContent()).toContain('in search results: between traces');
+    await byTestId(suite.page, 'keyboard-help-close').click();
+    await help.waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
   });
 
   describe('on a fresh server with no spans', () => {

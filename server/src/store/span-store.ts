@@ -121,12 +121,18 @@ export interface NettraceStore {
    * event logs append the delta's events; an older or repeated `seq` is ignored.
    */
   writeNettrace(batch: NettraceBatch): Promise<void>;
-  /** Request traces matching the query, newest start first, at most `query.limit`. */
+  /**
+   * Request traces matching the query, at most `query.limit`, newest start first (equal
+   * starts: by service, then record ID, both descending), after `query.after` when given.
+   */
   findNettraceRequests(query: NettraceRequestQuery): Promise<NettraceRequest[]>;
   /** One row per (service, family) with event logs matching the query, by service and family. */
   getEventLogFamilies(query: EventLogQuery): Promise<EventLogFamily[]>;
-  /** Event logs matching the query without their events, most recently updated first. */
-  findEventLogs(query: EventLogQuery & { limit: number }): Promise<EventLogSummary[]>;
+  /**
+   * Event logs matching the query without their events, most recently updated (start +
+   * elapsed) first, then by service and record ID descending, after `query.after` when given.
+   */
+  findEventLogs(query: EventLogListQuery): Promise<EventLogSummary[]>;
   /** Logs with this record ID (of `service` when given), most recently updated first; empty when unknown. */
   getEventLogs(recordId: string, service?: string): Promise<EventLog[]>;
   /** The fleet-wide `/debug/requests` and `/debug/events` tables: counts per family. */
@@ -230,6 +236,17 @@ export interface NettraceBatch {
   eventLogs: NettraceRecordFields[];
 }
 
+/**
+ * Where a page of a net/trace list ended: its last record's sort time (a request's start,
+ * an event log's start + elapsed) and identity. Both stores order by (ns, service,
+ * recordId) descending, comparing strings by their bytes, so a key means the same on each.
+ */
+export interface NettracePageKey {
+  ns: bigint;
+  service: string;
+  recordId: string;
+}
+
 export interface NettraceRequestQuery {
   service?: string;
   family?: string;
@@ -242,6 +259,8 @@ export interface NettraceRequestQuery {
   minElapsedNs?: bigint;
   errorsOnly: boolean;
   limit: number;
+  /** Only records after this one in the list's order (the next page). */
+  after?: NettracePageKey;
 }
 
 export interface NettraceRequest extends NettraceRecordFields {
@@ -255,6 +274,12 @@ export interface EventLogQuery {
   service?: string;
   family?: string;
   instance?: string;
+}
+
+export interface EventLogListQuery extends EventLogQuery {
+  limit: number;
+  /** Only logs after this one in the list's order (the next page). */
+  after?: NettracePageKey;
 }
 
 export interface EventLogFamily {

@@ -184,8 +184,18 @@ export interface ShopTraffic {
   traceCount: number;
 }
 
-/** Records `count` requests spread over the last 40 minutes and sends them; resolves after the acks. */
-export async function sendShopTraffic(otlpHttpBase: string, count = 60, seed = 7): Promise<ShopTraffic> {
+export interface ShopTrafficOptions {
+  count?: number;
+  seed?: number;
+  /** Where the 38 minutes of traffic begin, before now (default 40 minutes ago). */
+  startMsAgo?: number;
+  /** Slow outliers and failed payments (default true); without, the shop on a good day. */
+  trouble?: boolean;
+}
+
+/** Records `count` requests spread over 38 minutes (the last 40 by default) and sends them; resolves after the acks. */
+export async function sendShopTraffic(otlpHttpBase: string, options: ShopTrafficOptions = {}): Promise<ShopTraffic> {
+  const { count = 60, seed = 7, startMsAgo = 40 * 60_000, trouble = true } = options;
   const r = seededRandom(seed);
   const services = new OtelServices(otlpHttpBase);
   const now = Date.now();
@@ -214,13 +224,14 @@ export async function sendShopTraffic(otlpHttpBase: string, count = 60, seed = 7
   };
 
   for (let i = 0; i < count; i++) {
-    const t0 = now - 40 * 60_000 + (i + r() * 0.8) * ((38 * 60_000) / count);
+    const t0 = now - startMsAgo + (i + r() * 0.8) * ((38 * 60_000) / count);
     let pick = r();
     const route = ROUTES.find(([, weight]) => (pick -= weight) < 0)?.[0] ?? productsRoute;
-    const slow = r() < 0.1 ? 4 + r() * 6 : 1;
+    const outlier = r() < 0.1;
+    const slow = outlier && trouble ? 4 + r() * 6 : 1;
     // One checkout near the end is the showcase: successful, normal speed.
     const showcase = i === count - 3;
-    const fail = !showcase && route === checkoutRoute && r() < 0.3;
+    const fail = !showcase && route === checkoutRoute && r() < 0.3 && trouble;
     const found = new Map<string, string>();
     const root = emit(showcase ? checkoutRoute(r, 1, false) : route(r, slow, fail), undefined, t0, found);
     if (showcase) {

@@ -22,16 +22,25 @@ const events = [
 
 describe('net/trace response decoding', () => {
   it('decodes request traces with their events, sensitive ones as sent', () => {
-    const [request] = parseNettraceRequestsResponse({
+    const {
+      items: [request],
+      nextCursor,
+    } = parseNettraceRequestsResponse({
       requests: [{ ...record, traceId: '4bf92f3577b34da6a3ce929d0e0e4736', spanId: '00f067aa0ba902b7', joined: true, events }],
+      nextCursor: 'WyIxIiwiYSIsImIiXQ',
     });
+    expect(nextCursor).toBe('WyIxIiwiYSIsImIiXQ');
     expect(request).toMatchObject({ recordId: 'd19db6ec9e3c6aea', elapsedNano: 208913, state: 'finished', joined: true });
     expect(request!.events[1]).toEqual({ timeUnixNano: '1795887407809651974', message: '[redacted]', sensitive: true, error: false });
   });
 
   it('decodes event logs and one log with its events', () => {
     const summary = { ...record, state: 'active', eventCount: 2, droppedEvents: 0 };
-    expect(parseEventLogsResponse({ families: [], logs: [summary] })[0]).toMatchObject({ state: 'active', eventCount: 2 });
+    const page = parseEventLogsResponse({ families: [], logs: [summary] });
+    expect(page.items[0]).toMatchObject({ state: 'active', eventCount: 2 });
+    // No cursor: the last page.
+    expect(page.nextCursor).toBeNull();
+    expect(() => parseEventLogsResponse({ families: [], logs: [], nextCursor: 7 })).toThrow(/nextCursor/);
     expect(parseEventLogResponse({ log: { ...summary, events } }).events).toHaveLength(2);
   });
 

@@ -3,7 +3,7 @@ import { JsonShapeError, expectArray, expectObject, expectString, optionalNumber
 import { isDecimalNanos } from '../model/nanos';
 import { ERROR_PERIODS, type ErrorPeriod } from '../model/nettrace-query';
 import { decoding } from './decode-responses';
-import type { EventLog, EventLogSummary, NettraceEvent, NettraceFamilies, NettraceRecord, NettraceRequest } from './nettrace-types';
+import type { EventLog, EventLogSummary, NettraceEvent, NettraceFamilies, NettracePage, NettraceRecord, NettraceRequest } from './nettrace-types';
 
 function nanos(value: unknown, path: string): string {
   const text = expectString(value, path);
@@ -58,9 +58,15 @@ function logSummary(value: unknown, path: string): EventLogSummary {
   return { ...record(l, path), eventCount: count(l.eventCount, `${path}.eventCount`), droppedEvents: count(l.droppedEvents, `${path}.droppedEvents`) };
 }
 
-export function parseNettraceRequestsResponse(body: unknown): NettraceRequest[] {
-  return decoding('/api/v1/nettrace/requests', () =>
-    expectArray(expectObject(body, '$').requests, '$.requests').map((value, i) => {
+/** A list's `nextCursor`: null when the page was the last one. */
+function nextCursor(doc: JsonObject): string | null {
+  return optionalString(doc.nextCursor, '$.nextCursor') || null;
+}
+
+export function parseNettraceRequestsResponse(body: unknown): NettracePage<NettraceRequest> {
+  return decoding('/api/v1/nettrace/requests', () => {
+    const doc = expectObject(body, '$');
+    const items = expectArray(doc.requests, '$.requests').map((value, i): NettraceRequest => {
       const path = `$.requests[${i}]`;
       const r = expectObject(value, path);
       return {
@@ -70,14 +76,16 @@ export function parseNettraceRequestsResponse(body: unknown): NettraceRequest[] 
         joined: flag(r.joined, `${path}.joined`),
         events: events(r.events, `${path}.events`),
       };
-    }),
-  );
+    });
+    return { items, nextCursor: nextCursor(doc) };
+  });
 }
 
-export function parseEventLogsResponse(body: unknown): EventLogSummary[] {
-  return decoding('/api/v1/nettrace/event-logs', () =>
-    expectArray(expectObject(body, '$').logs, '$.logs').map((l, i) => logSummary(l, `$.logs[${i}]`)),
-  );
+export function parseEventLogsResponse(body: unknown): NettracePage<EventLogSummary> {
+  return decoding('/api/v1/nettrace/event-logs', () => {
+    const doc = expectObject(body, '$');
+    return { items: expectArray(doc.logs, '$.logs').map((l, i) => logSummary(l, `$.logs[${i}]`)), nextCursor: nextCursor(doc) };
+  });
 }
 
 export function parseEventLogResponse(body: unknown): EventLog {

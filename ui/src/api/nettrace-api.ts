@@ -4,22 +4,25 @@ import type { NettraceEventsQuery, NettraceQuery, NettraceRequestsQuery } from '
 import { parseEventLogResponse, parseEventLogsResponse, parseNettraceFamiliesResponse, parseNettraceRequestsResponse } from './decode-nettrace';
 import { getJson } from './http-client';
 import { toEventLogsParams, toFamiliesParams, toNettraceRequestsParams } from './nettrace-requests';
-import type { EventLog, EventLogSummary, NettraceFamilies, NettraceRequest } from './nettrace-types';
+import type { EventLog, EventLogSummary, NettraceFamilies, NettracePage, NettraceRequest } from './nettrace-types';
 
 export async function fetchNettraceFamilies(query: NettraceQuery, window: ResolvedWindow, signal?: AbortSignal): Promise<NettraceFamilies> {
   return parseNettraceFamiliesResponse(await getJson(`/api/v1/nettrace/families?${toFamiliesParams(query, window)}`, signal));
 }
 
+/** A page of request traces: the first, or the one after `cursor`. */
 export async function fetchNettraceRequests(
   query: NettraceRequestsQuery,
   window: ResolvedWindow,
+  cursor: string | null,
   signal?: AbortSignal,
-): Promise<NettraceRequest[]> {
-  return parseNettraceRequestsResponse(await getJson(`/api/v1/nettrace/requests?${toNettraceRequestsParams(query, window)}`, signal));
+): Promise<NettracePage<NettraceRequest>> {
+  return parseNettraceRequestsResponse(await getJson(`/api/v1/nettrace/requests?${toNettraceRequestsParams(query, window, cursor)}`, signal));
 }
 
-export async function fetchEventLogs(query: NettraceEventsQuery, signal?: AbortSignal): Promise<EventLogSummary[]> {
-  return parseEventLogsResponse(await getJson(`/api/v1/nettrace/event-logs?${toEventLogsParams(query)}`, signal));
+/** A page of event logs: the first, or the one after `cursor`. */
+export async function fetchEventLogs(query: NettraceEventsQuery, cursor: string | null, signal?: AbortSignal): Promise<NettracePage<EventLogSummary>> {
+  return parseEventLogsResponse(await getJson(`/api/v1/nettrace/event-logs?${toEventLogsParams(query, cursor)}`, signal));
 }
 
 export async function fetchEventLog(recordId: string, service: string, signal?: AbortSignal): Promise<EventLog> {

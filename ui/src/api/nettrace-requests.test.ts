@@ -16,4 +16,10 @@ describe('net/trace API parameters', () => {
     );
     expect(toEventLogsParams({ service: '', instance: '', family: 'conn.pool', errorsWithin: '1m' }).toString()).toBe('family=conn.pool&limit=200');
   });
+
+  it('asks for the page after a cursor with the same parameters', () => {
+    const query = { ...DEFAULT_NETTRACE_QUERY, family: 'grpc.Recv', minDuration: '', errorsOnly: false, active: false };
+    expect(toNettraceRequestsParams(query, window, 'abc_-').toString()).toBe('family=grpc.Recv&start=1000&end=2000&limit=100&cursor=abc_-');
+    expect(toEventLogsParams({ service: 'a', instance: '', family: '', errorsWithin: '' }, 'xyz').toString()).toBe('service=a&limit=200&cursor=xyz');
+  });
 });

@@ -19,7 +19,19 @@ export function toFamiliesParams(query: NettraceQuery, window: ResolvedWindow): 
   return params;
 }
 
-export function toNettraceRequestsParams(query: NettraceRequestsQuery, window: ResolvedWindow, limit = NETTRACE_REQUESTS_LIMIT): URLSearchParams {
+/** The page after `cursor` (a previous page's `nextCursor`), or the first page. */
+function page(params: URLSearchParams, limit: number, cursor: string | null): URLSearchParams {
+  params.set('limit', String(limit));
+  if (cursor) params.set('cursor', cursor);
+  return params;
+}
+
+export function toNettraceRequestsParams(
+  query: NettraceRequestsQuery,
+  window: ResolvedWindow,
+  cursor: string | null = null,
+  limit = NETTRACE_REQUESTS_LIMIT,
+): URLSearchParams {
   const params = filters(query);
   if (query.family) params.set('family', query.family);
   params.set('start', window.startNs);
@@ -27,13 +39,11 @@ export function toNettraceRequestsParams(query: NettraceRequestsQuery, window: R
   if (query.minDuration) params.set('minDuration', query.minDuration);
   if (query.errorsOnly) params.set('errorsOnly', 'true');
   if (query.active) params.set('active', 'true');
-  params.set('limit', String(limit));
-  return params;
+  return page(params, limit, cursor);
 }
 
-export function toEventLogsParams(query: NettraceEventsQuery, limit = EVENT_LOGS_LIMIT): URLSearchParams {
+export function toEventLogsParams(query: NettraceEventsQuery, cursor: string | null = null, limit = EVENT_LOGS_LIMIT): URLSearchParams {
   const params = filters(query);
   if (query.family) params.set('family', query.family);
-  params.set('limit', String(limit));
-  return params;
+  return page(params, limit, cursor);
 }

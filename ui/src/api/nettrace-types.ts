@@ -30,6 +30,12 @@ export interface NettraceRequest extends NettraceRecord {
   readonly events: readonly NettraceEvent[];
 }
 
+/** One page of a net/trace list; `nextCursor` asks for the next one (null: this was the last). */
+export interface NettracePage<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
 export interface EventLogSummary extends NettraceRecord {
   readonly eventCount: number;
   readonly droppedEvents: number;

@@ -1,6 +1,7 @@
 import { LitElement, css, html } from 'lit';
 import { Task } from '@lit/task';
 import { fetchEventLogs } from '../api/nettrace-api';
+import { EVENT_LOGS_LIMIT } from '../api/nettrace-requests';
 import type { EventLogSummary } from '../api/nettrace-types';
 import { millisToNanos } from '../model/nanos';
 import { ERROR_PERIOD_MS, type NettraceEventsQuery } from '../model/nettrace-query';
@@ -8,6 +9,7 @@ import { nettraceEventsPath, nettracePath } from '../model/nettrace-routes';
 import { navigate } from '../components/router/navigate';
 import { controlStyles } from '../components/common/shared-styles';
 import { pageStyles } from '../components/common/page-styles';
+import { AppendedPages, appendedPagesStyles } from '../components/common/appended-pages';
 import type { TlNettraceFilterEvent } from '../components/nettrace/tl-nettrace-filters';
 import '../components/nettrace/tl-nettrace-filters';
 import '../components/nettrace/tl-event-log';
@@ -27,12 +29,16 @@ function erredWithin(log: EventLogSummary, query: NettraceEventsQuery, nowMs: nu
   return BigInt(log.startTimeUnixNano) + BigInt(log.elapsedNano) >= since;
 }
 
-/** `/nettrace/events?family=&errorsWithin=&service=&instance=`: the event logs behind a cell of the event-log table. */
+/**
+ * `/nettrace/events?family=&errorsWithin=&service=&instance=`: the event logs behind a cell
+ * of the event-log table, EVENT_LOGS_LIMIT at a time.
+ */
 export class TlNettraceEventsPage extends LitElement {
   static override properties = { query: { attribute: false }, refreshedAt: { state: true } };
   static override styles = [
     controlStyles,
     pageStyles,
+    appendedPagesStyles,
     css`
       ol {
         list-style: none;
@@ -48,8 +54,18 @@ export class TlNettraceEventsPage extends LitElement {
   declare query: NettraceEventsQuery;
   declare refreshedAt: number;
 
+  private readonly more = new AppendedPages<EventLogSummary>(this, async (cursor) => {
+    const page = await fetchEventLogs(this.query, cursor);
+    return { ...page, items: page.items.filter((log) => erredWithin(log, this.query, this.refreshedAt)) };
+  });
+
   private readonly logs = new Task(this, {
-    task: async ([query, at], { signal }) => (await fetchEventLogs(query, signal)).filter((log) => erredWithin(log, query, at)),
+    task: async ([query, at], { signal }) => {
+      this.more.restart(null);
+      const page = await fetchEventLogs(query, null, signal);
+      this.more.restart(page.nextCursor);
+      return page.items.filter((log) => erredWithin(log, query, at));
+    },
     args: () => [this.query, this.refreshedAt] as const,
   });
 
@@ -82,13 +98,18 @@ export class TlNettraceEventsPage extends LitElement {
       ${this.logs.render({
         pending: () => html`<div aria-busy="true">${[0, 1, 2].map(() => html`<div class="skeleton line" style="height:3rem"></div>`)}</div>`,
         error: (error) => html`<tl-error-state .error=${error} subject="event logs"></tl-error-state>`,
-        complete: (logs) =>
-          logs.length === 0
+        complete: (first) => {
+          const logs = [...first, ...this.more.items];
+          return logs.length === 0 && !this.more.nextCursor
             ? html`<p class="placeholder" data-testid="nettrace-events-empty">No matching event logs.</p>`
-            : html`<p class="muted" data-testid="nettrace-events-count">${logs.length} log${logs.length === 1 ? '' : 's'}, most recently updated first</p>
+            : html`<p class="muted" data-testid="nettrace-events-count">
+                  ${logs.length} log${logs.length === 1 ? '' : 's'}, most recently updated first${this.more.nextCursor ? ', more below' : ''}
+                </p>
                 <ol data-testid="nettrace-event-log-list">
                   ${logs.map((log, i) => html`<li><tl-event-log .log=${log} ?open=${i < OPEN_FIRST}></tl-event-log></li>`)}
-                </ol>`,
+                </ol>
+                ${this.more.renderMore(`Show ${EVENT_LOGS_LIMIT} more`, 'nettrace-events-more', 'more event logs')}`;
+        },
       })}
     </div>`;
   }

@@ -2,7 +2,8 @@ import { LitElement, css, html, nothing } from 'lit';
 import { Task } from '@lit/task';
 import { fetchNettraceRequests } from '../api/nettrace-api';
 import { NETTRACE_REQUESTS_LIMIT } from '../api/nettrace-requests';
-import { resolveWindow, pickWindow, windowLabel } from '../model/latency-window';
+import type { NettraceRequest } from '../api/nettrace-types';
+import { resolveWindow, pickWindow, windowLabel, type ResolvedWindow } from '../model/latency-window';
 import type { NettraceRequestsQuery } from '../model/nettrace-query';
 import { DEFAULT_NETTRACE_QUERY } from '../model/nettrace-query';
 import { nettracePath, nettraceRequestsPath } from '../model/nettrace-routes';
@@ -10,6 +11,7 @@ import { tracePath } from '../model/route';
 import { navigate } from '../components/router/navigate';
 import { controlStyles } from '../components/common/shared-styles';
 import { pageStyles } from '../components/common/page-styles';
+import { AppendedPages, appendedPagesStyles } from '../components/common/appended-pages';
 import { recordStyles } from '../components/nettrace/nettrace-styles';
 import { eventList, recordHead } from '../components/nettrace/nettrace-templates';
 import type { TlTimeWindowEvent } from '../components/latency/latency-events';
@@ -25,12 +27,21 @@ function describe(q: NettraceRequestsQuery): string {
   return parts.join(' ');
 }
 
-/** `/nettrace/requests?family=&minDuration=&errorsOnly=&active=…`: the request traces behind a cell of the requests table, with their events. */
+/** Filters the API may not apply itself are applied here too, so the list never shows what the cell did not count. */
+function inCell(query: NettraceRequestsQuery, records: NettraceRequest[]): NettraceRequest[] {
+  return records.filter((r) => (!query.active || r.state === 'active') && (!query.instance || r.instance === query.instance));
+}
+
+/**
+ * `/nettrace/requests?family=&minDuration=&errorsOnly=&active=…`: the request traces behind
+ * a cell of the requests table, with their events, NETTRACE_REQUESTS_LIMIT at a time.
+ */
 export class TlNettraceRequestsPage extends LitElement {
   static override properties = { query: { attribute: false }, refreshedAt: { state: true } };
   static override styles = [
     controlStyles,
     pageStyles,
+    appendedPagesStyles,
     recordStyles,
     css`
       ol.records {
@@ -47,11 +58,20 @@ export class TlNettraceRequestsPage extends LitElement {
   declare query: NettraceRequestsQuery;
   declare refreshedAt: number;
 
+  /** The window of the shown list, resolved when its first page was asked for, so later pages agree. */
+  private resolved: ResolvedWindow | null = null;
+  private readonly more = new AppendedPages<NettraceRequest>(this, async (cursor) => {
+    const page = await fetchNettraceRequests(this.query, this.resolved!, cursor);
+    return { ...page, items: inCell(this.query, page.items) };
+  });
+
   private readonly requests = new Task(this, {
     task: async ([query, at], { signal }) => {
-      const records = await fetchNettraceRequests(query, resolveWindow(query, at), signal);
-      // Filters the API may not apply itself are applied here too, so the list never shows what the cell did not count.
-      return records.filter((r) => (!query.active || r.state === 'active') && (!query.instance || r.instance === query.instance));
+      this.more.restart(null);
+      this.resolved = resolveWindow(query, at);
+      const page = await fetchNettraceRequests(query, this.resolved, null, signal);
+      this.more.restart(page.nextCursor);
+      return inCell(query, page.items);
     },
     args: () => [this.query, this.refreshedAt] as const,
   });
@@ -96,11 +116,12 @@ export class TlNettraceRequestsPage extends LitElement {
       ${this.requests.render({
         pending: () => html`<div aria-busy="true">${[0, 1, 2, 3].map(() => html`<div class="skeleton line" style="height:4rem"></div>`)}</div>`,
         error: (error) => html`<tl-error-state .error=${error} subject="net/trace requests"></tl-error-state>`,
-        complete: (records) =>
-          records.length === 0
+        complete: (first) => {
+          const records = [...first, ...this.more.items];
+          return records.length === 0 && !this.more.nextCursor
             ? html`<p class="placeholder" data-testid="nettrace-requests-empty">No matching requests.</p>`
             : html`<p class="muted" data-testid="nettrace-requests-count">
-                  ${records.length} request${records.length === 1 ? '' : 's'}, newest first${records.length >= NETTRACE_REQUESTS_LIMIT ? ` (the first ${NETTRACE_REQUESTS_LIMIT})` : ''}
+                  ${records.length} request${records.length === 1 ? '' : 's'}, newest first${this.more.nextCursor ? ', more below' : ''}
                 </p>
                 <ol class="records" data-testid="nettrace-request-list">
                   ${records.map(
@@ -117,7 +138,9 @@ export class TlNettraceRequestsPage extends LitElement {
                       ${r.discardedEvents > 0 ? html`<p class="note">${r.discardedEvents} more events were discarded by the service.</p>` : nothing}
                     </li>`,
                   )}
-                </ol>`,
+                </ol>
+                ${this.more.renderMore(`Show ${NETTRACE_REQUESTS_LIMIT} more`, 'nettrace-requests-more', 'more requests')}`;
+        },
       })}
     </div>`;
   }

@@ -1,6 +1,7 @@
 import express, { type Router } from 'express';
 import { badRequest, notFound } from '../../app-error.js';
 import type {
+  EventLogListQuery,
   EventLogQuery,
   EventLogSummary,
   NettraceEvent,
@@ -29,6 +30,7 @@ import type {
   V1NettraceRequest,
   V1NettraceRequestsResponse,
 } from './v1-types.js';
+import { parseNettraceCursor, toPage } from './nettrace-cursor.js';
 
 /** Requests carry their events (up to the 1000 a record keeps), so pages stay small. */
 const REQUESTS_LIMIT = { defaultLimit: 50, maxLimit: 500 };
@@ -42,19 +44,21 @@ const EVENT_LOGS_LIMIT = { defaultLimit: 100, maxLimit: 1000 };
 export function createV1NettraceRouter(store: NettraceStore, now: () => bigint = () => BigInt(Date.now()) * 1_000_000n): Router {
   const router = express.Router();
 
+  // Lists page by cursor: the store is asked for one row more than the page to know whether more follow.
   router.get('/nettrace/requests', async (req, res) => {
-    const requests = await store.findNettraceRequests(parseNettraceRequestQuery(searchParamsOf(req)));
-    const body: V1NettraceRequestsResponse = { requests: requests.map(toV1Request) };
+    const query = parseNettraceRequestQuery(searchParamsOf(req));
+    const found = await store.findNettraceRequests({ ...query, limit: query.limit + 1 });
+    const page = toPage(found, query.limit, (r) => ({ ns: r.startNs, service: r.service, recordId: r.recordId }));
+    const body: V1NettraceRequestsResponse = { requests: page.rows.map(toV1Request) };
+    if (page.nextCursor) body.nextCursor = page.nextCursor;
     res.json(body);
   });
 
   router.get('/nettrace/event-logs', async (req, res) => {
     const params = searchParamsOf(req);
-    const query = parseEventLogQuery(params);
-    const [families, logs] = await Promise.all([
-      store.getEventLogFamilies(query),
-      store.findEventLogs({ ...query, limit: parseLimitParam(params, EVENT_LOGS_LIMIT) }),
-    ]);
+    const query = parseEventLogListQuery(params);
+    const [families, found] = await Promise.all([store.getEventLogFamilies(query), store.findEventLogs({ ...query, limit: query.limit + 1 })]);
+    const logs = toPage(found, query.limit, (l) => ({ ns: l.startNs + l.elapsedNs, service: l.service, recordId: l.recordId }));
     const body: V1EventLogsResponse = {
       families: families.map((f) => ({
         service: f.service,
@@ -64,8 +68,9 @@ export function createV1NettraceRouter(store: NettraceStore, now: () => bigint =
         errorCount: f.errorCount,
         lastUpdateUnixNano: f.lastUpdateNs.toString(),
       })),
-      logs: logs.map(toV1LogSummary),
+      logs: logs.rows.map(toV1LogSummary),
     };
+    if (logs.nextCursor) body.nextCursor = logs.nextCursor;
     res.json(body);
   });
 
@@ -97,7 +102,7 @@ export function createV1NettraceRouter(store: NettraceStore, now: () => bigint =
   return router;
 }
 
-/** `?service=&family=&start=NS&end=NS&minDuration=&errorsOnly=&limit=`, every parameter optional. */
+/** `?service=&family=&start=NS&end=NS&minDuration=&errorsOnly=&limit=&cursor=`, every parameter optional. */
 export function parseNettraceRequestQuery(params: URLSearchParams): NettraceRequestQuery {
   const query: NettraceRequestQuery = {
     errorsOnly: parseBooleanParam(params, 'errorsOnly'),
@@ -117,6 +122,8 @@ export function parseNettraceRequestQuery(params: URLSearchParams): NettraceRequ
   if (start !== undefined) query.startNs = parseScaledInteger(start, 'start', 'Unix nanoseconds', 1n);
   if (end !== undefined) query.endNs = parseScaledInteger(end, 'end', 'Unix nanoseconds', 1n);
   if (minDuration !== undefined) query.minElapsedNs = parseDurationParam(minDuration, 'minDuration');
+  const after = parseCursorParam(params);
+  if (after) query.after = after;
   checkTimeWindow(query.startNs, query.endNs);
   return query;
 }
@@ -146,6 +153,19 @@ export function parseEventLogQuery(params: URLSearchParams): EventLogQuery {
   if (family !== undefined) query.family = family;
   if (instance !== undefined) query.instance = instance;
   return query;
+}
+
+/** `?service=&family=&instance=&limit=&cursor=`: the event-log list; its filters also pick the families. */
+export function parseEventLogListQuery(params: URLSearchParams): EventLogListQuery {
+  const query: EventLogListQuery = { ...parseEventLogQuery(params), limit: parseLimitParam(params, EVENT_LOGS_LIMIT) };
+  const after = parseCursorParam(params);
+  if (after) query.after = after;
+  return query;
+}
+
+function parseCursorParam(params: URLSearchParams) {
+  const cursor = optionalParam(params, 'cursor');
+  return cursor === undefined ? undefined : parseNettraceCursor(cursor);
 }
 
 function parseBooleanParam(params: URLSearchParams, name: string): boolean {

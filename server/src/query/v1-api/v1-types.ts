@@ -91,6 +91,8 @@ export interface V1NettraceRequest extends V1NettraceRecord {
 /** `GET /api/v1/nettrace/requests` — newest start first. */
 export interface V1NettraceRequestsResponse {
   requests: V1NettraceRequest[];
+  /** Present when more requests follow: pass it back as `cursor` with the same parameters. */
+  nextCursor?: string;
 }
 
 export interface V1EventLogFamily {
@@ -113,6 +115,8 @@ export interface V1EventLogSummary extends V1NettraceRecord {
 export interface V1EventLogsResponse {
   families: V1EventLogFamily[];
   logs: V1EventLogSummary[];
+  /** Present when more logs follow: pass it back as `cursor` with the same parameters. */
+  nextCursor?: string;
 }
 
 export interface V1EventLog extends V1EventLogSummary {

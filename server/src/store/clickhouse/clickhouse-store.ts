@@ -17,6 +17,7 @@ import { toSpanKind, toSpanKindName } from '../span-kind-name.js';
 import type {
   EventLog,
   EventLogFamily,
+  EventLogListQuery,
   EventLogQuery,
   EventLogSummary,
   NettraceBatch,
@@ -277,7 +278,7 @@ export class ClickhouseSpanStore implements SpanStore, NettraceStore {
     return this.nettrace.getEventLogFamilies(query);
   }
 
-  findEventLogs(query: EventLogQuery & { limit: number }): Promise<EventLogSummary[]> {
+  findEventLogs(query: EventLogListQuery): Promise<EventLogSummary[]> {
     return this.nettrace.findEventLogs(query);
   }
 

@@ -5,12 +5,14 @@ import {
   NETTRACE_REQUEST_BUCKETS_NS,
   type EventLog,
   type EventLogFamily,
+  type EventLogListQuery,
   type EventLogQuery,
   type EventLogSummary,
   type NettraceBatch,
   type NettraceEventLogFamily,
   type NettraceFamilies,
   type NettraceFamiliesQuery,
+  type NettracePageKey,
   type NettraceRecordFields,
   type NettraceRequest,
   type NettraceRequestQuery,
@@ -150,9 +152,11 @@ export class ClickhouseNettrace {
     if (query.endNs !== undefined) terms.push(`start_ns <= ${bindNew(params, String(query.endNs), 'Int64')}`);
     if (query.minElapsedNs !== undefined) terms.push(`elapsed_ns >= ${bindNew(params, String(query.minElapsedNs), 'Int64')}`);
     if (query.errorsOnly) terms.push('is_error = 1');
+    const after = afterKey(params, 'start_ns', query.after);
+    if (after) terms.push(after);
     const rows = await this.connection.rows<RecordRow & { trace_id: string; span_id: string; joined: number; events: string }>(
       `SELECT ${RECORD_COLUMNS}, trace_id, span_id, joined, events FROM ${this.tables.requests} FINAL
-       ${where(terms)} ORDER BY start_ns DESC, record_id DESC LIMIT {limit:UInt32}`,
+       ${where(terms)} ORDER BY start_ns DESC, service DESC, record_id DESC LIMIT {limit:UInt32}`,
       params,
     );
     return rows.map((row) => ({ ...toRecordBase(row), events: parseStoredEvents(row.events), traceId: row.trace_id, spanId: row.span_id, joined: Number(row.joined) === 1 }));
@@ -186,11 +190,13 @@ export class ClickhouseNettrace {
     }));
   }
 
-  async findEventLogs(query: EventLogQuery & { limit: number }): Promise<EventLogSummary[]> {
+  async findEventLogs(query: EventLogListQuery): Promise<EventLogSummary[]> {
     checkLimit(query.limit);
     const params: QueryParams = { limit: query.limit };
     const terms = eventLogTerms(params, query);
-    return (await this.selectLogs(`${where(terms)} ORDER BY end_ns DESC, record_id DESC LIMIT {limit:UInt32}`, params)).map(toLogSummary);
+    const after = afterKey(params, 'end_ns', query.after);
+    if (after) terms.push(after);
+    return (await this.selectLogs(`${where(terms)} ORDER BY end_ns DESC, service DESC, record_id DESC LIMIT {limit:UInt32}`, params)).map(toLogSummary);
   }
 
   async getEventLogs(recordId: string, service?: string): Promise<EventLog[]> {
@@ -283,6 +289,15 @@ function bindNew(params: QueryParams, value: unknown, type: string): string {
 /** `column = {param}` for each given value. */
 function filterTerms(params: QueryParams, conditions: ReadonlyArray<readonly [column: string, type: string, value: unknown]>): string[] {
   return conditions.filter(([, , value]) => value !== undefined).map(([column, type, value]) => `${column} = ${bindNew(params, value, type)}`);
+}
+
+/** The rows after `key` in the order (nsColumn, service, record_id) descending, as SQLite orders them. */
+function afterKey(params: QueryParams, nsColumn: string, key: NettracePageKey | undefined): string | undefined {
+  if (!key) return undefined;
+  const ns = bindNew(params, String(key.ns), 'Int64');
+  const service = bindNew(params, key.service, 'String');
+  const recordId = bindNew(params, key.recordId, 'String');
+  return `(${nsColumn}, service, record_id) < (${ns}, ${service}, ${recordId})`;
 }
 
 function eventLogTerms(params: QueryParams, query: EventLogQuery): string[] {

@@ -3,9 +3,11 @@ import type { Span } from '@threadline/shared';
 import type {
   EventLog,
   EventLogFamily,
+  EventLogListQuery,
   EventLogQuery,
   EventLogSummary,
   NettraceEvent,
+  NettracePageKey,
   NettraceRecordFields,
   NettraceRequest,
   NettraceRequestQuery,
@@ -80,11 +82,31 @@ interface Filter {
 }
 
 /** `column = ?` for each given value; user input is only ever a bound parameter. */
-function buildFilter(conditions: ReadonlyArray<readonly [string, unknown]>): Filter {
+function buildFilter(conditions: ReadonlyArray<readonly [string, unknown]>, after?: PageTerm): Filter {
   const present = conditions.filter(([, value]) => value !== undefined);
+  const terms = present.map(([condition]) => condition);
+  const params = present.map(([, value]) => value);
+  if (after) {
+    terms.push(after.condition);
+    params.push(...after.params);
+  }
+  return { where: terms.length > 0 ? ` WHERE ${terms.join(' AND ')}` : '', params };
+}
+
+interface PageTerm {
+  condition: string;
+  params: unknown[];
+}
+
+/**
+ * The rows after `key` in the order (nsColumn, service, record_id) descending. TEXT
+ * compares by its bytes (BINARY collation), as ClickHouse's String does.
+ */
+function afterKey(prefix: string, nsColumn: string, key: NettracePageKey | undefined): PageTerm | undefined {
+  if (!key) return undefined;
   return {
-    where: present.length > 0 ? ` WHERE ${present.map(([condition]) => condition).join(' AND ')}` : '',
-    params: present.map(([, value]) => value),
+    condition: `(${prefix}${nsColumn}, ${prefix}service, ${prefix}record_id) < (?, ?, ?)`,
+    params: [key.ns, key.service, key.recordId],
   };
 }
 
@@ -122,20 +144,23 @@ export class NettraceReader {
 
   findRequests(query: NettraceRequestQuery): NettraceRequest[] {
     checkLimit(query.limit);
-    const { where, params } = buildFilter([
-      ['service = ?', query.service],
-      ['family = ?', query.family],
-      ['instance = ?', query.instance],
-      ['state = ?', query.active === undefined ? undefined : query.active ? 'active' : 'finished'],
-      ['start_ns >= ?', query.startNs],
-      ['start_ns <= ?', query.endNs],
-      ['elapsed_ns >= ?', query.minElapsedNs],
-      ['is_error = ?', query.errorsOnly ? 1 : undefined],
-    ]);
+    const { where, params } = buildFilter(
+      [
+        ['service = ?', query.service],
+        ['family = ?', query.family],
+        ['instance = ?', query.instance],
+        ['state = ?', query.active === undefined ? undefined : query.active ? 'active' : 'finished'],
+        ['start_ns >= ?', query.startNs],
+        ['start_ns <= ?', query.endNs],
+        ['elapsed_ns >= ?', query.minElapsedNs],
+        ['is_error = ?', query.errorsOnly ? 1 : undefined],
+      ],
+      afterKey('', 'start_ns', query.after),
+    );
     const rows = this.db
       .prepare<unknown[], RequestRow>(
         `SELECT ${recordColumns()}, trace_id, span_id, joined, events FROM nettrace_requests${where}
-         ORDER BY start_ns DESC, request_pk DESC LIMIT ?`,
+         ORDER BY start_ns DESC, service DESC, record_id DESC LIMIT ?`,
       )
       .safeIntegers(true)
       .all(...params, query.limit);
@@ -168,10 +193,10 @@ export class NettraceReader {
     }));
   }
 
-  findEventLogs(query: EventLogQuery & { limit: number }): EventLogSummary[] {
+  findEventLogs(query: EventLogListQuery): EventLogSummary[] {
     checkLimit(query.limit);
-    const { where, params } = eventLogFilter(query);
-    return this.selectLogs(`${where} ORDER BY l.end_ns DESC, l.log_pk DESC LIMIT ?`, [...params, query.limit]).map(
+    const { where, params } = eventLogFilter(query, afterKey('l.', 'end_ns', query.after));
+    return this.selectLogs(`${where} ORDER BY l.end_ns DESC, l.service DESC, l.record_id DESC LIMIT ?`, [...params, query.limit]).map(
       (row) => toLogSummary(row),
     );
   }
@@ -207,12 +232,15 @@ export class NettraceReader {
   }
 }
 
-function eventLogFilter(query: EventLogQuery): Filter {
-  return buildFilter([
-    ['service = ?', query.service],
-    ['family = ?', query.family],
-    ['instance = ?', query.instance],
-  ]);
+function eventLogFilter(query: EventLogQuery, after?: PageTerm): Filter {
+  return buildFilter(
+    [
+      ['service = ?', query.service],
+      ['family = ?', query.family],
+      ['instance = ?', query.instance],
+    ],
+    after,
+  );
 }
 
 function toRecordBase(row: RecordRow): Omit<NettraceRecordFields, 'events'> {

@@ -5,6 +5,7 @@ import { StoreOpenError } from '../store-errors.js';
 import type {
   EventLog,
   EventLogFamily,
+  EventLogListQuery,
   EventLogQuery,
   EventLogSummary,
   NettraceBatch,
@@ -242,7 +243,7 @@ export class SqliteSpanStore implements SpanStore, NettraceStore, ProfileStore {
     return this.reader.call('getEventLogFamilies', query);
   }
 
-  findEventLogs(query: EventLogQuery & { limit: number }): Promise<EventLogSummary[]> {
+  findEventLogs(query: EventLogListQuery): Promise<EventLogSummary[]> {
     return this.reader.call('findEventLogs', query);
   }
 

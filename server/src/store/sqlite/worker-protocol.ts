@@ -2,6 +2,7 @@ import type { JaegerDependency, Span } from '@threadline/shared';
 import type {
   EventLog,
   EventLogFamily,
+  EventLogListQuery,
   EventLogQuery,
   EventLogSummary,
   NettraceBatch,
@@ -54,7 +55,7 @@ export interface StoreOperations extends ProfileOperations {
   writeNettrace(batch: NettraceBatch): void;
   findNettraceRequests(query: NettraceRequestQuery): NettraceRequest[];
   getEventLogFamilies(query: EventLogQuery): EventLogFamily[];
-  findEventLogs(query: EventLogQuery & { limit: number }): EventLogSummary[];
+  findEventLogs(query: EventLogListQuery): EventLogSummary[];
   getEventLogs(recordId: string, service?: string): EventLog[];
   getNettraceFamilies(query: NettraceFamiliesQuery): NettraceFamilies;
   getLatencyStats(query: LatencyQuery): EncodedLatencyStats;

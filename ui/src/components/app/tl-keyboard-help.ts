@@ -7,7 +7,7 @@ const KEYS: ReadonlyArray<[string, string]> = [
   ['/', 'find in the trace (text, key=value, status=error, >100ms, >10%)'],
   ['n  N', 'next / previous match'],
   ['e  E', 'next / previous error'],
-  ['↑  ↓  PgUp  PgDn  Home  End', 'move the selection'],
+  ['↑  ↓  PgUp  PgDn  Home  End', 'move the selection (in search results: between traces)'],
   ['←  →', 'fold / unfold, or go to the parent / first child'],
   ['Enter', 'open the selected span’s details'],
   ['Esc', 'close find or the details'],
