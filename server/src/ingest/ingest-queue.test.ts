@@ -47,6 +47,37 @@ describe('IngestQueue', () => {
     await Promise.all(all);
   });
 
+  it('writes a prepared submission alone, in queue order, through aroundWrite, counted as its spans', async () => {
+    const { store, writes } = gatedStore();
+    const order: string[] = [];
+    const q = new IngestQueue(store, {
+      maxQueuedSpans: 20,
+      maxBatchSpans: 50,
+      aroundWrite: (write) => (order.push('around'), write()),
+    });
+    let finishPrepared!: () => void;
+    const all = [
+      q.submit(spans(2)),
+      q.submitPrepared(5, () => (order.push('prepared'), new Promise<void>((resolve) => (finishPrepared = resolve)))),
+      q.submit(spans(3)),
+      q.submit(spans(4)),
+    ];
+    expect(q.stats().queuedSpans).toBe(14);
+    await expect(q.submitPrepared(7, async () => {})).rejects.toBeInstanceOf(IngestRejectedError);
+    await tick();
+    writes[0]!.commit();
+    await tick();
+    expect(order).toEqual(['around', 'around', 'prepared']);
+    expect(writes).toHaveLength(1);
+    finishPrepared();
+    await tick();
+    // The span submissions after it merge again.
+    expect(writes[1]!.spans).toHaveLength(7);
+    writes[1]!.commit();
+    await Promise.all(all);
+    expect(q.stats()).toMatchObject({ queuedSpans: 0, writtenSpans: 14, acceptedSpans: 14, refusedSpans: 7 });
+  });
+
   it('refuses with queue_full when the bound would be exceeded, and loses nothing accepted', async () => {
     const { store, writes } = gatedStore();
     const q = new IngestQueue(store, { maxQueuedSpans: 5, maxBatchSpans: 5 });
