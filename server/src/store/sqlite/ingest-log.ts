@@ -24,11 +24,17 @@ export const INDEX_AFTER_MS = 600;
 
 export type IndexReport = (msg: string, fields: Record<string, unknown>) => void;
 
+/** An indexing pass: how many spans it indexed, and how long its transaction took. */
+export interface IndexPass {
+  spans: number;
+  ms: number;
+}
+
 interface Waiting {
   batch: PreparedBatch;
   /** The log file holding the batch; 0 for a batch that is in no file (recovery). */
   segment: number;
-  indexed(): void;
+  indexed(pass: IndexPass): void;
 }
 
 /**
@@ -71,8 +77,8 @@ export class IngestLog {
     return this.waitingSpanCount >= INDEX_AT_SPANS || (this.waitingSpanCount > 0 && this.now() - this.oldestAt >= INDEX_AFTER_MS);
   }
 
-  /** Takes an appended batch; resolves once it is indexed (committed). */
-  enqueue(batch: PreparedBatch, segment: number): Promise<void> {
+  /** Takes an appended batch; resolves once it is indexed (committed), with the pass that did it. */
+  enqueue(batch: PreparedBatch, segment: number): Promise<IndexPass> {
     return new Promise((indexed) => this.add({ batch, segment, indexed }));
   }
 
@@ -84,10 +90,12 @@ export class IngestLog {
   indexPending(): boolean {
     if (this.waiting.length === 0) return false;
     const done = this.waiting;
+    const started = this.now();
     this.indexInTransaction.immediate(done.map((w) => w.batch));
+    const pass = { spans: this.waitingSpanCount, ms: this.now() - started };
     this.waiting = [];
     this.waitingSpanCount = 0;
-    for (const w of done) w.indexed();
+    for (const w of done) w.indexed(pass);
     this.deleteSegments((s) => s.number < this.newestSegment);
     return true;
   }
@@ -139,7 +147,7 @@ export class IngestLog {
   }
 
   private add(w: Waiting): void {
-    if (w.batch.chunks.length === 0) return w.indexed();
+    if (w.batch.chunks.length === 0) return w.indexed({ spans: 0, ms: 0 });
     if (this.waiting.length === 0) this.oldestAt = this.now();
     this.waiting.push(w);
     this.waitingSpanCount += w.batch.spans.operation.length;

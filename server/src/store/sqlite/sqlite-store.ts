@@ -41,6 +41,8 @@ import { buildPreparedBatch, type PreparedBatch } from './prepared-batch.js';
 import { chunkCount, packBatch, packedTransferables, type PackedBatch } from './packed-batch.js';
 import { StoreInputError } from './store-input-error.js';
 import { UnindexedBatches } from './unindexed-batches.js';
+import { IntakePacer } from './intake-pacer.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { decodeTracePages } from './trace-chunk-pages.js';
 import { TRACE_PAGE_SPANS } from '../trace-pages.js';
 import { toRequestError, WorkerClient, type StoreLogger } from './worker-client.js';
@@ -65,7 +67,8 @@ const SILENT: StoreLogger = { info() {}, warn() {}, error() {} };
 /**
  * Acknowledged spans the writer may be behind by before ingest waits for it (and the
  * ingest queue, filling, answers 429): two passes' worth, ~18 MB of chunk bytes held here
- * and about twice that in the writer.
+ * and about twice that in the writer. Past one pass, IntakePacer already slows ingest to
+ * the writer's pace.
  */
 export const MAX_UNINDEXED_SPANS = 2 * INDEX_AT_SPANS;
 /**
@@ -115,6 +118,7 @@ export class SqliteSpanStore implements SpanStore, NettraceStore, ProfileStore {
   private readonly waiting = new UnindexedBatches(() => this.file?.log.emptyIfIdle());
   /** A file database's ingest log; `:memory:` writes straight to its one connection. */
   private readonly file: { path: string; log: IngestLogFile } | undefined;
+  private readonly pacer = new IntakePacer(INDEX_AT_SPANS);
   /** Whether profiles may be stored (the database may hold some from before this process). */
   private profilesStored = true;
 
@@ -165,10 +169,17 @@ export class SqliteSpanStore implements SpanStore, NettraceStore, ProfileStore {
     this.unindexed = true;
     // Settles once indexed. If the writer is gone, the batch is in the log file for the next start.
     this.writer.callTransferring('writeBatch', packedTransferables(batch), batch, segment).then(
-      () => this.waiting.remove(entry),
+      (pass) => {
+        this.waiting.remove(entry);
+        if (pass) this.pacer.passed(pass);
+      },
       () => this.waiting.remove(entry, false),
     );
-    // Durable already: waiting here only slows senders down while indexing is behind (the ingest queue fills and answers 429).
+    // Durable already: waiting here only slows senders down while indexing is behind (the
+    // ingest queue fills and answers 429): evenly, at the writer's pace, and at the latest
+    // once the backlog is at its cap.
+    const delay = this.pacer.delay(entry.spans, this.waiting.spans);
+    if (delay > 0) await sleep(delay);
     await this.waiting.below(MAX_UNINDEXED_SPANS);
   }
 

@@ -102,11 +102,11 @@ export class WorkerClient {
   call<K extends OperationName>(
     op: K,
     ...args: Parameters<StoreOperations[K]>
-  ): Promise<ReturnType<StoreOperations[K]>> {
+  ): Promise<Awaited<ReturnType<StoreOperations[K]>>> {
     if (this.closing !== undefined) {
       return Promise.reject(new AppError(503, 'store_closed', 'the trace store is closed'));
     }
-    return this.send(op, args) as Promise<ReturnType<StoreOperations[K]>>;
+    return this.send(op, args) as Promise<Awaited<ReturnType<StoreOperations[K]>>>;
   }
 
   /** `call`, moving the given buffers to the worker instead of copying them (they are unusable here afterwards). */
@@ -114,11 +114,11 @@ export class WorkerClient {
     op: K,
     transfer: ArrayBuffer[],
     ...args: Parameters<StoreOperations[K]>
-  ): Promise<ReturnType<StoreOperations[K]>> {
+  ): Promise<Awaited<ReturnType<StoreOperations[K]>>> {
     if (this.closing !== undefined) {
       return Promise.reject(new AppError(503, 'store_closed', 'the trace store is closed'));
     }
-    return this.send(op, args, transfer) as Promise<ReturnType<StoreOperations[K]>>;
+    return this.send(op, args, transfer) as Promise<Awaited<ReturnType<StoreOperations[K]>>>;
   }
 
   /** Lets requests already sent finish, then closes the connection and ends the thread. */

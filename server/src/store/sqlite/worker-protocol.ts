@@ -28,6 +28,7 @@ import type {
 } from '../latency-queries.js';
 import type { EncodedLatencyStats, EncodedOperationStats } from './latency-sketch-reader.js';
 import type { PackedBatch } from './packed-batch.js';
+import type { IndexPass } from './ingest-log.js';
 import type { PackedTrace } from './trace-chunk-pages.js';
 import type { ProfileOperations } from './profile-operations.js';
 import type { SizeEvictions } from '../size-evictions.js';
@@ -39,7 +40,8 @@ export interface StoreOperations extends ProfileOperations {
    * gets it after the caller appended it to log file `segment` (ingest-log-file.ts) and
    * answers once it is indexed; `:memory:` writes and indexes it at once.
    */
-  writeBatch(batch: PackedBatch, segment?: number): void | Promise<void>;
+  /** A file database's writer resolves once the batch is indexed, with the pass that indexed it. */
+  writeBatch(batch: PackedBatch, segment?: number): void | Promise<IndexPass>;
   /** Indexes what the ingest log holds, so that searches see every acknowledged span. */
   indexPending(): void;
   /** `unindexed`: the trace's acknowledged chunks still on their way to the index (sqlite-store.ts). */
