@@ -23,6 +23,13 @@ interface Slot {
   onIdle?: () => void;
 }
 
+/**
+ * A thread decodes one body at a time, and the per-request limits (objects per request)
+ * keep what one body decodes to within a few tens of MB. Past this cap a thread dies and
+ * is replaced (its bodies answered 503), where an unbounded heap would take the process.
+ */
+const POOL_HEAP_LIMITS = { maxOldGenerationSizeMb: 128 };
+
 /** Answered for the bodies a thread held when it died: the exporter sends them again. */
 const threadLost = () => new AppError(503, 'ingest_thread_lost', 'the batch could not be decoded; retry later', { 'Retry-After': '1' });
 
@@ -68,7 +75,7 @@ export class PreparePool {
 
   private spawn(): Slot {
     const config: PrepareWorkerConfig = { limits: this.options.limits };
-    const slot: Slot = { worker: spawnWorker(import.meta.url, 'prepare-worker', config), jobs: new Map() };
+    const slot: Slot = { worker: spawnWorker(import.meta.url, 'prepare-worker', config, POOL_HEAP_LIMITS), jobs: new Map() };
     slot.worker.on('message', (answer: PrepareAnswer) => {
       const job = slot.jobs.get(answer.id);
       if (!job) return;
