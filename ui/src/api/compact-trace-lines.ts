@@ -4,7 +4,8 @@
  * newline, so a newline only ever ends one of those), which lets each page be parsed and
  * decoded while the next is still being read from the store and sent.
  */
-import { CompactTraceDecoder, parseCompactTraceResponse } from './decode-compact-trace';
+import type { Span } from '@threadline/shared';
+import { applyTrailer, CompactTraceDecoder, wholeDocumentDecoder, type CompactTrailer } from './decode-compact-trace';
 import type { TraceResponse } from './wire-types';
 
 const HEADER_END = '"spans":[';
@@ -28,14 +29,32 @@ export class CompactTraceLineDecoder {
     }
   }
 
-  end(): TraceResponse {
-    if (this.whole) return parseCompactTraceResponse(JSON.parse(this.buffer));
-    const rest = this.buffer;
-    this.buffer = '';
-    if (rest !== '') this.line(rest);
-    if (this.whole) return parseCompactTraceResponse(JSON.parse(this.buffer));
+  /** Spans decoded since the last call (none while the text is decoded whole), in document order. */
+  takeSpans(): Span[] {
+    return this.decoder && !this.whole ? this.decoder.takeSpans() : [];
+  }
+
+  /** The text is complete: the spans not taken yet, and the trailer that finishes every span (applyTrailer). */
+  endParts(): { traceId: string; spans: Span[]; trailer: CompactTrailer } {
+    if (!this.whole) {
+      const rest = this.buffer;
+      this.buffer = '';
+      if (rest !== '') this.line(rest);
+    }
+    if (this.whole) {
+      const doc: unknown = JSON.parse(this.buffer);
+      const decoder = wholeDocumentDecoder(doc);
+      return { traceId: decoder.traceId, spans: decoder.takeSpans(), trailer: decoder.trailer(doc) };
+    }
     if (!this.decoder || this.trailer === undefined) throw new SyntaxError('the compact trace ended before its trailer');
-    return this.decoder.finish(this.trailer);
+    return { traceId: this.decoder.traceId, spans: this.decoder.takeSpans(), trailer: this.decoder.trailer(this.trailer) };
+  }
+
+  /** The whole trace, for a decoder whose spans were never taken. */
+  end(): TraceResponse {
+    const { traceId, spans, trailer } = this.endParts();
+    applyTrailer(spans, trailer);
+    return { traceId, spans };
   }
 
   private line(line: string): void {
