@@ -11,6 +11,13 @@ import type { TraceResponse } from './wire-types';
 const HEADER_END = '"spans":[';
 
 export class CompactTraceLineDecoder {
+  /**
+   * The text after the last newline, in the pieces it came in: a line may be megabytes long,
+   * and appending every piece to one string and searching it all again would copy it over
+   * and over (quadratic); only each new piece is searched.
+   */
+  private pending: string[] = [];
+  /** The whole text, once it turned out not to be laid out in lines. */
   private buffer = '';
   private decoder: CompactTraceDecoder | undefined;
   private trailer: unknown;
@@ -18,15 +25,23 @@ export class CompactTraceLineDecoder {
   private whole = false;
 
   push(text: string): void {
-    this.buffer += text;
-    if (this.whole) return;
-    let newline: number;
-    while ((newline = this.buffer.indexOf('\n')) >= 0) {
-      const line = this.buffer.slice(0, newline);
-      this.buffer = this.buffer.slice(newline + 1);
-      this.line(line);
-      if (this.whole) return;
+    if (this.whole) {
+      this.buffer += text;
+      return;
     }
+    let from = 0;
+    for (let newline = text.indexOf('\n'); newline >= 0; newline = text.indexOf('\n', from)) {
+      this.pending.push(text.slice(from, newline));
+      from = newline + 1;
+      const line = this.pending.join('');
+      this.pending = [];
+      this.line(line);
+      if (this.whole) {
+        this.buffer += text.slice(from);
+        return;
+      }
+    }
+    if (from < text.length) this.pending.push(text.slice(from));
   }
 
   /** Spans decoded since the last call (none while the text is decoded whole), in document order. */
@@ -37,8 +52,8 @@ export class CompactTraceLineDecoder {
   /** The text is complete: the spans not taken yet, and the trailer that finishes every span (applyTrailer). */
   endParts(): { traceId: string; spans: Span[]; trailer: CompactTrailer } {
     if (!this.whole) {
-      const rest = this.buffer;
-      this.buffer = '';
+      const rest = this.pending.join('');
+      this.pending = [];
       if (rest !== '') this.line(rest);
     }
     if (this.whole) {
@@ -61,7 +76,7 @@ export class CompactTraceLineDecoder {
     if (!this.decoder) {
       if (!line.endsWith(HEADER_END)) {
         this.whole = true;
-        this.buffer = line + '\n' + this.buffer;
+        this.buffer = `${line}\n`;
         return;
       }
       this.decoder = new CompactTraceDecoder(JSON.parse(`${line}]}`));
