@@ -2,12 +2,15 @@
  * A trace read a piece at a time (SpanStore.streamTrace): the reader worker sends the
  * trace's chunks undecoded — deflated blocks already inflated, a fraction of the size of
  * decoded spans — and the spans are decoded a page at a time as the caller pulls, so a
- * 100k-span trace is never whole in memory as objects or as text.
+ * 100k-span trace is never whole in memory as objects or as text. A chunk may hold tens of
+ * thousands of the trace's spans (one write batch): it is cut into pieces of a page's
+ * size before decoding (span-chunk-pieces.ts).
  */
 import type { Span } from '@threadline/shared';
 import { NettraceJoin, type JoinedRecordRow } from './nettrace-join.js';
 import { parseSpanChunk } from './span-chunk-codec.js';
 import { sortByStart } from './trace-chunks.js';
+import { splitSpanChunk } from './span-chunk-pieces.js';
 
 /** What crosses from the reader worker: every chunk in one buffer (one copy), and the joined net/trace records. */
 export interface PackedTrace {
@@ -28,8 +31,8 @@ export function packTrace(chunks: readonly Uint8Array[], joined: JoinedRecordRow
 }
 
 /**
- * The trace's spans as getTrace gives them, in pages of at least `pageSpans` spans (but
- * the last), each in start order: the first stored copy of a span wins, and net/trace
+ * The trace's spans as getTrace gives them, in pages of `pageSpans` to twice as many spans
+ * (but the last), each in start order: the first stored copy of a span wins, and net/trace
  * records are merged (their stand-in spans come in the last page).
  */
 export function* decodeTracePages(packed: PackedTrace, pageSpans: number): Generator<Span[]> {
@@ -38,17 +41,19 @@ export function* decodeTracePages(packed: PackedTrace, pageSpans: number): Gener
   let page: Span[] = [];
   let at = 0;
   for (const length of packed.chunkLengths) {
-    for (const span of parseSpanChunk(packed.bytes.subarray(at, at + length))) {
-      if (seen.has(span.spanId)) continue;
-      seen.add(span.spanId);
-      page.push(span);
+    for (const piece of splitSpanChunk(packed.bytes.subarray(at, at + length), pageSpans)) {
+      for (const span of parseSpanChunk(piece)) {
+        if (seen.has(span.spanId)) continue;
+        seen.add(span.spanId);
+        page.push(span);
+      }
+      if (page.length >= pageSpans) {
+        join.extend(page);
+        yield sortByStart(page);
+        page = [];
+      }
     }
     at += length;
-    if (page.length >= pageSpans) {
-      join.extend(page);
-      yield sortByStart(page);
-      page = [];
-    }
   }
   join.extend(page);
   page.push(...join.standIns());
