@@ -8,6 +8,39 @@
 import type { InstrumentationScope, KeyValue, Resource, SpanLink } from './span-model.js';
 
 export const COMPACT_TRACE_FORMAT = 'compact-2';
+/**
+ * compact-2 plus an attribute table: an attribute equal to one sent before is sent as a
+ * number, the index of that earlier one (asked for with `?format=compact-3`). Equal
+ * attributes repeat across the spans of a trace (99% of a generated 100k-span trace's
+ * attribute text), so the response is about a third of compact-2's size.
+ */
+export const COMPACT_TRACE_FORMAT_3 = 'compact-3';
+/** The attribute table of compact-3 stops growing at this many entries. */
+export const COMPACT_ATTRIBUTE_TABLE_SIZE = 65_536;
+/** Longer string values never enter the table: they are likely unique. */
+export const COMPACT_TABLE_STRING_LENGTH = 256;
+
+/**
+ * compact-3: whether an attribute sent in full enters the attribute table (as its next
+ * index, while the table is not full). Both ends decide alike, from the attribute's value as
+ * its JSON spells it: one scalar field (a string of at most COMPACT_TABLE_STRING_LENGTH
+ * UTF-16 units, an int, a bool or a double); arrays, maps, bytes and empty values never do.
+ */
+export function entersAttributeTable(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  let field: string | undefined;
+  for (const key in value) {
+    // JSON leaves undefined fields out; so does this count.
+    if ((value as Record<string, unknown>)[key] === undefined) continue;
+    if (field !== undefined) return false;
+    field = key;
+  }
+  if (field === 'stringValue') {
+    const text = (value as { stringValue?: unknown }).stringValue;
+    return typeof text === 'string' && text.length <= COMPACT_TABLE_STRING_LENGTH;
+  }
+  return field === 'intValue' || field === 'boolValue' || field === 'doubleValue';
+}
 /** The media type that asks for (and labels) the compact format. */
 export const COMPACT_TRACE_MEDIA_TYPE = 'application/vnd.threadline.trace-compact+json';
 
@@ -17,8 +50,11 @@ export const COMPACT_TRACE_MEDIA_TYPE = 'application/vnd.threadline.trace-compac
  */
 export type CompactOffset = number | string;
 
+/** An attribute in full, or (compact-3) the attribute table index of an equal one sent before. */
+export type CompactAttribute = KeyValue | number;
+
 /** `[time, name, attributes, droppedAttributesCount]` */
-export type CompactEvent = [CompactOffset, string, KeyValue[], number];
+export type CompactEvent = [CompactOffset, string, CompactAttribute[], number];
 
 /**
  * `[spanId, parentSpanId, name, kind, start, end, resource, scope, statusCode,
@@ -37,7 +73,7 @@ export type CompactSpan = [
   number,
   number,
   string,
-  KeyValue[],
+  CompactAttribute[],
   CompactEvent[],
   SpanLink[],
   number,
@@ -52,7 +88,7 @@ export interface CompactResource extends Resource {
 
 export interface CompactTrace {
   traceId: string;
-  format: typeof COMPACT_TRACE_FORMAT;
+  format: typeof COMPACT_TRACE_FORMAT | typeof COMPACT_TRACE_FORMAT_3;
   baseTimeUnixNano: string;
   spans: CompactSpan[];
   resources: CompactResource[];
