@@ -1,13 +1,13 @@
 /**
- * Decodes the compact trace format (`?format=compact`, docs/api.md §5.4) into the span
+ * Decodes the compact trace formats (`?format=compact` and `compact-3`, docs/api.md §5.4) into the span
  * model. Every span of one resource or scope shares one decoded object, and so does every
  * equal scalar attribute (attribute-interner.ts): that is most of the heap a big trace
  * saves besides the smaller response.
  */
-import { COMPACT_TRACE_FORMAT, type InstrumentationScope, type Resource, type Span, type SpanEvent, type SpanKind, type StatusCode } from '@threadline/shared';
+import { COMPACT_ATTRIBUTE_TABLE_SIZE, COMPACT_TRACE_FORMAT, COMPACT_TRACE_FORMAT_3, entersAttributeTable, type InstrumentationScope, type KeyValue, type Resource, type Span, type SpanEvent, type SpanKind, type StatusCode } from '@threadline/shared';
 import { JsonShapeError, expectArray, expectObject, expectString, optionalNumber, optionalString } from '../model/json-guards';
 import { isDecimalNanos } from '../model/nanos';
-import { parseLink, parseResource, parseScope } from '../model/span-json';
+import { parseKeyValue, parseLink, parseResource, parseScope } from '../model/span-json';
 import { AttributeInterner } from './attribute-interner';
 import { decoding } from './decode-responses';
 import type { TraceResponse } from './wire-types';
@@ -25,7 +25,7 @@ function indexIn(length: number, index: unknown, path: string): number {
   return index;
 }
 
-const ENDPOINT = '/api/v1/traces/{traceId}?format=compact';
+const ENDPOINT = '/api/v1/traces/{traceId}?format=compact-3';
 
 /** What the trailer says about the spans, checked against them: enough to finish spans decoded earlier (applyTrailer). */
 export interface CompactTrailer {
@@ -66,15 +66,37 @@ export class CompactTraceDecoder {
   /** Resource and scope index of every span so far, as sent (checked once the trailer came). */
   private readonly owners: unknown[] = [];
   private readonly statuses = new Map<string, Span['status']>();
+  /** compact-3's attribute table (attributes sent in full, in reading order); undefined for compact-2. */
+  private readonly table: KeyValue[] | undefined;
 
   /** `header`: the document, or just its leading fields (`traceId`, `format`, `baseTimeUnixNano`). */
   constructor(header: unknown) {
-    [this.traceId, this.base] = decoding(ENDPOINT, () => {
+    [this.traceId, this.base, this.table] = decoding(ENDPOINT, () => {
       const doc = expectObject(header, '$');
-      if (doc.format !== COMPACT_TRACE_FORMAT) throw new JsonShapeError('$.format', `"${COMPACT_TRACE_FORMAT}"`);
+      if (doc.format !== COMPACT_TRACE_FORMAT && doc.format !== COMPACT_TRACE_FORMAT_3) {
+        throw new JsonShapeError('$.format', `"${COMPACT_TRACE_FORMAT}" or "${COMPACT_TRACE_FORMAT_3}"`);
+      }
       const baseText = expectString(doc.baseTimeUnixNano, '$.baseTimeUnixNano');
       if (!isDecimalNanos(baseText)) throw new JsonShapeError('$.baseTimeUnixNano', 'nanoseconds as a decimal string');
-      return [expectString(doc.traceId, '$.traceId'), BigInt(baseText)] as const;
+      return [expectString(doc.traceId, '$.traceId'), BigInt(baseText), doc.format === COMPACT_TRACE_FORMAT_3 ? [] : undefined] as const;
+    });
+  }
+
+  /**
+   * An attribute list. compact-3: a number is the table index of an attribute sent before
+   * (shared, not copied); an attribute sent in full enters the table by the rule the server
+   * follows (entersAttributeTable), in reading order.
+   */
+  private attributeList(value: unknown, path: string): KeyValue[] {
+    const table = this.table;
+    if (!table) return this.attributes.list(value, path);
+    const raw = expectArray(value ?? [], path);
+    if (raw.length === 0) return NONE;
+    return raw.map((item, i) => {
+      if (typeof item === 'number') return table[indexIn(table.length, item, `${path}[${i}]`)]!;
+      const kv = parseKeyValue(item, `${path}[${i}]`);
+      if (table.length < COMPACT_ATTRIBUTE_TABLE_SIZE && entersAttributeTable((item as { value?: unknown }).value)) table.push(kv);
+      return kv;
     });
   }
 
@@ -147,6 +169,8 @@ export class CompactTraceDecoder {
   private decodeSpan(s: unknown[], path: string): Span {
     const base = this.base;
     const dropped = expectArray(s[15] ?? [0, 0, 0], `${path}[15]`);
+    // The span's attributes before its events': compact-3's table indexes count in this order.
+    const attributes = this.attributeList(s[10], `${path}[10]`);
     const rawEvents = expectArray(s[11], `${path}[11]`);
     const rawLinks = expectArray(s[12] ?? [], `${path}[12]`);
     const events: SpanEvent[] = rawEvents.length === 0 ? NONE : rawEvents.map((e, j) => {
@@ -154,7 +178,7 @@ export class CompactTraceDecoder {
       return {
         timeUnixNano: timeAt(base, event[0], `${path}[11][${j}][0]`),
         name: optionalString(event[1], `${path}[11][${j}][1]`),
-        attributes: this.attributes.list(event[2], `${path}[11][${j}][2]`),
+        attributes: this.attributeList(event[2], `${path}[11][${j}][2]`),
         droppedAttributesCount: optionalNumber(event[3], `${path}[11][${j}][3]`),
       };
     });
@@ -168,7 +192,7 @@ export class CompactTraceDecoder {
       kind: optionalNumber(s[3], `${path}[3]`) as SpanKind,
       startTimeUnixNano: timeAt(base, s[4], `${path}[4]`),
       endTimeUnixNano: timeAt(base, s[5], `${path}[5]`),
-      attributes: this.attributes.list(s[10], `${path}[10]`),
+      attributes,
       droppedAttributesCount: optionalNumber(dropped[0], `${path}[15][0]`),
       events,
       droppedEventsCount: optionalNumber(dropped[1], `${path}[15][1]`),

@@ -12,7 +12,7 @@ import type { TraceLoaderReply, TraceLoaderRequest } from './trace-loader-protoc
 import type { TraceResponse } from './wire-types';
 
 export async function fetchTraceOffThread(traceId: string, signal?: AbortSignal): Promise<TraceResponse> {
-  const url = `/api/v1/traces/${encodeURIComponent(traceId)}?format=compact`;
+  const url = `/api/v1/traces/${encodeURIComponent(traceId)}?format=compact-3`;
   // Started first, so that its script loads while the server works on the trace.
   const worker = new Worker(new URL('./trace-loader-worker.ts', import.meta.url), { type: 'module' });
   let response: Response;
