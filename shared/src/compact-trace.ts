@@ -19,30 +19,43 @@ export const COMPACT_TRACE_FORMAT_3 = 'compact-3';
 export const COMPACT_ATTRIBUTE_TABLE_SIZE = 65_536;
 /** Longer string values never enter the table: they are likely unique. */
 export const COMPACT_TABLE_STRING_LENGTH = 256;
+/** The media type that asks for (and labels) the compact format. */
+export const COMPACT_TRACE_MEDIA_TYPE = 'application/vnd.threadline.trace-compact+json';
 
 /**
  * compact-3: whether an attribute sent in full enters the attribute table (as its next
- * index, while the table is not full). Both ends decide alike, from the attribute's value as
- * its JSON spells it: one scalar field (a string of at most COMPACT_TABLE_STRING_LENGTH
+ * index, while the table is not full), and if so a text equal for attributes whose JSON is
+ * equal (the server finds repeats by it). Both ends decide alike, from the attribute's value
+ * as its JSON spells it: one scalar field (a string of at most COMPACT_TABLE_STRING_LENGTH
  * UTF-16 units, an int, a bool or a double); arrays, maps, bytes and empty values never do.
  */
-export function entersAttributeTable(value: unknown): boolean {
-  if (typeof value !== 'object' || value === null) return false;
+export function attributeTableKey(key: string, value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
   let field: string | undefined;
-  for (const key in value) {
+  let scalar: unknown;
+  for (const name in value) {
+    const v = (value as Record<string, unknown>)[name];
     // JSON leaves undefined fields out; so does this count.
-    if ((value as Record<string, unknown>)[key] === undefined) continue;
-    if (field !== undefined) return false;
-    field = key;
+    if (v === undefined) continue;
+    if (field !== undefined) return undefined;
+    field = name;
+    scalar = v;
   }
-  if (field === 'stringValue') {
-    const text = (value as { stringValue?: unknown }).stringValue;
-    return typeof text === 'string' && text.length <= COMPACT_TABLE_STRING_LENGTH;
+  switch (field) {
+    case 'stringValue':
+      return typeof scalar === 'string' && scalar.length <= COMPACT_TABLE_STRING_LENGTH ? `${key}\u0000s${scalar}` : undefined;
+    case 'intValue':
+      // An int64 is a decimal string in JSON, but a number must not pass for it.
+      return `${key}\u0000i${typeof scalar}${String(scalar)}`;
+    case 'boolValue':
+      return `${key}\u0000b${String(scalar)}`;
+    case 'doubleValue':
+      // String() spells a double as JSON does, NaN and ±Infinity as OTLP JSON's strings do.
+      return `${key}\u0000d${String(scalar)}`;
+    default:
+      return undefined;
   }
-  return field === 'intValue' || field === 'boolValue' || field === 'doubleValue';
 }
-/** The media type that asks for (and labels) the compact format. */
-export const COMPACT_TRACE_MEDIA_TYPE = 'application/vnd.threadline.trace-compact+json';
 
 /**
  * An offset in ns from `baseTimeUnixNano`: a JSON number when exact (below 2^53 ns,

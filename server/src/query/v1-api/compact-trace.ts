@@ -11,7 +11,7 @@ import {
   COMPACT_TRACE_FORMAT,
   COMPACT_TRACE_FORMAT_3,
   earliestStartNanos,
-  entersAttributeTable,
+  attributeTableKey,
   type CompactAttribute,
   toOtlpJsonText,
   type CompactEvent,
@@ -55,30 +55,23 @@ function toOffset(nanos: string, base: bigint): CompactOffset {
 export type CompactFormat = typeof COMPACT_TRACE_FORMAT | typeof COMPACT_TRACE_FORMAT_3;
 
 /**
- * compact-3's attribute table: every attribute sent in full that entersAttributeTable gets
- * the next index (until the table is full), and an equal attribute later is sent as that
- * index. Equal means equal JSON: the key and the one scalar field with its value.
+ * compact-3's attribute table: every attribute sent in full that has an attributeTableKey
+ * gets the next index (until the table is full), and an equal attribute later is sent as
+ * that index.
  */
 class AttributeTable {
   private readonly indexes = new Map<string, number>();
 
   refer(list: readonly KeyValue[]): CompactAttribute[] {
     return list.map((kv) => {
-      if (!entersAttributeTable(kv.value)) return kv;
-      const key = tableKey(kv);
+      const key = attributeTableKey(kv.key, kv.value);
+      if (key === undefined) return kv;
       const known = this.indexes.get(key);
       if (known !== undefined) return known;
       if (this.indexes.size < COMPACT_ATTRIBUTE_TABLE_SIZE) this.indexes.set(key, this.indexes.size);
       return kv;
     });
   }
-}
-
-/** Equal for attributes whose JSON is equal (entersAttributeTable values only: one scalar field). */
-function tableKey({ key, value }: KeyValue): string {
-  const v = value as Record<string, unknown>;
-  for (const field in v) if (v[field] !== undefined) return `${key}\u0000${field}\u0000${String(v[field])}`;
-  return key;
 }
 
 /** Turns spans into compact ones, remembering what the trailer needs. */
