@@ -22,14 +22,18 @@ export const COMPACT_TABLE_STRING_LENGTH = 256;
 /** The media type that asks for (and labels) the compact format. */
 export const COMPACT_TRACE_MEDIA_TYPE = 'application/vnd.threadline.trace-compact+json';
 
+/** The AnyValue fields whose attributes may enter compact-3's attribute table. */
+export type TableField = 'stringValue' | 'intValue' | 'boolValue' | 'doubleValue';
+
 /**
  * compact-3: whether an attribute sent in full enters the attribute table (as its next
- * index, while the table is not full), and if so a text equal for attributes whose JSON is
- * equal (the server finds repeats by it). Both ends decide alike, from the attribute's value
- * as its JSON spells it: one scalar field (a string of at most COMPACT_TABLE_STRING_LENGTH
- * UTF-16 units, an int, a bool or a double); arrays, maps, bytes and empty values never do.
+ * index, while the table is not full), and by which field: an attribute is equal to a table
+ * entry when key, field and the field's value are equal. Both ends decide alike, from the
+ * attribute's value as its JSON spells it: exactly one field, a string of at most
+ * COMPACT_TABLE_STRING_LENGTH UTF-16 units, an int64 as a decimal string, a bool or a
+ * double; arrays, maps, bytes and empty values never enter.
  */
-export function attributeTableKey(key: string, value: unknown): string | undefined {
+export function attributeTableField(value: unknown): TableField | undefined {
   if (typeof value !== 'object' || value === null) return undefined;
   let field: string | undefined;
   let scalar: unknown;
@@ -43,15 +47,12 @@ export function attributeTableKey(key: string, value: unknown): string | undefin
   }
   switch (field) {
     case 'stringValue':
-      return typeof scalar === 'string' && scalar.length <= COMPACT_TABLE_STRING_LENGTH ? `${key}\u0000s${scalar}` : undefined;
+      return typeof scalar === 'string' && scalar.length <= COMPACT_TABLE_STRING_LENGTH ? field : undefined;
     case 'intValue':
-      // An int64 is a decimal string in JSON, but a number must not pass for it.
-      return `${key}\u0000i${typeof scalar}${String(scalar)}`;
+      return typeof scalar === 'string' ? field : undefined;
     case 'boolValue':
-      return `${key}\u0000b${String(scalar)}`;
     case 'doubleValue':
-      // String() spells a double as JSON does, NaN and ±Infinity as OTLP JSON's strings do.
-      return `${key}\u0000d${String(scalar)}`;
+      return field;
     default:
       return undefined;
   }

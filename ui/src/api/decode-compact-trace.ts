@@ -4,7 +4,7 @@
  * equal scalar attribute (attribute-interner.ts): that is most of the heap a big trace
  * saves besides the smaller response.
  */
-import { COMPACT_ATTRIBUTE_TABLE_SIZE, COMPACT_TRACE_FORMAT, COMPACT_TRACE_FORMAT_3, attributeTableKey, type InstrumentationScope, type KeyValue, type Resource, type Span, type SpanEvent, type SpanKind, type StatusCode } from '@threadline/shared';
+import { COMPACT_ATTRIBUTE_TABLE_SIZE, COMPACT_TRACE_FORMAT, COMPACT_TRACE_FORMAT_3, attributeTableField, type InstrumentationScope, type KeyValue, type Resource, type Span, type SpanEvent, type SpanKind, type StatusCode } from '@threadline/shared';
 import { JsonShapeError, expectArray, expectObject, expectString, optionalNumber, optionalString } from '../model/json-guards';
 import { isDecimalNanos } from '../model/nanos';
 import { parseKeyValue, parseLink, parseResource, parseScope } from '../model/span-json';
@@ -85,7 +85,7 @@ export class CompactTraceDecoder {
   /**
    * An attribute list. compact-3: a number is the table index of an attribute sent before
    * (shared, not copied); an attribute sent in full enters the table by the rule the server
-   * follows (attributeTableKey), in reading order.
+   * follows (attributeTableField), in reading order.
    */
   private attributeList(value: unknown, path: string): KeyValue[] {
     const table = this.table;
@@ -95,7 +95,7 @@ export class CompactTraceDecoder {
     return raw.map((item, i) => {
       if (typeof item === 'number') return table[indexIn(table.length, item, `${path}[${i}]`)]!;
       const kv = parseKeyValue(item, `${path}[${i}]`);
-      if (table.length < COMPACT_ATTRIBUTE_TABLE_SIZE && attributeTableKey(kv.key, (item as { value?: unknown }).value) !== undefined) table.push(kv);
+      if (table.length < COMPACT_ATTRIBUTE_TABLE_SIZE && attributeTableField((item as { value?: unknown }).value) !== undefined) table.push(kv);
       return kv;
     });
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { nanosBase, nanosSince } from './nanos';
+import { nanosBase } from '@threadline/shared';
+import { nanosSince } from './nanos';
 
 describe('nanosSince', () => {
   it('gives Number(BigInt(value) - base) for offsets either side of the base, near and far', () => {
@@ -7,7 +8,9 @@ describe('nanosSince', () => {
     const values = [
       '1712345678901234567', '1712345678901234568', '1712345678000000000', '1712345679000000001', '1712345600999999999',
       '1712345678901234566', '999999999', '1', '0', '1000000000', '18446744073709551615',
-      // 10^5 days away and more: the bigint path.
+      // 104 days (2^53 ns) away and more: the bigint path, where a double of seconds times 10^9 would round.
+      (1712345678901234567n + 9_000_000_000_000_001n).toString(), (1712345678901234567n + 17_280_000_123_456_789n).toString(),
+      (1712345678901234567n - 17_280_000_123_456_789n).toString(),
       (1712345678901234567n + 8_640_000_000_000_000_000n).toString(), (1712345678901234567n - 1_712_345_000_000_000_000n).toString(),
     ];
     let seed = 7;

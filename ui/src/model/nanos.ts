@@ -4,6 +4,8 @@
  * time; offsets within one trace fit a double exactly (2^53 ns is 104 days).
  */
 
+import { exactNanosSince, type NanosBase } from '@threadline/shared';
+
 const DECIMAL = /^\d+$/;
 
 export function isDecimalNanos(value: string): boolean {
@@ -14,27 +16,9 @@ export function toBigNanos(value: string): bigint {
   return BigInt(value);
 }
 
-/** 10^5 days in seconds: below it, a difference in whole seconds times 10^9 stays under 2^53. */
-const EXACT_SECONDS = 8_640_000_000;
-
-/**
- * `Number(BigInt(value) - base)`, the same number, without making bigints for the common
- * case: the decimal text is split into seconds and nanoseconds, each exact as a double,
- * whose differences give the offset exactly while it stays under 2^53. Parsing two
- * bigints per span was a fifth of building a 100k-span trace's tree.
- */
-export function nanosSince(value: string, base: { readonly nanos: bigint; readonly seconds: number; readonly fraction: number }): number {
-  if (value.length > 9 && value.length <= 20) {
-    const seconds = Number(value.slice(0, -9)) - base.seconds;
-    const fraction = Number(value.slice(-9)) - base.fraction;
-    if (Math.abs(seconds) < EXACT_SECONDS && Number.isInteger(seconds) && Number.isInteger(fraction)) return seconds * 1e9 + fraction;
-  }
-  return Number(BigInt(value) - base.nanos);
-}
-
-/** A base time for nanosSince. */
-export function nanosBase(nanos: bigint): { readonly nanos: bigint; readonly seconds: number; readonly fraction: number } {
-  return { nanos, seconds: Number(nanos / 1_000_000_000n), fraction: Number(nanos % 1_000_000_000n) };
+/** `Number(BigInt(value) - base.nanos)`, the same number, without bigints in the common case (exactNanosSince). */
+export function nanosSince(value: string, base: NanosBase): number {
+  return exactNanosSince(value, base) ?? Number(BigInt(value) - base.nanos);
 }
 
 /** Unix milliseconds (for Date), dropping sub-millisecond precision. */

@@ -3,8 +3,8 @@
  * missing (orphans), IDs may repeat, and parent links may form cycles. None of
  * that may hang or drop a span: every input span ends up in exactly one place.
  */
-import { earliestStartNanos, type Span } from '@threadline/shared';
-import { nanosBase, nanosSince } from './nanos';
+import { earliestStartNanos, nanosBase, type Span } from '@threadline/shared';
+import { nanosSince } from './nanos';
 
 /** Why a span sits at the top level although it names a parent. */
 export type SpanIssue = 'orphan' | 'cycle';

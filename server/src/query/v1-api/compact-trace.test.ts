@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { COMPACT_ATTRIBUTE_TABLE_SIZE, attributeTableKey, toOtlpJsonText, type CompactAttribute, type KeyValue, type Span } from '@threadline/shared';
+import { COMPACT_ATTRIBUTE_TABLE_SIZE, attributeTableField, toOtlpJsonText, type CompactAttribute, type KeyValue, type Span } from '@threadline/shared';
 import { TRACE_A_SPANS } from '../test-support/sample-traces.js';
 import { buildSpan, resourceOf, TRACE_A } from '../test-support/span-builder.js';
 import { parseZipkinSpansJson } from '../../receivers/zipkin/zipkin-json-decoder.js';
@@ -28,7 +28,7 @@ function expand(doc: ReturnType<typeof buildCompactTrace>): Span[] {
   const resolve = (list: CompactAttribute[]): KeyValue[] =>
     list.map((a) => {
       if (typeof a === 'number') return table[a]!;
-      if (doc.format === 'compact-3' && attributeTableKey(a.key, a.value) !== undefined && table.length < COMPACT_ATTRIBUTE_TABLE_SIZE) table.push(a);
+      if (doc.format === 'compact-3' && attributeTableField(a.value) !== undefined && table.length < COMPACT_ATTRIBUTE_TABLE_SIZE) table.push(a);
       return a;
     });
   return doc.spans.map(([spanId, parentSpanId, name, kind, start, end, r, s, code, message, compactAttributes, events, links, flags, traceState, dropped], i) => {

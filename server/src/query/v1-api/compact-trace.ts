@@ -11,7 +11,10 @@ import {
   COMPACT_TRACE_FORMAT,
   COMPACT_TRACE_FORMAT_3,
   earliestStartNanos,
-  attributeTableKey,
+  exactNanosSince,
+  nanosBase,
+  type NanosBase,
+  attributeTableField,
   type CompactAttribute,
   toOtlpJsonText,
   type CompactEvent,
@@ -20,6 +23,7 @@ import {
   type CompactTrace,
   type InstrumentationScope,
   type KeyValue,
+  type TableField,
   type Resource,
   type Span,
 } from '@threadline/shared';
@@ -47,28 +51,44 @@ class Interner<T> {
   }
 }
 
-function toOffset(nanos: string, base: bigint): CompactOffset {
-  const offset = BigInt(nanos) - base;
+function toOffset(nanos: string, base: NanosBase): CompactOffset {
+  const exact = exactNanosSince(nanos, base);
+  if (exact !== undefined) return exact;
+  const offset = BigInt(nanos) - base.nanos;
   return offset <= BigInt(Number.MAX_SAFE_INTEGER) && offset >= -BigInt(Number.MAX_SAFE_INTEGER) ? Number(offset) : offset.toString();
 }
 
 export type CompactFormat = typeof COMPACT_TRACE_FORMAT | typeof COMPACT_TRACE_FORMAT_3;
 
 /**
- * compact-3's attribute table: every attribute sent in full that has an attributeTableKey
+ * compact-3's attribute table: every attribute sent in full that has an attributeTableField
  * gets the next index (until the table is full), and an equal attribute later is sent as
- * that index.
+ * that index. Looked up by field, key and value, with no text made per attribute (a 100k-span
+ * trace has ~770k of them): JSON-equal values are equal map keys, NaN and -0 included
+ * (SameValueZero; JSON spells -0 as 0).
  */
 class AttributeTable {
-  private readonly indexes = new Map<string, number>();
+  private size = 0;
+  private readonly byField: Record<TableField, Map<string, Map<unknown, number>>> = {
+    stringValue: new Map(),
+    intValue: new Map(),
+    boolValue: new Map(),
+    doubleValue: new Map(),
+  };
 
   refer(list: readonly KeyValue[]): CompactAttribute[] {
     return list.map((kv) => {
-      const key = attributeTableKey(kv.key, kv.value);
-      if (key === undefined) return kv;
-      const known = this.indexes.get(key);
+      const field = attributeTableField(kv.value);
+      if (field === undefined) return kv;
+      const scalar = (kv.value as Record<TableField, unknown>)[field];
+      const byKey = this.byField[field];
+      let values = byKey.get(kv.key);
+      const known = values?.get(scalar);
       if (known !== undefined) return known;
-      if (this.indexes.size < COMPACT_ATTRIBUTE_TABLE_SIZE) this.indexes.set(key, this.indexes.size);
+      if (this.size < COMPACT_ATTRIBUTE_TABLE_SIZE) {
+        if (!values) byKey.set(kv.key, (values = new Map()));
+        values.set(scalar, this.size++);
+      }
       return kv;
     });
   }
@@ -81,6 +101,7 @@ class CompactEncoder {
   private readonly names: string[] = [];
   private readonly fixes = new SharedChildrenFixes();
   private readonly table: AttributeTable | undefined;
+  private readonly offsets: NanosBase;
 
   /** `base`: any time near the trace's start; offsets before it are negative. */
   constructor(
@@ -88,6 +109,7 @@ class CompactEncoder {
     readonly format: CompactFormat = COMPACT_TRACE_FORMAT,
   ) {
     this.table = format === COMPACT_TRACE_FORMAT_3 ? new AttributeTable() : undefined;
+    this.offsets = nanosBase(base);
   }
 
   private attributes(list: readonly KeyValue[]): CompactAttribute[] {
@@ -100,14 +122,14 @@ class CompactEncoder {
     this.names[resource] ??= span.serviceName;
     // The span's attributes before its events': the order a client reads them, which the table's indexes follow.
     const attributes = this.attributes(span.attributes);
-    const events: CompactEvent[] = span.events.map((e) => [toOffset(e.timeUnixNano, this.base), e.name, this.attributes(e.attributes), e.droppedAttributesCount]);
+    const events: CompactEvent[] = span.events.map((e) => [toOffset(e.timeUnixNano, this.offsets), e.name, this.attributes(e.attributes), e.droppedAttributesCount]);
     return [
       span.spanId,
       span.parentSpanId,
       span.name,
       span.kind,
-      toOffset(span.startTimeUnixNano, this.base),
-      toOffset(span.endTimeUnixNano, this.base),
+      toOffset(span.startTimeUnixNano, this.offsets),
+      toOffset(span.endTimeUnixNano, this.offsets),
       resource,
       this.scopes.indexOf(span.scope),
       span.status.code,
