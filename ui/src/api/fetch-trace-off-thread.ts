@@ -7,6 +7,7 @@ import { ApiError } from './api-error';
 import { fetchOk } from './http-client';
 import { appendAll, readCompactTrace } from './read-compact-trace';
 import { applyTrailer } from './decode-compact-trace';
+import { SpanSharing } from './span-sharing';
 import type { Span } from '@threadline/shared';
 import type { TraceLoaderReply, TraceLoaderRequest } from './trace-loader-protocol';
 import type { TraceResponse } from './wire-types';
@@ -39,8 +40,12 @@ function decodeInWorker(worker: Worker, body: ReadableStream<Uint8Array>, url: s
     if (signal?.aborted) return abort();
     signal?.addEventListener('abort', abort, { once: true });
     const spans: Span[] = [];
+    const sharing = new SpanSharing();
     worker.onmessage = ({ data }: MessageEvent<TraceLoaderReply>) => {
-      if (data.kind === 'spans') return appendAll(spans, data.spans);
+      if (data.kind === 'spans') {
+        sharing.share(data.spans);
+        return appendAll(spans, data.spans);
+      }
       done();
       if (data.kind === 'failure') return reject(new ApiError(data.status, data.code, data.message));
       try {

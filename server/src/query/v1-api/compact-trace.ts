@@ -15,6 +15,7 @@ import {
   nanosBase,
   type NanosBase,
   attributeTableField,
+  ScalarAttributeMap,
   type CompactAttribute,
   toOtlpJsonText,
   type CompactEvent,
@@ -23,7 +24,6 @@ import {
   type CompactTrace,
   type InstrumentationScope,
   type KeyValue,
-  type TableField,
   type Resource,
   type Span,
 } from '@threadline/shared';
@@ -63,32 +63,19 @@ export type CompactFormat = typeof COMPACT_TRACE_FORMAT | typeof COMPACT_TRACE_F
 /**
  * compact-3's attribute table: every attribute sent in full that has an attributeTableField
  * gets the next index (until the table is full), and an equal attribute later is sent as
- * that index. Looked up by field, key and value, with no text made per attribute (a 100k-span
- * trace has ~770k of them): JSON-equal values are equal map keys, NaN and -0 included
- * (SameValueZero; JSON spells -0 as 0).
+ * that index.
  */
 class AttributeTable {
   private size = 0;
-  private readonly byField: Record<TableField, Map<string, Map<unknown, number>>> = {
-    stringValue: new Map(),
-    intValue: new Map(),
-    boolValue: new Map(),
-    doubleValue: new Map(),
-  };
+  private readonly indexes = new ScalarAttributeMap<number>();
 
   refer(list: readonly KeyValue[]): CompactAttribute[] {
     return list.map((kv) => {
       const field = attributeTableField(kv.value);
       if (field === undefined) return kv;
-      const scalar = (kv.value as Record<TableField, unknown>)[field];
-      const byKey = this.byField[field];
-      let values = byKey.get(kv.key);
-      const known = values?.get(scalar);
+      const known = this.indexes.get(kv, field);
       if (known !== undefined) return known;
-      if (this.size < COMPACT_ATTRIBUTE_TABLE_SIZE) {
-        if (!values) byKey.set(kv.key, (values = new Map()));
-        values.set(scalar, this.size++);
-      }
+      if (this.size < COMPACT_ATTRIBUTE_TABLE_SIZE) this.indexes.set(kv, field, this.size++);
       return kv;
     });
   }
