@@ -1,8 +1,8 @@
 /**
- * Decodes the compact trace formats (`?format=compact` and `compact-3`, docs/api.md §5.4) into the span
- * model. Every span of one resource or scope shares one decoded object, and so does every
- * equal scalar attribute (attribute-interner.ts): that is most of the heap a big trace
- * saves besides the smaller response.
+ * Decodes the compact trace formats (`?format=compact` and `compact-3`, docs/api.md §5.4)
+ * into the span model. Every span of one resource or scope shares one decoded object, and so does every
+ * equal scalar attribute (attribute-interner.ts; compact-3's table gives that sharing by
+ * itself): that is most of the heap a big trace saves besides the smaller response.
  */
 import { COMPACT_ATTRIBUTE_TABLE_SIZE, COMPACT_TRACE_FORMAT, COMPACT_TRACE_FORMAT_3, attributeTableField, type InstrumentationScope, type KeyValue, type Resource, type Span, type SpanEvent, type SpanKind, type StatusCode } from '@threadline/shared';
 import { JsonShapeError, expectArray, expectObject, expectString, optionalNumber, optionalString } from '../model/json-guards';
@@ -103,11 +103,6 @@ export class CompactTraceDecoder {
   /** How many spans were decoded so far, taken or not. */
   get spanCount(): number {
     return this.owners.length / 2;
-  }
-
-  /** How many decoded spans wait to be taken. */
-  get freshCount(): number {
-    return this.fresh.length;
   }
 
   /** The next spans of `$.spans`, in order. */

@@ -7,23 +7,23 @@
  * of Zipkin shared spans' children (zipkin-shared-spans.ts) for the same reason.
  */
 import {
+  attributeTableField,
   COMPACT_ATTRIBUTE_TABLE_SIZE,
   COMPACT_TRACE_FORMAT,
   COMPACT_TRACE_FORMAT_3,
   earliestStartNanos,
   exactNanosSince,
   nanosBase,
-  type NanosBase,
-  attributeTableField,
   ScalarAttributeMap,
-  type CompactAttribute,
   toOtlpJsonText,
+  type CompactAttribute,
   type CompactEvent,
   type CompactOffset,
   type CompactSpan,
   type CompactTrace,
   type InstrumentationScope,
   type KeyValue,
+  type NanosBase,
   type Resource,
   type Span,
 } from '@threadline/shared';
