@@ -76,6 +76,11 @@ interface RunResult {
 interface SizeResult {
   trace: GeneratedTrace;
   ingestMs: number;
+  /** From the last acknowledged request until the search index held the whole trace. */
+  indexMs: number;
+  /** Server RSS right after the ingest was acknowledged, and once the trace was indexed. */
+  rssAfterIngestMB: number;
+  rssIndexedMB: number;
   runs: RunResult[];
 }
 
@@ -127,6 +132,22 @@ async function checkStored(base: string, trace: GeneratedTrace): Promise<void> {
   if (!res.ok) throw new Error(`GET trace ${trace.traceId} → ${res.status}`);
   const body = (await res.json()) as { spans: unknown[] };
   if (body.spans.length !== trace.spanCount) throw new Error(`stored ${body.spans.length} spans of ${trace.spanCount}`);
+}
+
+/**
+ * Waits until the search index holds the whole trace. Ingest is acknowledged once logged;
+ * the store indexes in the background, and a run measured while it still did would count
+ * the indexing's CPU and memory (1.4 GB RSS right after a 100k-span ingest) as the trace page's.
+ */
+async function waitIndexed(base: string, trace: GeneratedTrace): Promise<number> {
+  const started = performance.now();
+  for (;;) {
+    const res = await fetch(`${base}/api/v1/search?limit=1500`);
+    const body = (await res.json()) as { traces?: { traceId: string; spanCount: number }[] };
+    if (body.traces?.some((t) => t.traceId === trace.traceId && t.spanCount === trace.spanCount)) return performance.now() - started;
+    if (performance.now() - started > 300_000) throw new Error(`trace ${trace.traceId} not indexed within 300 s`);
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
 }
 
 /** VmRSS of a process in MB, from /proc (Linux); NaN elsewhere. */
@@ -249,7 +270,9 @@ function section(results: SizeResult[], runs: number, machineLine: string, loadA
     ].join(' | ');
   });
   const verdict = verdictLines(results);
-  const ingestLines = results.map((r) => `${fmtInt(r.trace.spanCount)} spans in ${r.trace.requests.length} requests: ${fmtMs(r.ingestMs)}`).join('; ');
+  const ingestLines = results
+    .map((r) => `${fmtInt(r.trace.spanCount)} spans in ${r.trace.requests.length} requests: ${fmtMs(r.ingestMs)}, indexed ${fmtMs(r.indexMs)} later, server RSS ${fmtInt(r.rssAfterIngestMB)} MB after the ingest, ${fmtInt(r.rssIndexedMB)} MB once indexed`)
+    .join('; ');
   return `## UI
 
 \`npm run bench:ui\` (\`test/bench-ui/run.ts\`). Last run ${new Date().toISOString().slice(0, 10)} on ${machineLine};
@@ -262,15 +285,17 @@ ${rows.map((r) => `| ${r} |`).join('\n')}
 ${verdict}The waterfall keeps only the rows in view plus 8 above and below in the DOM,
 and a row's critical-path pieces closer than a pixel or two are drawn as one, so the row and
 element counts stay flat from 1,000 to 100,000 spans. The UI asks for the compact trace format
-(\`?format=compact\`, docs/api.md §5.4: resources and scopes once, times as offsets), which the
-server streams a page of a few hundred spans at a time from the store; the page hands the
-response body to a Web Worker that parses and decodes each page as it arrives, and then
-receives the decoded spans and builds the tree, both timelines and the critical path on its
-own thread. "Trace request" thus covers the server's reading and encoding and most of the
-decoding; the column after it is the rest of the decoding, handing the spans to the page,
-building and rendering. "JS heap" is the page's own heap (\`JSHeapUsedSize\` of its main
-thread); the worker's heap is not in it and is gone once it handed the spans over. Traces over
-5,000 spans open folded to 4 levels.
+with its attribute table (\`?format=compact-3\`, docs/api.md §5.4: resources and scopes once,
+times as offsets, an attribute equal to one sent before as its index), which the server streams
+a page of a few hundred spans at a time from the store (a stored chunk is cut into pages before
+it is decoded); the page hands the response body to a Web Worker that parses and decodes each
+page as it arrives and posts the decoded spans to the page in batches of 4,096 while the rest
+arrives; once the trailer came, the page finishes them (resources, scopes) and builds the tree,
+both timelines and the critical path on its own thread. "Trace request" thus covers the server's
+reading and encoding and most of the decoding; the column after it is the rest of the decoding,
+handing the last spans to the page, building and rendering. "JS heap" is the page's own heap
+(\`JSHeapUsedSize\` of its main thread); the worker's heap is not in it and is gone once it
+handed the spans over. Traces over 5,000 spans open folded to 4 levels.
 
 **Method.** For each size one trace is generated (\`test/bench-ui/trace-generator.ts\`, fixed
 seed): a batch job at \`api-gateway\` fanning out over items, each item a tree of gRPC calls
@@ -280,7 +305,9 @@ retry / exception events, ~1% errors, and one host whose clock runs 3 ms behind 
 clock-skew adjustment has work to do). It is stored through the real ingest path: OTLP/HTTP
 protobuf POSTs of at most 512 spans per service and host (as the Go exporter batches),
 encoded by \`server/src/receivers/otlp/otlp-proto-encoder.ts\`, ${INGEST_CONCURRENCY} in flight, into a freshly
-started \`node server/dist/main.js\` with a file database (ingest: ${ingestLines}). Then
+started \`node server/dist/main.js\` with a file database (ingest: ${ingestLines}); the runs
+start once \`/api/v1/search\` shows the whole trace (the store acknowledges ingest once logged and
+indexes in the background, which would otherwise run during the first runs). Then
 \`/trace/{id}\` is opened at ${VIEWPORT.width}×${VIEWPORT.height} in a new browser context per run
 (cold HTTP cache; one discarded warm-up run per size, then ${runs} measured runs, medians shown).
 An init script wraps \`attachShadow\` so a MutationObserver watches every shadow root; "first
@@ -339,8 +366,13 @@ async function main(): Promise<void> {
       const trace = generateTrace(size);
       console.log(`  generated: ${trace.services} services, ${trace.maxDepth} levels, ${trace.requests.length} OTLP requests`);
       const ingestMs = await ingest(otlpHttp, trace);
+      const rssAfterIngestMB = rssMB(server.child.pid);
+      const indexMs = await waitIndexed(base, trace);
+      const rssIndexedMB = rssMB(server.child.pid);
       await checkStored(base, trace);
-      console.log(`  stored in ${fmtMs(ingestMs)}; opening ${base}/trace/${trace.traceId}`);
+      console.log(
+        `  stored in ${fmtMs(ingestMs)}, indexed ${fmtMs(indexMs)} later; server RSS ${fmtInt(rssAfterIngestMB)} MB after ingest, ${fmtInt(rssIndexedMB)} MB indexed; opening ${base}/trace/${trace.traceId}`,
+      );
       const url = `${base}/trace/${trace.traceId}`;
       const warmup = await measure(browser, url, server.child.pid);
       console.log(`  warm-up: first paint ${fmtMs(warmup.firstPaintMs)} (not counted)`);
@@ -354,7 +386,7 @@ async function main(): Promise<void> {
             `jump to end ${fmtMs(run.scrollToEndMs)}, longest task after paint ${fmtMs(run.longestTaskAfterPaintMs)}, server RSS ${fmtInt(run.serverStartRssMB)} → ${fmtInt(run.serverPeakRssMB)} MB`,
         );
       }
-      results.push({ trace, ingestMs, runs });
+      results.push({ trace, ingestMs, indexMs, rssAfterIngestMB, rssIndexedMB, runs });
       console.log(`  median first paint: ${fmtMs(median(runs.map((r) => r.firstPaintMs)))}`);
     }
     const markdown = section(results, options.runs, machineLine, loadAtStart);

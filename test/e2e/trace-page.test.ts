@@ -218,7 +218,7 @@ describe('trace page in Chromium', () => {
 
     it('is decoded in a Web Worker from a response streamed in pages, every span in its place', async () => {
       // The server writes a page of spans per line: this trace takes several.
-      const text = await (await fetch(`${suite.server.http}/api/v1/traces/${wide.traceId}?format=compact`)).text();
+      const text = await (await fetch(`${suite.server.http}/api/v1/traces/${wide.traceId}?format=compact-3`)).text();
       expect(text.split('\n').length).toBeGreaterThanOrEqual(5);
       const worker = suite.page.waitForEvent('worker', { timeout: UI_TIMEOUT });
       await suite.page.goto(`${suite.server.http}/trace/${wide.traceId}`);

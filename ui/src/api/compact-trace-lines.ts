@@ -4,12 +4,20 @@
  * newline, so a newline only ever ends one of those), which lets each page be parsed and
  * decoded while the next is still being read from the store and sent.
  */
-import { CompactTraceDecoder, parseCompactTraceResponse } from './decode-compact-trace';
+import type { Span } from '@threadline/shared';
+import { applyTrailer, CompactTraceDecoder, wholeDocumentDecoder, type CompactTrailer } from './decode-compact-trace';
 import type { TraceResponse } from './wire-types';
 
 const HEADER_END = '"spans":[';
 
 export class CompactTraceLineDecoder {
+  /**
+   * The text after the last newline, in the pieces it came in: a line may be megabytes long,
+   * and appending every piece to one string and searching it all again would copy it over
+   * and over (quadratic); only each new piece is searched.
+   */
+  private pending: string[] = [];
+  /** The whole text, once it turned out not to be laid out in lines. */
   private buffer = '';
   private decoder: CompactTraceDecoder | undefined;
   private trailer: unknown;
@@ -17,32 +25,58 @@ export class CompactTraceLineDecoder {
   private whole = false;
 
   push(text: string): void {
-    this.buffer += text;
-    if (this.whole) return;
-    let newline: number;
-    while ((newline = this.buffer.indexOf('\n')) >= 0) {
-      const line = this.buffer.slice(0, newline);
-      this.buffer = this.buffer.slice(newline + 1);
-      this.line(line);
-      if (this.whole) return;
+    if (this.whole) {
+      this.buffer += text;
+      return;
     }
+    let from = 0;
+    for (let newline = text.indexOf('\n'); newline >= 0; newline = text.indexOf('\n', from)) {
+      this.pending.push(text.slice(from, newline));
+      from = newline + 1;
+      const line = this.pending.join('');
+      this.pending = [];
+      this.line(line);
+      if (this.whole) {
+        this.buffer += text.slice(from);
+        return;
+      }
+    }
+    if (from < text.length) this.pending.push(text.slice(from));
   }
 
-  end(): TraceResponse {
-    if (this.whole) return parseCompactTraceResponse(JSON.parse(this.buffer));
-    const rest = this.buffer;
-    this.buffer = '';
-    if (rest !== '') this.line(rest);
-    if (this.whole) return parseCompactTraceResponse(JSON.parse(this.buffer));
+  /** Spans decoded since the last call (none while the text is decoded whole), in document order. */
+  takeSpans(): Span[] {
+    return this.decoder && !this.whole ? this.decoder.takeSpans() : [];
+  }
+
+  /** The text is complete: the spans not taken yet, and the trailer that finishes every span (applyTrailer). */
+  endParts(): { traceId: string; spans: Span[]; trailer: CompactTrailer } {
+    if (!this.whole) {
+      const rest = this.pending.join('');
+      this.pending = [];
+      if (rest !== '') this.line(rest);
+    }
+    if (this.whole) {
+      const doc: unknown = JSON.parse(this.buffer);
+      const decoder = wholeDocumentDecoder(doc);
+      return { traceId: decoder.traceId, spans: decoder.takeSpans(), trailer: decoder.trailer(doc) };
+    }
     if (!this.decoder || this.trailer === undefined) throw new SyntaxError('the compact trace ended before its trailer');
-    return this.decoder.finish(this.trailer);
+    return { traceId: this.decoder.traceId, spans: this.decoder.takeSpans(), trailer: this.decoder.trailer(this.trailer) };
+  }
+
+  /** The whole trace, for a decoder whose spans were never taken. */
+  end(): TraceResponse {
+    const { traceId, spans, trailer } = this.endParts();
+    applyTrailer(spans, trailer);
+    return { traceId, spans };
   }
 
   private line(line: string): void {
     if (!this.decoder) {
       if (!line.endsWith(HEADER_END)) {
         this.whole = true;
-        this.buffer = line + '\n' + this.buffer;
+        this.buffer = `${line}\n`;
         return;
       }
       this.decoder = new CompactTraceDecoder(JSON.parse(`${line}]}`));

@@ -88,4 +88,19 @@ describe('compact trace decoding', () => {
     badTime.spans[0]![4] = 1.5;
     expect(() => parseCompactTraceResponse(badTime)).toThrow(/\[4\]/);
   });
+
+  it('compact-3: resolves table indexes to the attribute sent before (one shared object), and refuses an index not yet sent', () => {
+    const attrs = [{ key: 'rpc.system', value: { stringValue: 'grpc' } }, { key: 'tags', value: { arrayValue: { values: [{ stringValue: 'a' }] } } }];
+    const [a, b] = [makeSpan({ id: 'a', service: 'web', start: 0, end: 10 }), makeSpan({ id: 'b', parent: 'a', service: 'web', start: 1, end: 2 })];
+    const doc = { ...compactOf([a!, b!]), format: 'compact-3' };
+    const rows = doc.spans as unknown[][];
+    rows[0]![10] = attrs;
+    // Index 0 is rpc.system; the array never entered the table, so it is sent in full again.
+    rows[1]![10] = [0, attrs[1]];
+    const spans = parseCompactTraceResponse(doc).spans;
+    expect(spans[1]!.attributes).toEqual(attrs);
+    expect(spans[1]!.attributes[0]).toBe(spans[0]!.attributes[0]);
+    rows[1]![10] = [1];
+    expect(() => parseCompactTraceResponse(doc)).toThrow(/\$\.spans\[1\]\[10\]\[0\]/);
+  });
 });

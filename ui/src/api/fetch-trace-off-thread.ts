@@ -1,15 +1,19 @@
 /**
  * Loads a trace in the compact format: the page fetches it and hands the body to
- * trace-loader-worker.ts, so the page's thread only receives the decoded spans.
+ * trace-loader-worker.ts, so the page's thread only receives the decoded spans, in
+ * batches while the body arrives, and finishes them when the trailer came.
  */
 import { ApiError } from './api-error';
 import { fetchOk } from './http-client';
-import { readCompactTrace } from './read-compact-trace';
+import { appendAll, readCompactTrace } from './read-compact-trace';
+import { applyTrailer } from './decode-compact-trace';
+import { SpanSharing } from './span-sharing';
+import type { Span } from '@threadline/shared';
 import type { TraceLoaderReply, TraceLoaderRequest } from './trace-loader-protocol';
 import type { TraceResponse } from './wire-types';
 
 export async function fetchTraceOffThread(traceId: string, signal?: AbortSignal): Promise<TraceResponse> {
-  const url = `/api/v1/traces/${encodeURIComponent(traceId)}?format=compact`;
+  const url = `/api/v1/traces/${encodeURIComponent(traceId)}?format=compact-3`;
   // Started first, so that its script loads while the server works on the trace.
   const worker = new Worker(new URL('./trace-loader-worker.ts', import.meta.url), { type: 'module' });
   let response: Response;
@@ -35,10 +39,21 @@ function decodeInWorker(worker: Worker, body: ReadableStream<Uint8Array>, url: s
     };
     if (signal?.aborted) return abort();
     signal?.addEventListener('abort', abort, { once: true });
+    const spans: Span[] = [];
+    const sharing = new SpanSharing();
     worker.onmessage = ({ data }: MessageEvent<TraceLoaderReply>) => {
+      if (data.kind === 'spans') {
+        sharing.share(data.spans);
+        return appendAll(spans, data.spans);
+      }
       done();
-      if (data.kind === 'trace') resolve(data.trace);
-      else reject(new ApiError(data.status, data.code, data.message));
+      if (data.kind === 'failure') return reject(new ApiError(data.status, data.code, data.message));
+      try {
+        applyTrailer(spans, data.trailer);
+        resolve({ traceId: data.traceId, spans });
+      } catch (error) {
+        reject(new ApiError(200, 'bad_response', `${url}: ${error instanceof Error ? error.message : String(error)}`));
+      }
     };
     worker.onerror = (event) => {
       done();

@@ -23,7 +23,7 @@ export async function searchTraces(query: SearchQuery, nowMs: number, signal?: A
 
 /** In the compact format: a fraction of the bytes and of the decoded objects for big traces. */
 export async function fetchTrace(traceId: string, signal?: AbortSignal): Promise<TraceResponse> {
-  return parseCompactTraceResponse(await getJson(`/api/v1/traces/${traceId}?format=compact`, signal));
+  return parseCompactTraceResponse(await getJson(`/api/v1/traces/${traceId}?format=compact-3`, signal));
 }
 
 export async function fetchDependencies(window: ResolvedWindow, signal?: AbortSignal): Promise<JaegerDependency[]> {

@@ -1,5 +1,6 @@
 /** Messages between the page and trace-loader-worker.ts. */
-import type { TraceResponse } from './wire-types';
+import type { Span } from '@threadline/shared';
+import type { CompactTrailer } from './decode-compact-trace';
 
 /** The body of an ok compact trace response, transferred to the worker, and where it came from (for messages). */
 export interface TraceLoaderRequest {
@@ -7,7 +8,13 @@ export interface TraceLoaderRequest {
   url: string;
 }
 
-/** An ApiError crosses as its fields: class identity does not survive a structured clone. */
+/**
+ * The worker's replies: batches of decoded spans in document order while the body arrives
+ * (their resource, scope and service name still unset), then `end` with the trailer that
+ * finishes them (applyTrailer), or one `failure`. An ApiError crosses as its fields: class
+ * identity does not survive a structured clone.
+ */
 export type TraceLoaderReply =
-  | { kind: 'trace'; trace: TraceResponse }
+  | { kind: 'spans'; spans: Span[] }
+  | { kind: 'end'; traceId: string; trailer: CompactTrailer }
   | { kind: 'failure'; status: number; code: string; message: string };

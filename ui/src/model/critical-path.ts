@@ -141,7 +141,14 @@ export interface CriticalByRow {
  * waterfall asks only for the rows it draws, so objects are made only for those.
  */
 export function indexCriticalPath(c: CriticalColumns): CriticalByRow {
-  const order = Int32Array.from(c.rows.keys()).sort((a, b) => c.rows[a]! - c.rows[b]! || a - b);
+  // Segment indexes by row, in segment order within a row: a counting sort (rows are small
+  // non-negative integers), linear where a typed-array sort with a comparator took ~60 ms for 100k rows.
+  const order = new Int32Array(c.rows.length);
+  const firstOfRow = new Int32Array(c.rows.reduce((max, row) => Math.max(max, row), 0) + 2);
+  for (const row of c.rows) firstOfRow[row + 1]!++;
+  for (let r = 1; r < firstOfRow.length; r++) firstOfRow[r]! += firstOfRow[r - 1]!;
+  const next = firstOfRow.slice();
+  c.rows.forEach((row, k) => (order[next[row]!++] = k));
   const rowOf = Int32Array.from(order, (k) => c.rows[k]!);
   return {
     get(row: number): readonly CriticalSegment[] | undefined {

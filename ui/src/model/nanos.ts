@@ -4,6 +4,8 @@
  * time; offsets within one trace fit a double exactly (2^53 ns is 104 days).
  */
 
+import { exactNanosSince, type NanosBase } from '@threadline/shared';
+
 const DECIMAL = /^\d+$/;
 
 export function isDecimalNanos(value: string): boolean {
@@ -12,6 +14,11 @@ export function isDecimalNanos(value: string): boolean {
 
 export function toBigNanos(value: string): bigint {
   return BigInt(value);
+}
+
+/** `Number(BigInt(value) - base.nanos)`, the same number, without bigints in the common case (exactNanosSince). */
+export function nanosSince(value: string, base: NanosBase): number {
+  return exactNanosSince(value, base) ?? Number(BigInt(value) - base.nanos);
 }
 
 /** Unix milliseconds (for Date), dropping sub-millisecond precision. */

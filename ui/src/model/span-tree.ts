@@ -3,8 +3,8 @@
  * missing (orphans), IDs may repeat, and parent links may form cycles. None of
  * that may hang or drop a span: every input span ends up in exactly one place.
  */
-import { earliestStartNanos, type Span } from '@threadline/shared';
-import { toBigNanos } from './nanos';
+import { earliestStartNanos, nanosBase, type Span } from '@threadline/shared';
+import { nanosSince } from './nanos';
 
 /** Why a span sits at the top level although it names a parent. */
 export type SpanIssue = 'orphan' | 'cycle';
@@ -73,10 +73,11 @@ function detach(node: SpanNode): void {
 
 export function buildSpanTree(spans: readonly Span[]): SpanTree {
   const baseNanos = earliestStartNanos(spans);
+  const base = nanosBase(baseNanos);
   const byId = new Map<string, SpanNode>();
   const nodes: SpanNode[] = spans.map((span, index) => {
-    const start = Number(toBigNanos(span.startTimeUnixNano) - baseNanos);
-    const rawEnd = Number(toBigNanos(span.endTimeUnixNano) - baseNanos);
+    const start = nanosSince(span.startTimeUnixNano, base);
+    const rawEnd = nanosSince(span.endTimeUnixNano, base);
     const node: SpanNode = {
       span,
       index,

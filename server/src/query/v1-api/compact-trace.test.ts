@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Span } from '@threadline/shared';
+import { COMPACT_ATTRIBUTE_TABLE_SIZE, attributeTableField, toOtlpJsonText, type CompactAttribute, type KeyValue, type Span } from '@threadline/shared';
 import { TRACE_A_SPANS } from '../test-support/sample-traces.js';
 import { buildSpan, resourceOf, TRACE_A } from '../test-support/span-builder.js';
 import { parseZipkinSpansJson } from '../../receivers/zipkin/zipkin-json-decoder.js';
@@ -19,13 +19,21 @@ async function textOf(traceId: string, pages: Span[][]): Promise<string> {
   return text;
 }
 
-/** Expands a compact trace back to full spans, as a client does; the test's own independent reader. */
+/** Expands a compact trace (compact-2 or -3) back to full spans, as a client does; the test's own independent reader. */
 function expand(doc: ReturnType<typeof buildCompactTrace>): Span[] {
   const base = BigInt(doc.baseTimeUnixNano);
   const at = (offset: number | string): string => (base + BigInt(offset)).toString();
   const fixes = new Map(doc.parentFixes);
-  return doc.spans.map(([spanId, parentSpanId, name, kind, start, end, r, s, code, message, attributes, events, links, flags, traceState, dropped], i) => {
+  const table: KeyValue[] = [];
+  const resolve = (list: CompactAttribute[]): KeyValue[] =>
+    list.map((a) => {
+      if (typeof a === 'number') return table[a]!;
+      if (doc.format === 'compact-3' && attributeTableField(a.value) !== undefined && table.length < COMPACT_ATTRIBUTE_TABLE_SIZE) table.push(a);
+      return a;
+    });
+  return doc.spans.map(([spanId, parentSpanId, name, kind, start, end, r, s, code, message, compactAttributes, events, links, flags, traceState, dropped], i) => {
     const { serviceName, ...resource } = doc.resources[r]!;
+    const attributes = resolve(compactAttributes);
     return {
       traceId: doc.traceId,
       spanId,
@@ -38,7 +46,7 @@ function expand(doc: ReturnType<typeof buildCompactTrace>): Span[] {
       endTimeUnixNano: at(end),
       attributes,
       droppedAttributesCount: dropped[0],
-      events: events.map(([time, eventName, eventAttributes, droppedAttributesCount]) => ({ timeUnixNano: at(time), name: eventName, attributes: eventAttributes, droppedAttributesCount })),
+      events: events.map(([time, eventName, eventAttributes, droppedAttributesCount]) => ({ timeUnixNano: at(time), name: eventName, attributes: resolve(eventAttributes), droppedAttributesCount })),
       droppedEventsCount: dropped[1],
       links,
       droppedLinksCount: dropped[2],
@@ -131,5 +139,36 @@ describe('compact trace format', () => {
     expect(lines.at(-1)).toMatch(/^\],"resources":/);
     expect(JSON.parse(`{${lines.at(-1)!.slice(2)}`)).toHaveProperty('parentFixes', []);
   });
-});
 
+  it('compact-3 sends an attribute equal to one sent before as its index, and holds the same spans', async () => {
+    const attrs = (i: number): KeyValue[] => [
+      { key: 'rpc.system', value: { stringValue: 'grpc' } },
+      { key: 'item', value: { intValue: String(i % 3) } },
+      { key: 'ok', value: { boolValue: i % 2 === 0 } },
+      { key: 'ratio', value: { doubleValue: i % 2 ? Number.NaN : 0.5 } },
+      { key: 'tags', value: { arrayValue: { values: [{ stringValue: 'a' }] } } },
+      { key: 'sql', value: { stringValue: 'x'.repeat(300) } },
+    ];
+    const many = Array.from({ length: 40 }, (_, i) =>
+      buildSpan({
+        spanId: (i + 1).toString(16).padStart(16, '0'),
+        startTimeUnixNano: `${1712345678000000000n + BigInt(i)}`,
+        attributes: attrs(i),
+        events: [{ timeUnixNano: `${1712345678000000000n + BigInt(i)}`, name: 'retry', attributes: attrs(i + 1).slice(0, 2), droppedAttributesCount: 0 }],
+      }),
+    );
+    const v2 = [...compactTraceChunks(TRACE_A, many, 10)].join('');
+    const v3 = [...compactTraceChunks(TRACE_A, many, 10, 'compact-3')].join('');
+    const doc = JSON.parse(v3);
+    expect(doc.format).toBe('compact-3');
+    expect(expand(doc)).toEqual(expand(JSON.parse(v2)));
+    // The first span sends its attributes in full; the next refers to the scalar ones it repeats, never to arrays or long strings.
+    expect(doc.spans[0][10].every((a: unknown) => typeof a === 'object')).toBe(true);
+    // Indexes count in reading order, event attributes included: item=2 first came in span 1's event.
+    expect(doc.spans[2][10].slice(0, 4)).toEqual([0, 7, 2, 3]);
+    expect(doc.spans[2][10].slice(4).every((a: unknown) => typeof a === 'object')).toBe(true);
+    expect(v3.length).toBeLessThan(v2.length * 0.8);
+    // Streamed pages give the same document as building it whole.
+    expect(JSON.parse(toOtlpJsonText(buildCompactTrace(TRACE_A, many, 'compact-3')))).toEqual(doc);
+  });
+});

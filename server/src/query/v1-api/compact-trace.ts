@@ -7,14 +7,23 @@
  * of Zipkin shared spans' children (zipkin-shared-spans.ts) for the same reason.
  */
 import {
+  attributeTableField,
+  COMPACT_ATTRIBUTE_TABLE_SIZE,
   COMPACT_TRACE_FORMAT,
+  COMPACT_TRACE_FORMAT_3,
   earliestStartNanos,
+  exactNanosSince,
+  nanosBase,
+  ScalarAttributeMap,
   toOtlpJsonText,
+  type CompactAttribute,
   type CompactEvent,
   type CompactOffset,
   type CompactSpan,
   type CompactTrace,
   type InstrumentationScope,
+  type KeyValue,
+  type NanosBase,
   type Resource,
   type Span,
 } from '@threadline/shared';
@@ -42,9 +51,34 @@ class Interner<T> {
   }
 }
 
-function toOffset(nanos: string, base: bigint): CompactOffset {
-  const offset = BigInt(nanos) - base;
+function toOffset(nanos: string, base: NanosBase): CompactOffset {
+  const exact = exactNanosSince(nanos, base);
+  if (exact !== undefined) return exact;
+  const offset = BigInt(nanos) - base.nanos;
   return offset <= BigInt(Number.MAX_SAFE_INTEGER) && offset >= -BigInt(Number.MAX_SAFE_INTEGER) ? Number(offset) : offset.toString();
+}
+
+export type CompactFormat = typeof COMPACT_TRACE_FORMAT | typeof COMPACT_TRACE_FORMAT_3;
+
+/**
+ * compact-3's attribute table: every attribute sent in full that has an attributeTableField
+ * gets the next index (until the table is full), and an equal attribute later is sent as
+ * that index.
+ */
+class AttributeTable {
+  private size = 0;
+  private readonly indexes = new ScalarAttributeMap<number>();
+
+  refer(list: readonly KeyValue[]): CompactAttribute[] {
+    return list.map((kv) => {
+      const field = attributeTableField(kv.value);
+      if (field === undefined) return kv;
+      const known = this.indexes.get(kv, field);
+      if (known !== undefined) return known;
+      if (this.size < COMPACT_ATTRIBUTE_TABLE_SIZE) this.indexes.set(kv, field, this.size++);
+      return kv;
+    });
+  }
 }
 
 /** Turns spans into compact ones, remembering what the trailer needs. */
@@ -53,27 +87,41 @@ class CompactEncoder {
   readonly scopes = new Interner<InstrumentationScope>();
   private readonly names: string[] = [];
   private readonly fixes = new SharedChildrenFixes();
+  private readonly table: AttributeTable | undefined;
+  private readonly offsets: NanosBase;
 
   /** `base`: any time near the trace's start; offsets before it are negative. */
-  constructor(readonly base: bigint) {}
+  constructor(
+    readonly base: bigint,
+    readonly format: CompactFormat = COMPACT_TRACE_FORMAT,
+  ) {
+    this.table = format === COMPACT_TRACE_FORMAT_3 ? new AttributeTable() : undefined;
+    this.offsets = nanosBase(base);
+  }
+
+  private attributes(list: readonly KeyValue[]): CompactAttribute[] {
+    return this.table ? this.table.refer(list) : (list as KeyValue[]);
+  }
 
   encode(span: Span): CompactSpan {
     this.fixes.note(span);
     const resource = this.resources.indexOf(span.resource);
     this.names[resource] ??= span.serviceName;
-    const events: CompactEvent[] = span.events.map((e) => [toOffset(e.timeUnixNano, this.base), e.name, e.attributes, e.droppedAttributesCount]);
+    // The span's attributes before its events': the order a client reads them, which the table's indexes follow.
+    const attributes = this.attributes(span.attributes);
+    const events: CompactEvent[] = span.events.map((e) => [toOffset(e.timeUnixNano, this.offsets), e.name, this.attributes(e.attributes), e.droppedAttributesCount]);
     return [
       span.spanId,
       span.parentSpanId,
       span.name,
       span.kind,
-      toOffset(span.startTimeUnixNano, this.base),
-      toOffset(span.endTimeUnixNano, this.base),
+      toOffset(span.startTimeUnixNano, this.offsets),
+      toOffset(span.endTimeUnixNano, this.offsets),
       resource,
       this.scopes.indexOf(span.scope),
       span.status.code,
       span.status.message,
-      span.attributes,
+      attributes,
       events,
       span.links,
       span.flags,
@@ -92,14 +140,14 @@ class CompactEncoder {
 }
 
 /** The whole compact trace as one object, for a trace held whole (tests, small traces); spans in the given order. */
-export function buildCompactTrace(traceId: string, spans: readonly Span[]): CompactTrace {
-  const enc = new CompactEncoder(earliestStartNanos(spans));
+export function buildCompactTrace(traceId: string, spans: readonly Span[], format: CompactFormat = COMPACT_TRACE_FORMAT): CompactTrace {
+  const enc = new CompactEncoder(earliestStartNanos(spans), format);
   const encoded = spans.map((span) => enc.encode(span));
-  return { traceId, format: COMPACT_TRACE_FORMAT, baseTimeUnixNano: enc.base.toString(), spans: encoded, ...enc.trailer() };
+  return { traceId, format, baseTimeUnixNano: enc.base.toString(), spans: encoded, ...enc.trailer() };
 }
 
 function headerText(traceId: string, enc: CompactEncoder): string {
-  return `{"traceId":${JSON.stringify(traceId)},"format":"${COMPACT_TRACE_FORMAT}","baseTimeUnixNano":"${enc.base}","spans":[`;
+  return `{"traceId":${JSON.stringify(traceId)},"format":"${enc.format}","baseTimeUnixNano":"${enc.base}","spans":[`;
 }
 
 function pageText(page: readonly Span[], enc: CompactEncoder, first: boolean): string {
@@ -121,8 +169,8 @@ function trailerText(enc: CompactEncoder): string {
  * trace exists; its earliest start is the document's base time. `rest` is returned
  * (closed) when the consumer stops early.
  */
-export async function* compactTraceText(traceId: string, first: readonly Span[], rest: AsyncIterator<Span[]>): AsyncGenerator<string> {
-  const enc = new CompactEncoder(earliestStartNanos(first));
+export async function* compactTraceText(traceId: string, first: readonly Span[], rest: AsyncIterator<Span[]>, format: CompactFormat = COMPACT_TRACE_FORMAT): AsyncGenerator<string> {
+  const enc = new CompactEncoder(earliestStartNanos(first), format);
   try {
     yield headerText(traceId, enc) + pageText(first, enc, true);
     for (let next = await rest.next(); !next.done; next = await rest.next()) yield pageText(next.value, enc, false);
@@ -133,8 +181,8 @@ export async function* compactTraceText(traceId: string, first: readonly Span[],
 }
 
 /** `compactTraceText` over spans held whole, cut into pages: the same text as a store's pages would give. */
-export function* compactTraceChunks(traceId: string, spans: readonly Span[], pageSpans = 1000): Generator<string> {
-  const enc = new CompactEncoder(earliestStartNanos(spans));
+export function* compactTraceChunks(traceId: string, spans: readonly Span[], pageSpans = 1000, format: CompactFormat = COMPACT_TRACE_FORMAT): Generator<string> {
+  const enc = new CompactEncoder(earliestStartNanos(spans), format);
   yield headerText(traceId, enc);
   for (let from = 0; from < spans.length; from += pageSpans) yield pageText(spans.slice(from, from + pageSpans), enc, from === 0);
   yield trailerText(enc);

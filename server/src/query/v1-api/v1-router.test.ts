@@ -43,6 +43,15 @@ describe('GET /api/v1/traces/:traceId', () => {
     await request(app).get('/api/v1/traces/ffffffffffffffffffffffffffffffff?format=compact').expect(404);
   });
 
+  it('answers ?format=compact-3 with the attribute-table format, and only that parameter', async () => {
+    const res = await request(app).get(`/api/v1/traces/${TRACE_A}?format=compact-3`).expect(200).expect('content-type', /application\/vnd\.threadline\.trace-compact\+json/);
+    expect(JSON.parse(res.text)).toEqual(JSON.parse(JSON.stringify(buildCompactTrace(TRACE_A, TRACE_A_SPANS, 'compact-3'))));
+    expect(JSON.parse(res.text).format).toBe('compact-3');
+    const v2 = await request(app).get(`/api/v1/traces/${TRACE_A}`).set('Accept', 'application/vnd.threadline.trace-compact+json').expect(200);
+    expect(JSON.parse(v2.text).format).toBe('compact-2');
+    await request(app).get('/api/v1/traces/ffffffffffffffffffffffffffffffff?format=compact-3').expect(404);
+  });
+
   it('streams a big compact trace through response compression intact', async () => {
     const many = Array.from({ length: 3000 }, (_, i) =>
       buildSpan({ traceId: TRACE_B, spanId: (i + 1).toString(16).padStart(16, '0'), startTimeUnixNano: `${1712345678000000000n + BigInt(i)}` }),

@@ -1,5 +1,5 @@
 import express, { type ErrorRequestHandler, type Request, type Router } from 'express';
-import { COMPACT_TRACE_MEDIA_TYPE } from '@threadline/shared';
+import { COMPACT_TRACE_FORMAT, COMPACT_TRACE_FORMAT_3, COMPACT_TRACE_MEDIA_TYPE } from '@threadline/shared';
 import { notFound } from '../../app-error.js';
 import type { NettraceStore, SpanStore, TraceQuery, TraceSummary } from '../../store/span-store.js';
 import { parseSpanKindParam, parseTraceIdParam, searchParamsOf } from '../param-parsing.js';
@@ -7,7 +7,7 @@ import { loggerOf, toHttpFailure, type ErrorLogger, type QueryRouterOptions } fr
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { toSharedChildrenRepointedJson } from '../../receivers/zipkin/zipkin-shared-spans.js';
-import { compactTraceText } from './compact-trace.js';
+import { compactTraceText, type CompactFormat } from './compact-trace.js';
 import { createLatencyRouter } from './latency-router.js';
 import { createV1NettraceRouter } from './nettrace-router.js';
 import { createProfilesQueryRouter } from '../profiles/profiles-query-router.js';
@@ -43,7 +43,8 @@ export function createV1Router(store: SpanStore, options: V1RouterOptions = {}):
   router.get('/traces/:traceId', async (req, res) => {
     const traceId = parseTraceIdParam(req.params.traceId);
     res.vary('Accept');
-    if (wantsCompact(req)) {
+    const compact = compactFormatOf(req);
+    if (compact) {
       // A page at a time from the store to the socket: a big trace is never whole in memory.
       const pages = store.streamTrace(traceId)[Symbol.asyncIterator]();
       const first = await pages.next();
@@ -51,7 +52,7 @@ export function createV1Router(store: SpanStore, options: V1RouterOptions = {}):
       res.type(COMPACT_TRACE_MEDIA_TYPE);
       try {
         // pipeline waits for the client to read (backpressure) and ends or destroys the response.
-        await pipeline(Readable.from(compactTraceText(traceId, first.value, pages)), res);
+        await pipeline(Readable.from(compactTraceText(traceId, first.value, pages, compact)), res);
       } catch (err) {
         if (res.destroyed) return;
         throw err;
@@ -93,9 +94,10 @@ export function createV1Router(store: SpanStore, options: V1RouterOptions = {}):
   return router;
 }
 
-/** The compact format is asked for with `?format=compact` or its media type in `Accept`. */
-function wantsCompact(req: Request): boolean {
-  return req.query.format === 'compact' || (req.get('accept') ?? '').includes(COMPACT_TRACE_MEDIA_TYPE);
+/** compact-2 is asked for with `?format=compact` or its media type in `Accept`; compact-3 with `?format=compact-3`. */
+function compactFormatOf(req: Request): CompactFormat | undefined {
+  if (req.query.format === COMPACT_TRACE_FORMAT_3) return COMPACT_TRACE_FORMAT_3;
+  return req.query.format === 'compact' || (req.get('accept') ?? '').includes(COMPACT_TRACE_MEDIA_TYPE) ? COMPACT_TRACE_FORMAT : undefined;
 }
 
 /** Summaries in the store's order (most recent first); traces that vanished meanwhile are skipped. */

@@ -13,6 +13,7 @@ import { parseSpanChunk } from './span-chunk-codec.js';
 import { sortByStart, TraceChunks } from './trace-chunks.js';
 import { createSqliteStore, type SqliteSpanStore, type SqliteStoreOptions } from './sqlite-store.js';
 import { at, spanIdOf, testSpan, traceIdOf } from './test-spans.js';
+import { TRACE_PAGE_SPANS } from '../trace-pages.js';
 
 let dir: string;
 const open: SqliteSpanStore[] = [];
@@ -85,6 +86,8 @@ describe('createSqliteStore', () => {
     expect(whole).toHaveLength(2100);
     expect(whole.find((s) => s.spanId === spanIdOf(1))!.name).toBe('upload 0');
     expect(pages.length).toBeGreaterThan(1);
+    // An upload of 700 is stored as one chunk: the pages cut it, a page never holds twice a page's spans.
+    for (const page of pages) expect(page.length).toBeLessThan(2 * TRACE_PAGE_SPANS);
     for (const page of pages) expect(page).toEqual(sortByStart([...page]));
     expect(sortByStart(pages.flat())).toEqual(whole);
     const none: Span[][] = [];

@@ -9,6 +9,7 @@ import { openDatabase } from './open-database.js';
 import { createStoreOperations } from './store-operations.js';
 import { StoreInputError } from './store-input-error.js';
 import { BACKGROUND_NICE, niceThisThread } from '../../threads/thread-priority.js';
+import { transferOf } from './trace-chunk-pages.js';
 import type {
   LogLevel,
   OperationName,
@@ -21,7 +22,7 @@ import type {
 } from './worker-protocol.js';
 
 function runStoreWorker(port: MessagePort, config: WorkerConfig): void {
-  const send = (message: WorkerMessage) => port.postMessage(message);
+  const send = (message: WorkerMessage, transfer: ArrayBuffer[] = []) => port.postMessage(message, transfer);
   const log = (level: LogLevel, msg: string, fields: Record<string, unknown>) =>
     send({ type: 'log', level, msg, fields });
 
@@ -45,8 +46,8 @@ function runStoreWorker(port: MessagePort, config: WorkerConfig): void {
       if (!operation) throw new Error(`${request.op} is not served by a ${config.role} worker`);
       const value = operation(...request.args);
       // An operation that finishes later (a logged batch, answered once indexed) answers then.
-      if (value instanceof Promise) value.then((v) => send({ type: 'result', id: request.id, value: v }), (err) => fail(request, err));
-      else send({ type: 'result', id: request.id, value });
+      if (value instanceof Promise) value.then((v) => send({ type: 'result', id: request.id, value: v }, transferOf(v)), (err) => fail(request, err));
+      else send({ type: 'result', id: request.id, value }, transferOf(value));
     } catch (err) {
       fail(request, err);
     }
