@@ -6,11 +6,11 @@ import { setPriority } from 'node:os';
  * queries run on the main thread and the store's reader: when the cores are all busy, the
  * kernel gives those the CPU first, so the UI and exporters' answers stay quick while
  * ingest, slowed a little, pushes back through its queue (429s exporters retry). Measured
- * on 2 cores under full-speed ingest (100k-span database; data/ scripts in the closing
- * note of issue 8): get-trace p50 7.1 ms at nice 0, 5.2 at 5, 4.4 at 10 (3.4 idle); search
- * p50 47, 39, 36 ms (20 idle); ingest throughput the same within noise. Not more: the
- * kernel weighs nice 10 at a tenth of another process's share, so on a host busy with
- * other work ingest would starve; nice 5 keeps about a third.
+ * on 2 cores under full-speed ingest (docs/benchmarks.md, "Third round"): get-trace p50
+ * 7.1 ms at nice 0, 5.2 at 5, 4.4 at 10 (3.4 idle); search p50 47, 39, 36 ms (20 idle);
+ * ingest throughput the same within noise. Not more: the kernel weighs nice 10 at a tenth
+ * of another process's share, so on a host busy with other work ingest would starve; nice
+ * 5 keeps about a third.
  */
 export const BACKGROUND_NICE = 5;
 
