@@ -12,7 +12,9 @@ export interface DecodedOtlp extends OtlpDecodeCounts {
 
 /**
  * How the OTLP receivers (HTTP protobuf and gRPC) turn a request body into queued spans.
- * Throws AppError for a request refused as a whole; `malformed` starts the 400's message.
+ * `decode` takes the body: its memory may move to another thread, so the caller must not
+ * use it after. Throws AppError for a request refused as a whole; `malformed` starts the
+ * 400's message.
  */
 export interface OtlpProtoIngest {
   decode(body: Buffer, malformed: string): Promise<DecodedOtlp>;

@@ -29,7 +29,18 @@ describe('PreparePool', () => {
     expect(got.map((g) => unpackBatch(g.batch!))).toEqual(expected.map((e) => e.batch!));
   });
 
-  it('copies a body that is a view into a larger buffer, leaving the buffer to its owner', async () => {
+  it('moves a body in a buffer of its own whole, even as a view past a header (as grpc-js hands messages over)', async () => {
+    pool = new PreparePool({ size: 1, limits: DEFAULT_INGEST_LIMITS, logger });
+    const bytes = body(100);
+    const framed = new Uint8Array(bytes.length + 5);
+    framed.set(bytes, 5);
+    expect(framed.buffer.byteLength).toBeGreaterThan(Buffer.poolSize);
+    const result = await pool.run(framed.subarray(5), MALFORMED);
+    expect(result.counts.spans).toBe(100);
+    expect(framed.byteLength).toBe(0);
+  });
+
+  it('copies a small body, which may be a view into the shared pool, leaving the buffer to its owner', async () => {
     pool = new PreparePool({ size: 1, limits: DEFAULT_INGEST_LIMITS, logger });
     const bytes = body(3);
     const shared = new Uint8Array(bytes.length + 16);

@@ -49,16 +49,24 @@ export class PreparePool {
     for (let i = 0; i < Math.max(1, options.size); i++) this.slots.push(this.spawn());
   }
 
-  /** Rejects with AppError as a receiver answers it, or an Error for an internal failure. */
+  /**
+   * Takes the body (its memory may move to the thread: the caller must not use it after).
+   * Rejects with AppError as a receiver answers it, or an Error for an internal failure.
+   */
   run(body: Uint8Array, malformed: string): Promise<PackedOtlp> {
     if (this.closing) return Promise.reject(new AppError(503, 'shutting_down', 'collector is shutting down', { 'Retry-After': '5' }));
     const slot = this.slots.reduce((a, b) => (b.jobs.size < a.jobs.size ? b : a));
     const id = this.nextId++;
-    // Moved, not copied, when the body owns its memory; a view into a shared pool buffer is copied first.
-    const owned = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength ? body : new Uint8Array(body);
+    // A body in a buffer of its own moves whole, with where it lies in it (grpc-js hands over a
+    // view past the 5-byte frame header: copying it cost a 16 MiB copy per big message). Node
+    // gives every buffer larger than its pool's a buffer of its own; smaller ones may be views
+    // into the shared pool, and are copied.
+    const own = body.buffer.byteLength > Buffer.poolSize;
+    const buffer = own ? (body.buffer as ArrayBuffer) : new Uint8Array(body).buffer;
+    const request: PrepareRequest = { id, buffer, offset: own ? body.byteOffset : 0, length: body.byteLength, malformed };
     return new Promise<PackedOtlp>((resolve, reject) => {
       slot.jobs.set(id, { resolve, reject });
-      slot.worker.postMessage({ id, body: owned, malformed } satisfies PrepareRequest, [owned.buffer as ArrayBuffer]);
+      slot.worker.postMessage(request, [buffer]);
     });
   }
 

@@ -6,10 +6,15 @@ export interface PrepareWorkerConfig {
   limits: IngestLimits;
 }
 
-/** One request body to decode; `malformed` starts the 400's message (the receivers word it differently). */
+/**
+ * One request body to decode: `length` bytes at `offset` of `buffer` (moved to the thread);
+ * `malformed` starts the 400's message (the receivers word it differently).
+ */
 export interface PrepareRequest {
   id: number;
-  body: Uint8Array;
+  buffer: ArrayBuffer;
+  offset: number;
+  length: number;
   malformed: string;
 }
 

@@ -14,10 +14,10 @@ const { limits } = (workerData as { config: PrepareWorkerConfig }).config;
 const port = parentPort!;
 niceThisThread(BACKGROUND_NICE);
 
-port.on('message', ({ id, body, malformed }: PrepareRequest) => {
+port.on('message', ({ id, buffer, offset, length, malformed }: PrepareRequest) => {
   let answer: PrepareAnswer;
   try {
-    const { counts, batch } = prepareOtlpBatch(body, limits, malformed);
+    const { counts, batch } = prepareOtlpBatch(new Uint8Array(buffer, offset, length), limits, malformed);
     const packed = batch && packBatch(batch);
     port.postMessage({ id, prepared: { counts, batch: packed } } satisfies PrepareAnswer, packed ? packedTransferables(packed) : []);
     return;
