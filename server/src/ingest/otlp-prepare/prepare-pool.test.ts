@@ -51,6 +51,17 @@ describe('PreparePool', () => {
     expect([...shared.subarray(8, 8 + bytes.length)]).toEqual([...bytes]);
   });
 
+  it('takes small bodies before large ones that wait', async () => {
+    pool = new PreparePool({ size: 1, limits: DEFAULT_INGEST_LIMITS, logger });
+    const large = body(8_000);
+    expect(large.length).toBeGreaterThan(1024 * 1024);
+    const done: string[] = [];
+    const track = (name: string, b: Uint8Array) => pool!.run(b, MALFORMED).then(() => void done.push(name));
+    // The thread holds two at a time: the third large body waits, and the small one passes it.
+    await Promise.all([track('large 1', large.slice()), track('large 2', large.slice()), track('large 3', large.slice()), track('small', body(5))]);
+    expect(done).toEqual(['large 1', 'large 2', 'small', 'large 3']);
+  });
+
   it('answers a body it cannot decode with the AppError the receivers send', async () => {
     pool = new PreparePool({ size: 1, limits: { ...DEFAULT_INGEST_LIMITS, maxObjectsPerRequest: 10 }, logger });
     await expect(pool.run(Uint8Array.of(0x0a, 0xff, 0xff), MALFORMED)).rejects.toMatchObject({ status: 400, code: 'malformed_request' });
