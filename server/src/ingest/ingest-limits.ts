@@ -53,7 +53,14 @@ export class DecodeMeter {
   droppedEvents = 0;
   droppedLinks = 0;
 
-  constructor(readonly limits: IngestLimits = DEFAULT_INGEST_LIMITS) {}
+  constructor(
+    readonly limits: IngestLimits = DEFAULT_INGEST_LIMITS,
+    /**
+     * Whether decoded spans keep the protobuf bytes they came from (otlp-raw.ts), for the
+     * store to write as they are. Spans read back from the store only to be shown need not.
+     */
+    readonly keepRaw = true,
+  ) {}
 
   countObject(stringChars = 0): void {
     if (++this.objects > this.limits.maxObjectsPerRequest) {

@@ -274,7 +274,7 @@ function readSpan(r: ProtobufReader, m: DecodeMeter): OtlpSpan {
   out.droppedLinksCount += droppedLinks;
   m.droppedEvents += droppedEvents;
   m.droppedLinks += droppedLinks;
-  if (changesByLimits(r, m) === changes) setRawProto(out, raw);
+  if (m.keepRaw && changesByLimits(r, m) === changes) setRawProto(out, raw);
   return out;
 }
 

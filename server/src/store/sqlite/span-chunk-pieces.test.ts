@@ -35,7 +35,7 @@ function expectSplitKeepsSpans(chunk: Uint8Array): void {
   const whole = parseSpanChunk(chunk);
   for (const maxSpans of [1, 2, 5, 7, whole.length - 1]) {
     const pieces = [...splitSpanChunk(chunk, maxSpans)];
-    const decoded = pieces.map(parseSpanChunk);
+    const decoded = pieces.map((p) => parseSpanChunk(p));
     expect(decoded.every((p) => p.length <= maxSpans)).toBe(true);
     // Every piece is full but the last: pieces of a page's size, not one per group.
     expect(decoded.slice(0, -1).every((p) => p.length === maxSpans)).toBe(true);

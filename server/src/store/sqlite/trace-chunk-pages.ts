@@ -60,7 +60,7 @@ export function* decodeTracePages(packed: PackedTrace, pageSpans: number): Gener
   let at = 0;
   for (const length of packed.chunkLengths) {
     for (const piece of splitSpanChunk(packed.bytes.subarray(at, at + length), pageSpans)) {
-      for (const span of parseSpanChunk(piece)) {
+      for (const span of parseSpanChunk(piece, false)) {
         if (seen.has(span.spanId)) continue;
         seen.add(span.spanId);
         page.push(span);

@@ -13,7 +13,7 @@ export function decodeChunks(chunks: readonly Uint8Array[]): Span[] {
   const seen = new Set<string>();
   const spans: Span[] = [];
   for (const data of chunks) {
-    for (const span of parseSpanChunk(data)) {
+    for (const span of parseSpanChunk(data, false)) {
       if (seen.has(span.spanId)) continue;
       seen.add(span.spanId);
       spans.push(span);
