@@ -203,8 +203,15 @@ export class SqliteSpanStore implements SpanStore, NettraceStore, ProfileStore {
     return this.indexing;
   }
 
-  getTrace(traceId: string): Promise<Span[]> {
-    return this.reader.call('getTrace', traceId, this.waiting.chunksOf(traceId));
+  /**
+   * The reader sends the trace's chunks undecoded and they are decoded here: structured-
+   * cloning decoded spans out of the worker cost more than decoding them (Jaeger get-trace
+   * on the 10M-span benchmark database, 86 traces warm: median 3.6 → 2.8 ms, p95 7.7 → 6.5).
+   */
+  async getTrace(traceId: string): Promise<Span[]> {
+    const packed = await this.reader.call('getTracePacked', traceId, this.waiting.chunksOf(traceId));
+    const [spans = []] = decodeTracePages(packed, Number.MAX_SAFE_INTEGER);
+    return spans;
   }
 
   getTraceJson(traceId: string): Promise<string> {
