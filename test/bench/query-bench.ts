@@ -26,8 +26,9 @@ const SERVICE = 'frontend';
 export interface QueryResult {
   name: string;
   path: string | ((i: number) => string);
-  /** The issue's target for this query at 10M spans, when it has one. */
+  /** The issue's target for this query at 10M spans, when it has one: for the median and the p95, or the p99 (`targetOnP99`). */
   targetMs?: number;
+  targetOnP99?: boolean;
   timing: Timing;
   /** The same query while full-speed ingest runs into a copy of the database, when measured. */
   busy?: Timing;
@@ -153,6 +154,7 @@ export async function measureQueries(
         name: 'get trace by ID (20 different traces in turn)',
         path: (i) => `/api/traces/${traceIds[i % traceIds.length]!}`,
         targetMs: 10,
+        targetOnP99: true,
         describe: (b) => `${(b as { data: Array<{ spans: unknown[] }> }).data[0]!.spans.length} spans`,
       },
       { name: `search: service ${SERVICE}, 24 h, limit 20`, path: jaeger(`service=${SERVICE}`), targetMs: 50, describe: countTraces },

@@ -57,11 +57,12 @@ export function buildSection(
   machine: string,
 ): string {
   const rows = queries.results.map((q) => {
-    const verdict = q.targetMs === undefined ? '' : q.timing.medianMs < q.targetMs && q.timing.p95Ms < q.targetMs ? 'met' : '**missed**';
+    const worst = q.targetOnP99 ? q.timing.p99Ms : q.timing.p95Ms;
+    const verdict = q.targetMs === undefined ? '' : q.timing.medianMs < q.targetMs && worst < q.targetMs ? 'met' : '**missed**';
     const busy = q.busy
       ? `${fmtMs(q.busy.medianMs)} ms | ${fmtMs(q.busy.p99Ms)} ms | ${(q.busy.p99Ms / q.timing.p99Ms).toFixed(1)}×`
       : '– | – | –';
-    return `| ${q.name} | **${fmtMs(q.timing.medianMs)} ms** | ${fmtMs(q.timing.p95Ms)} ms | ${fmtMs(q.timing.p99Ms)} ms | ${busy} | ${q.targetMs === undefined ? '' : `< ${q.targetMs} ms`} ${verdict} | ${q.answer} |`;
+    return `| ${q.name} | **${fmtMs(q.timing.medianMs)} ms** | ${fmtMs(q.timing.p95Ms)} ms | ${fmtMs(q.timing.p99Ms)} ms | ${busy} | ${q.targetMs === undefined ? '' : `< ${q.targetMs} ms${q.targetOnP99 ? ' (p99)' : ''}`} ${verdict} | ${q.answer} |`;
   });
   const busyText = queries.ingestWhileBusy
     ? `\n\n"While ingesting": the same requests against a copy of the database while a child process (\`test/bench/ingest-background.ts\`, 4 senders of 512-span OTLP/HTTP batches) ingested into it at full speed (it reported: ${queries.ingestWhileBusy}); the ratio is p99 while ingesting over p99 idle (target: at most 2×).`
