@@ -28,6 +28,20 @@ describe('IntakePacer', () => {
     expect(pacer.delay(512, 40_000)).toBe(8);
   });
 
+  it('says whether it made a batch wait lately', () => {
+    const c = clock();
+    const pacer = new IntakePacer(32_768, c.now);
+    expect(pacer.pacedWithin(1_000)).toBe(false);
+    pacer.passed({ spans: 32_000, ms: 500 });
+    pacer.delay(512, 1_000);
+    expect(pacer.pacedWithin(1_000)).toBe(false);
+    pacer.delay(512, 40_000);
+    c.advance(900);
+    expect(pacer.pacedWithin(1_000)).toBe(true);
+    c.advance(200);
+    expect(pacer.pacedWithin(1_000)).toBe(false);
+  });
+
   it('follows the rate of recent passes, ignoring small ones', () => {
     const c = clock();
     const pacer = new IntakePacer(32_768, c.now);

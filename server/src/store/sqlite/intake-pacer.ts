@@ -14,6 +14,8 @@ export class IntakePacer {
   private rate = 0;
   /** When the batches let through so far have been indexed, at `rate`. */
   private busyUntil = 0;
+  /** When a batch last had to wait; -Infinity until one did. */
+  private lastPacedAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     private readonly paceAbove: number,
@@ -35,6 +37,12 @@ export class IntakePacer {
       return 0;
     }
     this.busyUntil = Math.max(this.busyUntil, t) + spans / this.rate;
+    this.lastPacedAt = t;
     return this.busyUntil - t;
+  }
+
+  /** Whether a batch had to wait within the last `ms`: the writer is behind, or was a moment ago. */
+  pacedWithin(ms: number): boolean {
+    return this.now() - this.lastPacedAt <= ms;
   }
 }
