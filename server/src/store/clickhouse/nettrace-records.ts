@@ -1,9 +1,8 @@
 import type { Span } from '@threadline/shared';
 import { AppError } from '../../app-error.js';
 import { toJsonText } from '../sqlite/span-json.js';
-import { NettraceJoin } from '../sqlite/nettrace-join.js';
+import { joinWholeTrace } from '../sqlite/nettrace-join.js';
 import { parseSpanRow } from '../sqlite/span-row.js';
-import { sortByStart } from '../sqlite/trace-chunks.js';
 import type { NettraceEvent, NettraceRecordFields, NettraceRequestRecord } from '../span-store.js';
 
 const INT64_MAX = 2n ** 63n - 1n;
@@ -96,9 +95,5 @@ export function recordColumns(r: NettraceRecordFields): Record<string, unknown> 
  * missing, the record's own span (a child of it) stands in. SQLite's join, on whole traces.
  */
 export function mergeJoinedRecords(spans: Span[], joined: ReadonlyArray<{ spanId: string; spanJson: string }>): Span[] {
-  if (joined.length === 0) return spans;
-  const join = new NettraceJoin(joined.map((row) => ({ span_id: row.spanId, span: row.spanJson })));
-  join.extend(spans);
-  const standIns = join.standIns();
-  return standIns.length === 0 ? spans : sortByStart([...spans, ...standIns]);
+  return joinWholeTrace(spans, joined.map((row) => ({ span_id: row.spanId, span: row.spanJson })));
 }

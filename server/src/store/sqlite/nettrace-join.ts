@@ -1,5 +1,6 @@
 import type { Span, SpanEvent } from '@threadline/shared';
 import { parseJsonText } from './span-json.js';
+import { sortByStart } from './trace-chunks.js';
 
 /** A request trace joined to a span of the trace being read, as nettrace_requests keeps it. */
 export interface JoinedRecordRow {
@@ -61,4 +62,16 @@ export class NettraceJoin {
   standIns(): Span[] {
     return [...this.pending.values()].flat();
   }
+}
+
+/**
+ * A whole trace (in start order) with its request traces joined (NettraceJoin): a record's
+ * own span stands in, in start order, while the span it names is missing.
+ */
+export function joinWholeTrace(spans: Span[], rows: readonly JoinedRecordRow[]): Span[] {
+  if (rows.length === 0) return spans;
+  const join = new NettraceJoin(rows);
+  join.extend(spans);
+  const standIns = join.standIns();
+  return standIns.length === 0 ? spans : sortByStart([...spans, ...standIns]);
 }

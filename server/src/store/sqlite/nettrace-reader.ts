@@ -14,9 +14,8 @@ import type {
   NettraceState,
 } from '../span-store.js';
 import type { StoredNettraceEvent } from './nettrace-writer.js';
-import { NettraceJoin, type JoinedRecordRow } from './nettrace-join.js';
+import { joinWholeTrace, type JoinedRecordRow } from './nettrace-join.js';
 import { StoreInputError } from './store-input-error.js';
-import { sortByStart } from './trace-chunks.js';
 
 /** Exported so that tests can check their query plans. */
 export const NETTRACE_READ_SQL = {
@@ -130,11 +129,7 @@ export class NettraceReader {
    * that span is missing, the record's own span (a child of it) is shown instead.
    */
   mergeIntoTrace(traceId: string, spans: Span[]): Span[] {
-    const join = new NettraceJoin(this.joinedRecords(traceId));
-    if (join.empty) return spans;
-    join.extend(spans);
-    const standIns = join.standIns();
-    return standIns.length === 0 ? spans : sortByStart([...spans, ...standIns]);
+    return joinWholeTrace(spans, this.joinedRecords(traceId));
   }
 
   /** The request traces joined to spans of the trace, for a NettraceJoin. */

@@ -21,7 +21,6 @@ function readOperations(db: Database.Database): ReadOperations {
   const nettrace = new NettraceReader(db);
   return {
     // Both reads see one snapshot: the worker runs a request to its end before the next commit shows.
-    getTrace: (traceId, unindexed) => nettrace.mergeIntoTrace(traceId, reader.getTrace(traceId, unindexed)),
     getTraceJson: (traceId, unindexed) => toOtlpJsonText(nettrace.mergeIntoTrace(traceId, reader.getTrace(traceId, unindexed))),
     getTracePacked: (traceId, unindexed) => packTrace(reader.getTraceChunks(traceId, unindexed), nettrace.joinedRecords(traceId)),
     getServices: () => reader.getServices(),

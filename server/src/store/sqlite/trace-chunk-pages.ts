@@ -7,9 +7,9 @@
  * size before decoding (span-chunk-pieces.ts).
  */
 import type { Span } from '@threadline/shared';
-import { NettraceJoin, type JoinedRecordRow } from './nettrace-join.js';
+import { joinWholeTrace, NettraceJoin, type JoinedRecordRow } from './nettrace-join.js';
 import { parseSpanChunk } from './span-chunk-codec.js';
-import { sortByStart } from './trace-chunks.js';
+import { decodeChunks, sortByStart } from './trace-chunks.js';
 import { splitSpanChunk } from './span-chunk-pieces.js';
 
 /** What crosses from the reader worker: every chunk in one buffer (one copy), and the joined net/trace records. */
@@ -76,4 +76,15 @@ export function* decodeTracePages(packed: PackedTrace, pageSpans: number): Gener
   join.extend(page);
   page.push(...join.standIns());
   if (page.length > 0) yield sortByStart(page);
+}
+
+/** The whole trace as getTrace gives it: its chunks decoded as they are (nothing to cut into pages), then joined. */
+export function decodeWholeTrace(packed: PackedTrace): Span[] {
+  const chunks: Uint8Array[] = [];
+  let at = 0;
+  for (const length of packed.chunkLengths) {
+    chunks.push(packed.bytes.subarray(at, at + length));
+    at += length;
+  }
+  return joinWholeTrace(sortByStart(decodeChunks(chunks)), packed.joined);
 }

@@ -1,4 +1,4 @@
-import type { JaegerDependency, Span } from '@threadline/shared';
+import type { JaegerDependency } from '@threadline/shared';
 import type {
   EventLog,
   EventLogFamily,
@@ -45,9 +45,8 @@ export interface StoreOperations extends ProfileOperations {
   /** Indexes what the ingest log holds, so that searches see every acknowledged span. */
   indexPending(): void;
   /** `unindexed`: the trace's acknowledged chunks still on their way to the index (sqlite-store.ts). */
-  getTrace(traceId: string, unindexed?: readonly Uint8Array[]): Span[];
   getTraceJson(traceId: string, unindexed?: readonly Uint8Array[]): string;
-  /** The trace undecoded, for SpanStore.streamTrace; `unindexed` as for getTrace. */
+  /** The trace undecoded, for getTrace and streamTrace (decoded on the calling thread); `unindexed` as above. */
   getTracePacked(traceId: string, unindexed?: readonly Uint8Array[]): PackedTrace;
   getServices(): string[];
   getOperations(service: string, spanKind?: SpanKindName): OperationInfo[];
