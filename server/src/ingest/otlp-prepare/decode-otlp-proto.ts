@@ -28,11 +28,15 @@ export function decodeOtlpProto(body: Uint8Array, limits: IngestLimits, malforme
   try {
     request = parseExportTraceRequestProto(body, meter);
   } catch (err) {
-    if (err instanceof AppError) throw err;
-    throw new AppError(400, 'malformed_request', `${malformed}: ${(err as Error).message}`);
+    throw asMalformed(err, malformed);
   }
   const result = toSpans(request);
   return { result, counts: countsOf(result, meter) };
+}
+
+/** What a decoder threw, as the receivers answer it: its own AppError (a limit), else a 400 starting with `malformed`. */
+export function asMalformed(err: unknown, malformed: string): AppError {
+  return err instanceof AppError ? err : new AppError(400, 'malformed_request', `${malformed}: ${(err as Error).message}`);
 }
 
 /** The counts of a decoded request, whatever its encoding. */

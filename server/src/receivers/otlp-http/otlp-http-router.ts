@@ -9,7 +9,7 @@ import { limitOtlpRequest } from '../otlp/otlp-limits.js';
 import { parseExportTraceRequestJson } from '../otlp/otlp-json-decoder.js';
 import { toSpans } from '../otlp/otlp-to-spans.js';
 import type { OtlpTraceRequest } from '../otlp/otlp-types.js';
-import { countsOf } from '../../ingest/otlp-prepare/decode-otlp-proto.js';
+import { asMalformed, countsOf } from '../../ingest/otlp-prepare/decode-otlp-proto.js';
 import { inlineOtlpIngest, type DecodedOtlp, type OtlpProtoIngest } from '../../ingest/otlp-prepare/otlp-proto-ingest.js';
 import { otlpResponseContentType, parseOtlpContentType, type OtlpEncoding } from './otlp-content-type.js';
 import { encodeExportResponse, encodeRpcStatus } from './otlp-http-responses.js';
@@ -84,8 +84,7 @@ function decodeJson(body: Buffer, meter: DecodeMeter, queue: Pick<IngestQueue, '
   try {
     request = limitOtlpRequest(parseExportTraceRequestJson(body.toString('utf8')), meter);
   } catch (err) {
-    if (err instanceof AppError) throw err;
-    throw new AppError(400, 'malformed_request', `malformed JSON ExportTraceServiceRequest: ${(err as Error).message}`);
+    throw asMalformed(err, 'malformed JSON ExportTraceServiceRequest');
   }
   const result = toSpans(request);
   return { ...countsOf(result, meter), submit: () => queue.submit(result.spans) };
