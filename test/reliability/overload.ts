@@ -68,6 +68,8 @@ async function main(): Promise<number> {
   const refusalMs: number[] = [];
   const statuses = new Map<number, number>();
   const queryMs: number[] = [];
+  /** The slowest queries, to see which kind makes the tail. */
+  const slowest: Array<{ ms: number; path: string; at: number }> = [];
   const exporterBatch = async (mine: number) => {
     inflight++;
     const body = batches.batch(2, mine);
@@ -105,7 +107,10 @@ async function main(): Promise<number> {
     for (let n = 0; queryPauseMs > 0 && Date.now() < deadline; n++) {
       const started = performance.now();
       await (await fetch(`${api}${paths[n % paths.length]}`)).arrayBuffer();
-      queryMs.push(performance.now() - started);
+      const ms = performance.now() - started;
+      queryMs.push(ms);
+      slowest.push({ ms, path: paths[n % paths.length]!.split('?')[0]!, at: Math.round((Date.now() - start) / 100) / 10 });
+      slowest.sort((a, b) => b.ms - a.ms).splice(3);
       await sleep(queryPauseMs);
     }
   })();
@@ -133,7 +138,7 @@ async function main(): Promise<number> {
   rmSync(dir, { recursive: true, force: true });
   const throughput = overloadAcked / seconds;
   log(SCRIPT, `offered ${rate.toFixed(1)} batches/s (${factor}× capacity) for ${seconds} s: acknowledged ${throughput.toFixed(1)} batches/s = ${((100 * throughput) / capacity).toFixed(0)}% of capacity; dropped by the exporter (its queue full) ${droppedByExporter}; ${overloadCpu}`);
-  log(SCRIPT, `refusals (429/503): ${refusalMs.length}, answered in p50 ${percentile(refusalMs, 0.5).toFixed(1)} ms, p99 ${percentile(refusalMs, 0.99).toFixed(1)} ms; queries: ${queryMs.length}, p50 ${percentile(queryMs, 0.5).toFixed(1)} ms, p99 ${percentile(queryMs, 0.99).toFixed(1)} ms`);
+  log(SCRIPT, `refusals (429/503): ${refusalMs.length}, answered in p50 ${percentile(refusalMs, 0.5).toFixed(1)} ms, p99 ${percentile(refusalMs, 0.99).toFixed(1)} ms; queries: ${queryMs.length}, p50 ${percentile(queryMs, 0.5).toFixed(1)} ms, p99 ${percentile(queryMs, 0.99).toFixed(1)} ms (slowest: ${slowest.map((q) => `${q.path} ${q.ms.toFixed(0)} ms at ${q.at} s`).join(', ')})`);
   log(SCRIPT, `statuses: ${[...statuses].map(([k, v]) => `${k} ×${v}`).join(', ')}; acknowledged batches missing afterwards: ${missing} of ${acked.length}`);
   return missing === 0 ? 0 : 1;
 }

@@ -187,6 +187,26 @@ describe('GET /api/traces (search)', () => {
     expect(store.traceQueries).toEqual([]);
   });
 
+  it('writes, a trace at a time, the very text one JSON document of the traces would be', async () => {
+    const unknown = 'ffffffffffffffffffffffffffffffff';
+    const res = await request(app).get(`/api/traces?traceID=${TRACE_B}&traceID=${unknown}&traceID=${TRACE_A}`).expect(200).expect('content-type', 'application/json; charset=utf-8');
+    const one = async (id: string) => ((await request(app).get(`/api/traces/${id}`).expect(200)).body as { data: JaegerTrace[] }).data[0];
+    const whole = { ...ok([await one(TRACE_B), await one(TRACE_A)]), errors: [{ code: 404, msg: 'trace not found', traceID: unknown }] };
+    expect(res.text).toBe(JSON.stringify(whole));
+    const searched = await request(app).get('/api/traces?service=backend&limit=20').expect(200);
+    expect(searched.text).toBe(JSON.stringify(ok([await one(TRACE_B), await one(TRACE_A)])));
+  });
+
+  it('cuts the connection when reading a trace fails after the answer began, and logs it', async () => {
+    const getTrace = store.getTrace.bind(store);
+    store.getTrace = async (id: string) => {
+      if (id === TRACE_A) throw new Error('disk gone');
+      return getTrace(id);
+    };
+    await expect(request(app).get(`/api/traces?traceID=${TRACE_B}&traceID=${TRACE_A}`)).rejects.toThrow();
+    expect(logger.entries).toHaveLength(1);
+  });
+
   it.each([
     ['minDuration=12x', 'invalid minDuration "12x": unknown unit "x"; expected a Go duration like 1.2s or 300ms'],
     ['limit=-1', 'invalid limit "-1": expected a positive integer'],

@@ -1,11 +1,12 @@
 import express, { type ErrorRequestHandler, type Router } from 'express';
-import type { JaegerDependency, JaegerError, JaegerOperation, JaegerResponse, JaegerTrace } from '@threadline/shared';
+import type { JaegerDependency, JaegerError, JaegerOperation, JaegerResponse } from '@threadline/shared';
 import { badRequest, notFound } from '../../app-error.js';
 import type { SpanKindName, SpanStore } from '../../store/span-store.js';
 import { parseSpanKindParam, parseTraceIdParam, searchParamsOf } from '../param-parsing.js';
 import { loggerOf, systemNow, toHttpFailure, type ErrorLogger, type QueryRouterOptions } from '../query-router-options.js';
 import { parseJaegerDependencyQuery, parseJaegerTraceSearch } from './jaeger-params.js';
 import { readTrace } from '../read-trace.js';
+import { jsonListText, sendJsonPieces, tracesInOrder } from '../trace-list-text.js';
 import { toJaegerTrace } from './span-to-jaeger.js';
 
 /** Jaeger's message for a missing trace; the Jaeger UI and Grafana show it as is. */
@@ -44,18 +45,22 @@ export function createJaegerRouter(store: SpanStore, options: QueryRouterOptions
 
   router.get('/traces', async (req, res) => {
     const { traceIds, query } = parseJaegerTraceSearch(searchParamsOf(req), now());
-    if (traceIds.length > 0) {
-      // As in Jaeger: found traces are returned, each missing one is reported in `errors`.
-      const loaded = await loadTraces(store, traceIds);
-      const found = new Set(loaded.map((t) => t.traceID));
-      const missing: JaegerError[] = traceIds
-        .filter((id) => !found.has(id))
-        .map((id) => ({ code: 404, msg: TRACE_NOT_FOUND, traceID: id }));
-      res.json({ ...envelope(loaded), errors: missing.length > 0 ? missing : null });
-      return;
+    const ids = traceIds.length > 0 ? traceIds : await store.findTraceIds(query);
+    const found = new Set<string>();
+    async function* jaegerTraces(): AsyncGenerator<string> {
+      for await (const { traceId, spans } of tracesInOrder(store, ids)) {
+        found.add(traceId);
+        yield JSON.stringify(toJaegerTrace(traceId, spans));
+      }
     }
-    const ids = await store.findTraceIds(query);
-    res.json(envelope(await loadTraces(store, ids)));
+    // As in Jaeger: asked by ID, each missing trace is reported in `errors`.
+    const missing = (): JaegerError[] | null => {
+      const errors = traceIds.filter((id) => !found.has(id)).map((id) => ({ code: 404, msg: TRACE_NOT_FOUND, traceID: id }));
+      return errors.length > 0 ? errors : null;
+    };
+    // The text res.json(envelope(traces)) would send, written a trace at a time (trace-list-text.ts).
+    const tail = () => `]${JSON.stringify({ ...envelope(undefined), errors: missing() }).replace(/^\{/, ',')}`;
+    await sendJsonPieces(res, jsonListText('{"data":[', jaegerTraces(), tail));
   });
 
   router.get('/traces/:traceId', async (req, res) => {
@@ -88,12 +93,6 @@ function envelope<T>(data: T, total = 0): JaegerResponse<T> {
   return { data, total, limit: 0, offset: 0, errors: null };
 }
 
-/** Traces in the order asked for; one that vanished meanwhile (retention) is skipped. */
-async function loadTraces(store: SpanStore, traceIds: readonly string[]): Promise<JaegerTrace[]> {
-  const traces = await Promise.all(traceIds.map(async (id) => ({ id, spans: await readTrace(store, id) })));
-  return traces.filter((t) => t.spans.length > 0).map((t) => toJaegerTrace(t.id, t.spans));
-}
-
 /** Jaeger filters to edges touching `service` and sums duplicate parent→child edges. */
 function mergeDependencies(links: readonly JaegerDependency[], service: string | undefined): JaegerDependency[] {
   const merged = new Map<string, JaegerDependency>();
@@ -110,6 +109,11 @@ function mergeDependencies(links: readonly JaegerDependency[], service: string |
 function jaegerErrorHandler(logger: ErrorLogger): ErrorRequestHandler {
   return (err, _req, res, _next) => {
     const failure = toHttpFailure(err, logger);
+    // Failing in the middle of a streamed body: the status line is gone, only cutting the connection tells the client.
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
     const body: JaegerResponse<null> = {
       ...envelope(null),
       errors: [{ code: failure.status, msg: failure.message }],

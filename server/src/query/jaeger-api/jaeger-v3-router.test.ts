@@ -63,6 +63,12 @@ describe('api_v3', () => {
     expect([...traceIds].sort()).toEqual([TRACE_A, TRACE_B].sort());
   });
 
+  it('GET /traces writes, a trace at a time, the very text of one document holding every trace', async () => {
+    const res = await request(app).get(`/api/v3/traces?${WINDOW}&query.service_name=backend`).expect(200).expect('content-type', 'application/json; charset=utf-8');
+    const one = async (id: string) => (await request(app).get(`/api/v3/traces/${id}`).expect(200)).body.result.resourceSpans as unknown[];
+    expect(res.text).toBe(JSON.stringify({ result: { resourceSpans: [...(await one(TRACE_B)), ...(await one(TRACE_A))] } }));
+  });
+
   it('GET /traces without a time window, or finding nothing, answers as Jaeger does', async () => {
     const missing = await request(app).get('/api/v3/traces?query.service_name=backend').expect(400);
     expect(missing.body).toEqual({ error: { httpCode: 400, message: 'query.start_time_min and query.start_time_max are required' } });

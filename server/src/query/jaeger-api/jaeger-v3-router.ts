@@ -1,10 +1,11 @@
 import express, { type ErrorRequestHandler, type Router } from 'express';
-import { toOtlpJson, type OtlpJsonExport } from '@threadline/shared';
+import { toOtlpJson } from '@threadline/shared';
 import { notFound } from '../../app-error.js';
 import type { SpanStore } from '../../store/span-store.js';
 import { parseSpanKindParam, parseTraceIdParam, searchParamsOf } from '../param-parsing.js';
 import { loggerOf, toHttpFailure, type ErrorLogger, type QueryRouterOptions } from '../query-router-options.js';
 import { readTrace } from '../read-trace.js';
+import { jsonListText, sendJsonPieces, tracesInOrder } from '../trace-list-text.js';
 import { toJaegerSpanKind } from './jaeger-router.js';
 import { parseV3TraceSearch } from './jaeger-v3-params.js';
 
@@ -38,11 +39,17 @@ export function createJaegerV3Router(store: SpanStore, options: QueryRouterOptio
 
   router.get('/traces', async (req, res) => {
     const ids = await store.findTraceIds(parseV3TraceSearch(searchParamsOf(req)));
-    const traces = (await Promise.all(ids.map((id) => readTrace(store, id)))).filter((spans) => spans.length > 0);
-    if (traces.length === 0) throw notFound(NO_TRACES, 'trace_not_found');
-    // As Jaeger: each trace's resource spans one after the other, in the search's order.
-    const result: OtlpJsonExport = { resourceSpans: traces.flatMap((spans) => toOtlpJson(spans).resourceSpans) };
-    res.json({ result });
+    const traces = tracesInOrder(store, ids);
+    const first = await traces.next();
+    if (first.done) throw notFound(NO_TRACES, 'trace_not_found');
+    // As Jaeger: each trace's resource spans one after the other, in the search's order;
+    // the text res.json({ result }) would send, written a trace at a time (trace-list-text.ts).
+    async function* resourceSpans(): AsyncGenerator<string> {
+      for (let next = first; !next.done; next = await traces.next()) {
+        for (const rs of toOtlpJson(next.value.spans).resourceSpans) yield JSON.stringify(rs);
+      }
+    }
+    await sendJsonPieces(res, jsonListText('{"result":{"resourceSpans":[', resourceSpans(), () => ']}}'));
   });
 
   router.use((req, _res, next) => {
@@ -55,6 +62,11 @@ export function createJaegerV3Router(store: SpanStore, options: QueryRouterOptio
 function v3ErrorHandler(logger: ErrorLogger): ErrorRequestHandler {
   return (err, _req, res, _next) => {
     const failure = toHttpFailure(err, logger);
+    // Failing in the middle of a streamed body: the status line is gone, only cutting the connection tells the client.
+    if (res.headersSent) {
+      res.destroy();
+      return;
+    }
     res.set(failure.headers).status(failure.status).json({ error: { httpCode: failure.status, message: failure.message } });
   };
 }
