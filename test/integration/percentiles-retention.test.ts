@@ -56,7 +56,7 @@ describe('retention', () => {
     });
     expect(await countStoredSpans(s)).toBe(BigInt(recent.length));
     expect(await countStoredTraces(s)).toBe(100n);
-    expect(sqliteQuery<bigint>(s, 'SELECT count(*) FROM tag_postings WHERE hour < ?', (now - HOUR_NS) / HOUR_NS) ?? 0n).toBe(0n);
+    expect(sqliteQuery<bigint>(s, 'SELECT count(*) FROM tag_posting_lists WHERE hour < ?', (now - HOUR_NS) / HOUR_NS) ?? 0n).toBe(0n);
 
     const oldWindow = await percentiles(s, oldStart, oldStart + 30n * MINUTE_NS);
     expect(oldWindow.body).toMatchObject({ count: 0, quantiles: [{ q: 0.5, durationNano: null }] });

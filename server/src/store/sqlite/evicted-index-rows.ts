@@ -1,10 +1,11 @@
 import type Database from 'better-sqlite3';
+import { asBuffer, decodePostingList, encodePostingList, registerPostingListFunctions, UPSERT_POSTING_LIST } from './posting-lists.js';
 
 /** Tags are 53-bit hashes (tag-hash.ts), spread evenly: equal slices of the range hold about equal shares of an hour. */
 const TAG_RANGE = 2 ** 53;
-/** An hour with fewer postings than this is swept in one statement. */
-const SMALL_HOUR_ROWS = 50_000;
-/** A big hour is swept in this many tag slices, each one short statement. */
+/** An hour with fewer posting lists than this is swept in one step. */
+const SMALL_HOUR_ROWS = 20_000;
+/** A big hour is swept in this many tag slices, each a short step. */
 const TAG_SLICES = 256;
 /** span_index rows looked at per statement. */
 const INDEX_SLICE_ROWS = 20_000;
@@ -15,7 +16,7 @@ const INT64_MIN = -(2n ** 63n);
  * postings by whole hours, which is exact there: nothing older than the cutoff stays. An
  * eviction by size takes the oldest traces by their start, and their spans' index rows
  * and postings sit among those of live traces (ties in time, long traces, an hour being
- * written), so each row in the evicted traces' time range is kept only if its trace_num is
+ * written), so each row (each trace of a posting list) in the evicted traces' time range is kept only if its trace_num is
  * still in trace_summaries (one primary-key lookup). Under heavy ingest the postings of the
  * current hour are a third or more of the file: they must go with their traces.
  *
@@ -28,7 +29,10 @@ export class EvictedIndexRows {
   private readonly deleteIndexSlice;
   private readonly nextHour;
   private readonly hourRows;
-  private readonly deletePostingSlice;
+  private readonly selectPostingSlice;
+  private readonly traceExists;
+  private readonly deleteList;
+  private readonly insertList;
   private readonly deleteOrphanBlocks;
 
   constructor(db: Database.Database) {
@@ -43,12 +47,15 @@ export class EvictedIndexRows {
       `DELETE FROM span_index WHERE op_id = ? AND start_ns > ? AND start_ns <= ?
          AND NOT EXISTS (SELECT 1 FROM trace_summaries s WHERE s.trace_num = span_index.trace_num)`,
     );
-    this.nextHour = db.prepare<[number, number], number | null>('SELECT min(hour) FROM tag_postings WHERE hour >= ? AND hour <= ?').pluck();
-    this.hourRows = db.prepare<[number, number], number>('SELECT count(*) FROM (SELECT 1 FROM tag_postings WHERE hour = ? LIMIT ?)').pluck();
-    this.deletePostingSlice = db.prepare<[number, number, number]>(
-      `DELETE FROM tag_postings WHERE hour = ? AND tag >= ? AND tag < ?
-         AND NOT EXISTS (SELECT 1 FROM trace_summaries s WHERE s.trace_num = tag_postings.trace_num)`,
-    );
+    this.nextHour = db.prepare<[number, number], number | null>('SELECT min(hour) FROM tag_posting_lists WHERE hour >= ? AND hour <= ?').pluck();
+    this.hourRows = db.prepare<[number, number], number>('SELECT count(*) FROM (SELECT 1 FROM tag_posting_lists WHERE hour = ? LIMIT ?)').pluck();
+    this.selectPostingSlice = db
+      .prepare<[number, number, number], [number, number, Buffer]>('SELECT tag, last_num, nums FROM tag_posting_lists WHERE hour = ? AND tag >= ? AND tag < ?')
+      .raw();
+    this.traceExists = db.prepare<[number], number>('SELECT 1 FROM trace_summaries WHERE trace_num = ?').pluck();
+    this.deleteList = db.prepare<[number, number, number]>('DELETE FROM tag_posting_lists WHERE hour = ? AND tag = ? AND last_num = ?');
+    registerPostingListFunctions(db);
+    this.insertList = db.prepare(`${UPSERT_POSTING_LIST.insert} VALUES (?, ?, ?, ?, ?) ${UPSERT_POSTING_LIST.onConflict}`);
     this.deleteOrphanBlocks = db.prepare('DELETE FROM span_blocks WHERE block_id NOT IN (SELECT block_id FROM span_chunks)');
   }
 
@@ -73,15 +80,36 @@ export class EvictedIndexRows {
     }
   }
 
-  /** Postings of gone traces in hours `fromHour`..`toHour`, an hour at a time, a big hour by tag slices. */
+  /**
+   * Postings of gone traces in hours `fromHour`..`toHour`, an hour at a time, a big hour by
+   * tag slices: each list loses the traces that are gone, and goes when none is left.
+   * Yields the postings removed per slice.
+   */
   *postings(fromHour: number, toHour: number): Generator<number, void, void> {
+    // A trace is in ~70 lists of its hour: look each up once per sweep.
+    const live = new Map<number, boolean>();
+    const isLive = (num: number) => {
+      let known = live.get(num);
+      if (known === undefined) live.set(num, (known = this.traceExists.get(num) !== undefined));
+      return known;
+    };
     for (let hour = this.nextHour.get(fromHour, toHour); hour !== null && hour !== undefined; hour = this.nextHour.get(hour + 1, toHour)) {
       const slices = this.hourRows.get(hour, SMALL_HOUR_ROWS)! < SMALL_HOUR_ROWS ? 1 : TAG_SLICES;
       for (let i = 0; i < slices; i++) {
         // The outer slices reach past the hash range, so no stored value can fall outside every slice.
         const lo = i === 0 ? -TAG_RANGE : Math.floor((i * TAG_RANGE) / slices);
         const hi = i === slices - 1 ? 2 * TAG_RANGE : Math.floor(((i + 1) * TAG_RANGE) / slices);
-        yield this.deletePostingSlice.run(hour, lo, hi).changes;
+        let removed = 0;
+        // Read whole before writing: the connection cannot write while a read iterates.
+        for (const [tag, lastNum, bytes] of this.selectPostingSlice.all(hour, lo, hi)) {
+          const nums = decodePostingList(bytes);
+          const kept = nums.filter(isLive);
+          if (kept.length === nums.length) continue;
+          removed += nums.length - kept.length;
+          this.deleteList.run(hour, tag, lastNum);
+          if (kept.length > 0) this.insertList.run(hour, tag, kept[kept.length - 1]!, kept.length, asBuffer(encodePostingList(kept)));
+        }
+        yield removed;
       }
     }
   }

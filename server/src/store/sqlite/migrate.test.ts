@@ -7,6 +7,7 @@ import { StoreVersionError } from '../store-errors.js';
 import { applyMigrations } from './migrate.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { openDatabase } from './open-database.js';
+import { decodePostingList } from './posting-lists.js';
 import { SpanReader } from './span-reader.js';
 import { spanIdOf, testSpan } from './test-spans.js';
 
@@ -27,9 +28,35 @@ describe('opening and migrating', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('synchronous', { simple: true })).toBe(1);
     expect(db.pragma('journal_size_limit', { simple: true })).toBe(64 * 1024 * 1024);
-    expect(tables(db)).toEqual(expect.arrayContaining(['operations', 'span_chunks', 'span_index', 'span_ops', 'tag_postings', 'trace_summaries']));
+    expect(tables(db)).toEqual(expect.arrayContaining(['operations', 'span_chunks', 'span_index', 'span_ops', 'tag_posting_lists', 'trace_summaries']));
     // Storage v1's tables are created by migration 001 and dropped once converted (here: empty).
     expect(tables(db)).not.toEqual(expect.arrayContaining(['spans']));
+    db.close();
+  });
+
+  it('moves one-row-per-posting tag postings into posting lists (007), in order, a long one split', () => {
+    const path = join(dir, 'v6.db');
+    const v6 = new Database(path);
+    applyMigrations(v6, MIGRATIONS.slice(0, 6));
+    const insert = v6.prepare('INSERT INTO tag_postings (hour, tag, trace_num) VALUES (?, ?, ?)');
+    const postings: Array<[number, number, number]> = [];
+    for (let num = 1; num <= 5_000; num++) postings.push([490_000, 2 ** 52 + 3, num]);
+    for (const num of [7, 3, 900]) postings.push([490_000, -17, num], [490_001, -17, num]);
+    v6.transaction(() => postings.forEach((p) => insert.run(...p)))();
+    v6.close();
+
+    const db = openDatabase(path, 'writer');
+    expect(tables(db)).not.toContain('tag_postings');
+    const lists = db.prepare<[], { hour: number; tag: number; last_num: number; n: number; nums: Buffer }>('SELECT * FROM tag_posting_lists ORDER BY hour, tag, last_num').all();
+    expect(lists.map((l) => [l.hour, l.tag, l.last_num, l.n])).toEqual([
+      [490_000, -17, 900, 3],
+      [490_000, 2 ** 52 + 3, 2_048, 2_048],
+      [490_000, 2 ** 52 + 3, 4_096, 2_048],
+      [490_000, 2 ** 52 + 3, 5_000, 904],
+      [490_001, -17, 900, 3],
+    ]);
+    const back = lists.flatMap((l) => decodePostingList(l.nums).map((num) => [l.hour, l.tag, num]));
+    expect(back.sort()).toEqual(postings.sort());
     db.close();
   });
 

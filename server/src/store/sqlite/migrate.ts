@@ -15,6 +15,8 @@ export function applyMigrations(
    * database one can take a while (an index built over every span).
    */
   onMigration: (m: Migration, foundVersion: number) => void = () => {},
+  /** Told how far a migration's data conversion got, now and then. */
+  onProgress: (m: Migration, rowsDone: number) => void = () => {},
 ): number {
   migrations.forEach((m, i) => {
     if (m.version !== i + 1) throw new Error(`migration ${m.name} has version ${m.version}, expected ${i + 1}`);
@@ -25,6 +27,7 @@ export function applyMigrations(
     onMigration(m, found);
     db.transaction(() => {
       db.exec(m.sql);
+      m.convert?.(db, (rows) => onProgress(m, rows));
       db.pragma(`user_version = ${m.version}`);
     }).immediate();
   }

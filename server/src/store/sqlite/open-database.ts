@@ -33,9 +33,14 @@ export function openDatabase(path: string, role: ConnectionRole, log: Conversion
       db.pragma('synchronous = NORMAL');
       db.pragma(`journal_size_limit = ${JOURNAL_SIZE_LIMIT}`);
       // A new file's migrations take no time; an existing one's may (on the log, so a slow start is explained).
-      applyMigrations(db, MIGRATIONS, (m, found) => {
-        if (found > 0) log('migrating the database', { toVersion: m.version, migration: m.name });
-      });
+      applyMigrations(
+        db,
+        MIGRATIONS,
+        (m, found) => {
+          if (found > 0) log('migrating the database', { toVersion: m.version, migration: m.name });
+        },
+        (m, rows) => log('migrating the database: rows converted so far', { migration: m.name, rows }),
+      );
       convertLegacySpans(db, new SpanWriter(db), log);
       // SQLite's advice for long-lived connections. The limit keeps ANALYZE to a sample:
       // unbounded, it read a whole 16 GB database (40 s) before the first listener opened.

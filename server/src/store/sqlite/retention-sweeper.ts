@@ -57,8 +57,8 @@ export class RetentionSweeper {
          (SELECT op_id, start_ns, trace_num, span_id FROM span_index WHERE op_id = ? AND start_ns < ? ORDER BY start_ns LIMIT ?)`,
     );
     this.deletePostings = db.prepare(
-      `DELETE FROM tag_postings WHERE (hour, tag, trace_num) IN
-         (SELECT hour, tag, trace_num FROM tag_postings WHERE hour < ? LIMIT ?)`,
+      `DELETE FROM tag_posting_lists WHERE (hour, tag, last_num) IN
+         (SELECT hour, tag, last_num FROM tag_posting_lists WHERE hour < ? LIMIT ?)`,
     );
     this.deleteSketchesBefore = db.prepare(
       `DELETE FROM latency_sketches WHERE (service, name, kind, minute) IN

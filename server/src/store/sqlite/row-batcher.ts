@@ -17,6 +17,8 @@ export class RowBatcher {
     private readonly insert: string,
     private readonly columns: number,
     private readonly rowsPerStatement = 100,
+    /** After the VALUES: an upsert's `ON CONFLICT …`. */
+    private readonly suffix = '',
   ) {
     this.full = db.prepare(this.sql(rowsPerStatement));
   }
@@ -45,6 +47,6 @@ export class RowBatcher {
 
   private sql(rows: number): string {
     const row = `(${Array.from({ length: this.columns }, () => '?').join(', ')})`;
-    return `${this.insert} VALUES ${Array.from({ length: rows }, () => row).join(', ')}`;
+    return `${this.insert} VALUES ${Array.from({ length: rows }, () => row).join(', ')}${this.suffix ? ` ${this.suffix}` : ''}`;
   }
 }

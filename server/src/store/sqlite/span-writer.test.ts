@@ -12,6 +12,8 @@ import { SpanReader } from './span-reader.js';
 import { SpanWriter } from './span-writer.js';
 import { StoreInputError } from './store-input-error.js';
 import { spanIdOf, testSpan, traceIdOf } from './test-spans.js';
+import { decodePostingList } from './posting-lists.js';
+import { tagHash } from './tag-hash.js';
 
 let db: Database.Database;
 let writer: SpanWriter;
@@ -123,6 +125,26 @@ describe('SpanWriter', () => {
     expect(count('span_index')).toBe(3);
     expect(reader.getTrace(a.traceId).map((s) => s.spanId)).toEqual([a.spanId, b.spanId, c.spanId]);
     expect(reader.getTraceSummaries([a.traceId])).toMatchObject([{ spanCount: 3, errorCount: 1 }]);
+  });
+
+  it('posts each write\'s traces per tag in one list, and merges a list whose last trace an earlier list already ends on', () => {
+    const tagged = (trace: number, span: number, value: string) =>
+      testSpan({ traceId: traceIdOf(trace), spanId: spanIdOf(span), attributes: [stringAttr('k', value)] });
+    writer.write([tagged(1, 1, 'shared'), tagged(2, 2, 'shared'), tagged(2, 3, 'only-2')]);
+    writer.write([tagged(2, 4, 'shared'), tagged(3, 5, 'shared')]);
+    // Trace 2 alone: its list ends on trace 2, as the first write's did: the same key, merged.
+    writer.write([tagged(2, 6, 'shared')]);
+    const lists = db
+      .prepare<[number], { last_num: number; n: number; nums: Buffer }>('SELECT last_num, n, nums FROM tag_posting_lists WHERE tag = ? ORDER BY last_num')
+      .all(tagHash('k', 'shared'))
+      .map((l) => ({ last: l.last_num, n: l.n, nums: decodePostingList(l.nums) }));
+    // Trace numbers 1, 2, 3 in order of first sight. The third write's list [2] merged into the first's; n is a cost estimate and adds up.
+    expect(lists).toEqual([
+      { last: 2, n: 3, nums: [1, 2] },
+      { last: 3, n: 2, nums: [2, 3] },
+    ]);
+    expect(reader.findTraceIds({ tags: [{ key: 'k', value: 'shared' }], limit: 10 }).sort()).toEqual([traceIdOf(1), traceIdOf(2), traceIdOf(3)]);
+    expect(reader.findTraceIds({ tags: [{ key: 'k', value: 'only-2' }], limit: 10 })).toEqual([traceIdOf(2)]);
   });
 
   it('stores the spans of a trace in a write as one chunk of a compressed block, far smaller than their JSON', () => {

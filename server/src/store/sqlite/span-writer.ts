@@ -2,6 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Span } from '@threadline/shared';
 import { BlockBuilder } from './block-builder.js';
 import { RowBatcher } from './row-batcher.js';
+import { asBuffer, PostingListBuilder, registerPostingListFunctions, UPSERT_POSTING_LIST } from './posting-lists.js';
 import { compressChunk } from './chunk-compression.js';
 import { LatencySketchWriter, type SketchedSpan } from './latency-sketch-writer.js';
 import { buildPreparedBatch, chunkParts, isBetterRoot, type PreparedBatch, type PreparedChunk } from './prepared-batch.js';
@@ -22,9 +23,9 @@ interface StoredSummary {
 }
 
 /**
- * Writes prepared batches, one transaction each: per trace a compressed chunk, its
- * summary row and tag postings; per span one span_index row; sketches per operation and
- * minute. A span already stored (a client retrying after a lost ack) collides on the
+ * Writes prepared batches, one transaction each: per trace a compressed chunk and its
+ * summary row; per (hour, tag) a list of the batch's traces that carry it (posting-lists.ts);
+ * per span one span_index row; sketches per operation and minute. A span already stored (a client retrying after a lost ack) collides on the
  * span_index key and is not counted again; a chunk whose spans were all stored before is
  * not written at all, and readers drop the rare duplicate of a partly repeated chunk.
  */
@@ -41,6 +42,8 @@ export class SpanWriter {
   private readonly insertBlock;
   private readonly insertChunk;
   private readonly postings;
+  /** This batch's postings, gathered by (hour, tag) and written as lists at its end. */
+  private readonly passPostings = new PostingListBuilder();
   private readonly insertResourceTag;
   /** Resource keys whose tags this connection has written: each resource's are written once per process. */
   private readonly knownResources = new Set<number>();
@@ -76,7 +79,9 @@ export class SpanWriter {
     );
     this.insertBlock = db.prepare('INSERT INTO span_blocks (data) VALUES (?)');
     this.insertChunk = db.prepare('INSERT INTO span_chunks (trace_num, block_id, offset, length) VALUES (?, ?, ?, ?)');
-    this.postings = new RowBatcher(db, 'INSERT OR IGNORE INTO tag_postings (hour, tag, trace_num)', 3);
+    // A list whose key (hour, tag, last trace) a previous pass took is merged into that one (posting-lists.ts).
+    registerPostingListFunctions(db);
+    this.postings = new RowBatcher(db, UPSERT_POSTING_LIST.insert, 5, 100, UPSERT_POSTING_LIST.onConflict);
     this.insertResourceTag = db.prepare('INSERT OR IGNORE INTO resource_tags (tag, resource_key) VALUES (?, ?)');
     this.sketches = new LatencySketchWriter(db);
     this.writeInTransaction = db.transaction((batch: PreparedBatch, sketches: boolean) => this.writeChunks(batch, sketches));
@@ -134,10 +139,12 @@ export class SpanWriter {
       );
       for (const chunk of batch.chunks) this.writeChunk(chunk, opIds, batch, sketched, blocks);
       blocks.finish();
+      for (const list of this.passPostings.take()) this.postings.add(list.hour, list.tag, list.lastNum, list.count, asBuffer(list.nums));
       this.postings.flush();
       if (sketches) this.sketches.add(sketched);
     } catch (err) {
       this.postings.discard();
+      this.passPostings.clear();
       this.forgetCaches();
       throw err;
     }
@@ -167,7 +174,8 @@ export class SpanWriter {
     }
     if (inserted === 0) return;
     blocks.add(traceNum, chunkParts(batch, chunk));
-    for (let t = chunk.tagStart; t < chunk.tagEnd; t++) this.postings.add(chunk.hour, batch.tags[t]!, traceNum);
+    const num = Number(traceNum);
+    for (let t = chunk.tagStart; t < chunk.tagEnd; t++) this.passPostings.add(chunk.hour, batch.tags[t]!, num);
     this.mergeSummary(traceNum, stored, chunk, inserted, errors);
   }
 

@@ -1,5 +1,6 @@
 /** Span fixtures for the store's tests. */
 import { SpanKind, StatusCode, stringAttr, type Span } from '@threadline/shared';
+import { decodePostingList } from './posting-lists.js';
 
 /** 2024-04-05T19:34:38Z in ns: well beyond 2^53, so a detour through `number` would show. */
 export const BASE_NS = 1712345678000000000n;
@@ -42,4 +43,10 @@ export function testSpan(fields: Partial<Span> = {}): Span {
     serviceName,
     ...fields,
   };
+}
+
+/** Every posting as [hour, tag, trace_num], decoded from the posting lists (one row per list). */
+export function storedPostings(db: import('better-sqlite3').Database): Array<[number, number, number]> {
+  const lists = db.prepare<[], [number, number, Buffer]>('SELECT hour, tag, nums FROM tag_posting_lists').raw().all();
+  return lists.flatMap(([hour, tag, nums]) => decodePostingList(nums).map((num): [number, number, number] => [hour, tag, num]));
 }

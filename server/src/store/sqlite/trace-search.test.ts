@@ -209,9 +209,9 @@ describe('search query plans', () => {
     );
   });
 
-  it('reads one hour of one tag\'s postings, newest trace first, with no sort', () => {
+  it('reads one hour of one tag\'s posting lists, newest first, with no sort', () => {
     const p = plan(SEARCH_SQL.walkPostings, 1, 1);
-    expect(p).toMatch(/SEARCH tag_postings USING PRIMARY KEY \(hour=\? AND tag=\?\)/);
+    expect(p).toMatch(/SEARCH tag_posting_lists USING PRIMARY KEY \(hour=\? AND tag=\?\)/);
     expect(p).not.toMatch(/TEMP B-TREE/);
   });
 });

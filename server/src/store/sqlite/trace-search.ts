@@ -7,6 +7,7 @@ import { spanHasTags, toIndexedText, type SearchTag } from './search-tags.js';
 import { StoreInputError } from './store-input-error.js';
 import { tagHash } from './tag-hash.js';
 import { TraceChunks } from './trace-chunks.js';
+import { decodePostingList } from './posting-lists.js';
 
 /** Bounds the work of one query's tag checks. */
 export const MAX_TAG_FILTERS = 32;
@@ -31,7 +32,7 @@ export const SEARCH_SQL = {
     WHERE op_id = ? AND start_ns >= ? AND start_ns <= ? ORDER BY start_ns DESC`,
   probeDuration: `SELECT start_ns, trace_num, duration_ns FROM span_index INDEXED BY span_index_by_duration_bucket
     WHERE op_id = ? AND ${durationBucketSql()} BETWEEN ? AND ? AND duration_ns >= ? AND duration_ns <= ? LIMIT ?`,
-  walkPostings: 'SELECT trace_num FROM tag_postings WHERE hour = ? AND tag = ? ORDER BY trace_num DESC',
+  walkPostings: 'SELECT nums FROM tag_posting_lists WHERE hour = ? AND tag = ? ORDER BY last_num DESC',
 } as const;
 
 interface IndexRow {
@@ -92,13 +93,13 @@ export class TraceSearch {
     this.selectAllOps = db.prepare<[], number>('SELECT op_id FROM span_ops').pluck();
     this.selectOpsNamed = db.prepare<[string], number>('SELECT op_id FROM span_ops WHERE name = ?').pluck();
     this.probeDuration = db.prepare<[number, number, number, bigint, bigint, number], IndexRow>(SEARCH_SQL.probeDuration).safeIntegers(true);
-    this.walkPostings = db.prepare<[number, number], number>(SEARCH_SQL.walkPostings).pluck();
+    this.walkPostings = db.prepare<[number, number], Buffer>(SEARCH_SQL.walkPostings).pluck();
     this.selectResourcesWithTag = db.prepare<[number], number>('SELECT resource_key FROM resource_tags WHERE tag = ?').pluck();
     this.countPostings = db
-      .prepare<[number, number, number], number>('SELECT count(*) FROM (SELECT 1 FROM tag_postings WHERE hour = ? AND tag = ? LIMIT ?)')
+      .prepare<[number, number, number], number>('SELECT total(n) FROM (SELECT n FROM tag_posting_lists WHERE hour = ? AND tag = ? LIMIT ?)')
       .pluck();
     this.postingRange = db.prepare<[], { lo: number | null; hi: number | null }>(
-      'SELECT (SELECT hour FROM tag_postings ORDER BY hour LIMIT 1) AS lo, (SELECT hour FROM tag_postings ORDER BY hour DESC LIMIT 1) AS hi',
+      'SELECT (SELECT hour FROM tag_posting_lists ORDER BY hour LIMIT 1) AS lo, (SELECT hour FROM tag_posting_lists ORDER BY hour DESC LIMIT 1) AS hi',
     );
     this.selectTraceId = db.prepare<[number], Buffer>('SELECT trace_id FROM trace_summaries WHERE trace_num = ?').pluck();
     this.selectTraceTimes = db
@@ -229,17 +230,19 @@ export class TraceSearch {
   }
 
   /**
-   * An hour's trace_nums of the lists, newest first, read lazily: a tag every resource
-   * carries has one list per resource, and a search that needs 20 traces must not read
-   * every posting of the hour first.
+   * An hour's trace_nums of the tags (a tag, and the resources carrying it), newest first,
+   * read lazily: a tag every resource carries has one set of lists per resource, and a
+   * search that needs 20 traces must not read every posting of the hour first. Lists are
+   * read newest first and each from its newest trace down; a trace posted again by a later
+   * pass (spans that came late) can come out of order or twice, and callers skip repeats.
    */
-  private *postingsOfHour(hour: number, lists: readonly number[]): Generator<number> {
-    if (lists.length === 1) {
-      yield* this.walkPostings.iterate(hour, lists[0]!);
+  private *postingsOfHour(hour: number, tags: readonly number[]): Generator<number> {
+    if (tags.length === 1) {
+      yield* this.postingsOfTag(this.walkPostings, hour, tags[0]!);
       return;
     }
-    // One statement per list: a statement cannot run two iterations at once.
-    const streams = lists.map((list) => this.db.prepare<[number, number], number>(SEARCH_SQL.walkPostings).pluck().iterate(hour, list));
+    // One statement per tag: a statement cannot run two iterations at once.
+    const streams = tags.map((tag) => this.postingsOfTag(this.db.prepare<[number, number], Buffer>(SEARCH_SQL.walkPostings).pluck(), hour, tag));
     try {
       const heads = streams.map((stream) => stream.next());
       let last = -1;
@@ -255,7 +258,15 @@ export class TraceSearch {
         last = num;
       }
     } finally {
-      for (const stream of streams) stream.return?.();
+      for (const stream of streams) stream.return(undefined);
+    }
+  }
+
+  /** One tag's trace_nums of an hour: its lists newest first, each from its highest trace down. */
+  private *postingsOfTag(walk: Database.Statement<[number, number], Buffer>, hour: number, tag: number): Generator<number> {
+    for (const list of walk.iterate(hour, tag)) {
+      const nums = decodePostingList(list);
+      for (let i = nums.length - 1; i >= 0; i--) yield nums[i]!;
     }
   }
 

@@ -77,7 +77,7 @@ const EXPECTED: TraceSummary = {
 describe('trace summaries', () => {
   it('come out right whatever order the batches of a trace arrive in', () => {
     for (const order of permutations(BATCHES)) {
-      db.exec('DELETE FROM span_index; DELETE FROM trace_summaries; DELETE FROM span_chunks; DELETE FROM tag_postings');
+      db.exec('DELETE FROM span_index; DELETE FROM trace_summaries; DELETE FROM span_chunks; DELETE FROM tag_posting_lists');
       for (const batch of order) writer.write(batch);
       expect(reader.getTraceSummaries([TRACE])).toEqual([EXPECTED]);
     }
@@ -86,7 +86,7 @@ describe('trace summaries', () => {
   it('come out right when the spans arrive one by one in any order', () => {
     const spans = BATCHES.flat();
     for (const order of [spans, [...spans].reverse(), [spans[4]!, spans[0]!, spans[5]!, spans[2]!, spans[1]!, spans[3]!]]) {
-      db.exec('DELETE FROM span_index; DELETE FROM trace_summaries; DELETE FROM span_chunks; DELETE FROM tag_postings');
+      db.exec('DELETE FROM span_index; DELETE FROM trace_summaries; DELETE FROM span_chunks; DELETE FROM tag_posting_lists');
       for (const s of order) writer.write([s]);
       expect(reader.getTraceSummaries([TRACE])).toEqual([EXPECTED]);
     }

@@ -4,12 +4,16 @@ import { sql as latencySketches } from './003-latency-sketches.js';
 import { sql as spanChunks } from './004-span-chunks.js';
 import { sql as durationBuckets } from './005-duration-buckets.js';
 import { sql as profiles } from './006-profiles.js';
+import { convert as toPostingLists, sql as postingLists } from './007-posting-lists.js';
+import type Database from 'better-sqlite3';
 
 export interface Migration {
   /** The `user_version` the database has once this migration is applied. */
   version: number;
   name: string;
   sql: string;
+  /** Moves data into what `sql` made, in the same transaction; calls `progress` with rows done now and then. */
+  convert?: (db: Database.Database, progress: (rowsDone: number) => void) => void;
 }
 
 /**
@@ -25,4 +29,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 4, name: 'span-chunks', sql: spanChunks },
   { version: 5, name: 'duration-buckets', sql: durationBuckets },
   { version: 6, name: 'profiles', sql: profiles },
+  { version: 7, name: 'posting-lists', sql: postingLists, convert: toPostingLists },
 ];
