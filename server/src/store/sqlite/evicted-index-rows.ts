@@ -7,6 +7,8 @@ const TAG_RANGE = 2 ** 53;
 const SMALL_HOUR_ROWS = 20_000;
 /** A big hour is swept in this many tag slices, each a short step. */
 const TAG_SLICES = 256;
+/** Trace numbers whose liveness a postings sweep remembers (a few MB). */
+const LIVENESS_CACHE_SIZE = 1 << 18;
 /** span_index rows looked at per statement. */
 const INDEX_SLICE_ROWS = 20_000;
 const INT64_MIN = -(2n ** 63n);
@@ -16,8 +18,8 @@ const INT64_MIN = -(2n ** 63n);
  * postings by whole hours, which is exact there: nothing older than the cutoff stays. An
  * eviction by size takes the oldest traces by their start, and their spans' index rows
  * and postings sit among those of live traces (ties in time, long traces, an hour being
- * written), so each row (each trace of a posting list) in the evicted traces' time range is kept only if its trace_num is
- * still in trace_summaries (one primary-key lookup). Under heavy ingest the postings of the
+ * written), so each row in the evicted traces' time range (each trace of a posting list) is
+ * kept only if its trace_num is still in trace_summaries (one primary-key lookup). Under heavy ingest the postings of the
  * current hour are a third or more of the file: they must go with their traces.
  *
  * Both sweeps are generators that yield after each short statement (the rows deleted),
@@ -86,11 +88,15 @@ export class EvictedIndexRows {
    * Yields the postings removed per slice.
    */
   *postings(fromHour: number, toHour: number): Generator<number, void, void> {
-    // A trace is in ~70 lists of its hour: look each up once per sweep.
+    // A trace is in ~70 lists of its hour: look each up once, remembering a bounded number
+    // (a busy hour holds millions of traces).
     const live = new Map<number, boolean>();
     const isLive = (num: number) => {
       let known = live.get(num);
-      if (known === undefined) live.set(num, (known = this.traceExists.get(num) !== undefined));
+      if (known === undefined) {
+        if (live.size >= LIVENESS_CACHE_SIZE) live.clear();
+        live.set(num, (known = this.traceExists.get(num) !== undefined));
+      }
       return known;
     };
     for (let hour = this.nextHour.get(fromHour, toHour); hour !== null && hour !== undefined; hour = this.nextHour.get(hour + 1, toHour)) {
