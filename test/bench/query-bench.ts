@@ -2,22 +2,24 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { pino } from 'pino';
-import { defaultConfig, type Config } from '../../server/src/config.js';
+import type { Config } from '../../server/src/config.js';
 import type {
   V1OperationStatsResponse,
   V1PercentilesResponse,
   V1SlowSpansResponse,
 } from '../../server/src/query/v1-api/latency-types.js';
-import { startServer } from '../../server/src/server.js';
+import { MAIN_JS, spawnThreadline } from '../support/spawned-server.js';
 import type { SeedResult } from './seed-database.js';
 import { listSegments } from '../../server/src/store/sqlite/ingest-log-file.js';
 import { summarize, type Timing } from './timing.js';
 
 /**
- * Query latency through the real HTTP API: a server started on the seeded database (as
- * `threadline --db` would, retention off so nothing is deleted under the benchmark), then
- * sequential fetches timed from request to the last byte of the body, after warm-up.
+ * Query latency through the real HTTP API: the built collector started on the seeded
+ * database as its own process (`node server/dist/main.js --db …`, retention off so nothing
+ * is deleted under the benchmark), then sequential fetches from this process timed from
+ * request to the last byte of the body, after warm-up. Client and server do not share an
+ * event loop: when they did (the server started in this process), the client's own work
+ * waited behind the server's ingest while ingest ran, and counted as query latency.
  */
 
 const WARMUP = 3;
@@ -59,7 +61,7 @@ async function timeQuery(base: string, path: string | ((i: number) => string), r
 }
 
 export interface QueryReport {
-  /** From startServer to listening, on the seeded file. */
+  /** From spawning the collector to its listening, on the seeded file. */
   openMs: number;
   results: QueryResult[];
   /** What the background senders achieved while the `busy` timings were taken. */
@@ -72,18 +74,25 @@ const INGEST_SPANS = 1_000_000;
 /** The store to query, when not the SQLite file at dbPath (the ClickHouse bench). */
 export type QueryStore = Partial<Pick<Config, 'storage' | 'clickhouseUrl' | 'clickhouseDatabase'>>;
 
-function serverConfig(dbPath: string, otlpHttp: boolean, store: QueryStore): Config {
+/**
+ * The built collector on `dbPath` (or the store `store` names) in a process of its own, with
+ * an OTLP/HTTP listener when `otlpHttp`; `close` stops it (SIGTERM) and waits for it to exit.
+ */
+async function startCollector(dbPath: string, otlpHttp: boolean, store: QueryStore): Promise<{ base: string; otlp?: string; close(): Promise<void> }> {
+  const args = ['--db', dbPath, '--http-port', '0', '--otlp-http-port', otlpHttp ? '0' : 'off', '--otlp-grpc-port', 'off', '--zipkin-port', 'off', '--retention', '0'];
+  if (store.storage) args.push('--storage', store.storage);
+  if (store.clickhouseUrl) args.push('--clickhouse-url', store.clickhouseUrl);
+  if (store.clickhouseDatabase) args.push('--clickhouse-database', store.clickhouseDatabase);
+  const server = await spawnThreadline(args, otlpHttp ? 2 : 1);
+  let closed: Promise<void> | undefined;
   return {
-    ...defaultConfig(),
-    db: dbPath,
-    httpPort: 0,
-    otlpHttpPort: otlpHttp ? 0 : 'off',
-    otlpGrpcPort: 'off',
-    zipkinPort: 'off',
-    retentionNs: 0n,
-    maxDbSizeBytes: 0,
-    logLevel: 'silent',
-    ...store,
+    base: server.urls['UI + query API']!,
+    ...(otlpHttp ? { otlp: server.urls['OTLP/HTTP']! } : {}),
+    close: () =>
+      (closed ??= (async () => {
+        server.child.kill('SIGTERM');
+        await server.exited;
+      })()),
   };
 }
 
@@ -129,10 +138,10 @@ export async function measureQueries(
   options: { whileIngesting: boolean; store?: QueryStore },
 ): Promise<QueryReport> {
   const opened = performance.now();
-  const server = await startServer(serverConfig(dbPath, false, options.store ?? {}), { logger: pino({ level: 'silent' }) });
+  const server = await startCollector(dbPath, false, options.store ?? {});
   const openMs = performance.now() - opened;
-  log(`server up on the seeded database in ${Math.round(openMs)} ms`);
-  const base = `http://127.0.0.1:${server.port('http')}`;
+  log(`collector (${path.relative(process.cwd(), MAIN_JS)}) up on the seeded database in ${Math.round(openMs)} ms`);
+  const { base } = server;
   const window = `start=${seed.startNs}&end=${seed.endNs}`;
   try {
     const statsPath = `/api/v1/operations/stats?service=${SERVICE}&${window}&buckets=30`;
@@ -261,14 +270,14 @@ async function measureWhileIngesting(dbPath: string, results: QueryResult[], rep
   const copy = `${dbPath}.while-ingesting.db`;
   log(`while ingesting: copying the database to ${path.basename(copy)}, then ${INGEST_SENDERS} senders at full speed`);
   copyFileSync(dbPath, copy);
-  const server = await startServer(serverConfig(copy, true, {}), { logger: pino({ level: 'silent' }) });
+  const server = await startCollector(copy, true, {});
   try {
-    const ingest = await startBackgroundIngest(`http://127.0.0.1:${server.port('otlp-http')}`, log);
+    const ingest = await startBackgroundIngest(server.otlp!, log);
     let report = '';
     try {
       // Past the first passes and the page cache's first misses.
       await new Promise((resolve) => setTimeout(resolve, 5_000));
-      const base = `http://127.0.0.1:${server.port('http')}`;
+      const { base } = server;
       for (const result of results) {
         result.busy = (await timeQuery(base, result.path, reps)).timing;
         log(`  ${result.name}: median ${result.busy.medianMs.toFixed(1)} ms, p95 ${result.busy.p95Ms.toFixed(1)} ms, p99 ${result.busy.p99Ms.toFixed(1)} ms while ingesting`);

@@ -98,7 +98,7 @@ ${peers
 
 \`npm run bench\` (\`test/bench/run.ts\`, BENCH_SPANS=${settings.spans}). Last run ${new Date().toISOString().slice(0, 10)} on ${machine}.
 
-Data: ${seedLine}. Sketches: ${sketches.map((t) => `${fmtInt(t.rows)} rows in \`${t.table}\` (${Math.round(t.avgBytes)} bytes a blob on average)`).join(', ')}. Starting the server on the file took ${(queries.openMs / 1000).toFixed(1)} s${seed.firstOpenMs === undefined || seed.firstOpenMs === queries.openMs ? '' : `; the first start after seeding took ${(seed.firstOpenMs / 1000).toFixed(1)} s`} (\`PRAGMA optimize\` at open runs a full ANALYZE on a file never analyzed, once).
+Data: ${seedLine}. Sketches: ${sketches.map((t) => `${fmtInt(t.rows)} rows in \`${t.table}\` (${Math.round(t.avgBytes)} bytes a blob on average)`).join(', ')}. Starting the collector process on the file took ${(queries.openMs / 1000).toFixed(1)} s${seed.firstOpenMs === undefined || seed.firstOpenMs === queries.openMs ? '' : `; the first start after seeding took ${(seed.firstOpenMs / 1000).toFixed(1)} s`} (\`PRAGMA optimize\` at open runs a full ANALYZE on a file never analyzed, once).
 
 | query (HTTP, warm) | median | p95 | p99 | median while ingesting | p99 while ingesting | p99 ratio | target (at 10M spans) | answer |
 |---|--:|--:|--:|--:|--:|--:|---|---|
@@ -119,8 +119,9 @@ attributes (5–9 each, some with per-request values), and traces are 3–6 leve
 ingest writes them) in transactions of 50,000 spans, with \`journal_mode=OFF\` and
 \`synchronous=OFF\` during the seed only; traces start evenly over the window, in time order.
 A rerun with the same parameters reuses the database (\`<db>.meta.json\`). The queries then go
-through the real HTTP API of a server started on that file (\`startServer\`, as \`threadline
---db\`, retention off), one at a time: ${queries.results[0]?.timing.reps ?? 0} timed requests each after 3 warm-up
+through the real HTTP API of the built collector started on that file as its own process
+(\`node server/dist/main.js --db\`, retention off; before 2026-12-06 07:40 it ran inside the
+benchmark process, sharing the client's event loop), one at a time: ${queries.results[0]?.timing.reps ?? 0} timed requests each after 3 warm-up
 requests, from \`fetch\` to the last byte of the (gzip) body; p95 is nearest-rank. Percentiles,
 operation stats, histogram and heatmap merge sketches (never spans): hourly ones for the
 whole hours of the window, per-minute ones at its edges. The slow-span lists take the

@@ -68,7 +68,7 @@ function slowStore(traces: Record<string, Span[]>) {
 
 describe('tracesInOrder', () => {
   const ids = Array.from({ length: 10 }, (_, i) => `t${i}`);
-  const traces = Object.fromEntries(ids.filter((id) => id !== 't3').map((id) => [id, [buildSpan({ traceId: id.padStart(32, '0').replace('t', '1') })]]));
+  const traces = Object.fromEntries(ids.filter((id) => id !== 't3').map((id) => [id, [buildSpan({ spanId: 'a000000000000001', traceId: id.padStart(32, '0').replace('t', '1') })]]));
 
   it('gives the traces in the order asked, skips vanished ones, and reads at most four ahead', async () => {
     const slow = slowStore(traces);
