@@ -46,7 +46,7 @@ export function createV1Router(store: SpanStore, options: V1RouterOptions = {}):
     const compact = compactFormatOf(req);
     if (compact) {
       // A page at a time from the store to the socket: a big trace is never whole in memory.
-      const pages = store.streamTrace(traceId)[Symbol.asyncIterator]();
+      const pages = (store.streamTraceProto?.(traceId) ?? store.streamTrace(traceId))[Symbol.asyncIterator]();
       const first = await pages.next();
       if (first.done) throw notFound(`trace ${traceId} not found`);
       res.type(COMPACT_TRACE_MEDIA_TYPE);

@@ -146,6 +146,17 @@ export class ProtobufReader {
     return this.buf.subarray(start, start + length);
   }
 
+  /**
+   * Skips a length-delimited value and returns where it starts in the input; `lastLo` is then
+   * its length. For callers that look at the bytes in place (readBytes makes a view each time).
+   */
+  skipBytes(): number {
+    const length = this.readLength();
+    const start = this.cursor;
+    this.cursor += length;
+    return start;
+  }
+
   /** Invalid UTF-8 becomes U+FFFD rather than an error: a mangled name is still worth storing. */
   readString(): string {
     const length = this.readLength();

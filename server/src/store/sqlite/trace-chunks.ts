@@ -4,7 +4,7 @@ import { inflateChunk } from './chunk-compression.js';
 import { parseSpanChunk } from './span-chunk-codec.js';
 
 /** Start order, span ID breaking ties: the order getTrace has always promised. */
-export function sortByStart(spans: Span[]): Span[] {
+export function sortByStart<T extends Pick<Span, 'startTimeUnixNano' | 'spanId'>>(spans: T[]): T[] {
   return spans.sort((a, b) => compareDecimalNanos(a.startTimeUnixNano, b.startTimeUnixNano) || (a.spanId < b.spanId ? -1 : a.spanId > b.spanId ? 1 : 0));
 }
 

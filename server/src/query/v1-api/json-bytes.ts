@@ -1,0 +1,100 @@
+/**
+ * JSON text written straight into bytes (UTF-8), for responses transcoded from protobuf:
+ * strings whose UTF-8 bytes need no escaping are copied as they are, never decoded.
+ */
+export class JsonBytes {
+  private buf: Buffer;
+  private length = 0;
+
+  constructor(capacity = 64 * 1024) {
+    this.buf = Buffer.allocUnsafe(capacity);
+  }
+
+  private room(n: number): void {
+    if (this.length + n <= this.buf.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(2 * this.buf.length, this.length + n));
+    this.buf.copy(bigger, 0, 0, this.length);
+    this.buf = bigger;
+  }
+
+  byte(c: number): void {
+    this.room(1);
+    this.buf[this.length++] = c;
+  }
+
+  /** Text known to be ASCII (digits, hex IDs, JSON punctuation). */
+  ascii(s: string): void {
+    this.room(s.length);
+    const buf = this.buf;
+    let at = this.length;
+    for (let i = 0; i < s.length; i++) buf[at++] = s.charCodeAt(i);
+    this.length = at;
+  }
+
+  /** Any text (well-formed: JSON.stringify's output is). */
+  text(s: string): void {
+    this.room(3 * s.length);
+    this.length += this.buf.write(s, this.length, 'utf8');
+  }
+
+  bytes(b: Uint8Array): void {
+    this.room(b.length);
+    this.buf.set(b, this.length);
+    this.length += b.length;
+  }
+
+  /** A safe integer as JSON spells it, digit by digit (String(n) was a good part of writing a big trace's times). */
+  int(n: number): void {
+    if (n < 0) {
+      this.byte(0x2d);
+      n = -n;
+    }
+    if (n < 100_000_000) this.smallInt(n, 0);
+    else {
+      // Below 2^53, the part above the last 8 digits is below 10^8 too.
+      const high = Math.floor(n / 100_000_000);
+      this.smallInt(high, 0);
+      this.smallInt(n - high * 100_000_000, 8);
+    }
+  }
+
+  /** `n` below 10^8, padded with zeros to `width` digits. */
+  private smallInt(n: number, width: number): void {
+    let digits = 1;
+    for (let k = n; k >= 10; k = (k / 10) | 0) digits++;
+    if (digits < width) digits = width;
+    this.room(digits);
+    const buf = this.buf;
+    let at = this.length + digits;
+    this.length = at;
+    for (let i = 0; i < digits; i++) {
+      const q = (n / 10) | 0;
+      buf[--at] = 48 + n - q * 10;
+      n = q;
+    }
+  }
+
+  /** The string that `length` UTF-8 bytes of `b` from `at` decode to, as JSON.stringify spells it. */
+  utf8String(b: Uint8Array, at: number, length: number): void {
+    this.room(length + 2);
+    const buf = this.buf;
+    const to = this.length + 1;
+    for (let i = 0; i < length; i++) {
+      const c = b[at + i]!;
+      // Controls, quotes and backslashes need escapes; other bytes above ASCII may not be valid UTF-8 (decoding replaces those).
+      if (c < 0x20 || c === 0x22 || c === 0x5c || c >= 0x80) {
+        this.text(JSON.stringify(Buffer.from(b.buffer, b.byteOffset + at, length).toString('utf8')));
+        return;
+      }
+      buf[to + i] = c;
+    }
+    buf[this.length] = 0x22;
+    buf[to + length] = 0x22;
+    this.length = to + length + 1;
+  }
+
+  /** The bytes written; the writer is done with. */
+  finish(): Buffer {
+    return this.buf.subarray(0, this.length);
+  }
+}

@@ -1,0 +1,180 @@
+/**
+ * SpanStore.streamTraceProto for the SQLite store: decodeTracePages' pages (the same spans,
+ * paging and order), with each span left as the OTLP protobuf it is stored in. Only what
+ * paging needs is read from a span here (its ID, for the first-copy-wins rule, and its start,
+ * for the order); its resource and scope are decoded once per chunk group, as the decoder does.
+ *
+ * Anything this reading cannot vouch for is decoded the usual way: traces with joined
+ * net/trace records (merged into decoded spans), a piece holding a span ID seen before (the
+ * decoder's object limit counts the copies it drops), and bytes it cannot read (the decoder
+ * then gives its own answer, usually its error).
+ */
+import type { InstrumentationScope, Resource, Span } from '@threadline/shared';
+import { DecodeMeter } from '../../ingest/ingest-limits.js';
+import { mergeResource, mergeScope } from '../../receivers/otlp/otlp-proto-decoder.js';
+import { ProtobufReader, unsignedDecimal } from '../../receivers/otlp/protobuf-reader.js';
+import { isProtoSpan, type ProtoSpan, type TracePage } from '../proto-span-page.js';
+import { parseSpanChunk } from './span-chunk-codec.js';
+import { splitSpanChunk } from './span-chunk-pieces.js';
+import { decodeTracePages, type PackedTrace } from './trace-chunk-pages.js';
+import { sortByStart } from './trace-chunks.js';
+
+type MutableProtoSpan = { -readonly [K in keyof ProtoSpan]: ProtoSpan[K] };
+
+/** The spans of a chunk piece (span-chunk-codec.ts), walked as parseSpanChunk walks it. */
+function skimPiece(piece: Uint8Array): ProtoSpan[] {
+  const r = new ProtobufReader(piece);
+  const out: MutableProtoSpan[] = [];
+  while (!r.done) {
+    const tag = r.readTag();
+    if (tag !== 0x0a) {
+      r.skip(tag);
+      continue;
+    }
+    const parent = r.enter();
+    let serviceName = '';
+    let request: Uint8Array | undefined;
+    while (!r.done) {
+      const inner = r.readTag();
+      if (inner === 0x0a) serviceName = r.readString();
+      else if (inner === 0x12) request = r.readBytes();
+      else r.skip(inner);
+    }
+    r.leave(parent);
+    if (request) skimRequest(request, serviceName, out);
+  }
+  return out;
+}
+
+/** An ExportTraceServiceRequest, as parseExportTraceRequestProto reads it with a meter of its own. */
+function skimRequest(request: Uint8Array, serviceName: string, out: MutableProtoSpan[]): void {
+  const meter = new DecodeMeter(undefined, false);
+  const r = new ProtobufReader(request, undefined, meter.limits.maxAttributeLength);
+  const first = out.length;
+  while (!r.done) {
+    const tag = r.readTag();
+    if (tag === 0x0a) skimResourceSpans(r, meter, serviceName, out);
+    else r.skip(tag);
+  }
+  // The decoder counts the request's objects together: resources and scopes (counted) and its spans share the limit.
+  const spans = out.length - first;
+  const maxObjects = Math.floor((meter.limits.maxObjectsPerRequest - meter.objects) / Math.max(spans, 1));
+  for (let i = first; i < out.length; i++) out[i]!.maxObjects = maxObjects;
+}
+
+function skimResourceSpans(r: ProtobufReader, m: DecodeMeter, serviceName: string, out: MutableProtoSpan[]): void {
+  const parent = r.enter();
+  // One object per resource, merged into when the resource comes in parts, as the decoder merges.
+  const resource: Resource = { attributes: [], droppedAttributesCount: 0 };
+  while (!r.done) {
+    const tag = r.readTag();
+    if (tag === 0x0a) mergeResource(r, resource, m);
+    else if (tag === 0x12) skimScopeSpans(r, m, resource, serviceName, out);
+    else r.skip(tag);
+  }
+  r.leave(parent);
+}
+
+function skimScopeSpans(r: ProtobufReader, m: DecodeMeter, resource: Resource, serviceName: string, out: MutableProtoSpan[]): void {
+  const parent = r.enter();
+  const scope: InstrumentationScope = { name: '', version: '', attributes: [], droppedAttributesCount: 0 };
+  while (!r.done) {
+    const tag = r.readTag();
+    if (tag === 0x0a) mergeScope(r, scope, m);
+    else if (tag === 0x12 && m.admitSpan()) out.push(skimSpan(r, resource, scope, serviceName));
+    else r.skip(tag);
+  }
+  r.leave(parent);
+}
+
+/** The span's message with its ID and start (the last of each, as the decoder keeps them). */
+function skimSpan(r: ProtobufReader, resource: Resource, scope: InstrumentationScope, serviceName: string): MutableProtoSpan {
+  const parent = r.enter();
+  const bytes = r.messageBytes();
+  let spanId = '';
+  let lo = 0;
+  let hi = 0;
+  while (!r.done) {
+    const tag = r.readTag();
+    if (tag === 0x12) spanId = r.readHex();
+    else if (tag === 0x39) {
+      r.readFixed64Halves();
+      lo = r.lastLo;
+      hi = r.lastHi;
+    } else r.skip(tag);
+  }
+  r.leave(parent);
+  return { bytes, spanId, startTimeUnixNano: unsignedDecimal(lo, hi), resource, scope, serviceName, maxObjects: 0 };
+}
+
+/** The piece's spans if they can stay in protobuf: readable, and none a copy of one seen before (then noted as seen). */
+function protoSpansOf(piece: Uint8Array, seen: Set<string>): ProtoSpan[] | undefined {
+  let spans: ProtoSpan[];
+  try {
+    spans = skimPiece(piece);
+  } catch {
+    return undefined;
+  }
+  const added: string[] = [];
+  for (const span of spans) {
+    if (seen.has(span.spanId)) {
+      for (const id of added) seen.delete(id);
+      return undefined;
+    }
+    seen.add(span.spanId);
+    added.push(span.spanId);
+  }
+  return spans;
+}
+
+/** `spans` (sorted) as a page, with the way back to decoded spans: the page's pieces decoded again. */
+function protoPage(spans: Array<ProtoSpan | Span>, pieces: readonly Uint8Array[]): TracePage {
+  return {
+    spans,
+    decode: () => {
+      const byId = new Map<string, Span>();
+      for (const piece of pieces) for (const span of parseSpanChunk(piece, false)) if (!byId.has(span.spanId)) byId.set(span.spanId, span);
+      return spans.map((s) => (isProtoSpan(s) ? byId.get(s.spanId)! : s));
+    },
+  };
+}
+
+/** decodeTracePages, with the spans left in protobuf where they can be (see the top of the file). */
+export function* protoTracePages(packed: PackedTrace, pageSpans: number): Generator<TracePage> {
+  if (packed.joined.length > 0) {
+    yield* decodeTracePages(packed, pageSpans);
+    return;
+  }
+  const seen = new Set<string>();
+  let page: Array<ProtoSpan | Span> = [];
+  let pieces: Uint8Array[] = [];
+  let at = 0;
+  for (const length of packed.chunkLengths) {
+    const chunk = packed.bytes.subarray(at, at + length);
+    at += length;
+    try {
+      for (const piece of splitSpanChunk(chunk, pageSpans)) {
+        pieces.push(piece);
+        const proto = protoSpansOf(piece, seen);
+        if (proto) page.push(...proto);
+        else {
+          for (const span of parseSpanChunk(piece, false)) {
+            if (seen.has(span.spanId)) continue;
+            seen.add(span.spanId);
+            page.push(span);
+          }
+        }
+        if (page.length >= pageSpans) {
+          yield protoPage(sortByStart(page), pieces);
+          page = [];
+          pieces = [];
+        }
+      }
+    } catch (err) {
+      // decodeTracePages would have decoded the page's earlier pieces before getting here, and failed on the first bad one.
+      for (const piece of pieces) parseSpanChunk(piece, false);
+      throw err;
+    }
+  }
+  if (page.length > 0) yield protoPage(sortByStart(page), pieces);
+}
