@@ -2,18 +2,19 @@
  * What serving a big trace in compact-3 costs the server (issue 10): CPU time and RSS of a
  * spawned Threadline (the built CLI) per `GET /api/v1/traces/{id}?format=compact-3` with gzip.
  *
- *   node --import tsx test/bench-ui/compact-serve-cost.ts --db=/tmp/x.db [--seed] [--serves=10] [--size=100000]
+ *   node --import tsx test/bench-ui/compact-serve-cost.ts --db=/tmp/x.db [--seed] [--serves=10] [--size=100000] [--main=server/dist/main.js]
  *
  * `--seed` first stores bench:ui's generated trace of `--size` spans (and a 10k one) in the
  * database through the real ingest path (OTLP/HTTP protobuf, as bench:ui's `ingest`) and
  * waits until it is indexed; the trace ID goes to `<db>.trace`. Then a fresh server is started
  * on the database and the trace is fetched `--serves` times, one after the other: per serve,
  * CPU time of the server process (utime + stime from /proc/<pid>/stat, every thread, gzip
- * included), wall time, and RSS after it.
+ * included), wall time, and RSS after it. `--main` runs another build of the server (an
+ * older commit's, for a before/after on the same machine state).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { encodeExportTraceRequestProto } from '../../server/src/receivers/otlp/otlp-proto-encoder.js';
-import { spawnThreadline, type SpawnedServer } from '../support/spawned-server.js';
+import { MAIN_JS, spawnThreadline, type SpawnedServer } from '../support/spawned-server.js';
 import { generateTrace } from './trace-generator.js';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=', 2) as [string, string?]));
@@ -21,6 +22,7 @@ const db = args.get('db');
 if (!db) throw new Error('usage: compact-serve-cost.ts --db=PATH [--seed] [--serves=10] [--size=100000]');
 const serves = Number(args.get('serves') ?? 10);
 const size = Number(args.get('size') ?? 100_000);
+const main = args.get('main') ?? MAIN_JS;
 const CLOCK_TICKS_PER_S = 100;
 
 function cpuMs(pid: number): number {
@@ -34,7 +36,7 @@ function rssMB(pid: number): number {
 }
 
 async function start(): Promise<SpawnedServer> {
-  return spawnThreadline(['--db', db!, '--host', '127.0.0.1', '--http-port', '0', '--otlp-http-port', '0', '--otlp-grpc-port', 'off', '--zipkin-port', 'off'], 2);
+  return spawnThreadline(['--db', db!, '--host', '127.0.0.1', '--http-port', '0', '--otlp-http-port', '0', '--otlp-grpc-port', 'off', '--zipkin-port', 'off'], 2, {}, [process.execPath, main]);
 }
 
 async function stop(server: SpawnedServer): Promise<void> {
@@ -77,7 +79,7 @@ const traceId = readFileSync(`${db}.trace`, 'utf8').trim();
 const server = await start();
 const pid = server.child.pid!;
 const base = server.urls['UI + query API']!;
-console.log(`trace ${traceId}: RSS ${rssMB(pid).toFixed(0)} MB at start`);
+console.log(`${main}, trace ${traceId}: RSS ${rssMB(pid).toFixed(0)} MB at start`);
 const cpu: number[] = [];
 const wall: number[] = [];
 for (let i = 1; i <= serves; i++) {

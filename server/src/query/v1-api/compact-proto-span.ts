@@ -61,15 +61,17 @@ const MAX_MEMO_BYTES = 512;
 const MAX_CHAIN = 8;
 
 /**
- * FNV-1a over 4 bytes a step, cut to 30 bits: small integers are map keys V8 neither boxes
- * nor hashes again. Hashing every attribute's bytes was the largest cost left in a big trace.
+ * A hash of the bytes for the memo's map, cut to 30 bits (small integers are map keys V8
+ * neither boxes nor hashes again): the length, the first 16 bytes (4 a step) and the last 8,
+ * where the attributes of one trace differ. Equal hashes are told apart by their bytes.
  */
 function hashBytes(b: Uint8Array, at: number, length: number): number {
-  let h = 0x811c9dc5 ^ length;
+  let h = Math.imul(0x811c9dc5 ^ length, 0x01000193);
   const end = at + length;
+  const head = Math.min(end, at + 16);
   let i = at;
-  for (; i + 4 <= end; i += 4) h = Math.imul(h ^ (b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24)), 0x01000193);
-  for (; i < end; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
+  for (; i + 4 <= head; i += 4) h = Math.imul(h ^ (b[i]! | (b[i + 1]! << 8) | (b[i + 2]! << 16) | (b[i + 3]! << 24)), 0x01000193);
+  for (i = Math.max(i, end - 8); i < end; i++) h = Math.imul(h ^ b[i]!, 0x01000193);
   return (h ^ (h >>> 15)) & 0x3fffffff;
 }
 
@@ -170,6 +172,10 @@ export interface SpanRecord {
   sharedSpanId: string | undefined;
 }
 
+/** Most spans have neither (never written to: a span's own list is made at its first). */
+const NO_EVENTS: EventRecord[] = [];
+const NO_LINKS: SpanLink[] = [];
+
 /** Thrown for what this reader leaves to the store's decoder. */
 class NotCovered extends Error {}
 
@@ -197,6 +203,8 @@ export class ProtoSpanReader {
   /** Decoded objects of the span being read, and its share. */
   private objects = 0;
   private maxObjects = 0;
+  private whole: Uint8Array = new Uint8Array(0);
+  private reader: ProtobufReader | undefined;
   private lastTraceId = new Uint8Array(0);
   private lastTraceIdHex = '';
 
@@ -214,6 +222,21 @@ export class ProtoSpanReader {
     } catch {
       return undefined;
     }
+  }
+
+  /**
+   * A reader at `bytes`, over the whole buffer they are a view of: the spans of a page share
+   * a few buffers, and a reader (with its views) per span was much of the garbage. Offsets
+   * in what it reads are offsets in `this.whole`.
+   */
+  private readerFor(bytes: Uint8Array): ProtobufReader {
+    if (this.reader === undefined || bytes.buffer !== this.whole.buffer) {
+      // A plain Uint8Array: one element type for every byte access (stores may hand over Buffers).
+      this.whole = new Uint8Array(bytes.buffer);
+      this.reader = new ProtobufReader(this.whole, DEFAULT_MAX_DEPTH - SPAN_DEPTH, LIMITS.maxAttributeLength);
+    }
+    this.reader.seek(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+    return this.reader;
   }
 
   /** Every span of a trace has the same trace ID: its text is made again only when the bytes differ. */
@@ -281,9 +304,8 @@ export class ProtoSpanReader {
   }
 
   private readSpan(proto: ProtoSpan): SpanRecord {
-    // One element type for every byte access below (the store may hand over Buffers).
-    const b = proto.bytes.constructor === Uint8Array ? proto.bytes : new Uint8Array(proto.bytes.buffer, proto.bytes.byteOffset, proto.bytes.byteLength);
-    const r = new ProtobufReader(b, DEFAULT_MAX_DEPTH - SPAN_DEPTH, LIMITS.maxAttributeLength);
+    const r = this.readerFor(proto.bytes);
+    const b = this.whole;
     this.objects = 0;
     this.maxObjects = proto.maxObjects;
     this.count(1);
@@ -302,8 +324,8 @@ export class ProtoSpanReader {
       endLo: 0,
       endHi: 0,
       attributes: [],
-      events: [],
-      links: [],
+      events: NO_EVENTS,
+      links: NO_LINKS,
       flags: 0,
       statusCode: 0,
       statusMessageAt: 0,
@@ -358,7 +380,10 @@ export class ProtoSpanReader {
           out.droppedAttributesCount = r.readUint32();
           break;
         case 0x5a: // 11 events
-          if (out.events.length < LIMITS.maxSpanEvents) out.events.push(this.event(r, b));
+          if (out.events.length < LIMITS.maxSpanEvents) {
+            if (out.events === NO_EVENTS) out.events = [];
+            out.events.push(this.event(r, b));
+          }
           else {
             r.skip(tag);
             droppedEvents++;

@@ -108,6 +108,7 @@ class CompactEncoder {
   private readonly baseHi: number;
   private readonly baseLo: number;
   private readonly reader: ProtoSpanReader;
+  private readonly out = new JsonBytes();
 
   /** `base`: any time near the trace's start; offsets before it are negative. */
   constructor(
@@ -157,7 +158,13 @@ class CompactEncoder {
    * decoded spans encoded. Every span is read before any is written (so the store's decoding
    * of the page is taken, if needed, before the encoder remembers anything of it).
    */
-  writePage(page: ProtoSpanPage, out: JsonBytes): void {
+  pageBytes(page: ProtoSpanPage, first: boolean): Buffer {
+    this.out.ascii(first ? '\n' : '\n,');
+    this.writePage(page, this.out);
+    return this.out.take();
+  }
+
+  private writePage(page: ProtoSpanPage, out: JsonBytes): void {
     const records = page.spans.map((s) => (isProtoSpan(s) ? this.reader.read(s) : undefined));
     const decoded = records.some((rec, i) => rec === undefined && isProtoSpan(page.spans[i]!)) ? page.decode() : undefined;
     page.spans.forEach((s, i) => {
@@ -273,16 +280,9 @@ function trailerText(enc: CompactEncoder): string {
   return `\n],"resources":${toOtlpJsonText(resources)},"scopes":${toOtlpJsonText(scopes)},"parentFixes":${JSON.stringify(parentFixes)}}`;
 }
 
-function pageBytes(page: ProtoSpanPage, enc: CompactEncoder, first: boolean): Buffer {
-  const out = new JsonBytes();
-  out.ascii(first ? '\n' : '\n,');
-  enc.writePage(page, out);
-  return out.finish();
-}
-
 function pieceOf(page: TracePage, enc: CompactEncoder, first: boolean): string | Buffer {
   if (Array.isArray(page)) return pageText(page, enc, first);
-  return page.spans.length === 0 ? '' : pageBytes(page, enc, first);
+  return page.spans.length === 0 ? '' : enc.pageBytes(page, first);
 }
 
 /**

@@ -1,7 +1,12 @@
 /**
  * JSON text written straight into bytes (UTF-8), for responses transcoded from protobuf:
- * strings whose UTF-8 bytes need no escaping are copied as they are, never decoded.
+ * strings whose UTF-8 bytes need no escaping are copied as they are, never decoded. One
+ * writer serves a whole response, a piece at a time (`take`), so that its buffer is grown
+ * once, not once per piece.
  */
+/** "00" to "99" as ASCII. */
+const DIGIT_PAIRS = Uint8Array.from({ length: 200 }, (_, i) => 48 + (i % 2 === 0 ? Math.floor(i / 20) : (i >> 1) % 10));
+
 export class JsonBytes {
   private buf: Buffer;
   private length = 0;
@@ -58,20 +63,22 @@ export class JsonBytes {
     }
   }
 
-  /** `n` below 10^8, padded with zeros to `width` digits. */
+  /** `n` below 10^8, padded with zeros to `width` digits, two digits a step. */
   private smallInt(n: number, width: number): void {
-    let digits = 1;
-    for (let k = n; k >= 10; k = (k / 10) | 0) digits++;
+    let digits = n < 10_000 ? (n < 100 ? (n < 10 ? 1 : 2) : n < 1_000 ? 3 : 4) : n < 1_000_000 ? (n < 100_000 ? 5 : 6) : n < 10_000_000 ? 7 : 8;
     if (digits < width) digits = width;
     this.room(digits);
     const buf = this.buf;
     let at = this.length + digits;
     this.length = at;
-    for (let i = 0; i < digits; i++) {
-      const q = (n / 10) | 0;
-      buf[--at] = 48 + n - q * 10;
+    for (; digits >= 2; digits -= 2) {
+      const q = (n / 100) | 0;
+      const pair = 2 * (n - q * 100);
+      buf[--at] = DIGIT_PAIRS[pair + 1]!;
+      buf[--at] = DIGIT_PAIRS[pair]!;
       n = q;
     }
+    if (digits === 1) buf[--at] = 48 + n;
   }
 
   /** The string that `length` UTF-8 bytes of `b` from `at` decode to, as JSON.stringify spells it. */
@@ -93,8 +100,11 @@ export class JsonBytes {
     this.length = to + length + 1;
   }
 
-  /** The bytes written; the writer is done with. */
-  finish(): Buffer {
-    return this.buf.subarray(0, this.length);
+  /** A copy of the bytes written (exactly their size), and the writer empty again for the next piece. */
+  take(): Buffer {
+    const out = Buffer.allocUnsafeSlow(this.length);
+    this.buf.copy(out, 0, 0, this.length);
+    this.length = 0;
+    return out;
   }
 }

@@ -115,14 +115,13 @@ function protoSpansOf(piece: Uint8Array, seen: Set<string>): ProtoSpan[] | undef
   } catch {
     return undefined;
   }
-  const added: string[] = [];
-  for (const span of spans) {
-    if (seen.has(span.spanId)) {
-      for (const id of added) seen.delete(id);
-      return undefined;
+  for (let i = 0; i < spans.length; i++) {
+    if (!seen.has(spans[i]!.spanId)) {
+      seen.add(spans[i]!.spanId);
+      continue;
     }
-    seen.add(span.spanId);
-    added.push(span.spanId);
+    for (let k = 0; k < i; k++) seen.delete(spans[k]!.spanId);
+    return undefined;
   }
   return spans;
 }
