@@ -38,8 +38,14 @@ export function toSharedChildrenRepointed(spans: readonly Span[]): Span[] {
 export class SharedChildrenFixes {
   /** Shared span key → the shared server span's own (derived) ID. */
   private readonly derived = new Map<string, string>();
-  /** Per position: the key a child's parent would match, '' for spans that cannot be repointed. */
-  private readonly keys: string[] = [];
+  /**
+   * Per position: the IDs and service a child's parent key is made of ('' parent for spans
+   * that cannot be repointed). Kept apart, and joined into keys only for a trace that has
+   * shared spans: a key per span was 100k strings kept to the end of a big trace, for nothing.
+   */
+  private readonly traceIds: string[] = [];
+  private readonly parentIds: string[] = [];
+  private readonly services: string[] = [];
   private readonly spanIds: string[] = [];
 
   note(s: Span): void {
@@ -51,16 +57,17 @@ export class SharedChildrenFixes {
     // A shared server span we renamed at ingest keeps the ID it had on the wire as its parent and in that attribute.
     const shared = sharedSpanId !== undefined && sharedSpanId === parentSpanId ? sharedSpanId : undefined;
     if (shared !== undefined) this.derived.set(sharedKey(traceId, shared, serviceName), spanId);
-    const candidate = parentSpanId !== '' && shared === undefined;
-    this.keys.push(candidate ? sharedKey(traceId, parentSpanId, serviceName) : '');
+    this.traceIds.push(traceId);
+    this.parentIds.push(shared === undefined ? parentSpanId : '');
+    this.services.push(serviceName);
     this.spanIds.push(spanId);
   }
 
   parents(): Map<number, string> {
     const parents = new Map<number, string>();
     if (this.derived.size === 0) return parents;
-    this.keys.forEach((key, i) => {
-      const target = key === '' ? undefined : this.derived.get(key);
+    this.parentIds.forEach((parentId, i) => {
+      const target = parentId === '' ? undefined : this.derived.get(sharedKey(this.traceIds[i]!, parentId, this.services[i]!));
       if (target !== undefined && target !== this.spanIds[i]) parents.set(i, target);
     });
     return parents;
