@@ -17,14 +17,38 @@ import { isProtoSpan, type ProtoSpan, type TracePage } from '../proto-span-page.
 import { parseSpanChunk } from './span-chunk-codec.js';
 import { splitSpanChunk } from './span-chunk-pieces.js';
 import { decodeTracePages, type PackedTrace } from './trace-chunk-pages.js';
-import { sortByStart } from './trace-chunks.js';
+import { compareByStart, compareIds } from './trace-chunks.js';
 
-type MutableProtoSpan = { -readonly [K in keyof ProtoSpan]: ProtoSpan[K] };
+/** A span as skimmed: its start as uint64 halves, made a decimal only when asked (for the first page's base time, or to sort among decoded spans). */
+class SkimmedSpan implements ProtoSpan {
+  maxObjects = 0;
+  private start: string | undefined;
+
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly spanId: string,
+    readonly startHi: number,
+    readonly startLo: number,
+    readonly resource: Resource,
+    readonly scope: InstrumentationScope,
+    readonly serviceName: string,
+  ) {}
+
+  get startTimeUnixNano(): string {
+    return (this.start ??= unsignedDecimal(this.startLo, this.startHi));
+  }
+}
+
+/** compareByStart, without decimals between skimmed spans. */
+function byStart(a: ProtoSpan | Span, b: ProtoSpan | Span): number {
+  if (a instanceof SkimmedSpan && b instanceof SkimmedSpan) return a.startHi - b.startHi || a.startLo - b.startLo || compareIds(a.spanId, b.spanId);
+  return compareByStart(a, b);
+}
 
 /** The spans of a chunk piece (span-chunk-codec.ts), walked as parseSpanChunk walks it. */
 function skimPiece(piece: Uint8Array): ProtoSpan[] {
   const r = new ProtobufReader(piece);
-  const out: MutableProtoSpan[] = [];
+  const out: SkimmedSpan[] = [];
   while (!r.done) {
     const tag = r.readTag();
     if (tag !== 0x0a) {
@@ -47,7 +71,7 @@ function skimPiece(piece: Uint8Array): ProtoSpan[] {
 }
 
 /** An ExportTraceServiceRequest, as parseExportTraceRequestProto reads it with a meter of its own. */
-function skimRequest(request: Uint8Array, serviceName: string, out: MutableProtoSpan[]): void {
+function skimRequest(request: Uint8Array, serviceName: string, out: SkimmedSpan[]): void {
   const meter = new DecodeMeter(undefined, false);
   const r = new ProtobufReader(request, undefined, meter.limits.maxAttributeLength);
   const first = out.length;
@@ -62,7 +86,7 @@ function skimRequest(request: Uint8Array, serviceName: string, out: MutableProto
   for (let i = first; i < out.length; i++) out[i]!.maxObjects = maxObjects;
 }
 
-function skimResourceSpans(r: ProtobufReader, m: DecodeMeter, serviceName: string, out: MutableProtoSpan[]): void {
+function skimResourceSpans(r: ProtobufReader, m: DecodeMeter, serviceName: string, out: SkimmedSpan[]): void {
   const parent = r.enter();
   // One object per resource, merged into when the resource comes in parts, as the decoder merges.
   const resource: Resource = { attributes: [], droppedAttributesCount: 0 };
@@ -75,7 +99,7 @@ function skimResourceSpans(r: ProtobufReader, m: DecodeMeter, serviceName: strin
   r.leave(parent);
 }
 
-function skimScopeSpans(r: ProtobufReader, m: DecodeMeter, resource: Resource, serviceName: string, out: MutableProtoSpan[]): void {
+function skimScopeSpans(r: ProtobufReader, m: DecodeMeter, resource: Resource, serviceName: string, out: SkimmedSpan[]): void {
   const parent = r.enter();
   const scope: InstrumentationScope = { name: '', version: '', attributes: [], droppedAttributesCount: 0 };
   while (!r.done) {
@@ -88,7 +112,7 @@ function skimScopeSpans(r: ProtobufReader, m: DecodeMeter, resource: Resource, s
 }
 
 /** The span's message with its ID and start (the last of each, as the decoder keeps them). */
-function skimSpan(r: ProtobufReader, resource: Resource, scope: InstrumentationScope, serviceName: string): MutableProtoSpan {
+function skimSpan(r: ProtobufReader, resource: Resource, scope: InstrumentationScope, serviceName: string): SkimmedSpan {
   const parent = r.enter();
   const bytes = r.messageBytes();
   let spanId = '';
@@ -104,7 +128,7 @@ function skimSpan(r: ProtobufReader, resource: Resource, scope: InstrumentationS
     } else r.skip(tag);
   }
   r.leave(parent);
-  return { bytes, spanId, startTimeUnixNano: unsignedDecimal(lo, hi), resource, scope, serviceName, maxObjects: 0 };
+  return new SkimmedSpan(bytes, spanId, hi, lo, resource, scope, serviceName);
 }
 
 /** The piece's spans if they can stay in protobuf: readable, and none a copy of one seen before (then noted as seen). */
@@ -164,7 +188,7 @@ export function* protoTracePages(packed: PackedTrace, pageSpans: number): Genera
           }
         }
         if (page.length >= pageSpans) {
-          yield protoPage(sortByStart(page), pieces);
+          yield protoPage(page.sort(byStart), pieces);
           page = [];
           pieces = [];
         }
@@ -175,5 +199,5 @@ export function* protoTracePages(packed: PackedTrace, pageSpans: number): Genera
       throw err;
     }
   }
-  if (page.length > 0) yield protoPage(sortByStart(page), pieces);
+  if (page.length > 0) yield protoPage(page.sort(byStart), pieces);
 }
