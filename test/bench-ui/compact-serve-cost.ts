@@ -17,7 +17,7 @@ import { encodeExportTraceRequestProto } from '../../server/src/receivers/otlp/o
 import { MAIN_JS, spawnThreadline, type SpawnedServer } from '../support/spawned-server.js';
 import { generateTrace } from './trace-generator.js';
 
-const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=', 2) as [string, string?]));
+const args = new Map<string, string>(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=', 2) as [string, string]));
 const db = args.get('db');
 if (!db) throw new Error('usage: compact-serve-cost.ts --db=PATH [--seed] [--serves=10] [--size=100000]');
 const serves = Number(args.get('serves') ?? 10);

@@ -3,6 +3,12 @@
  * same trace decoded into spans and encoded (streamTrace's pages): byte for byte the same
  * response, or the same error after the same bytes, for every trace and both formats.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import compression from 'compression';
+import express from 'express';
+import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { SpanKind, StatusCode, type KeyValue, type Span } from '@threadline/shared';
 import { AppError } from '../../app-error.js';
@@ -14,14 +20,18 @@ import { ProtobufWriter } from '../../receivers/otlp/protobuf-writer.js';
 import { parseZipkinSpansJson } from '../../receivers/zipkin/zipkin-json-decoder.js';
 import { toSpans as zipkinToSpans } from '../../receivers/zipkin/zipkin-to-spans.js';
 import { isProtoSpan, type ProtoSpanPage, type TracePage } from '../../store/proto-span-page.js';
+import type { SpanStore } from '../../store/span-store.js';
 import { protoTracePages } from '../../store/sqlite/proto-trace-pages.js';
+import { createSqliteStore } from '../../store/sqlite/sqlite-store.js';
 import { encodeSpanChunk } from '../../store/sqlite/span-chunk-codec.js';
 import { decodeTracePages, packTrace } from '../../store/sqlite/trace-chunk-pages.js';
 import { seededRandom } from '../../test-support/seeded-random.js';
 import { buildFleet, TraceGenerator } from '../../../../test/bench/go-fleet-generator.js';
 import { generateTrace } from '../../../../test/bench-ui/trace-generator.js';
 import { buildSpan, resourceOf, str, TRACE_A } from '../test-support/span-builder.js';
+import { RecordingLogger } from '../test-support/test-logger.js';
 import { compactTraceText, type CompactFormat } from './compact-trace.js';
+import { createV1Router } from './v1-router.js';
 
 const FORMATS: CompactFormat[] = ['compact-2', 'compact-3'];
 
@@ -53,13 +63,31 @@ interface Usage {
   decodes: number;
 }
 
-/** streamTraceProto's pages, counting how they were read. */
-function* counted(pages: Iterable<TracePage>, usage: Usage): Generator<TracePage> {
-  for (const page of pages) {
+/** streamTraceProto's pages, counting how they were read (and, with `pulled`, each page pulled). */
+function counted(pages: AsyncIterable<TracePage>, usage: Usage, pulled?: () => void): AsyncGenerator<TracePage>;
+function counted(pages: Iterable<TracePage>, usage: Usage, pulled?: () => void): Generator<TracePage>;
+function counted(pages: Iterable<TracePage> | AsyncIterable<TracePage>, usage: Usage, pulled: () => void = () => {}): Generator<TracePage> | AsyncGenerator<TracePage> {
+  if (Symbol.asyncIterator in pages) {
+    return (async function* () {
+      for await (const page of pages) {
+        pulled();
+        yield countedPage(page, usage);
+      }
+    })();
+  }
+  return (function* () {
+    for (const page of pages) {
+      pulled();
+      yield countedPage(page, usage);
+    }
+  })();
+}
+
+function countedPage(page: TracePage, usage: Usage): TracePage {
+  {
     if (Array.isArray(page)) {
       usage.decodedSpans += page.length;
-      yield page;
-      continue;
+      return page;
     }
     for (const s of page.spans) if (isProtoSpan(s)) usage.protoSpans++;
     else usage.decodedSpans++;
@@ -70,7 +98,7 @@ function* counted(pages: Iterable<TracePage>, usage: Usage): Generator<TracePage
         return page.decode();
       },
     };
-    yield counting;
+    return counting;
   }
 }
 
@@ -301,3 +329,63 @@ describe('compact trace from hand-written protobuf, against decoded spans', () =
     expect(failures).toBeGreaterThan(30);
   });
 });
+
+describe('the compact route over the SQLite store', () => {
+  it('answers with the same bytes and the same errors as from decoded spans, gzip or not', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'threadline-compact-'));
+    const store = await createSqliteStore({ path: join(dir, 'x.db') });
+    try {
+      const trace = generateTrace(2_000, 5);
+      for (const request of trace.requests) await store.writeBatch(received(request));
+      const resource = resourceOf('frontend');
+      const wide = { key: 'wide', value: { arrayValue: { values: Array.from({ length: 1_700 }, (_, i) => ({ intValue: String(i) })) } } };
+      const tooMany = Array.from({ length: 4 }, (_, s) => buildSpan({ spanId: idOf(s), resource, attributes: Array.from({ length: 30 }, (_, i) => ({ ...wide, key: `wide${i}` })) }));
+      await store.writeBatch(tooMany);
+      // The same store, seen by the route as one that can only hand over decoded spans.
+      const decodedOnly: SpanStore = Object.create(store, { streamTraceProto: { value: undefined } });
+      const logger = new RecordingLogger();
+      const appOf = (s: SpanStore) => express().use(compression({ level: 1 })).use('/api/v1', createV1Router(s, { logger }));
+      let protoPulls = 0;
+      const counting: SpanStore = Object.create(store, {
+        streamTraceProto: { value: (id: string) => counted(store.streamTraceProto(id), { protoSpans: 0, decodedSpans: 0, decodes: 0 }, () => protoPulls++) },
+      });
+      for (const [id, format] of [[trace.traceId, 'compact-3'], [trace.traceId, 'compact'], [TRACE_A, 'compact-3'], ['0123456789abcdef0123456789abcdef', 'compact-3']] as const) {
+        for (const encoding of ['gzip', 'identity']) {
+          const get = (s: SpanStore) => request(appOf(s)).get(`/api/v1/traces/${id}?format=${format}`).set('Accept-Encoding', encoding).buffer(true).parse(rawBody);
+          const [expected, actual] = [await get(decodedOnly), await get(counting)];
+          expect(actual.status).toBe(expected.status);
+          expect(actual.headers['content-type']).toBe(expected.headers['content-type']);
+          expect((actual.body as Buffer).equals(expected.body as Buffer)).toBe(true);
+        }
+      }
+      expect(protoPulls).toBeGreaterThan(0);
+      expect((await request(appOf(counting)).get(`/api/v1/traces/${TRACE_A}?format=compact-3`)).status).toBe(413);
+    } finally {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('stops reading the store when the reader of the response stops', async () => {
+    const trace = generateTrace(3_000, 9);
+    const chunks = trace.requests.map((request) => encodeSpanChunk(received(request)));
+    let pulled = 0;
+    const pages = counted(protoTracePages(packTrace(chunks, []), 64), { protoSpans: 0, decodedSpans: 0, decodes: 0 }, () => pulled++);
+    const it = (async function* () {
+      yield* pages;
+    })();
+    const first = await it.next();
+    const text = compactTraceText(trace.traceId, first.value!, it, 'compact-3');
+    await text.next();
+    await text.next();
+    await text.return(undefined);
+    expect(pulled).toBe(1);
+    expect((await it.next()).done).toBe(true);
+  });
+});
+
+function rawBody(res: request.Response, done: (err: Error | null, body: Buffer) => void): void {
+  const parts: Buffer[] = [];
+  res.on('data', (d: Buffer) => parts.push(d));
+  res.on('end', () => done(null, Buffer.concat(parts)));
+}
