@@ -24,6 +24,8 @@ import { DEFAULT_INGEST_LIMITS, DecodeMeter } from '../../ingest/ingest-limits.j
 import { readKeyValue, readLink } from '../../receivers/otlp/otlp-proto-decoder.js';
 import { isUsableLink } from '../../receivers/otlp/otlp-to-spans.js';
 import { DEFAULT_MAX_DEPTH, ProtobufReader } from '../../receivers/otlp/protobuf-reader.js';
+import { ProtobufViewReader } from '../../receivers/otlp/protobuf-view-reader.js';
+import { ProtobufWriter } from '../../receivers/otlp/protobuf-writer.js';
 import { SHARED_SPAN_ID_ATTRIBUTE } from '../../receivers/zipkin/zipkin-shared-spans.js';
 import type { ProtoSpan } from '../../store/proto-span-page.js';
 
@@ -105,19 +107,8 @@ class AttributeMemo {
   }
 
   private decode(content: Uint8Array): MemoEntry {
-    // readKeyValue reads the message's length first, as it does inside a span.
-    const prefixed = new Uint8Array(content.length + 5);
-    let at = 0;
-    for (let n = content.length; ; n >>>= 7) {
-      if (n < 0x80) {
-        prefixed[at++] = n;
-        break;
-      }
-      prefixed[at++] = (n & 0x7f) | 0x80;
-    }
-    prefixed.set(content, at);
-    // Event attributes sit a message deeper than span attributes: the stricter depth serves both.
-    const r = new ProtobufReader(prefixed.subarray(0, at + content.length), DEFAULT_MAX_DEPTH - SPAN_DEPTH - 2, LIMITS.maxAttributeLength);
+    // readKeyValue reads the message's length first, as it does inside a span; event attributes sit a message deeper than span attributes: the stricter depth serves both.
+    const r = new ProtobufReader(new ProtobufWriter(content.length + 5).bytes(content).finish(), DEFAULT_MAX_DEPTH - SPAN_DEPTH - 2, LIMITS.maxAttributeLength);
     const before = this.meter.objects;
     const kv = readKeyValue(r, 1, this.meter);
     if (!r.done) throw r.error('trailing bytes after an attribute');
@@ -203,8 +194,7 @@ export class ProtoSpanReader {
   /** Decoded objects of the span being read, and its share. */
   private objects = 0;
   private maxObjects = 0;
-  private whole: Uint8Array = new Uint8Array(0);
-  private reader: ProtobufReader | undefined;
+  private readonly spans = new ProtobufViewReader(DEFAULT_MAX_DEPTH - SPAN_DEPTH, LIMITS.maxAttributeLength);
   private lastTraceId = new Uint8Array(0);
   private lastTraceIdHex = '';
 
@@ -222,21 +212,6 @@ export class ProtoSpanReader {
     } catch {
       return undefined;
     }
-  }
-
-  /**
-   * A reader at `bytes`, over the whole buffer they are a view of: the spans of a page share
-   * a few buffers, and a reader (with its views) per span was much of the garbage. Offsets
-   * in what it reads are offsets in `this.whole`.
-   */
-  private readerFor(bytes: Uint8Array): ProtobufReader {
-    if (this.reader === undefined || bytes.buffer !== this.whole.buffer) {
-      // A plain Uint8Array: one element type for every byte access (stores may hand over Buffers).
-      this.whole = new Uint8Array(bytes.buffer);
-      this.reader = new ProtobufReader(this.whole, DEFAULT_MAX_DEPTH - SPAN_DEPTH, LIMITS.maxAttributeLength);
-    }
-    this.reader.seek(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
-    return this.reader;
   }
 
   /** Every span of a trace has the same trace ID: its text is made again only when the bytes differ. */
@@ -304,8 +279,8 @@ export class ProtoSpanReader {
   }
 
   private readSpan(proto: ProtoSpan): SpanRecord {
-    const r = this.readerFor(proto.bytes);
-    const b = this.whole;
+    const r = this.spans.at(proto.bytes);
+    const b = this.spans.whole;
     this.objects = 0;
     this.maxObjects = proto.maxObjects;
     this.count(1);

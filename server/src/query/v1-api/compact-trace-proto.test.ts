@@ -305,9 +305,32 @@ describe('compact trace from hand-written protobuf, against decoded spans', () =
       spanMessage(5, (w) => w.tag(4, WireType.LEN).hex('0000000000000000').tag(5, WireType.LEN).bytes(new Uint8Array([0x61, 0xff, 0xc3, 0x28, 0xed, 0xa0, 0x80]))),
       spanMessage(6, (w) => w.tag(7, WireType.I64).fixed64(ns(-1)).message(11, (e) => e.tag(2, WireType.LEN).string('no time'))),
     ];
-    const usage = await expectSame(TRACE_A, [chunkOf(spans), chunkOf([spanMessage(7)], '')]);
-    expect(usage.decodes).toBe(0);
-    expect(usage.text).toContain('second name wins');
+    for (const pageSpans of [64, 2]) {
+      const usage = await expectSame(TRACE_A, [chunkOf(spans), chunkOf([spanMessage(7)], '')], pageSpans);
+      expect(usage.decodes).toBe(0);
+      expect(usage.text).toContain('second name wins');
+    }
+  });
+
+  it('reads resources and scopes sent in parts as the decoder does, whole chunks and chunks cut into pieces', async () => {
+    const w = new ProtobufWriter();
+    w.message(1, (g) => {
+      g.tag(1, WireType.LEN).string('first name').tag(1, WireType.LEN).string('svc ü');
+      g.message(2, (req) =>
+        req.message(1, (rs) => {
+          rs.message(1, (res) => res.message(1, (kv) => kv.tag(1, WireType.LEN).string('service.name').message(2, (v) => v.tag(1, WireType.LEN).string('svc'))));
+          rs.message(2, (ss) => {
+            ss.message(1, (scope) => scope.tag(1, WireType.LEN).string('lib'));
+            for (let i = 0; i < 5; i++) ss.tag(2, WireType.LEN).bytes(spanMessage(i));
+            ss.message(1, (scope) => scope.tag(2, WireType.LEN).string('v2'));
+            ss.tag(3, WireType.LEN).string('schema');
+          });
+          rs.message(1, (res) => res.message(1, (kv) => kv.tag(1, WireType.LEN).string('host.name').message(2, (v) => v.tag(1, WireType.LEN).string('h1'))));
+          rs.tag(9, WireType.VARINT).uint32(3);
+        }),
+      );
+    });
+    for (const pageSpans of [64, 3, 1]) await expectSame(TRACE_A, [w.finish(), chunkOf([spanMessage(9)])], pageSpans);
   });
 
   it('fails the same way, after the same bytes, for corrupt chunks', async () => {
@@ -322,9 +345,11 @@ describe('compact trace from hand-written protobuf, against decoded spans', () =
       const flips = 1 + Math.floor(random() * 3);
       for (let k = 0; k < flips; k++) victim[Math.floor(random() * victim.length)] = Math.floor(random() * 256);
       if (round % 5 === 0) chunks[1] = chunks[1]!.subarray(0, Math.floor(random() * chunks[1]!.length));
-      const spansPath = await render(TRACE_A, decodeTracePages(packTrace(chunks, []), 16), 'compact-3');
+      // 16 spans a page: each chunk a piece as it is; 5: chunks cut into pieces.
+      const pageSpans = round % 2 ? 16 : 5;
+      const spansPath = await render(TRACE_A, decodeTracePages(packTrace(chunks, []), pageSpans), 'compact-3');
       if (spansPath.error) failures++;
-      await expectSame(TRACE_A, chunks, 16);
+      await expectSame(TRACE_A, chunks, pageSpans);
     }
     expect(failures).toBeGreaterThan(30);
   });

@@ -10,12 +10,14 @@
  * then gives its own answer, usually its error).
  */
 import type { InstrumentationScope, Resource, Span } from '@threadline/shared';
-import { DecodeMeter } from '../../ingest/ingest-limits.js';
+import { DEFAULT_INGEST_LIMITS, DecodeMeter } from '../../ingest/ingest-limits.js';
 import { mergeResource, mergeScope } from '../../receivers/otlp/otlp-proto-decoder.js';
-import { ProtobufReader, unsignedDecimal } from '../../receivers/otlp/protobuf-reader.js';
+import { DEFAULT_MAX_DEPTH, ProtobufReader, unsignedDecimal } from '../../receivers/otlp/protobuf-reader.js';
+import { ProtobufViewReader } from '../../receivers/otlp/protobuf-view-reader.js';
+import { ProtobufWriter } from '../../receivers/otlp/protobuf-writer.js';
 import { isProtoSpan, type ProtoSpan, type TracePage } from '../proto-span-page.js';
 import { parseSpanChunk } from './span-chunk-codec.js';
-import { splitSpanChunk } from './span-chunk-pieces.js';
+import { chunkParts, splitSpanChunk, type ChunkPart } from './span-chunk-pieces.js';
 import { decodeTracePages, type PackedTrace } from './trace-chunk-pages.js';
 import { compareByStart, compareIds } from './trace-chunks.js';
 
@@ -114,7 +116,13 @@ function skimScopeSpans(r: ProtobufReader, m: DecodeMeter, resource: Resource, s
 /** The span's message with its ID and start (the last of each, as the decoder keeps them). */
 function skimSpan(r: ProtobufReader, resource: Resource, scope: InstrumentationScope, serviceName: string): SkimmedSpan {
   const parent = r.enter();
-  const bytes = r.messageBytes();
+  const span = skimSpanContent(r, r.messageBytes(), resource, scope, serviceName);
+  r.leave(parent);
+  return span;
+}
+
+/** skimSpan of the message `r` is reading (its `bytes`), up to its end. */
+function skimSpanContent(r: ProtobufReader, bytes: Uint8Array, resource: Resource, scope: InstrumentationScope, serviceName: string): SkimmedSpan {
   let spanId = '';
   let lo = 0;
   let hi = 0;
@@ -127,18 +135,12 @@ function skimSpan(r: ProtobufReader, resource: Resource, scope: InstrumentationS
       hi = r.lastHi;
     } else r.skip(tag);
   }
-  r.leave(parent);
   return new SkimmedSpan(bytes, spanId, hi, lo, resource, scope, serviceName);
 }
 
-/** The piece's spans if they can stay in protobuf: readable, and none a copy of one seen before (then noted as seen). */
-function protoSpansOf(piece: Uint8Array, seen: Set<string>): ProtoSpan[] | undefined {
-  let spans: ProtoSpan[];
-  try {
-    spans = skimPiece(piece);
-  } catch {
-    return undefined;
-  }
+/** The piece's spans if they can stay in protobuf: skimmed, and none a copy of one seen before (then noted as seen). */
+function protoSpansOf(spans: ProtoSpan[] | undefined, seen: Set<string>): ProtoSpan[] | undefined {
+  if (spans === undefined) return undefined;
   for (let i = 0; i < spans.length; i++) {
     if (!seen.has(spans[i]!.spanId)) {
       seen.add(spans[i]!.spanId);
@@ -150,13 +152,108 @@ function protoSpansOf(piece: Uint8Array, seen: Set<string>): ProtoSpan[] | undef
   return spans;
 }
 
+/**
+ * A piece of a chunk as splitSpanChunk cuts it, with its spans skimmed (undefined when they
+ * could not be). A chunk over a piece's size is not cut into new bytes here: its pieces'
+ * spans are skimmed where they lie, as the piece would hold them (ChunkPart), and a piece's
+ * bytes are made only for the decoder, when it is needed.
+ */
+interface Piece {
+  spans: ProtoSpan[] | undefined;
+  bytes(): Uint8Array;
+}
+
+function attempt<T>(read: () => T): T | undefined {
+  try {
+    return read();
+  } catch {
+    return undefined;
+  }
+}
+
+/** A chunk's pieces, in order. Throws what splitSpanChunk throws for the chunk. */
+function* piecesOf(chunk: Uint8Array, maxSpans: number): Generator<Piece> {
+  const parts = chunkParts(chunk);
+  const total = parts.reduce((sum, p) => sum + p.spans.length, 0);
+  if (total <= maxSpans || maxSpans > DEFAULT_INGEST_LIMITS.maxSpansPerRequest) {
+    // A chunk that fits is a piece as it is (and a piece size the decoder would not take whole is left to splitSpanChunk).
+    for (const bytes of splitSpanChunk(chunk, maxSpans, parts)) yield { spans: attempt(() => skimPiece(bytes)), bytes: () => bytes };
+    return;
+  }
+  const contexts = new Map<ChunkPart, PartContext | undefined>();
+  const contextOf = (part: ChunkPart) => {
+    if (!contexts.has(part)) contexts.set(part, attempt(() => partContext(part)));
+    return contexts.get(part);
+  };
+  const reader = new ProtobufViewReader();
+  for (let from = 0; from < total; from += maxSpans) {
+    const index = from / maxSpans;
+    let made: Uint8Array | undefined;
+    const bytes = () => (made ??= nthPiece(chunk, maxSpans, parts, index));
+    yield { spans: attempt(() => skimSlice(parts, from, Math.min(total, from + maxSpans), contextOf, reader)), bytes };
+  }
+}
+
+function nthPiece(chunk: Uint8Array, maxSpans: number, parts: readonly ChunkPart[], index: number): Uint8Array {
+  let k = 0;
+  for (const piece of splitSpanChunk(chunk, maxSpans, parts)) if (k++ === index) return piece;
+  throw new Error(`chunk has no piece ${index}`);
+}
+
+/** What a piece's group of a part decodes to besides its spans (span-chunk-pieces.ts writes the part's fields as stored). */
+interface PartContext {
+  serviceName: string;
+  resource: Resource;
+  scope: InstrumentationScope;
+  /** The objects the decoder counts for resource and scope, in each group of a piece. */
+  objects: number;
+}
+
+/** Reads a message's bytes as the decoder reads them as a field (length first), `depth` messages deep. */
+function fieldReader(bytes: Uint8Array, depth: number): ProtobufReader {
+  return new ProtobufReader(new ProtobufWriter(bytes.length + 5).bytes(bytes).finish(), DEFAULT_MAX_DEPTH - depth, DEFAULT_INGEST_LIMITS.maxAttributeLength);
+}
+
+function partContext(part: ChunkPart): PartContext {
+  const meter = new DecodeMeter(undefined, false);
+  const resource: Resource = { attributes: [], droppedAttributesCount: 0 };
+  const scope: InstrumentationScope = { name: '', version: '', attributes: [], droppedAttributesCount: 0 };
+  if (part.resource) mergeResource(fieldReader(part.resource, 1), resource, meter);
+  if (part.scope) mergeScope(fieldReader(part.scope, 2), scope, meter);
+  const serviceName = part.serviceName ? Buffer.from(part.serviceName.buffer, part.serviceName.byteOffset, part.serviceName.length).toString('utf8') : '';
+  return { serviceName, resource, scope, objects: meter.objects };
+}
+
+/** The spans [from, to) of the parts, skimmed as the piece holding them would be. */
+function skimSlice(parts: readonly ChunkPart[], from: number, to: number, contextOf: (part: ChunkPart) => PartContext | undefined, reader: ProtobufViewReader): ProtoSpan[] {
+  const out: SkimmedSpan[] = [];
+  let start = 0;
+  for (const part of parts) {
+    const end = start + part.spans.length;
+    if (end > from && start < to) {
+      const context = contextOf(part);
+      if (context === undefined) throw new Error('part not readable');
+      const slice = part.spans.slice(Math.max(from, start) - start, Math.min(to, end) - start);
+      const maxObjects = Math.floor((DEFAULT_INGEST_LIMITS.maxObjectsPerRequest - context.objects) / slice.length);
+      for (const bytes of slice) {
+        const span = skimSpanContent(reader.at(bytes), bytes, context.resource, context.scope, context.serviceName);
+        span.maxObjects = maxObjects;
+        out.push(span);
+      }
+    }
+    start = end;
+    if (start >= to) break;
+  }
+  return out;
+}
+
 /** `spans` (sorted) as a page, with the way back to decoded spans: the page's pieces decoded again. */
-function protoPage(spans: Array<ProtoSpan | Span>, pieces: readonly Uint8Array[]): TracePage {
+function protoPage(spans: Array<ProtoSpan | Span>, pieces: readonly Piece[]): TracePage {
   return {
     spans,
     decode: () => {
       const byId = new Map<string, Span>();
-      for (const piece of pieces) for (const span of parseSpanChunk(piece, false)) if (!byId.has(span.spanId)) byId.set(span.spanId, span);
+      for (const piece of pieces) for (const span of parseSpanChunk(piece.bytes(), false)) if (!byId.has(span.spanId)) byId.set(span.spanId, span);
       return spans.map((s) => (isProtoSpan(s) ? byId.get(s.spanId)! : s));
     },
   };
@@ -170,18 +267,18 @@ export function* protoTracePages(packed: PackedTrace, pageSpans: number): Genera
   }
   const seen = new Set<string>();
   let page: Array<ProtoSpan | Span> = [];
-  let pieces: Uint8Array[] = [];
+  let pieces: Piece[] = [];
   let at = 0;
   for (const length of packed.chunkLengths) {
     const chunk = packed.bytes.subarray(at, at + length);
     at += length;
     try {
-      for (const piece of splitSpanChunk(chunk, pageSpans)) {
+      for (const piece of piecesOf(chunk, pageSpans)) {
         pieces.push(piece);
-        const proto = protoSpansOf(piece, seen);
+        const proto = protoSpansOf(piece.spans, seen);
         if (proto) page.push(...proto);
         else {
-          for (const span of parseSpanChunk(piece, false)) {
+          for (const span of parseSpanChunk(piece.bytes(), false)) {
             if (seen.has(span.spanId)) continue;
             seen.add(span.spanId);
             page.push(span);
@@ -195,7 +292,7 @@ export function* protoTracePages(packed: PackedTrace, pageSpans: number): Genera
       }
     } catch (err) {
       // decodeTracePages would have decoded the page's earlier pieces before getting here, and failed on the first bad one.
-      for (const piece of pieces) parseSpanChunk(piece, false);
+      for (const piece of pieces) parseSpanChunk(piece.bytes(), false);
       throw err;
     }
   }
