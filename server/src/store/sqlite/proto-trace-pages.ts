@@ -186,18 +186,36 @@ function* piecesOf(chunk: Uint8Array, maxSpans: number): Generator<Piece> {
     return contexts.get(part);
   };
   const reader = new ProtobufViewReader();
+  const made = new ChunkPieces(chunk, maxSpans, parts);
   for (let from = 0; from < total; from += maxSpans) {
     const index = from / maxSpans;
-    let made: Uint8Array | undefined;
-    const bytes = () => (made ??= nthPiece(chunk, maxSpans, parts, index));
-    yield { spans: attempt(() => skimSlice(parts, from, Math.min(total, from + maxSpans), contextOf, reader)), bytes };
+    let bytes: Uint8Array | undefined;
+    yield { spans: attempt(() => skimSlice(parts, from, Math.min(total, from + maxSpans), contextOf, reader)), bytes: () => (bytes ??= made.nth(index)) };
   }
 }
 
-function nthPiece(chunk: Uint8Array, maxSpans: number, parts: readonly ChunkPart[], index: number): Uint8Array {
-  let k = 0;
-  for (const piece of splitSpanChunk(chunk, maxSpans, parts)) if (k++ === index) return piece;
-  throw new Error(`chunk has no piece ${index}`);
+/** splitSpanChunk's pieces of one chunk, made on demand: asked for in order (as they are), each is made once. */
+class ChunkPieces {
+  private made: Iterator<Uint8Array> | undefined;
+  private next = 0;
+
+  constructor(
+    private readonly chunk: Uint8Array,
+    private readonly maxSpans: number,
+    private readonly parts: readonly ChunkPart[],
+  ) {}
+
+  nth(index: number): Uint8Array {
+    if (this.made === undefined || index < this.next) {
+      this.made = splitSpanChunk(this.chunk, this.maxSpans, this.parts);
+      this.next = 0;
+    }
+    for (;;) {
+      const piece = this.made.next();
+      if (piece.done) throw new Error(`chunk has no piece ${index}`);
+      if (this.next++ === index) return piece.value;
+    }
+  }
 }
 
 /** What a piece's group of a part decodes to besides its spans (span-chunk-pieces.ts writes the part's fields as stored). */
