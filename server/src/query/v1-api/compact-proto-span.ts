@@ -5,6 +5,9 @@
  * without building the span: strings stay UTF-8 bytes, times 64-bit halves, and each distinct
  * attribute is decoded once per trace (AttributeMemo), then found by its bytes.
  *
+ * Its switches follow readSpan and readEvent of otlp-proto-decoder.ts field for field, on
+ * purpose: what they decode must match, and the test compares the two on every kind of span.
+ *
  * Whatever this reader does not cover, it refuses (throws) rather than guess: a string long
  * enough to be cut by the decoder, a span over its share of decoded objects, bytes that do
  * not parse. The encoder then takes the store's own decoding of the page (ProtoSpanPage.decode),
@@ -235,11 +238,17 @@ export class ProtoSpanReader {
     return at;
   }
 
-  private attribute(r: ProtobufReader, b: Uint8Array, list: AttributeEntry[]): void {
+  /** An attribute into `list` while it has room (the decoder's limit), else skipped: returns 1 when dropped. */
+  private attribute(r: ProtobufReader, b: Uint8Array, tag: number, list: AttributeEntry[]): number {
+    if (list.length >= LIMITS.maxSpanAttributes) {
+      r.skip(tag);
+      return 1;
+    }
     const at = r.skipBytes();
     const entry = this.memo.entryOf(b, at, r.lastLo);
     this.count(entry.objects);
     list.push(entry);
+    return 0;
   }
 
   private event(r: ProtobufReader, b: Uint8Array): EventRecord {
@@ -260,11 +269,7 @@ export class ProtoSpanReader {
           out.nameLength = r.lastLo;
           break;
         case 0x1a: // 3 attributes
-          if (out.attributes.length < LIMITS.maxSpanAttributes) this.attribute(r, b, out.attributes);
-          else {
-            r.skip(tag);
-            dropped++;
-          }
+          dropped += this.attribute(r, b, tag, out.attributes);
           break;
         case 0x20:
           out.droppedAttributesCount = r.readUint32();
@@ -345,11 +350,7 @@ export class ProtoSpanReader {
           out.endHi = r.lastHi;
           break;
         case 0x4a: // 9 attributes
-          if (out.attributes.length < LIMITS.maxSpanAttributes) this.attribute(r, b, out.attributes);
-          else {
-            r.skip(tag);
-            droppedAttributes++;
-          }
+          droppedAttributes += this.attribute(r, b, tag, out.attributes);
           break;
         case 0x50:
           out.droppedAttributesCount = r.readUint32();

@@ -30,6 +30,7 @@ import { buildFleet, TraceGenerator } from '../../../../test/bench/go-fleet-gene
 import { generateTrace } from '../../../../test/bench-ui/trace-generator.js';
 import { buildSpan, resourceOf, str, TRACE_A } from '../test-support/span-builder.js';
 import { RecordingLogger } from '../test-support/test-logger.js';
+import { SHARED_TRACE, SHARED_TRACE_UPLOADS } from '../test-support/zipkin-shared-trace.js';
 import { compactTraceText, type CompactFormat } from './compact-trace.js';
 import { createV1Router } from './v1-router.js';
 
@@ -232,14 +233,8 @@ describe('compact trace from stored protobuf, against decoded spans', () => {
   });
 
   it('repoints Zipkin shared-span children the same way, with the children stored first', async () => {
-    const trace = '5af7183fb1d4cf5f5af7183fb1d4cf5f';
-    const clientId = '352bff9a74ca9ad2';
-    const client = { traceId: trace, id: clientId, kind: 'CLIENT', timestamp: 1000, duration: 500, localEndpoint: { serviceName: 'frontend' } };
-    const server = { ...client, kind: 'SERVER', shared: true, timestamp: 1100, duration: 300, localEndpoint: { serviceName: 'backend' } };
-    const serverChild = { traceId: trace, id: 'aaaaaaaaaaaaaaaa', parentId: clientId, timestamp: 1150, duration: 10, localEndpoint: { serviceName: 'backend' } };
-    const clientSideChild = { ...serverChild, id: 'bbbbbbbbbbbbbbbb', localEndpoint: { serviceName: 'frontend' } };
     const upload = (spans: object[]) => encodeSpanChunk(zipkinToSpans(parseZipkinSpansJson(JSON.stringify(spans))).spans);
-    const usage = await expectSame(trace, [upload([serverChild, clientSideChild]), upload([client, server])], 2);
+    const usage = await expectSame(SHARED_TRACE, SHARED_TRACE_UPLOADS.map(upload), 2);
     expect(JSON.parse(usage.text).parentFixes).toHaveLength(1);
   });
 

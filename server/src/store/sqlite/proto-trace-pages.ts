@@ -16,7 +16,7 @@ import { DEFAULT_MAX_DEPTH, ProtobufReader, unsignedDecimal } from '../../receiv
 import { ProtobufViewReader } from '../../receivers/otlp/protobuf-view-reader.js';
 import { ProtobufWriter } from '../../receivers/otlp/protobuf-writer.js';
 import { isProtoSpan, type ProtoSpan, type TracePage } from '../proto-span-page.js';
-import { parseSpanChunk } from './span-chunk-codec.js';
+import { forEachGroup, parseSpanChunk } from './span-chunk-codec.js';
 import { chunkParts, splitSpanChunk, type ChunkPart } from './span-chunk-pieces.js';
 import { decodeTracePages, type PackedTrace } from './trace-chunk-pages.js';
 import { compareByStart, compareIds } from './trace-chunks.js';
@@ -49,26 +49,8 @@ function byStart(a: ProtoSpan | Span, b: ProtoSpan | Span): number {
 
 /** The spans of a chunk piece (span-chunk-codec.ts), walked as parseSpanChunk walks it. */
 function skimPiece(piece: Uint8Array): ProtoSpan[] {
-  const r = new ProtobufReader(piece);
   const out: SkimmedSpan[] = [];
-  while (!r.done) {
-    const tag = r.readTag();
-    if (tag !== 0x0a) {
-      r.skip(tag);
-      continue;
-    }
-    const parent = r.enter();
-    let serviceName = '';
-    let request: Uint8Array | undefined;
-    while (!r.done) {
-      const inner = r.readTag();
-      if (inner === 0x0a) serviceName = r.readString();
-      else if (inner === 0x12) request = r.readBytes();
-      else r.skip(inner);
-    }
-    r.leave(parent);
-    if (request) skimRequest(request, serviceName, out);
-  }
+  forEachGroup(piece, (serviceName, request) => skimRequest(request, serviceName, out));
   return out;
 }
 
