@@ -5,6 +5,11 @@
  * trace nor the response text are ever whole in memory. Resources and scopes follow the
  * spans because they are only known once every span was seen, and so do the parent fixes
  * of Zipkin shared spans' children (zipkin-shared-spans.ts) for the same reason.
+ *
+ * A store that keeps spans as OTLP protobuf hands its pages over undecoded
+ * (SpanStore.streamTraceProto): those spans are transcoded straight into JSON bytes
+ * (compact-proto-span.ts reads them, `writeRecord` writes them), the same bytes `encode`
+ * and `toOtlpJsonText` give for the decoded span, at a fraction of the work and garbage.
  */
 import {
   attributeTableField,
