@@ -60,9 +60,14 @@ interface MemoEntry extends AttributeEntry {
   readonly bytes: Uint8Array;
 }
 
-/** Entries kept per trace (each holds at most MAX_MEMO_BYTES of key and value): a trace's distinct attributes are not all kept. */
+/**
+ * What the memo keeps per trace: entries, bytes of one entry's message, and bytes of all
+ * entries' messages and JSON together. A trace's distinct attributes are not all kept (the
+ * rest are decoded each time they come), so a trace of unique values cannot make it big.
+ */
 const MAX_MEMO_ENTRIES = 65_536;
 const MAX_MEMO_BYTES = 512;
+const MAX_MEMO_TOTAL_BYTES = 16 * 1024 * 1024;
 const MAX_CHAIN = 8;
 
 /**
@@ -90,6 +95,7 @@ function sameBytes(entry: Uint8Array, b: Uint8Array, at: number, length: number)
 class AttributeMemo {
   private readonly byHash = new Map<number, MemoEntry[]>();
   private size = 0;
+  private bytes = 0;
   private readonly meter = new DecodeMeter(UNCOUNTED, false);
 
   constructor(private readonly slotOf: SlotOf | undefined) {}
@@ -101,8 +107,10 @@ class AttributeMemo {
     if (known) for (const entry of known) if (sameBytes(entry.bytes, b, at, length)) return entry;
     const entry = this.decode(b.slice(at, at + length));
     // Bounded chains: bytes made to collide cost a few comparisons each, not one per entry.
-    if (this.size < MAX_MEMO_ENTRIES && length <= MAX_MEMO_BYTES && (known?.length ?? 0) < MAX_CHAIN) {
+    const cost = length + entry.json.length;
+    if (this.size < MAX_MEMO_ENTRIES && length <= MAX_MEMO_BYTES && this.bytes + cost <= MAX_MEMO_TOTAL_BYTES && (known?.length ?? 0) < MAX_CHAIN) {
       this.size++;
+      this.bytes += cost;
       if (known) known.push(entry);
       else this.byHash.set(hash, [entry]);
     }
