@@ -7,11 +7,12 @@
  *   whole   the path the route took before streamTrace: getTraceJson, JSON.parse of the
  *           whole trace, repointing, then encoding (pages of 1,000 spans)
  *   stream  SpanStore.streamTrace pages encoded as they are pulled (compactTraceText)
+ *   proto   SpanStore.streamTraceProto pages (spans still in stored protobuf) transcoded as pulled
  *
  * The consumer yields to the event loop after every piece, as a socket would. Run each mode
  * in a process of its own (RSS does not shrink between runs):
  *
- *   node --expose-gc --import tsx test/bench-ui/compact-stream-ab.ts whole|stream
+ *   node --expose-gc --import tsx test/bench-ui/compact-stream-ab.ts whole|stream|proto
  */
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
@@ -26,7 +27,7 @@ import { compactTraceChunks, compactTraceText } from '../../server/src/query/v1-
 import { toSharedChildrenRepointed } from '../../server/src/receivers/zipkin/zipkin-shared-spans.js';
 
 const mode = process.argv[2];
-if (mode !== 'whole' && mode !== 'stream') throw new Error('usage: compact-stream-ab.ts whole|stream');
+if (mode !== 'whole' && mode !== 'stream' && mode !== 'proto') throw new Error('usage: compact-stream-ab.ts whole|stream|proto');
 if (!globalThis.gc) throw new Error('run with node --expose-gc');
 const dir = mkdtempSync(path.join(os.tmpdir(), 'wt10-ab-'));
 const store = await createSqliteStore({ path: path.join(dir, 'x.db') });
@@ -48,7 +49,7 @@ for (let run = 0; run < 3; run++) {
     const spans = toSharedChildrenRepointed(JSON.parse(await store.getTraceJson(traceId)) as Span[]);
     for (const piece of compactTraceChunks(traceId, spans)) { bytes += piece.length; await new Promise(setImmediate); }
   } else {
-    const pages = store.streamTrace(traceId)[Symbol.asyncIterator]();
+    const pages = (mode === 'proto' ? store.streamTraceProto(traceId) : store.streamTrace(traceId))[Symbol.asyncIterator]();
     const first = await pages.next();
     for await (const piece of compactTraceText(traceId, first.value!, pages)) { bytes += piece.length; await new Promise(setImmediate); }
   }

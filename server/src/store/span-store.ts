@@ -1,4 +1,5 @@
 import type { Span, JaegerDependency } from '@threadline/shared';
+import type { TracePage } from './proto-span-page.js';
 import type {
   LatencyHeatmap,
   LatencyHeatmapQuery,
@@ -32,6 +33,11 @@ export interface SpanStore {
    * traces implements it with `tracePagesFromGetTrace` (trace-pages.ts).
    */
   streamTrace(traceId: string): AsyncIterable<Span[]>;
+  /**
+   * `streamTrace` for readers that can read OTLP protobuf: the same pages, in which a store
+   * that keeps spans as protobuf may hand them over undecoded (proto-span-page.ts).
+   */
+  streamTraceProto?(traceId: string): AsyncIterable<TracePage>;
   getServices(): Promise<string[]>;
   /** Operations of a service, optionally narrowed to one span kind. */
   getOperations(service: string, spanKind?: SpanKindName): Promise<OperationInfo[]>;

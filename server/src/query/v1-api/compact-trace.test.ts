@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { COMPACT_ATTRIBUTE_TABLE_SIZE, attributeTableField, toOtlpJsonText, type CompactAttribute, type KeyValue, type Span } from '@threadline/shared';
 import { TRACE_A_SPANS } from '../test-support/sample-traces.js';
 import { buildSpan, resourceOf, TRACE_A } from '../test-support/span-builder.js';
+import { clientSideChild, serverChild, SHARED_CLIENT_ID, SHARED_TRACE, SHARED_TRACE_UPLOADS } from '../test-support/zipkin-shared-trace.js';
 import { parseZipkinSpansJson } from '../../receivers/zipkin/zipkin-json-decoder.js';
 import { toSharedChildrenRepointed } from '../../receivers/zipkin/zipkin-shared-spans.js';
 import { toSpans } from '../../receivers/zipkin/zipkin-to-spans.js';
@@ -111,16 +112,11 @@ describe('compact trace format', () => {
   });
 
   it('repoints Zipkin shared-span children sent before their shared span, with parentFixes at the end', async () => {
-    const trace = '5af7183fb1d4cf5f5af7183fb1d4cf5f';
-    const clientId = '352bff9a74ca9ad2';
-    const client = { traceId: trace, id: clientId, kind: 'CLIENT', timestamp: 1000, duration: 500, localEndpoint: { serviceName: 'frontend' } };
-    const server = { ...client, kind: 'SERVER', shared: true, timestamp: 1100, duration: 300, localEndpoint: { serviceName: 'backend' } };
-    const serverChild = { traceId: trace, id: 'aaaaaaaaaaaaaaaa', parentId: clientId, timestamp: 1150, duration: 10, localEndpoint: { serviceName: 'backend' } };
-    const clientSideChild = { ...serverChild, id: 'bbbbbbbbbbbbbbbb', localEndpoint: { serviceName: 'frontend' } };
     // zipkin-go flushes children first: the stored trace holds them before the shared span.
     const upload = (spans: object[]) => toSpans(parseZipkinSpansJson(JSON.stringify(spans))).spans;
-    const pages = [upload([serverChild, clientSideChild]), upload([client, server])];
-    const doc = JSON.parse(await textOf(trace, pages));
+    const pages = SHARED_TRACE_UPLOADS.map(upload);
+    const clientId = SHARED_CLIENT_ID;
+    const doc = JSON.parse(await textOf(SHARED_TRACE, pages));
     expect(doc.parentFixes).toHaveLength(1);
     expect(expand(doc)).toEqual(toSharedChildrenRepointed(pages.flat()));
     expect(expand(doc).find((s) => s.spanId === serverChild.id)!.parentSpanId).not.toBe(clientId);

@@ -5,6 +5,11 @@
  * trace nor the response text are ever whole in memory. Resources and scopes follow the
  * spans because they are only known once every span was seen, and so do the parent fixes
  * of Zipkin shared spans' children (zipkin-shared-spans.ts) for the same reason.
+ *
+ * A store that keeps spans as OTLP protobuf hands its pages over undecoded
+ * (SpanStore.streamTraceProto): those spans are transcoded straight into JSON bytes
+ * (compact-proto-span.ts reads them, `writeRecord` writes them), the same bytes `encode`
+ * and `toOtlpJsonText` give for the decoded span, at a fraction of the work and garbage.
  */
 import {
   attributeTableField,
@@ -28,6 +33,10 @@ import {
   type Span,
 } from '@threadline/shared';
 import { SharedChildrenFixes } from '../../receivers/zipkin/zipkin-shared-spans.js';
+import { unsignedDecimal } from '../../receivers/otlp/protobuf-reader.js';
+import { isProtoSpan, type ProtoSpan, type ProtoSpanPage, type TracePage } from '../../store/proto-span-page.js';
+import { ProtoSpanReader, type AttributeEntry, type SlotOf, type SpanRecord, type TableSlot } from './compact-proto-span.js';
+import { JsonBytes } from './json-bytes.js';
 
 /** Resources and scopes seen so far, each under the index of its first occurrence. */
 class Interner<T> {
@@ -63,20 +72,32 @@ export type CompactFormat = typeof COMPACT_TRACE_FORMAT | typeof COMPACT_TRACE_F
 /**
  * compact-3's attribute table: every attribute sent in full that has an attributeTableField
  * gets the next index (until the table is full), and an equal attribute later is sent as
- * that index.
+ * that index. Equal attributes share a slot, which holds the index once there is one; slots
+ * are only made while the table has room.
  */
 class AttributeTable {
   private size = 0;
-  private readonly indexes = new ScalarAttributeMap<number>();
+  private readonly slots = new ScalarAttributeMap<TableSlot>();
+
+  readonly slotOf: SlotOf = (kv, field) => {
+    let slot = this.slots.get(kv, field);
+    if (slot === undefined && this.size < COMPACT_ATTRIBUTE_TABLE_SIZE) this.slots.set(kv, field, (slot = { index: -1 }));
+    return slot;
+  };
+
+  /** The index to send instead of an attribute with this slot, or -1 to send it in full (it then takes the next index, if there is room). */
+  indexFor(slot: TableSlot | undefined): number {
+    if (slot === undefined) return -1;
+    if (slot.index >= 0) return slot.index;
+    if (this.size < COMPACT_ATTRIBUTE_TABLE_SIZE) slot.index = this.size++;
+    return -1;
+  }
 
   refer(list: readonly KeyValue[]): CompactAttribute[] {
     return list.map((kv) => {
       const field = attributeTableField(kv.value);
-      if (field === undefined) return kv;
-      const known = this.indexes.get(kv, field);
-      if (known !== undefined) return known;
-      if (this.size < COMPACT_ATTRIBUTE_TABLE_SIZE) this.indexes.set(kv, field, this.size++);
-      return kv;
+      const index = field === undefined ? -1 : this.indexFor(this.slotOf(kv, field));
+      return index >= 0 ? index : kv;
     });
   }
 }
@@ -89,6 +110,10 @@ class CompactEncoder {
   private readonly fixes = new SharedChildrenFixes();
   private readonly table: AttributeTable | undefined;
   private readonly offsets: NanosBase;
+  private readonly baseHi: number;
+  private readonly baseLo: number;
+  private readonly reader: ProtoSpanReader;
+  private readonly out = new JsonBytes();
 
   /** `base`: any time near the trace's start; offsets before it are negative. */
   constructor(
@@ -97,6 +122,9 @@ class CompactEncoder {
   ) {
     this.table = format === COMPACT_TRACE_FORMAT_3 ? new AttributeTable() : undefined;
     this.offsets = nanosBase(base);
+    this.baseHi = Number(base >> 32n);
+    this.baseLo = Number(base & 0xffffffffn);
+    this.reader = new ProtoSpanReader(this.table?.slotOf);
   }
 
   private attributes(list: readonly KeyValue[]): CompactAttribute[] {
@@ -128,6 +156,101 @@ class CompactEncoder {
       span.traceState,
       [span.droppedAttributesCount, span.droppedEventsCount, span.droppedLinksCount],
     ];
+  }
+
+  /**
+   * The page's spans as compact-span JSON text, comma-separated: ProtoSpans transcoded,
+   * decoded spans encoded. Every span is read before any is written (so the store's decoding
+   * of the page is taken, if needed, before the encoder remembers anything of it).
+   */
+  pageBytes(page: ProtoSpanPage, first: boolean): Buffer {
+    this.out.ascii(first ? '\n' : '\n,');
+    this.writePage(page, this.out);
+    return this.out.take();
+  }
+
+  private writePage(page: ProtoSpanPage, out: JsonBytes): void {
+    const records = page.spans.map((s) => (isProtoSpan(s) ? this.reader.read(s) : undefined));
+    const decoded = records.some((rec, i) => rec === undefined && isProtoSpan(page.spans[i]!)) ? page.decode() : undefined;
+    page.spans.forEach((s, i) => {
+      if (i > 0) out.byte(0x2c);
+      const rec = records[i];
+      if (rec) this.writeRecord(rec, s as ProtoSpan, out);
+      else out.text(toOtlpJsonText(this.encode(decoded?.[i] ?? (s as Span))));
+    });
+  }
+
+  /** `encode` of the span `rec` was read from, written as JSON text (the same text, byte for byte). */
+  private writeRecord(rec: SpanRecord, proto: ProtoSpan, out: JsonBytes): void {
+    this.fixes.noteIds(rec.traceId, rec.spanId, rec.parentSpanId, proto.serviceName, rec.sharedSpanId);
+    const resource = this.resources.indexOf(proto.resource);
+    this.names[resource] ??= proto.serviceName;
+    out.ascii('["');
+    out.ascii(rec.spanId);
+    out.ascii('","');
+    out.ascii(rec.parentSpanId);
+    out.ascii('",');
+    out.utf8String(rec.bytes, rec.nameAt, rec.nameLength);
+    out.byte(0x2c);
+    out.int(rec.kind);
+    out.byte(0x2c);
+    this.writeOffset(rec.startLo, rec.startHi, out);
+    out.byte(0x2c);
+    this.writeOffset(rec.endLo, rec.endHi, out);
+    out.byte(0x2c);
+    out.int(resource);
+    out.byte(0x2c);
+    out.int(this.scopes.indexOf(proto.scope));
+    out.byte(0x2c);
+    out.int(rec.statusCode);
+    out.byte(0x2c);
+    out.utf8String(rec.bytes, rec.statusMessageAt, rec.statusMessageLength);
+    out.byte(0x2c);
+    this.writeAttributes(rec.attributes, out);
+    out.ascii(',[');
+    rec.events.forEach((e, i) => {
+      out.ascii(i > 0 ? ',[' : '[');
+      this.writeOffset(e.timeLo, e.timeHi, out);
+      out.byte(0x2c);
+      out.utf8String(rec.bytes, e.nameAt, e.nameLength);
+      out.byte(0x2c);
+      this.writeAttributes(e.attributes, out);
+      out.byte(0x2c);
+      out.int(e.droppedAttributesCount);
+      out.byte(0x5d);
+    });
+    out.ascii('],');
+    if (rec.links.length === 0) out.ascii('[]');
+    else out.text(toOtlpJsonText(rec.links));
+    out.byte(0x2c);
+    out.int(rec.flags);
+    out.byte(0x2c);
+    out.utf8String(rec.bytes, rec.traceStateAt, rec.traceStateLength);
+    out.ascii(',[');
+    out.int(rec.droppedAttributesCount);
+    out.byte(0x2c);
+    out.int(rec.droppedEventsCount);
+    out.byte(0x2c);
+    out.int(rec.droppedLinksCount);
+    out.ascii(']]');
+  }
+
+  private writeAttributes(list: readonly AttributeEntry[], out: JsonBytes): void {
+    out.byte(0x5b);
+    list.forEach((a, i) => {
+      if (i > 0) out.byte(0x2c);
+      const index = this.table ? this.table.indexFor(a.slot) : -1;
+      if (index >= 0) out.int(index);
+      else out.bytes(a.json);
+    });
+    out.byte(0x5d);
+  }
+
+  /** toOffset of a uint64 given as halves, without making its decimal text while the offset is exact below 2^52. */
+  private writeOffset(lo: number, hi: number, out: JsonBytes): void {
+    const high = hi - this.baseHi;
+    if (high > -0x100000 && high < 0x100000) out.int(high * 0x100000000 + (lo - this.baseLo));
+    else out.text(JSON.stringify(toOffset(unsignedDecimal(lo, hi), this.offsets)));
   }
 
   trailer(): Pick<CompactTrace, 'resources' | 'scopes' | 'parentFixes'> {
@@ -162,22 +285,38 @@ function trailerText(enc: CompactEncoder): string {
   return `\n],"resources":${toOtlpJsonText(resources)},"scopes":${toOtlpJsonText(scopes)},"parentFixes":${JSON.stringify(parentFixes)}}`;
 }
 
+function pieceOf(page: TracePage, enc: CompactEncoder, first: boolean): string | Buffer {
+  if (Array.isArray(page)) return pageText(page, enc, first);
+  return page.spans.length === 0 ? '' : enc.pageBytes(page, first);
+}
+
 /**
- * The compact document as JSON text, one piece per page, encoded only as it is pulled (a
- * stream piped to a slow client pulls no faster than it reads, and so reads no further
- * pages from the store). `first` is the trace's first page, already read to know that the
- * trace exists; its earliest start is the document's base time. `rest` is returned
- * (closed) when the consumer stops early.
+ * The compact document as JSON text (UTF-8 bytes for the store's protobuf pages), one piece
+ * per page, encoded only as it is pulled (a stream piped to a slow client pulls no faster
+ * than it reads, and so reads no further pages from the store). `first` is the trace's
+ * first page, already read to know that the trace exists; its earliest start is the
+ * document's base time. It is encoded at once, so that a failure to read it throws here,
+ * before anything is sent. `rest` is returned (closed) when the consumer stops early.
  */
-export async function* compactTraceText(traceId: string, first: readonly Span[], rest: AsyncIterator<Span[]>, format: CompactFormat = COMPACT_TRACE_FORMAT): AsyncGenerator<string> {
-  const enc = new CompactEncoder(earliestStartNanos(first), format);
+export function compactTraceText(traceId: string, first: TracePage, rest: AsyncIterator<TracePage>, format: CompactFormat = COMPACT_TRACE_FORMAT): AsyncGenerator<string | Buffer> {
+  const enc = new CompactEncoder(earliestStartNanos(Array.isArray(first) ? first : first.spans), format);
+  let firstPiece: string | Buffer;
   try {
-    yield headerText(traceId, enc) + pageText(first, enc, true);
-    for (let next = await rest.next(); !next.done; next = await rest.next()) yield pageText(next.value, enc, false);
-    yield trailerText(enc);
-  } finally {
-    await rest.return?.();
+    firstPiece = pieceOf(first, enc, true);
+  } catch (err) {
+    void rest.return?.()?.catch(() => undefined);
+    throw err;
   }
+  return (async function* () {
+    try {
+      yield headerText(traceId, enc);
+      yield firstPiece;
+      for (let next = await rest.next(); !next.done; next = await rest.next()) yield pieceOf(next.value, enc, false);
+      yield trailerText(enc);
+    } finally {
+      await rest.return?.();
+    }
+  })();
 }
 
 /** `compactTraceText` over spans held whole, cut into pages: the same text as a store's pages would give. */

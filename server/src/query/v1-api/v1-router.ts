@@ -46,13 +46,15 @@ export function createV1Router(store: SpanStore, options: V1RouterOptions = {}):
     const compact = compactFormatOf(req);
     if (compact) {
       // A page at a time from the store to the socket: a big trace is never whole in memory.
-      const pages = store.streamTrace(traceId)[Symbol.asyncIterator]();
+      const pages = (store.streamTraceProto?.(traceId) ?? store.streamTrace(traceId))[Symbol.asyncIterator]();
       const first = await pages.next();
       if (first.done) throw notFound(`trace ${traceId} not found`);
+      // Encodes the first page now: a store failing to read it is answered with an error status, not a cut stream.
+      const text = compactTraceText(traceId, first.value, pages, compact);
       res.type(COMPACT_TRACE_MEDIA_TYPE);
       try {
         // pipeline waits for the client to read (backpressure) and ends or destroys the response.
-        await pipeline(Readable.from(compactTraceText(traceId, first.value, pages, compact)), res);
+        await pipeline(Readable.from(text), res);
       } catch (err) {
         if (res.destroyed) return;
         throw err;

@@ -99,7 +99,7 @@ function changesByLimits(r: ProtobufReader, m: DecodeMeter): number {
 }
 
 /** Returns the resource message's bytes, or null when a limit changed it. */
-function mergeResource(r: ProtobufReader, out: Resource, m: DecodeMeter): Uint8Array | null {
+export function mergeResource(r: ProtobufReader, out: Resource, m: DecodeMeter): Uint8Array | null {
   const changes = changesByLimits(r, m);
   const parent = r.enter();
   const bytes = r.messageBytes();
@@ -151,7 +151,7 @@ function readScopeSpans(r: ProtobufReader, m: DecodeMeter): OtlpScopeSpans {
 }
 
 /** Returns the scope message's bytes, or null when a limit changed it. */
-function mergeScope(r: ProtobufReader, out: InstrumentationScope, m: DecodeMeter): Uint8Array | null {
+export function mergeScope(r: ProtobufReader, out: InstrumentationScope, m: DecodeMeter): Uint8Array | null {
   const changes = changesByLimits(r, m);
   const parent = r.enter();
   const bytes = r.messageBytes();
@@ -307,7 +307,7 @@ function readEvent(r: ProtobufReader, m: DecodeMeter): SpanEvent {
   return out;
 }
 
-function readLink(r: ProtobufReader, m: DecodeMeter): SpanLink {
+export function readLink(r: ProtobufReader, m: DecodeMeter): SpanLink {
   const parent = r.enter();
   m.countObject();
   let dropped = 0;
@@ -361,7 +361,7 @@ function mergeStatus(r: ProtobufReader, out: OtlpStatus): void {
 }
 
 /** `depth` is the nesting level of the KeyValue's value: 1 for a span attribute. */
-function readKeyValue(r: ProtobufReader, depth: number, m: DecodeMeter): KeyValue {
+export function readKeyValue(r: ProtobufReader, depth: number, m: DecodeMeter): KeyValue {
   const parent = r.enter();
   let key = '';
   let value: AnyValue = {};

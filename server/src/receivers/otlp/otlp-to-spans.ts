@@ -113,7 +113,7 @@ export function toSpan(s: OtlpSpan, resource: Span['resource'], scope: Span['sco
 }
 
 /** A link is only useful if it can point at a span. */
-function isUsableLink(link: SpanLink): boolean {
+export function isUsableLink(link: SpanLink): boolean {
   return isValidTraceId(link.traceId) && isValidSpanId(link.spanId);
 }
 

@@ -55,6 +55,17 @@ export class ProtobufReader {
     this.end = buf.length;
   }
 
+  /**
+   * Reads the input's bytes [start, end) next, as a message of its own: one reader for many
+   * messages in one buffer (a reader per message was most of the garbage of reading them).
+   */
+  seek(start: number, end: number): void {
+    if (start < 0 || end > this.buf.length || start > end) throw this.error(`no bytes [${start}, ${end}) to read`, start);
+    this.cursor = start;
+    this.end = end;
+    this.depth = 0;
+  }
+
   /** True when the current message has been fully read. */
   get done(): boolean {
     return this.cursor >= this.end;
@@ -144,6 +155,17 @@ export class ProtobufReader {
     const start = this.cursor;
     this.cursor += length;
     return this.buf.subarray(start, start + length);
+  }
+
+  /**
+   * Skips a length-delimited value and returns where it starts in the input; `lastLo` is then
+   * its length. For callers that look at the bytes in place (readBytes makes a view each time).
+   */
+  skipBytes(): number {
+    const length = this.readLength();
+    const start = this.cursor;
+    this.cursor += length;
+    return start;
   }
 
   /** Invalid UTF-8 becomes U+FFFD rather than an error: a mangled name is still worth storing. */

@@ -3,15 +3,6 @@ import { findAttribute, type Span } from '@threadline/shared';
 /** On a shared span whose ID we replaced: the ID it shares with its client span, for search. */
 export const SHARED_SPAN_ID_ATTRIBUTE = 'zipkin.shared_span_id';
 
-/**
- * The ID a shared server span had on the wire, when `s` is one we renamed at ingest
- * (renamed shared spans keep that ID as their parent and in `zipkin.shared_span_id`).
- */
-function sharedIdOf(s: Span): string | undefined {
-  const shared = findAttribute(s.attributes, SHARED_SPAN_ID_ATTRIBUTE)?.stringValue;
-  return shared !== undefined && shared === s.parentSpanId ? shared : undefined;
-}
-
 function sharedKey(traceId: string, spanId: string, service: string): string {
   return `${traceId}/${spanId}/${service}`;
 }
@@ -47,23 +38,36 @@ export function toSharedChildrenRepointed(spans: readonly Span[]): Span[] {
 export class SharedChildrenFixes {
   /** Shared span key → the shared server span's own (derived) ID. */
   private readonly derived = new Map<string, string>();
-  /** Per position: the key a child's parent would match, '' for spans that cannot be repointed. */
-  private readonly keys: string[] = [];
+  /**
+   * Per position: the IDs and service a child's parent key is made of ('' parent for spans
+   * that cannot be repointed). Kept apart, and joined into keys only for a trace that has
+   * shared spans: a key per span was 100k strings kept to the end of a big trace, for nothing.
+   */
+  private readonly traceIds: string[] = [];
+  private readonly parentIds: string[] = [];
+  private readonly services: string[] = [];
   private readonly spanIds: string[] = [];
 
   note(s: Span): void {
-    const shared = sharedIdOf(s);
-    if (shared !== undefined) this.derived.set(sharedKey(s.traceId, shared, s.serviceName), s.spanId);
-    const candidate = s.parentSpanId !== '' && shared === undefined;
-    this.keys.push(candidate ? sharedKey(s.traceId, s.parentSpanId, s.serviceName) : '');
-    this.spanIds.push(s.spanId);
+    this.noteIds(s.traceId, s.spanId, s.parentSpanId, s.serviceName, findAttribute(s.attributes, SHARED_SPAN_ID_ATTRIBUTE)?.stringValue);
+  }
+
+  /** `note` for a span not held as a `Span`: `sharedSpanId` is its first `zipkin.shared_span_id` attribute's string value. */
+  noteIds(traceId: string, spanId: string, parentSpanId: string, serviceName: string, sharedSpanId: string | undefined): void {
+    // A shared server span we renamed at ingest keeps the ID it had on the wire as its parent and in that attribute.
+    const shared = sharedSpanId !== undefined && sharedSpanId === parentSpanId ? sharedSpanId : undefined;
+    if (shared !== undefined) this.derived.set(sharedKey(traceId, shared, serviceName), spanId);
+    this.traceIds.push(traceId);
+    this.parentIds.push(shared === undefined ? parentSpanId : '');
+    this.services.push(serviceName);
+    this.spanIds.push(spanId);
   }
 
   parents(): Map<number, string> {
     const parents = new Map<number, string>();
     if (this.derived.size === 0) return parents;
-    this.keys.forEach((key, i) => {
-      const target = key === '' ? undefined : this.derived.get(key);
+    this.parentIds.forEach((parentId, i) => {
+      const target = parentId === '' ? undefined : this.derived.get(sharedKey(this.traceIds[i]!, parentId, this.services[i]!));
       if (target !== undefined && target !== this.spanIds[i]) parents.set(i, target);
     });
     return parents;

@@ -120,8 +120,14 @@ export function writeSpanChunk(w: ProtobufWriter, spans: readonly Span[]): void 
  * their protobuf bytes (setting them was ~5% of serving a big trace, with its garbage).
  */
 export function parseSpanChunk(bytes: Uint8Array, keepRaw = true): Span[] {
-  const r = new ProtobufReader(bytes);
   const spans: Span[] = [];
+  forEachGroup(bytes, (serviceName, request) => appendSpans(spans, parseExportTraceRequestProto(request, new DecodeMeter(undefined, keepRaw)), serviceName));
+  return spans;
+}
+
+/** Calls `read` with each group's service name and ExportTraceServiceRequest bytes, in order (groups without a request are skipped). */
+export function forEachGroup(chunk: Uint8Array, read: (serviceName: string, request: Uint8Array) => void): void {
+  const r = new ProtobufReader(chunk);
   while (!r.done) {
     const tag = r.readTag();
     if (tag !== 0x0a) {
@@ -138,9 +144,8 @@ export function parseSpanChunk(bytes: Uint8Array, keepRaw = true): Span[] {
       else r.skip(inner);
     }
     r.leave(parent);
-    if (request) appendSpans(spans, parseExportTraceRequestProto(request, new DecodeMeter(undefined, keepRaw)), serviceName);
+    if (request) read(serviceName, request);
   }
-  return spans;
 }
 
 function appendSpans(out: Span[], request: OtlpTraceRequest, serviceName: string): void {

@@ -75,25 +75,43 @@ function writeGroup(w: ProtobufWriter, serviceName: Uint8Array | undefined, reso
   });
 }
 
-/**
- * The chunk as chunks of at most `maxSpans` spans each (a chunk that already fits is
- * returned as it is). parseSpanChunk of the pieces, one after the other, gives the spans
- * parseSpanChunk of the chunk gives, in the same order.
- */
-export function* splitSpanChunk(chunk: Uint8Array, maxSpans: number): Generator<Uint8Array> {
-  const parts = groups(chunk).flatMap(({ serviceName, request }) =>
+/** A run of a chunk's spans that share service name, resource and scope, as a piece holds them (the fields as stored). */
+export interface ChunkPart {
+  serviceName: Uint8Array | undefined;
+  resource: Uint8Array | undefined;
+  scope: Uint8Array | undefined;
+  /** Span messages, views into the chunk. */
+  spans: Uint8Array[];
+}
+
+/** The chunk's parts in order: what its pieces are cut from. */
+export function chunkParts(chunk: Uint8Array): ChunkPart[] {
+  return groups(chunk).flatMap(({ serviceName, request }) =>
     resourceSpansOf(request).flatMap((rs) => {
       const { first: resource, second: scopeSpans } = fields(rs);
-      return scopeSpans.map((ss) => ({ serviceName, resource, ...fields(ss) }));
+      return scopeSpans.map((ss) => {
+        const { first: scope, second: spans } = fields(ss);
+        return { serviceName, resource, scope, spans };
+      });
     }),
   );
-  if (parts.reduce((sum, p) => sum + p.second.length, 0) <= maxSpans) {
+}
+
+/**
+ * The chunk as chunks of at most `maxSpans` spans each (a chunk that already fits is
+ * returned as it is): piece k holds spans k·maxSpans to (k+1)·maxSpans of its parts, in
+ * order. parseSpanChunk of the pieces, one after the other, gives the spans parseSpanChunk
+ * of the chunk gives, in the same order. `known`: the chunk's parts, when the caller has them.
+ */
+export function* splitSpanChunk(chunk: Uint8Array, maxSpans: number, known?: readonly ChunkPart[]): Generator<Uint8Array> {
+  const parts = known ?? chunkParts(chunk);
+  if (parts.reduce((sum, p) => sum + p.spans.length, 0) <= maxSpans) {
     yield chunk;
     return;
   }
   let w = new ProtobufWriter(64 * 1024);
   let count = 0;
-  for (const { serviceName, resource, first: scope, second: spans } of parts) {
+  for (const { serviceName, resource, scope, spans } of parts) {
     for (let from = 0; from < spans.length; ) {
       const take = spans.slice(from, from + maxSpans - count);
       writeGroup(w, serviceName, resource, scope, take);

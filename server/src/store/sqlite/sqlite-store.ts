@@ -45,6 +45,8 @@ import { IntakePacer } from './intake-pacer.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { decodeTracePages, decodeWholeTrace } from './trace-chunk-pages.js';
 import { TRACE_PAGE_SPANS } from '../trace-pages.js';
+import { protoTracePages } from './proto-trace-pages.js';
+import type { TracePage } from '../proto-span-page.js';
 import { toRequestError, WorkerClient, type StoreLogger } from './worker-client.js';
 import type { SizeEvictions } from '../size-evictions.js';
 import type { CheckpointPolicy } from './worker-protocol.js';
@@ -223,6 +225,10 @@ export class SqliteSpanStore implements SpanStore, NettraceStore, ProfileStore {
   /** Pages decoded here, on the calling thread, as they are pulled: the worker only reads and inflates. */
   async *streamTrace(traceId: string): AsyncGenerator<Span[]> {
     yield* decodeTracePages(await this.reader.call('getTracePacked', traceId, this.waiting.chunksOf(traceId)), TRACE_PAGE_SPANS);
+  }
+
+  async *streamTraceProto(traceId: string): AsyncGenerator<TracePage> {
+    yield* protoTracePages(await this.reader.call('getTracePacked', traceId, this.waiting.chunksOf(traceId)), TRACE_PAGE_SPANS);
   }
 
   async getServices(): Promise<string[]> {

@@ -3,9 +3,19 @@ import { compareDecimalNanos, isHexId, TRACE_ID_HEX_LENGTH, type Span } from '@t
 import { inflateChunk } from './chunk-compression.js';
 import { parseSpanChunk } from './span-chunk-codec.js';
 
+type Sortable = Pick<Span, 'startTimeUnixNano' | 'spanId'>;
+
 /** Start order, span ID breaking ties: the order getTrace has always promised. */
-export function sortByStart(spans: Span[]): Span[] {
-  return spans.sort((a, b) => compareDecimalNanos(a.startTimeUnixNano, b.startTimeUnixNano) || (a.spanId < b.spanId ? -1 : a.spanId > b.spanId ? 1 : 0));
+export function compareByStart(a: Sortable, b: Sortable): number {
+  return compareDecimalNanos(a.startTimeUnixNano, b.startTimeUnixNano) || compareIds(a.spanId, b.spanId);
+}
+
+export function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function sortByStart<T extends Sortable>(spans: T[]): T[] {
+  return spans.sort(compareByStart);
 }
 
 /** Decodes a trace's chunks, oldest first; the first stored copy of a span wins. */
