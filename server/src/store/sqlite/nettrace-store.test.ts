@@ -9,7 +9,7 @@ import { openDatabase } from './open-database.js';
 import { SpanReader } from './span-reader.js';
 import { SpanRemover } from './span-remover.js';
 import { SpanWriter } from './span-writer.js';
-import { decodeTracePages, packTrace } from './trace-chunk-pages.js';
+import { decodeTracePages } from './trace-chunk-pages.js';
 import { sortByStart } from './trace-chunks.js';
 import { createSqliteStore } from './sqlite-store.js';
 import { StoreInputError } from './store-input-error.js';
@@ -96,7 +96,7 @@ const write = (batch: Partial<NettraceBatch>) => writer.write({ requests: [], ev
  */
 const trace = (traceId = T) => {
   const whole = nettrace.mergeIntoTrace(traceId, reader.getTrace(traceId));
-  const pages = [...decodeTracePages(packTrace(reader.getTraceChunks(traceId), nettrace.joinedRecords(traceId)), 1)];
+  const pages = [...decodeTracePages({ ...reader.getTracePacked(traceId), joined: nettrace.joinedRecords(traceId) }, 1)];
   expect(pages.every((page) => page.length > 0)).toBe(true);
   expect(sortByStart(pages.flat())).toEqual(whole);
   return whole;

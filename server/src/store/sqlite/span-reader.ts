@@ -3,7 +3,7 @@ import { isHexId, TRACE_ID_HEX_LENGTH, type JaegerDependency, type Span } from '
 import { toSpanKind, toSpanKindName } from '../span-kind-name.js';
 import type { OperationInfo, SpanKindName, TraceQuery, TraceSummary } from '../span-store.js';
 import { HOUR_NS } from './chunk-time.js';
-import { TraceChunks } from './trace-chunks.js';
+import { TraceChunks, type PackedChunks } from './trace-chunks.js';
 import { TraceSearch } from './trace-search.js';
 
 interface SummaryRow {
@@ -63,9 +63,9 @@ export class SpanReader {
     return this.chunks.byTraceId(traceId, unindexed);
   }
 
-  /** The trace's chunks undecoded, for reading it a page at a time (trace-chunk-pages.ts). */
-  getTraceChunks(traceId: string, unindexed?: readonly Uint8Array[]): Uint8Array[] {
-    return this.chunks.chunksOf(traceId, unindexed);
+  /** The trace's chunks undecoded in one buffer, for reading it a page at a time (trace-chunk-pages.ts). */
+  getTracePacked(traceId: string, unindexed?: readonly Uint8Array[]): PackedChunks {
+    return this.chunks.packedChunks(traceId, unindexed);
   }
 
   getServices(): string[] {

@@ -8,7 +8,7 @@ import { NettraceWriter } from './nettrace-writer.js';
 import { profileReadOperations, profileWriteOperations, type ProfileWriteOperationName } from './profile-operations.js';
 import { retentionOperations, type RetentionOperationName } from './retention-operations.js';
 import { SpanReader } from './span-reader.js';
-import { packTrace } from './trace-chunk-pages.js';
+import { markTransfer } from './trace-chunk-pages.js';
 import { SpanWriter } from './span-writer.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
 import { IngestLog, INDEX_AFTER_MS } from './ingest-log.js';
@@ -22,7 +22,10 @@ function readOperations(db: Database.Database): ReadOperations {
   return {
     // Both reads see one snapshot: the worker runs a request to its end before the next commit shows.
     getTraceJson: (traceId, unindexed) => toOtlpJsonText(nettrace.mergeIntoTrace(traceId, reader.getTrace(traceId, unindexed))),
-    getTracePacked: (traceId, unindexed) => packTrace(reader.getTraceChunks(traceId, unindexed), nettrace.joinedRecords(traceId)),
+    getTracePacked: (traceId, unindexed) => {
+      const packed = reader.getTracePacked(traceId, unindexed);
+      return markTransfer({ ...packed, joined: nettrace.joinedRecords(traceId) }, [packed.bytes.buffer as ArrayBuffer]);
+    },
     getServices: () => reader.getServices(),
     getOperations: (service, spanKind) => reader.getOperations(service, spanKind),
     findTraceIds: (query) => reader.findTraceIds(query),

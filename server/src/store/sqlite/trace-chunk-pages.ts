@@ -21,9 +21,10 @@ export interface PackedTrace {
 }
 
 /**
- * `bytes` owns its buffer, which the worker hands over instead of copying it (transferOf):
- * a 100k-span trace is ~30 MB of chunks, and a copy on each side of postMessage was
- * another 60 MB of short-lived native memory per request, which the process kept (RSS).
+ * Chunks held apart as one PackedTrace (the reader worker fills its buffer block by block
+ * instead: TraceChunks.packedChunks). `bytes` owns its buffer, which a worker hands over
+ * instead of copying it (transferOf): a 100k-span trace is ~30 MB of chunks, and a copy on
+ * each side of postMessage was another 60 MB of short-lived native memory per request.
  */
 export function packTrace(chunks: readonly Uint8Array[], joined: JoinedRecordRow[]): PackedTrace {
   const bytes = new Uint8Array(chunks.reduce((sum, c) => sum + c.length, 0));
