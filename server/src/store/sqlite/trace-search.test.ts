@@ -6,7 +6,7 @@ import { openDatabase } from './open-database.js';
 import { SpanReader } from './span-reader.js';
 import { SpanWriter } from './span-writer.js';
 import { StoreInputError } from './store-input-error.js';
-import { at, spanIdOf, testSpan, traceIdOf } from './test-spans.js';
+import { at, BASE_NS, spanIdOf, testSpan, traceIdOf } from './test-spans.js';
 import { MAX_TAG_FILTERS, SEARCH_SQL, TraceSearch } from './trace-search.js';
 
 const [T1, T2, T3, T4, T5] = [1, 2, 3, 4, 5].map(traceIdOf) as [string, string, string, string, string];
@@ -213,5 +213,26 @@ describe('search query plans', () => {
     const p = plan(SEARCH_SQL.walkPostings, 1, 1);
     expect(p).toMatch(/SEARCH tag_posting_lists USING PRIMARY KEY \(hour=\? AND tag=\?\)/);
     expect(p).not.toMatch(/TEMP B-TREE/);
+  });
+});
+
+describe('a tag search whose window ends before many newer traces of the same hour', () => {
+  it('passes over them by their summaries and finds the traces in the window', () => {
+    const db = openDatabase(':memory:', 'writer');
+    try {
+      const writer = new SpanWriter(db);
+      const tagged = (trace: number, ms: number) => spanOf(traceIdOf(trace), 1, 0, ms, 1, { attributes: [stringAttr('batch', 'nightly')] });
+      writer.write([tagged(1, 0)]);
+      // More newer traces than a search decodes: each was decoded, and the search gave up empty.
+      writer.write(Array.from({ length: 2_100 }, (_, i) => tagged(2 + i, 1_000 + i)));
+      const reader = new SpanReader(db);
+      const window = { startNs: BASE_NS, endNs: BASE_NS + 500_000_000n, limit: 20 };
+      const tags = [{ key: 'batch', value: 'nightly' }];
+      // A lone tag (checked on the summary) and one with a service (checked span by span).
+      expect(reader.findTraceIds({ ...window, tags })).toEqual([traceIdOf(1)]);
+      expect(reader.findTraceIds({ ...window, service: 'api', tags })).toEqual([traceIdOf(1)]);
+    } finally {
+      db.close();
+    }
   });
 });

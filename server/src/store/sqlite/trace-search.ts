@@ -16,6 +16,8 @@ export const MAX_TAG_FILTERS = 32;
  * that (almost) never co-occurs costs a bounded time instead of a walk over the window.
  */
 export const MAX_VERIFIED_TRACES = 2_000;
+/** …and candidates whose summaries it looks at (a primary-key read each, ~100 times cheaper). */
+export const MAX_LOOKED_UP_TRACES = 200_000;
 /**
  * A min-duration search first counts, per operation, the spans at or above the bound on
  * the duration index, up to this many: below it, those rows are the answer's whole
@@ -205,27 +207,34 @@ export class TraceSearch {
     const trusted = f.tags.length === 1 && f.service === undefined && f.operation === undefined && f.minDurationNs === 0n && f.maxDurationNs === INT64_MAX;
     const found: Array<{ num: number; newest: bigint }> = [];
     const seen = new Set<number>();
-    let verified = 0;
-    for (let hour = to; hour >= from && found.length < limit && verified < MAX_VERIFIED_TRACES; hour--) {
+    // Decoding a candidate is what costs; a look at its summary is cheap, and bounded apart.
+    const work = { decoded: 0, looked: 0 };
+    const spent = () => work.decoded >= MAX_VERIFIED_TRACES || work.looked >= MAX_LOOKED_UP_TRACES;
+    for (let hour = to; hour >= from && found.length < limit && !spent(); hour--) {
       for (const num of this.postingsOfHour(hour, driver)) {
         if (seen.has(num)) continue;
         seen.add(num);
-        verified++;
-        const newest = trusted ? this.insideWindow(num, f) : newestMatch(this.chunks.byTraceNum(num), f);
+        const newest = this.newestMatchOf(num, f, trusted, work);
         if (newest !== undefined) found.push({ num, newest });
-        if (found.length >= limit || verified >= MAX_VERIFIED_TRACES) break;
+        if (found.length >= limit || spent()) break;
       }
     }
     return found.sort((a, b) => (a.newest > b.newest ? -1 : a.newest < b.newest ? 1 : 0)).map((m) => m.num);
   }
 
   /**
-   * For a trusted posting: the trace's end when the whole trace lies in the window (so the
-   * tagged span does too); otherwise the spans decide.
+   * The newest span start of a candidate trace that matches, from its summary where that
+   * decides: a trace that starts after the window or ends before it has no span starting in
+   * it (a search whose window ends early in an hour otherwise decoded every newer trace of
+   * that hour, up to MAX_VERIFIED_TRACES: 0.4 s), and for a trusted posting a trace wholly
+   * inside the window matches at its end. Otherwise the spans decide.
    */
-  private insideWindow(traceNum: number, f: Filters): bigint | undefined {
-    const span = this.selectTraceTimes.get(traceNum);
-    if (span && span.start_ns >= f.startNs && span.end_ns <= f.endNs) return span.end_ns;
+  private newestMatchOf(traceNum: number, f: Filters, trusted: boolean, work: { decoded: number; looked: number }): bigint | undefined {
+    work.looked++;
+    const times = this.selectTraceTimes.get(traceNum);
+    if (!times || times.start_ns > f.endNs || times.end_ns < f.startNs) return undefined;
+    if (trusted && times.start_ns >= f.startNs && times.end_ns <= f.endNs) return times.end_ns;
+    work.decoded++;
     return newestMatch(this.chunks.byTraceNum(traceNum), f);
   }
 
