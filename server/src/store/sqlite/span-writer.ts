@@ -24,10 +24,11 @@ interface StoredSummary {
 
 /**
  * Writes prepared batches, one transaction each: per trace a compressed chunk and its
- * summary row; per (hour, tag) a list of the batch's traces that carry it (posting-lists.ts);
- * per span one span_index row; sketches per operation and minute. A span already stored (a client retrying after a lost ack) collides on the
- * span_index key and is not counted again; a chunk whose spans were all stored before is
- * not written at all, and readers drop the rare duplicate of a partly repeated chunk.
+ * summary row; per (hour, tag) a list of the batch's traces that carry it
+ * (posting-lists.ts); per span one span_index row; sketches per operation and minute. A
+ * span already stored (a client retrying after a lost ack) collides on the span_index key
+ * and is not counted again; a chunk whose spans were all stored before is not written at
+ * all, and readers drop the rare duplicate of a partly repeated chunk.
  */
 export class SpanWriter {
   private readonly opIds = new Map<string, number>();
