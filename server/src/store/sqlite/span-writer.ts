@@ -40,6 +40,7 @@ export class SpanWriter {
   private readonly insertSummary;
   private readonly updateWithRoot;
   private readonly updateKeepingRoot;
+  private readonly setCounts;
   private readonly insertBlock;
   private readonly insertChunk;
   private readonly postings;
@@ -67,13 +68,14 @@ export class SpanWriter {
     this.insertSummary = db.prepare(
       `INSERT INTO trace_summaries (trace_id, start_ns, end_ns, root_is_root, root_start_ns, root_span_id,
          root_service, root_name, span_count, error_count, services)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 0, ?)`,
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
     );
     this.updateWithRoot = db.prepare(
       `UPDATE trace_summaries SET start_ns = ?, end_ns = ?, root_is_root = ?, root_start_ns = ?, root_span_id = ?,
          root_service = ?, root_name = ?, span_count = span_count + ?, error_count = error_count + ?, services = ?
        WHERE trace_num = ?`,
     );
+    this.setCounts = db.prepare('UPDATE trace_summaries SET span_count = ?, error_count = ? WHERE trace_num = ?');
     this.updateKeepingRoot = db.prepare(
       `UPDATE trace_summaries SET start_ns = ?, end_ns = ?, span_count = span_count + ?, error_count = error_count + ?, services = ?
        WHERE trace_num = ?`,
@@ -154,15 +156,22 @@ export class SpanWriter {
   private writeChunk(chunk: PreparedChunk, opIds: number[], batch: PreparedBatch, sketched: SketchedSpan[], blocks: BlockBuilder): void {
     const traceId = Buffer.from(chunk.traceId, 'hex');
     const stored = this.selectSummary.get(traceId);
-    const traceNum = stored
-      ? stored.trace_num
-      : BigInt(
-          this.insertSummary.run(
-            traceId, chunk.startNs, chunk.endNs, chunk.root.isRoot, chunk.root.startNs, chunk.root.spanId,
-            chunk.root.service, chunk.root.name, JSON.stringify(chunk.services),
-          ).lastInsertRowid,
-        );
     const { operation, startNs, durationNs, spanId, isError } = batch.spans;
+    const spans = chunk.spanEnd - chunk.spanStart;
+    let chunkErrors = 0;
+    let traceNum: bigint;
+    if (stored) traceNum = stored.trace_num;
+    else {
+      // A trace new to the store: its summary goes in whole, counts included (an update
+      // after the spans cost a second write of the row and of its start index).
+      for (let k = chunk.spanStart; k < chunk.spanEnd; k++) chunkErrors += isError[k]!;
+      traceNum = BigInt(
+        this.insertSummary.run(
+          traceId, chunk.startNs, chunk.endNs, chunk.root.isRoot, chunk.root.startNs, chunk.root.spanId,
+          chunk.root.service, chunk.root.name, spans, chunkErrors, JSON.stringify(chunk.services),
+        ).lastInsertRowid,
+      );
+    }
     let inserted = 0;
     let errors = 0;
     for (let k = chunk.spanStart; k < chunk.spanEnd; k++) {
@@ -173,27 +182,23 @@ export class SpanWriter {
       const { service, name, kind } = batch.operations[op]!;
       sketched.push({ service, name, kind, startNs: startNs[k]!, durationNs: durationNs[k]!, isError: isError[k] === 1 });
     }
+    // Only a span repeated within the chunk makes a new trace count less than it holds.
+    if (!stored && (inserted !== spans || errors !== chunkErrors)) this.setCounts.run(inserted, errors, traceNum);
     if (inserted === 0) return;
     blocks.add(traceNum, chunkParts(batch, chunk));
     const num = Number(traceNum);
     for (let t = chunk.tagStart; t < chunk.tagEnd; t++) this.passPostings.add(chunk.hour, batch.tags[t]!, num);
-    this.mergeSummary(traceNum, stored, chunk, inserted, errors);
+    if (stored) this.mergeSummary(traceNum, stored, chunk, inserted, errors);
   }
 
-  /** start/end are min/max, counts add up, services are a union, the root the better candidate: all order-independent. */
-  private mergeSummary(traceNum: bigint, stored: StoredSummary | undefined, chunk: PreparedChunk, inserted: number, errors: number): void {
-    let startNs = chunk.startNs;
-    let endNs = chunk.endNs;
-    let services = chunk.services;
-    let newRoot = true;
-    if (stored) {
-      if (stored.start_ns < startNs) startNs = stored.start_ns;
-      if (stored.end_ns > endNs) endNs = stored.end_ns;
-      const storedRoot = { isRoot: Number(stored.root_is_root), startNs: stored.root_start_ns, spanId: stored.root_span_id };
-      newRoot = isBetterRoot(chunk.root, { ...storedRoot, service: '', name: '' });
-      const known = JSON.parse(stored.services) as string[];
-      services = services.every((s) => known.includes(s)) ? known : [...new Set([...known, ...services])].sort();
-    }
+  /** Into a stored summary: start/end are min/max, counts add up, services are a union, the root the better candidate: all order-independent. */
+  private mergeSummary(traceNum: bigint, stored: StoredSummary, chunk: PreparedChunk, inserted: number, errors: number): void {
+    const startNs = stored.start_ns < chunk.startNs ? stored.start_ns : chunk.startNs;
+    const endNs = stored.end_ns > chunk.endNs ? stored.end_ns : chunk.endNs;
+    const storedRoot = { isRoot: Number(stored.root_is_root), startNs: stored.root_start_ns, spanId: stored.root_span_id };
+    const newRoot = isBetterRoot(chunk.root, { ...storedRoot, service: '', name: '' });
+    const known = JSON.parse(stored.services) as string[];
+    const services = chunk.services.every((s) => known.includes(s)) ? known : [...new Set([...known, ...chunk.services])].sort();
     const servicesJson = JSON.stringify(services);
     if (newRoot) {
       const { isRoot, startNs: rootStart, spanId, service, name } = chunk.root;
