@@ -1,3 +1,4 @@
+import type { Response } from 'express';
 import { AppError } from '../app-error.js';
 
 /** The one logging call the query routers make; pino's `Logger` satisfies it. */
@@ -44,4 +45,15 @@ export function toHttpFailure(err: unknown, logger: ErrorLogger): HttpFailure {
   }
   logger.error({ err }, 'query API request failed');
   return { status: 500, code: 'internal', message: 'internal server error', headers: {} };
+}
+
+/**
+ * For an error handler: true (and the connection cut) when the answer had already begun,
+ * as a streamed body has. The status line is gone; only cutting the connection tells the
+ * client the body is incomplete.
+ */
+export function cutIfAnswerBegan(res: Response): boolean {
+  if (!res.headersSent) return false;
+  res.destroy();
+  return true;
 }

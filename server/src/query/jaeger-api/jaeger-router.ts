@@ -3,7 +3,7 @@ import type { JaegerDependency, JaegerError, JaegerOperation, JaegerResponse } f
 import { badRequest, notFound } from '../../app-error.js';
 import type { SpanKindName, SpanStore } from '../../store/span-store.js';
 import { parseSpanKindParam, parseTraceIdParam, searchParamsOf } from '../param-parsing.js';
-import { loggerOf, systemNow, toHttpFailure, type ErrorLogger, type QueryRouterOptions } from '../query-router-options.js';
+import { cutIfAnswerBegan, type ErrorLogger, loggerOf, type QueryRouterOptions, systemNow, toHttpFailure } from '../query-router-options.js';
 import { parseJaegerDependencyQuery, parseJaegerTraceSearch } from './jaeger-params.js';
 import { readTrace } from '../read-trace.js';
 import { jsonListText, sendJsonPieces, tracesInOrder } from '../trace-list-text.js';
@@ -109,11 +109,7 @@ function mergeDependencies(links: readonly JaegerDependency[], service: string |
 function jaegerErrorHandler(logger: ErrorLogger): ErrorRequestHandler {
   return (err, _req, res, _next) => {
     const failure = toHttpFailure(err, logger);
-    // Failing in the middle of a streamed body: the status line is gone, only cutting the connection tells the client.
-    if (res.headersSent) {
-      res.destroy();
-      return;
-    }
+    if (cutIfAnswerBegan(res)) return;
     const body: JaegerResponse<null> = {
       ...envelope(null),
       errors: [{ code: failure.status, msg: failure.message }],

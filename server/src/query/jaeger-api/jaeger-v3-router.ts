@@ -3,7 +3,7 @@ import { toOtlpJson } from '@threadline/shared';
 import { notFound } from '../../app-error.js';
 import type { SpanStore } from '../../store/span-store.js';
 import { parseSpanKindParam, parseTraceIdParam, searchParamsOf } from '../param-parsing.js';
-import { loggerOf, toHttpFailure, type ErrorLogger, type QueryRouterOptions } from '../query-router-options.js';
+import { cutIfAnswerBegan, type ErrorLogger, loggerOf, type QueryRouterOptions, toHttpFailure } from '../query-router-options.js';
 import { readTrace } from '../read-trace.js';
 import { jsonListText, sendJsonPieces, tracesInOrder } from '../trace-list-text.js';
 import { toJaegerSpanKind } from './jaeger-router.js';
@@ -62,11 +62,7 @@ export function createJaegerV3Router(store: SpanStore, options: QueryRouterOptio
 function v3ErrorHandler(logger: ErrorLogger): ErrorRequestHandler {
   return (err, _req, res, _next) => {
     const failure = toHttpFailure(err, logger);
-    // Failing in the middle of a streamed body: the status line is gone, only cutting the connection tells the client.
-    if (res.headersSent) {
-      res.destroy();
-      return;
-    }
+    if (cutIfAnswerBegan(res)) return;
     res.set(failure.headers).status(failure.status).json({ error: { httpCode: failure.status, message: failure.message } });
   };
 }

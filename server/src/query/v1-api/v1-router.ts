@@ -3,7 +3,7 @@ import { COMPACT_TRACE_FORMAT, COMPACT_TRACE_FORMAT_3, COMPACT_TRACE_MEDIA_TYPE 
 import { notFound } from '../../app-error.js';
 import type { NettraceStore, SpanStore, TraceQuery, TraceSummary } from '../../store/span-store.js';
 import { parseSpanKindParam, parseTraceIdParam, searchParamsOf } from '../param-parsing.js';
-import { loggerOf, toHttpFailure, type ErrorLogger, type QueryRouterOptions } from '../query-router-options.js';
+import { cutIfAnswerBegan, type ErrorLogger, loggerOf, type QueryRouterOptions, toHttpFailure } from '../query-router-options.js';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { toSharedChildrenRepointedJson } from '../../receivers/zipkin/zipkin-shared-spans.js';
@@ -127,11 +127,7 @@ function toV1Summary(s: TraceSummary): V1TraceSummary {
 function v1ErrorHandler(logger: ErrorLogger): ErrorRequestHandler {
   return (err, _req, res, _next) => {
     const failure = toHttpFailure(err, logger);
-    // Failing in the middle of a streamed body: the status line is gone, only cutting the connection tells the client.
-    if (res.headersSent) {
-      res.destroy();
-      return;
-    }
+    if (cutIfAnswerBegan(res)) return;
     const body: V1ErrorResponse = { error: { code: failure.code, message: failure.message } };
     res.set(failure.headers).status(failure.status).json(body);
   };
