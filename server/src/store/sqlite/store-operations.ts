@@ -24,7 +24,7 @@ function readOperations(db: Database.Database): ReadOperations {
     getTraceJson: (traceId, unindexed) => toOtlpJsonText(nettrace.mergeIntoTrace(traceId, reader.getTrace(traceId, unindexed))),
     getTracePacked: (traceId, unindexed) => {
       const packed = reader.getTracePacked(traceId, unindexed);
-      return markTransfer({ ...packed, joined: nettrace.joinedRecords(traceId) }, [packed.bytes.buffer as ArrayBuffer]);
+      return markTransfer({ ...packed, joined: nettrace.joinedRecords(traceId) }, [packed.bytes.buffer]);
     },
     getServices: () => reader.getServices(),
     getOperations: (service, spanKind) => reader.getOperations(service, spanKind),

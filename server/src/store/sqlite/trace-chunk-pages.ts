@@ -9,7 +9,7 @@
 import type { Span } from '@threadline/shared';
 import { joinWholeTrace, NettraceJoin, type JoinedRecordRow } from './nettrace-join.js';
 import { parseSpanChunk } from './span-chunk-codec.js';
-import { decodeChunks, sortByStart } from './trace-chunks.js';
+import { concatChunks, decodeChunks, sortByStart } from './trace-chunks.js';
 import { splitSpanChunk } from './span-chunk-pieces.js';
 
 /** What crosses from the reader worker: every chunk in one buffer (one copy), and the joined net/trace records. */
@@ -27,12 +27,7 @@ export interface PackedTrace {
  * each side of postMessage was another 60 MB of short-lived native memory per request.
  */
 export function packTrace(chunks: readonly Uint8Array[], joined: JoinedRecordRow[]): PackedTrace {
-  const bytes = new Uint8Array(chunks.reduce((sum, c) => sum + c.length, 0));
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.length;
-  }
+  const bytes = concatChunks(chunks, chunks.reduce((sum, c) => sum + c.length, 0));
   return markTransfer({ bytes, chunkLengths: chunks.map((c) => c.length), joined }, [bytes.buffer]);
 }
 

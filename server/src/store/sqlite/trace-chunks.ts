@@ -38,9 +38,20 @@ interface Placement {
   length: number;
 }
 
+/** Chunks copied one after another into a buffer of their own, `total` bytes (their summed lengths). */
+export function concatChunks(chunks: Iterable<Uint8Array>, total: number): Uint8Array<ArrayBuffer> {
+  const bytes = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.length;
+  }
+  return bytes;
+}
+
 /** A trace's chunks in one buffer, and the length of each, in read order. */
 export interface PackedChunks {
-  bytes: Uint8Array;
+  bytes: Uint8Array<ArrayBuffer>;
   chunkLengths: number[];
 }
 
@@ -75,14 +86,22 @@ export class TraceChunks {
     });
   }
 
-  /** The trace's chunks out of their blocks, each block inflated once. */
+  /** The trace's chunks out of their blocks. */
   private storedChunks(traceNum: number): Uint8Array[] {
-    const blocks = new Map<number, Uint8Array>();
-    return this.selectChunks.all(traceNum).map(({ block_id, offset, length }) => {
-      let block = blocks.get(block_id);
-      if (!block) blocks.set(block_id, (block = inflateChunk(this.selectBlock.get(block_id)!)));
-      return block.subarray(offset, offset + length);
-    });
+    return [...this.placed(this.selectChunks.all(traceNum))];
+  }
+
+  /**
+   * The chunks at `placements` as views of their inflated blocks, each block inflated when
+   * the walk reaches it: chunks of a block come one after another (chunk and block IDs grow
+   * together), and a block no view holds any more can go.
+   */
+  private *placed(placements: readonly Placement[]): Generator<Uint8Array> {
+    let block: { id: number; bytes: Uint8Array } | undefined;
+    for (const { block_id, offset, length } of placements) {
+      if (block?.id !== block_id) block = { id: block_id, bytes: inflateChunk(this.selectBlock.get(block_id)!) };
+      yield block.bytes.subarray(offset, offset + length);
+    }
   }
 
   /**
@@ -106,20 +125,12 @@ export class TraceChunks {
 
   private pack(placements: readonly Placement[], unindexed: readonly Uint8Array[]): PackedChunks {
     const chunkLengths = [...placements.map((p) => p.length), ...unindexed.map((c) => c.length)];
-    const bytes = new Uint8Array(chunkLengths.reduce((sum, n) => sum + n, 0));
-    let at = 0;
-    let block: { id: number; bytes: Uint8Array } | undefined;
-    for (const { block_id, offset, length } of placements) {
-      // Chunks of a block come one after another (chunk and block IDs grow together).
-      if (block?.id !== block_id) block = { id: block_id, bytes: inflateChunk(this.selectBlock.get(block_id)!) };
-      bytes.set(block.bytes.subarray(offset, offset + length), at);
-      at += length;
-    }
-    for (const chunk of unindexed) {
-      bytes.set(chunk, at);
-      at += chunk.length;
-    }
-    return { bytes, chunkLengths };
+    const placed = this.placed(placements);
+    const chunks = (function* () {
+      yield* placed;
+      yield* unindexed;
+    })();
+    return { bytes: concatChunks(chunks, chunkLengths.reduce((sum, n) => sum + n, 0)), chunkLengths };
   }
 
   /** The trace's chunks, indexed ones first, then `unindexed` (byTraceId), each oldest first; undecoded. */
