@@ -12,12 +12,13 @@ import { MAIN_JS, spawnThreadline } from '../support/spawned-server.js';
 import type { SeedResult } from './seed-database.js';
 import { listSegments } from '../../server/src/store/sqlite/ingest-log-file.js';
 import { summarize, type Timing } from './timing.js';
+import { timedGet } from './http-get.js';
 
 /**
  * Query latency through the real HTTP API: the built collector started on the seeded
  * database as its own process (`node server/dist/main.js --db …`, retention off so nothing
- * is deleted under the benchmark), then sequential fetches from this process timed from
- * request to the last byte of the body, after warm-up. Client and server do not share an
+ * is deleted under the benchmark), then sequential GETs from this process (http-get.ts) timed
+ * from request to the last byte of the body, after warm-up. Client and server do not share an
  * event loop: when they did (the server started in this process), the client's own work
  * waited behind the server's ingest while ingest ran, and counted as query latency.
  */
@@ -38,22 +39,15 @@ export interface QueryResult {
   answer: string;
 }
 
-async function fetchBody(url: string): Promise<{ ms: number; status: number; text: string }> {
-  const started = performance.now();
-  const res = await fetch(url);
-  const text = await res.text();
-  return { ms: performance.now() - started, status: res.status, text };
-}
-
 /** `path` may vary per request (e.g. a different trace each time, so that a cache does not flatter the figure). */
 async function timeQuery(base: string, path: string | ((i: number) => string), reps: number): Promise<{ timing: Timing; body: unknown }> {
   const at = (i: number) => base + (typeof path === 'string' ? path : path(i));
-  let last = await fetchBody(at(0));
+  let last = await timedGet(at(0));
   if (last.status !== 200) throw new Error(`GET ${at(0)} answered ${last.status}: ${last.text.slice(0, 300)}`);
-  for (let i = 1; i < WARMUP; i++) await fetchBody(at(i));
+  for (let i = 1; i < WARMUP; i++) await timedGet(at(i));
   const samples: number[] = [];
   for (let i = 0; i < reps; i++) {
-    last = await fetchBody(at(WARMUP + i));
+    last = await timedGet(at(WARMUP + i));
     if (last.status !== 200) throw new Error(`GET ${at(WARMUP + i)} answered ${last.status}`);
     samples.push(last.ms);
   }
@@ -145,17 +139,17 @@ export async function measureQueries(
   const window = `start=${seed.startNs}&end=${seed.endNs}`;
   try {
     const statsPath = `/api/v1/operations/stats?service=${SERVICE}&${window}&buckets=30`;
-    const stats = (await fetchBody(base + statsPath)).text;
+    const stats = (await timedGet(base + statsPath)).text;
     const operations = (JSON.parse(stats) as V1OperationStatsResponse).operations;
     const busiest = operations.reduce((a, b) => (b.count > a.count ? b : a));
     const op = encodeURIComponent(busiest.name);
     const jaegerWindow = `start=${BigInt(seed.startNs) / 1000n}&end=${BigInt(seed.endNs) / 1000n}`;
     const jaeger = (query: string) => `/api/traces?${jaegerWindow}&limit=20&${query}`;
-    const traceIds = (JSON.parse((await fetchBody(base + jaeger(`service=${SERVICE}`))).text) as { data: Array<{ traceID: string }> }).data.map(
+    const traceIds = (JSON.parse((await timedGet(base + jaeger(`service=${SERVICE}`))).text) as { data: Array<{ traceID: string }> }).data.map(
       (t) => t.traceID,
     );
     if (traceIds.length === 0) throw new Error('the seeded database has no traces of the benchmark service');
-    const all = JSON.parse((await fetchBody(`${base}/api/v1/percentiles?service=${SERVICE}&${window}&q=0.9`)).text) as V1PercentilesResponse;
+    const all = JSON.parse((await timedGet(`${base}/api/v1/percentiles?service=${SERVICE}&${window}&q=0.9`)).text) as V1PercentilesResponse;
     const p90Us = Math.round(Number(all.quantiles[0]!.durationNano) / 1000);
     const countTraces = (b: unknown) => `${(b as { data: unknown[] }).data.length} traces`;
     const cases: Array<Omit<QueryResult, 'timing' | 'answer'> & { describe(body: unknown): string }> = [

@@ -122,7 +122,10 @@ A rerun with the same parameters reuses the database (\`<db>.meta.json\`). The q
 through the real HTTP API of the built collector started on that file as its own process
 (\`node server/dist/main.js --db\`, retention off; before 2026-12-06 07:40 it ran inside the
 benchmark process, sharing the client's event loop), one at a time: ${queries.results[0]?.timing.reps ?? 0} timed requests each after 3 warm-up
-requests, from \`fetch\` to the last byte of the (gzip) body; p95 is nearest-rank. Percentiles,
+requests, on one kept-alive node:http connection (\`test/bench/http-get.ts\`), from the request to
+the last byte of the gunzipped body; p95 is nearest-rank. Until 2026-12-06 09:40 the client was
+\`fetch\`, whose own work added 0.4–0.6 ms to medians and 2–4 ms to get-trace's p99 (1,000
+requests timed both ways, alternately), and made busy/idle ratios look smaller. Percentiles,
 operation stats, histogram and heatmap merge sketches (never spans): hourly ones for the
 whole hours of the window, per-minute ones at its edges. The slow-span lists take the
 sketch's percentile as threshold and read the (operation, duration bucket) index from the
