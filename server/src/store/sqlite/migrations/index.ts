@@ -5,6 +5,7 @@ import { sql as spanChunks } from './004-span-chunks.js';
 import { sql as durationBuckets } from './005-duration-buckets.js';
 import { sql as profiles } from './006-profiles.js';
 import { convert as toPostingLists, sql as postingLists } from './007-posting-lists.js';
+import { sql as brotliBlocks } from './008-brotli-blocks.js';
 import type Database from 'better-sqlite3';
 
 export interface Migration {
@@ -30,4 +31,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, name: 'duration-buckets', sql: durationBuckets },
   { version: 6, name: 'profiles', sql: profiles },
   { version: 7, name: 'posting-lists', sql: postingLists, convert: toPostingLists },
+  { version: 8, name: 'brotli-blocks', sql: brotliBlocks },
 ];
