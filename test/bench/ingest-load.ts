@@ -8,6 +8,7 @@ import { encodeExportTraceRequestProto } from '../../server/src/receivers/otlp/o
 import type { OtlpSpan, OtlpTraceRequest } from '../../server/src/receivers/otlp/otlp-types.js';
 import { MAIN_JS, spawnThreadline } from '../support/spawned-server.js';
 import { buildFleet, TraceGenerator } from './go-fleet-generator.js';
+import { post } from './http-client.js';
 
 /**
  * Ingest under load, as a fleet's exporters would apply it: OTLP protobuf batches of 512
@@ -98,11 +99,10 @@ type Send = (payload: Payload) => Promise<'ok' | 'retry'>;
 export function httpSender(baseUrl: string): Send {
   const url = `${baseUrl}/v1/traces`;
   return async (payload) => {
-    const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: payload });
-    await res.arrayBuffer();
-    if (res.status === 200) return 'ok';
-    if (res.status === 429 || res.status === 503) return 'retry';
-    throw new Error(`OTLP/HTTP answered ${res.status}`);
+    const status = await post(url, payload, 'application/x-protobuf');
+    if (status === 200) return 'ok';
+    if (status === 429 || status === 503) return 'retry';
+    throw new Error(`OTLP/HTTP answered ${status}`);
   };
 }
 

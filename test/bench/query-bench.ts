@@ -12,12 +12,12 @@ import { MAIN_JS, spawnThreadline } from '../support/spawned-server.js';
 import type { SeedResult } from './seed-database.js';
 import { listSegments } from '../../server/src/store/sqlite/ingest-log-file.js';
 import { summarize, type Timing } from './timing.js';
-import { timedGet } from './http-get.js';
+import { timedGet } from './http-client.js';
 
 /**
  * Query latency through the real HTTP API: the built collector started on the seeded
  * database as its own process (`node server/dist/main.js --db …`, retention off so nothing
- * is deleted under the benchmark), then sequential GETs from this process (http-get.ts) timed
+ * is deleted under the benchmark), then sequential GETs from this process (http-client.ts) timed
  * from request to the last byte of the body, after warm-up. Client and server do not share an
  * event loop: when they did (the server started in this process), the client's own work
  * waited behind the server's ingest while ingest ran, and counted as query latency.

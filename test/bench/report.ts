@@ -79,7 +79,7 @@ ${ingest
   )
   .join('\n')}
 
-Each row: the spans encoded up front as OTLP protobuf batches of 512 spans of one process (as Go's BatchSpanProcessor sends them), sent by that many concurrent senders from the benchmark process to a collector started as its own process (\`node server/dist/main.js\`, fresh file database); a batch counts when acknowledged, 429/503 retried after 50 ms; the clock stops when a search after the last acknowledgement answers (the collector indexes what its ingest log holds first); spans committed are counted in the database after the collector stopped; CPU and peak RSS (VmHWM) from /proc of the collector process (\`test/bench/ingest-load.ts\`).`
+Each row: the spans encoded up front as OTLP protobuf batches of 512 spans of one process (as Go's BatchSpanProcessor sends them), sent by that many concurrent senders from the benchmark process (OTLP/HTTP: node:http on kept-alive connections, as the OTel JS exporter sends, \`test/bench/http-client.ts\`; before 2026-12-06 10:00 \`fetch\`, which took half as much CPU again; gRPC: @grpc/grpc-js) to a collector started as its own process (\`node server/dist/main.js\`, fresh file database); a batch counts when acknowledged, 429/503 retried after 50 ms; the clock stops when a search after the last acknowledgement answers (the collector indexes what its ingest log holds first); spans committed are counted in the database after the collector stopped; CPU and peak RSS (VmHWM) from /proc of the collector process (\`test/bench/ingest-load.ts\`).`
       : 'not measured this run (BENCH_INGEST_SPANS=0).';
   const peerText =
     peers.length > 0
@@ -122,7 +122,7 @@ A rerun with the same parameters reuses the database (\`<db>.meta.json\`). The q
 through the real HTTP API of the built collector started on that file as its own process
 (\`node server/dist/main.js --db\`, retention off; before 2026-12-06 07:40 it ran inside the
 benchmark process, sharing the client's event loop), one at a time: ${queries.results[0]?.timing.reps ?? 0} timed requests each after 3 warm-up
-requests, on one kept-alive node:http connection (\`test/bench/http-get.ts\`), from the request to
+requests, on one kept-alive node:http connection (\`test/bench/http-client.ts\`), from the request to
 the last byte of the gunzipped body; p95 is nearest-rank. Until 2026-12-06 09:40 the client was
 \`fetch\`, whose own work added 0.4–0.6 ms to medians and 2–4 ms to get-trace's p99 (1,000
 requests timed both ways, alternately), and made busy/idle ratios look smaller. Percentiles,
