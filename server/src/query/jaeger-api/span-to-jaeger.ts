@@ -40,9 +40,18 @@ export function toJaegerTrace(traceId: string, spans: readonly Span[]): JaegerTr
   const spanIds = new Set(spans.map((s) => s.spanId));
   const processIds = new Map<string, string>();
   const processes: Record<string, JaegerProcess> = {};
+  // Spans decoded from one stored group share their resource object: its key is worked out once.
+  const keys = new Map<Span['resource'], Map<string, string>>();
+  const keyOf = (span: Span): string => {
+    let byService = keys.get(span.resource);
+    if (!byService) keys.set(span.resource, (byService = new Map()));
+    let key = byService.get(span.serviceName);
+    if (key === undefined) byService.set(span.serviceName, (key = processKey(span)));
+    return key;
+  };
 
   const jaegerSpans = byStart.map(({ span }) => {
-    const key = processKey(span);
+    const key = keyOf(span);
     let processID = processIds.get(key);
     if (processID === undefined) {
       processID = `p${processIds.size + 1}`;
