@@ -10,10 +10,10 @@ const BROTLI_BLOCK = 0x07;
 /**
  * Blocks are brotli at quality 1 with a 128 KiB window (a block is ~64 KiB of span
  * chunks). On the benchmark fleet's blocks it compressed 1.8× faster than raw deflate at
- * level 1 (the previous codec) and 5% smaller; it inflates about as fast (450–900 MB/s
- * for either, run to run), which a read of a few blocks does not feel. Quality 0 was
- * faster still but 3% larger than deflate; a 64 KiB window lost the 5%, a bigger one
- * bought nothing (test/bench/block-codec-cost.ts; docs/benchmarks.md, "Fifth round").
+ * level 1 (the previous codec) and 5% smaller. It inflates slower (~600 MB/s against
+ * ~850): a 70 KiB block takes ~0.04 ms more to read, which get-trace pays once or twice.
+ * Quality 0 was faster still but 3% larger than deflate; a 64 KiB window lost the 5%, a
+ * bigger one bought nothing (test/bench/block-codec-cost.ts; docs/benchmarks.md, "Fifth round").
  */
 export function compressChunk(data: Uint8Array): Uint8Array {
   const packed = brotliCompressSync(data, {
