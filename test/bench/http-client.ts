@@ -12,7 +12,7 @@ import { gunzipSync, inflateSync } from 'node:zlib';
 
 /** One kept-alive connection: the queries are sequential, as a person clicking through the UI makes them. */
 const queryAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-/** A connection per concurrent sender, each kept for its next batch. */
+/** A connection per concurrent sender, each kept for its next batch (a refusal's `Connection: close` ends one). */
 const ingestAgent = new http.Agent({ keepAlive: true });
 
 /** GET as the query benchmark times it: asking for gzip as `fetch` does, timed from the request to the last byte decompressed. */
@@ -38,14 +38,21 @@ export function timedGet(url: string): Promise<{ ms: number; status: number; tex
   });
 }
 
-/** POSTs `body` and resolves with the status once the answer's body is read. */
-export function post(url: string, body: Uint8Array, contentType: string): Promise<number> {
+/**
+ * POSTs `body` and resolves once the answer's body is read, with its status and headers;
+ * rejects on a network error or once `timeoutMs` passed.
+ */
+export function post(url: string, body: Uint8Array, headers: Record<string, string | number>, timeoutMs = 30_000): Promise<{ status: number; headers: http.IncomingHttpHeaders }> {
   return new Promise((resolve, reject) => {
-    const req = http.request(url, { method: 'POST', agent: ingestAgent, headers: { 'content-type': contentType, 'content-length': body.byteLength } }, (res) => {
-      res.on('data', () => {});
-      res.on('error', reject);
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
+    const req = http.request(
+      url,
+      { method: 'POST', agent: ingestAgent, signal: AbortSignal.timeout(timeoutMs), headers: { 'content-length': body.byteLength, ...headers } },
+      (res) => {
+        res.on('data', () => {});
+        res.on('error', reject);
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers }));
+      },
+    );
     req.on('error', reject);
     req.end(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
   });

@@ -99,7 +99,7 @@ type Send = (payload: Payload) => Promise<'ok' | 'retry'>;
 export function httpSender(baseUrl: string): Send {
   const url = `${baseUrl}/v1/traces`;
   return async (payload) => {
-    const status = await post(url, payload, 'application/x-protobuf');
+    const { status } = await post(url, payload, { 'content-type': 'application/x-protobuf' });
     if (status === 200) return 'ok';
     if (status === 429 || status === 503) return 'retry';
     throw new Error(`OTLP/HTTP answered ${status}`);

@@ -1,10 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import http from 'node:http';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodeExportTraceRequestProto } from '../../server/src/receivers/otlp/otlp-proto-encoder.js';
 import { buildSampleTraceRequest } from '../../server/src/receivers/otlp/otlp-sample-requests.js';
+import { post } from '../bench/http-client.js';
 
 /**
  * What the reliability scripts share: running the built CLI (or any command) as a child,
@@ -111,37 +111,19 @@ export interface PostResult {
 }
 
 /**
- * Kept-alive connections, as the OTel JS exporter's http transport holds them. A refusal
- * closes its connection (`Connection: close`), and the next request opens another.
+ * One POST; network errors and timeouts become status 0. Sent as the benchmarks send
+ * (node:http on kept-alive connections, as the OTel JS exporter does, not `fetch`): the
+ * scripts run their exporters on the collector's own two cores, and undici's work per
+ * request was CPU taken from the collector under test.
  */
-const exporterAgent = new http.Agent({ keepAlive: true });
-
-/**
- * One POST; network errors and timeouts become status 0. node:http rather than `fetch`, as
- * the OTel JS exporter sends: the scripts run their exporters on the collector's own two
- * cores, and undici's work per request was CPU taken from the collector under test.
- */
-export function postOnce(url: string, body: Uint8Array, contentType = 'application/x-protobuf', headers: Record<string, string> = {}, timeoutMs = 30_000): Promise<PostResult> {
+export async function postOnce(url: string, body: Uint8Array, contentType = 'application/x-protobuf', headers: Record<string, string> = {}, timeoutMs = 30_000): Promise<PostResult> {
   const started = performance.now();
-  return new Promise((resolve) => {
-    let settled = false;
-    const settle = (status: number, retryAfterS = 1) => {
-      if (settled) return;
-      settled = true;
-      resolve({ status, ms: performance.now() - started, retryAfterS });
-    };
-    const req = http.request(
-      url,
-      { method: 'POST', agent: exporterAgent, signal: AbortSignal.timeout(timeoutMs), headers: { 'content-type': contentType, 'content-length': body.byteLength, ...headers } },
-      (res) => {
-        res.on('data', () => {});
-        res.on('error', () => settle(0));
-        res.on('end', () => settle(res.statusCode ?? 0, Number(res.headers['retry-after'] ?? '1')));
-      },
-    );
-    req.on('error', () => settle(0));
-    req.end(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
-  });
+  try {
+    const res = await post(url, body, { 'content-type': contentType, ...headers }, timeoutMs);
+    return { status: res.status, ms: performance.now() - started, retryAfterS: Number(res.headers['retry-after'] ?? '1') };
+  } catch {
+    return { status: 0, ms: performance.now() - started, retryAfterS: 1 };
+  }
 }
 
 export function rssMb(pid: number): number {
