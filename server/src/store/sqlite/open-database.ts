@@ -11,8 +11,15 @@ const PAGE_SIZE = 8192;
 /** Spills a little past one busy ingest burst before the WAL file is cut back after a checkpoint. */
 const JOURNAL_SIZE_LIMIT = 64 * 1024 * 1024;
 const BUSY_TIMEOUT_MS = 5000;
-/** Negative = KiB: 32 MiB of page cache per connection. */
-const CACHE_SIZE = -32 * 1024;
+/**
+ * Page cache per connection, in KiB (SQLite takes a negative cache_size as KiB). The
+ * reader's serves queries over the whole file. The writer's holds what a pass touches: the
+ * ends of the indexes it appends to, and summaries of traces still arriving. 16 MiB
+ * indexed as fast as 32 under full-speed ingest and took ~40 MB off the peak RSS
+ * (OTLP/HTTP, 600k spans, 4 senders: 420–427 against 461–467 MB; 8 MiB: 379–406 MB, with a
+ * little more CPU per span).
+ */
+const CACHE_KIB: Record<ConnectionRole, number> = { writer: 16 * 1024, reader: 32 * 1024 };
 
 /**
  * Opens a connection with the pragmas of its role. The writer also migrates, so a reader
@@ -23,7 +30,7 @@ export function openDatabase(path: string, role: ConnectionRole, log: Conversion
   const db = new Database(path);
   try {
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    db.pragma(`cache_size = ${CACHE_SIZE}`);
+    db.pragma(`cache_size = -${CACHE_KIB[role]}`);
     db.pragma('temp_store = MEMORY');
     if (role === 'writer') {
       // page_size only takes effect before the first table exists, and not at all in WAL mode.
