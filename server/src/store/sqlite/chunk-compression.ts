@@ -10,6 +10,15 @@ export function compressChunk(data: Uint8Array): Uint8Array {
   return deflateRawSync(data, { level: 1, windowBits: data.length <= 4096 ? 12 : 15, memLevel: data.length <= 4096 ? 5 : 8 });
 }
 
-export function inflateChunk(data: Uint8Array): Uint8Array {
-  return inflateRawSync(data);
+/** zlib's own output size: what it inflates into, a buffer at a time, before joining them. */
+const ZLIB_CHUNK_BYTES = 16 * 1024;
+
+/**
+ * `atLeast`: bytes the block is known to hold (where a chunk read from it ends). Inflated
+ * into one buffer of that size when the block ends there, as a big chunk's block does (a
+ * block is closed by the chunk that fills it): zlib's 16 KiB buffers and their joined copy
+ * were twice the block's size in short-lived native memory.
+ */
+export function inflateChunk(data: Uint8Array, atLeast = 0): Uint8Array {
+  return inflateRawSync(data, { chunkSize: Math.max(ZLIB_CHUNK_BYTES, atLeast) });
 }
