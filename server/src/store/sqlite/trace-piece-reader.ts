@@ -3,7 +3,7 @@
  * PIECE_BYTES of the trace's chunks, undecoded, and where the next piece starts. Reading a
  * 100k-span trace whole packed its ~30 MB of chunks into one buffer, held by the reader
  * and then the caller while every span was encoded, and left the reader with that much
- * garbage besides (the inflated blocks); a piece is a few MB, and the caller asks for the
+ * garbage besides (the inflated blocks); a piece is half a MB, and the caller asks for the
  * next one only as it gets to it.
  *
  * Each request is a read transaction of its own, so none stays open while a slow client
@@ -14,12 +14,25 @@
  */
 import type Database from 'better-sqlite3';
 import { isHexId, TRACE_ID_HEX_LENGTH } from '@threadline/shared';
+import { collectGarbage } from '../../threads/full-collection.js';
 import { inflateChunk } from './chunk-compression.js';
 import { chunkParts, chunkSlice, spanCountOf, type ChunkPart } from './span-chunk-pieces.js';
 import { concatChunks, TRACE_SQL } from './trace-chunks.js';
 
-/** About this many bytes of chunks a piece (more when one page of spans is bigger). */
-export const PIECE_BYTES = 2 * 1024 * 1024;
+/**
+ * About this many bytes of chunks a piece (more when one page of spans is bigger). Small
+ * enough that the caller is done with a piece before its young generation is collected
+ * twice: pieces of 2 MB were promoted and held ~40 MB of dead buffers on the main thread
+ * until its next full collection, pieces of 512 KiB ~10 MB.
+ */
+export const PIECE_BYTES = 512 * 1024;
+
+/**
+ * A trace whose blocks inflated to this much is collected after (full-collection.ts): its
+ * blocks, kept from one request to the next, die in the old generation, and the reader's
+ * small heap would not collect them for a long while (they are native memory).
+ */
+const BIG_TRACE_BYTES = 16 * 1024 * 1024;
 
 /** Placements read per request at most: a trace stored in many small chunks takes more pieces. */
 export const MAX_PLACEMENTS = 1024;
@@ -83,6 +96,8 @@ export class TracePieceReader {
   /** The block last inflated, and the parts of the chunk being sliced: kept between the requests of one trace's pieces. */
   private block: { id: number; bytes: Uint8Array } | undefined;
   private sliced: { chunkId: number; blockId: number; parts: ChunkPart[] } | undefined;
+  /** Bytes of blocks inflated for the trace being read. */
+  private inflated = 0;
 
   constructor(
     db: Database.Database,
@@ -97,8 +112,12 @@ export class TracePieceReader {
 
   /** The trace's piece at `cursor` (its first without); pages are `pageSpans` spans (slices hold whole ones). */
   read(traceId: string, cursor: TraceCursor | undefined, pageSpans: number): TracePiece {
+    if (cursor === undefined) this.inflated = 0;
     const piece = this.readPiece(traceId, cursor, pageSpans);
-    if (piece.next === undefined) this.block = this.sliced = undefined;
+    if (piece.next === undefined) {
+      this.block = this.sliced = undefined;
+      if (this.inflated >= BIG_TRACE_BYTES) collectGarbage();
+    }
     return piece;
   }
 
@@ -153,6 +172,7 @@ export class TracePieceReader {
       // Dropped first: the parts are views of the block they were read from.
       this.block = this.sliced = undefined;
       this.block = { id: block_id, bytes: inflateChunk(this.selectBlock.get(block_id)!, offset + length) };
+      this.inflated += this.block.bytes.length;
     }
     return this.block.bytes.subarray(offset, offset + length);
   }
