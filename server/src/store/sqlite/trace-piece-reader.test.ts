@@ -2,7 +2,8 @@ import { stringAttr } from '@threadline/shared';
 import type Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from './open-database.js';
-import { parseSpanChunk } from './span-chunk-codec.js';
+import { compressChunk } from './chunk-compression.js';
+import { encodeSpanChunk, parseSpanChunk } from './span-chunk-codec.js';
 import { SpanRemover } from './span-remover.js';
 import { SpanWriter } from './span-writer.js';
 import { at, readPieces, spanIdOf, testSpan, traceIdOf } from './test-spans.js';
@@ -103,6 +104,25 @@ describe('TracePieceReader', () => {
     const remaining = new Set(idsOf(new TraceChunks(db).chunksOf(T)));
     expect(remaining.has(removed)).toBe(false);
     expect([...remaining].filter((id) => !got.includes(id))).toEqual([]);
+  });
+
+  it('reads a block again when its ID was taken by other bytes between two pieces', () => {
+    write(400);
+    const reader = new TracePieceReader(db, 4 * 1024);
+    const first = reader.read(T, undefined, 16);
+    expect(first.next?.span).toBeGreaterThan(0);
+    // What retention and a new write could do to the block being sliced: the same IDs, other spans.
+    const others = Array.from({ length: 400 }, (_, i) => testSpan({ traceId: T, spanId: spanIdOf(10_000 + i), startTimeUnixNano: at(i), endTimeUnixNano: at(i + 1) }));
+    const data = encodeSpanChunk(others);
+    db.prepare('UPDATE span_blocks SET data = ? WHERE block_id = ?').run(compressChunk(data), first.next!.blockId);
+    db.prepare('UPDATE span_chunks SET offset = 0, length = ? WHERE chunk_id = ?').run(data.length, first.next!.chunkId);
+    const rest: string[] = [];
+    for (let cursor = first.next; cursor; ) {
+      const piece = reader.read(T, cursor, 16);
+      rest.push(...idsOf(chunksOf(piece)));
+      cursor = piece.next;
+    }
+    expect(rest).toEqual(others.slice(first.next!.span).map((s) => s.spanId));
   });
 
   it('finds the placements through the trace index, from the cursor on', () => {

@@ -93,8 +93,12 @@ export class TracePieceReader {
   private readonly selectChunks;
   private readonly selectBlock;
   private readonly readPiece;
-  /** The block last inflated, and the parts of the chunk being sliced: kept between the requests of one trace's pieces. */
-  private block: { id: number; bytes: Uint8Array } | undefined;
+  /**
+   * The block last inflated (and its stored bytes), and the parts of the chunk being sliced:
+   * kept between the requests of one trace's pieces. A block is checked against what is
+   * stored once a request before it is used again: a deleted block's ID can be taken again.
+   */
+  private block: { id: number; stored: Buffer; bytes: Uint8Array; checked: boolean } | undefined;
   private sliced: { chunkId: number; blockId: number; parts: ChunkPart[] } | undefined;
   /** Bytes of blocks inflated for the trace being read. */
   private inflated = 0;
@@ -113,6 +117,7 @@ export class TracePieceReader {
   /** The trace's piece at `cursor` (its first without); pages are `pageSpans` spans (slices hold whole ones). */
   read(traceId: string, cursor: TraceCursor | undefined, pageSpans: number): TracePiece {
     if (cursor === undefined) this.inflated = 0;
+    if (this.block) this.block.checked = false;
     const piece = this.readPiece(traceId, cursor, pageSpans);
     if (piece.next === undefined) {
       this.block = this.sliced = undefined;
@@ -168,11 +173,15 @@ export class TracePieceReader {
 
   /** The chunk's bytes, a view of its block (inflated once for the chunks and slices that lie in it). */
   private chunkAt({ block_id, offset, length }: Placement): Uint8Array {
-    if (this.block?.id !== block_id) {
-      // Dropped first: the parts are views of the block they were read from.
-      this.block = this.sliced = undefined;
-      this.block = { id: block_id, bytes: inflateChunk(this.selectBlock.get(block_id)!, offset + length) };
-      this.inflated += this.block.bytes.length;
+    if (this.block?.id !== block_id || !this.block.checked) {
+      const stored = this.selectBlock.get(block_id)!;
+      if (this.block?.id === block_id && this.block.stored.equals(stored)) this.block.checked = true;
+      else {
+        // Dropped first: the parts are views of the block they were read from.
+        this.block = this.sliced = undefined;
+        this.block = { id: block_id, stored, bytes: inflateChunk(stored, offset + length), checked: true };
+        this.inflated += this.block.bytes.length;
+      }
     }
     return this.block.bytes.subarray(offset, offset + length);
   }
