@@ -8,7 +8,7 @@ import { SpanRemover } from './span-remover.js';
 import { SpanWriter } from './span-writer.js';
 import { at, readPieces, spanIdOf, testSpan, traceIdOf } from './test-spans.js';
 import { TraceChunks } from './trace-chunks.js';
-import { MAX_PLACEMENTS, PIECE_CHUNKS_SQL, sliceEnd, TracePieceReader, type TraceCursor } from './trace-piece-reader.js';
+import { BLOCK_PRINT_SQL, fingerprint, fingerprintOf, MAX_PLACEMENTS, PIECE_CHUNKS_SQL, sliceEnd, TracePieceReader, type TraceCursor } from './trace-piece-reader.js';
 import { chunksOf } from './trace-piece-stream.js';
 import { chunkParts } from './span-chunk-pieces.js';
 
@@ -128,6 +128,19 @@ describe('TracePieceReader', () => {
   it('finds the placements through the trace index, from the cursor on', () => {
     const plan = (db.prepare(`EXPLAIN QUERY PLAN ${PIECE_CHUNKS_SQL}`).all(1, 0) as { detail: string }[]).map((r) => r.detail).join('\n');
     expect(plan).toMatch(/SEARCH span_chunks USING INDEX span_chunks_by_trace \(trace_num=\? AND rowid>\?\)/);
+  });
+});
+
+describe('block fingerprints', () => {
+  it('are the same made by SQLite from the stored block as from its bytes, short blocks and long', () => {
+    const insert = db.prepare('INSERT INTO span_blocks (block_id, data) VALUES (?, ?)');
+    const select = db.prepare(BLOCK_PRINT_SQL);
+    for (const [i, n] of [1, 63, 64, 65, 127, 128, 129, 70_000].entries()) {
+      const data = Buffer.from(Array.from({ length: n }, (_, k) => (k * 31 + n) % 256));
+      insert.run(1_000 + i, data);
+      expect(fingerprintOf(select.get(1_000 + i) as Parameters<typeof fingerprintOf>[0])).toBe(fingerprint(data));
+    }
+    expect(fingerprint(Buffer.from([1, 2, 3]))).not.toBe(fingerprint(Buffer.from([1, 2, 4])));
   });
 });
 
