@@ -292,8 +292,10 @@ and a row's critical-path pieces closer than a pixel or two are drawn as one, so
 element counts stay flat from 1,000 to 100,000 spans. The UI asks for the compact trace format
 with its attribute table (\`?format=compact-3\`, docs/api.md §5.4: resources and scopes once,
 times as offsets, an attribute equal to one sent before as its index), which the server streams
-a page of a few hundred spans at a time from the store (a stored chunk is cut into pages before
-it is decoded); the page hands the response body to a Web Worker that parses and decodes each
+a page of 256 spans at a time: the store's reader worker hands the trace's stored protobuf over
+in pieces of about 512 KiB as they are asked for (a chunk bigger than that in slices of whole
+pages), and each page's spans are transcoded from their protobuf bytes straight into compact
+JSON without being decoded into span objects (\`streamTraceProto\`); the page hands the response body to a Web Worker that parses and decodes each
 page as it arrives and posts the decoded spans to the page in batches of 4,096 while the rest
 arrives; once the trailer came, the page finishes them (resources, scopes) and builds the tree,
 both timelines and the critical path on its own thread. "Trace request" thus covers the server's

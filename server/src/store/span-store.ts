@@ -29,8 +29,9 @@ export interface SpanStore {
   /**
    * The spans `getTrace` gives, in pages, for answers that must not hold a big trace whole.
    * Pages come in no promised order, nor do spans across pages (a page is in start order);
-   * no page is empty, and none comes for an unknown trace. A store that can only read whole
-   * traces implements it with `tracePagesFromGetTrace` (trace-pages.ts).
+   * no page is empty, and none comes for an unknown trace. A trace written to meanwhile may
+   * show spans stored after the first page was read (never a span twice). A store that can
+   * only read whole traces implements it with `tracePagesFromGetTrace` (trace-pages.ts).
    */
   streamTrace(traceId: string): AsyncIterable<Span[]>;
   /**

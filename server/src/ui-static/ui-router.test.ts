@@ -33,6 +33,26 @@ describe('UI static files', () => {
     expect(plain.text).toBe(script);
   });
 
+  it('sends brotli to a browser that takes it among others, and never an encoding it refuses', async () => {
+    const chromium = await request(app).get('/assets/index-abc123.js').set('Accept-Encoding', 'gzip, deflate, br, zstd').expect(200);
+    expect(chromium.headers['content-encoding']).toBe('br');
+    expect(chromium.headers['vary']).toContain('Accept-Encoding');
+    expect(chromium.headers['content-type']).toContain('javascript');
+    const noBrotli = await request(app).get('/assets/index-abc123.js').set('Accept-Encoding', 'br;q=0, gzip').expect(200);
+    expect(noBrotli.headers['content-encoding']).toBe('gzip');
+    const head = await request(app).head('/assets/index-abc123.js').set('Accept-Encoding', 'br').expect(200);
+    expect(head.headers['content-length']).toBe(chromium.headers['content-length']);
+    await request(app).get('/assets/missing-abc.js').set('Accept-Encoding', 'br').expect(404);
+  });
+
+  it('compresses each asset once, and serves what it kept', async () => {
+    const first = await request(app).get('/assets/index-abc123.js').set('Accept-Encoding', 'gzip').expect(200);
+    writeFileSync(path.join(dir, 'assets', 'index-abc123.js'), 'changed on disk (a hashed name never is)');
+    const again = await request(app).get('/assets/index-abc123.js').set('Accept-Encoding', 'gzip').expect(200);
+    expect(again.text).toBe(first.text);
+    expect(again.text).toBe(script);
+  });
+
   it('compresses the index.html of client routes too', async () => {
     const res = await request(app).get('/trace/abc').set('Accept', 'text/html').set('Accept-Encoding', 'gzip').expect(200);
     expect(res.headers['content-encoding']).toBe('gzip');

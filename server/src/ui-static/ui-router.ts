@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import compression from 'compression';
 import express, { type Router } from 'express';
+import { compressedAssets } from './compressed-assets.js';
 
 /**
  * Serves the built UI. Vite names assets by content hash, so they are cached for a
@@ -19,11 +20,11 @@ export function createUiRouter(uiDir: string): Router {
     });
     return router;
   }
+  const assetsDir = path.join(uiDir, 'assets');
+  // Hashed assets compressed once (compressed-assets.ts); index.html and the rest per request.
+  router.use('/assets', compressedAssets(assetsDir));
   router.use(compression());
-  router.use(
-    '/assets',
-    express.static(path.join(uiDir, 'assets'), { immutable: true, maxAge: '365d', fallthrough: false, index: false }),
-  );
+  router.use('/assets', express.static(assetsDir, { immutable: true, maxAge: '365d', fallthrough: false, index: false }));
   router.use(express.static(uiDir, { index: false, maxAge: 0, setHeaders: (res) => res.setHeader('Cache-Control', 'no-cache') }));
   router.get(/^\/(?!api\/|v1\/|healthz$|readyz$).*/, (req, res, next) => {
     if (!req.accepts('html')) return next();

@@ -24,7 +24,7 @@ import type { SpanStore } from '../../store/span-store.js';
 import { protoTracePages } from '../../store/sqlite/proto-trace-pages.js';
 import { createSqliteStore } from '../../store/sqlite/sqlite-store.js';
 import { encodeSpanChunk } from '../../store/sqlite/span-chunk-codec.js';
-import { decodeTracePages, packTrace } from '../../store/sqlite/trace-chunk-pages.js';
+import { decodeTracePages } from '../../store/sqlite/trace-chunk-pages.js';
 import { seededRandom } from '../../test-support/seeded-random.js';
 import { buildFleet, TraceGenerator } from '../../../../test/bench/go-fleet-generator.js';
 import { generateTrace } from '../../../../test/bench-ui/trace-generator.js';
@@ -42,7 +42,7 @@ interface Rendered {
 }
 
 /** The response as the route writes it, and the error that cut it, if any. */
-async function render(traceId: string, pages: Iterable<TracePage>, format: CompactFormat): Promise<Rendered> {
+async function render(traceId: string, pages: AsyncIterable<TracePage> | Iterable<TracePage>, format: CompactFormat): Promise<Rendered> {
   const parts: Buffer[] = [];
   try {
     const it = (async function* () {
@@ -109,8 +109,8 @@ async function expectSame(traceId: string, chunks: Uint8Array[], pageSpans = 64)
   let text = '';
   for (const format of FORMATS) {
     usage = { protoSpans: 0, decodedSpans: 0, decodes: 0 };
-    const spans = await render(traceId, decodeTracePages(packTrace(chunks, []), pageSpans), format);
-    const proto = await render(traceId, counted(protoTracePages(packTrace(chunks, []), pageSpans), usage), format);
+    const spans = await render(traceId, decodeTracePages({ chunks, joined: [] }, pageSpans), format);
+    const proto = await render(traceId, counted(protoTracePages({ chunks, joined: [] }, pageSpans), usage), format);
     expect(proto.error?.constructor).toBe(spans.error?.constructor);
     expect((proto.error as Error | undefined)?.message).toBe((spans.error as Error | undefined)?.message);
     expect(proto.bytes.length).toBe(spans.bytes.length);
@@ -227,7 +227,7 @@ describe('compact trace from stored protobuf, against decoded spans', () => {
     // One resource: the spans share a group of the chunk, whose objects the decoder counts together.
     const resource = resourceOf('frontend');
     const spans = Array.from({ length: 4 }, (_, s) => buildSpan({ spanId: idOf(s), resource, attributes: Array.from({ length: 30 }, (_, i) => ({ ...wide, key: `wide${i}` })) }));
-    const spansPath = await render(TRACE_A, decodeTracePages(packTrace([encodeSpanChunk(spans)], []), 64), 'compact-3');
+    const spansPath = await render(TRACE_A, decodeTracePages({ chunks: [encodeSpanChunk(spans)], joined: [] }, 64), 'compact-3');
     expect(spansPath.error).toBeInstanceOf(AppError);
     await expectSame(TRACE_A, [encodeSpanChunk(spans)]);
   });
@@ -342,7 +342,7 @@ describe('compact trace from hand-written protobuf, against decoded spans', () =
       if (round % 5 === 0) chunks[1] = chunks[1]!.subarray(0, Math.floor(random() * chunks[1]!.length));
       // 16 spans a page: each chunk a piece as it is; 5: chunks cut into pieces.
       const pageSpans = round % 2 ? 16 : 5;
-      const spansPath = await render(TRACE_A, decodeTracePages(packTrace(chunks, []), pageSpans), 'compact-3');
+      const spansPath = await render(TRACE_A, decodeTracePages({ chunks, joined: [] }, pageSpans), 'compact-3');
       if (spansPath.error) failures++;
       await expectSame(TRACE_A, chunks, pageSpans);
     }
@@ -392,7 +392,7 @@ describe('the compact route over the SQLite store', () => {
     const trace = generateTrace(3_000, 9);
     const chunks = trace.requests.map((request) => encodeSpanChunk(received(request)));
     let pulled = 0;
-    const pages = counted(protoTracePages(packTrace(chunks, []), 64), { protoSpans: 0, decodedSpans: 0, decodes: 0 }, () => pulled++);
+    const pages = counted(protoTracePages({ chunks, joined: [] }, 64), { protoSpans: 0, decodedSpans: 0, decodes: 0 }, () => pulled++);
     const it = (async function* () {
       yield* pages;
     })();

@@ -8,6 +8,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { toSharedChildrenRepointedJson } from '../../receivers/zipkin/zipkin-shared-spans.js';
 import { compactTraceText, type CompactFormat } from './compact-trace.js';
+import { collectGarbage } from '../../threads/full-collection.js';
 import { createLatencyRouter } from './latency-router.js';
 import { createV1NettraceRouter } from './nettrace-router.js';
 import { createProfilesQueryRouter } from '../profiles/profiles-query-router.js';
@@ -28,6 +29,8 @@ import type {
  */
 const ERRORS_ONLY_OVERFETCH = 10;
 const MAX_FETCH = 1500;
+/** A compact trace this long (~10 MB, about 60k spans) leaves enough garbage behind to collect it at once (full-collection.ts). */
+const BIG_ANSWER_CHARS = 10_000_000;
 
 export interface V1RouterOptions extends QueryRouterOptions {
   /** Serves `/nettrace/*` when given. */
@@ -52,12 +55,15 @@ export function createV1Router(store: SpanStore, options: V1RouterOptions = {}):
       // Encodes the first page now: a store failing to read it is answered with an error status, not a cut stream.
       const text = compactTraceText(traceId, first.value, pages, compact);
       res.type(COMPACT_TRACE_MEDIA_TYPE);
+      let written = 0;
       try {
         // pipeline waits for the client to read (backpressure) and ends or destroys the response.
-        await pipeline(Readable.from(text), res);
+        await pipeline(Readable.from(counted(text, (n) => (written += n))), res);
       } catch (err) {
         if (res.destroyed) return;
         throw err;
+      } finally {
+        if (written >= BIG_ANSWER_CHARS) collectGarbage();
       }
       return;
     }
@@ -94,6 +100,14 @@ export function createV1Router(store: SpanStore, options: V1RouterOptions = {}):
   });
   router.use(v1ErrorHandler(loggerOf(options)));
   return router;
+}
+
+/** The pieces as they are, telling `add` the length of each. */
+async function* counted<T extends { length: number }>(pieces: AsyncIterable<T>, add: (n: number) => void): AsyncGenerator<T> {
+  for await (const piece of pieces) {
+    add(piece.length);
+    yield piece;
+  }
 }
 
 /** compact-2 is asked for with `?format=compact` or its media type in `Accept`; compact-3 with `?format=compact-3`. */

@@ -29,8 +29,17 @@ export function compressChunk(data: Uint8Array): Uint8Array {
   return block;
 }
 
-/** A block's bytes, from either codec. */
-export function inflateChunk(data: Uint8Array): Uint8Array {
-  if (data[0] === BROTLI_BLOCK) return brotliDecompressSync(data.subarray(1));
-  return inflateRawSync(data);
+/** zlib's own output size: what it inflates into, a buffer at a time, before joining them. */
+const ZLIB_CHUNK_BYTES = 16 * 1024;
+
+/**
+ * A block's bytes, from either codec. `atLeast`: bytes the block is known to hold (where a
+ * chunk read from it ends). Inflated into one buffer of that size when the block ends
+ * there, as a big chunk's block does (a block is closed by the chunk that fills it): zlib's
+ * 16 KiB buffers and their joined copy were twice the block's size in short-lived native memory.
+ */
+export function inflateChunk(data: Uint8Array, atLeast = 0): Uint8Array {
+  const chunkSize = Math.max(ZLIB_CHUNK_BYTES, atLeast);
+  if (data[0] === BROTLI_BLOCK) return brotliDecompressSync(data.subarray(1), { chunkSize });
+  return inflateRawSync(data, { chunkSize });
 }

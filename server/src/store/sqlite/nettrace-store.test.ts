@@ -10,10 +10,11 @@ import { SpanReader } from './span-reader.js';
 import { SpanRemover } from './span-remover.js';
 import { SpanWriter } from './span-writer.js';
 import { decodeTracePages } from './trace-chunk-pages.js';
+import { TracePieceReader } from './trace-piece-reader.js';
 import { sortByStart } from './trace-chunks.js';
 import { createSqliteStore } from './sqlite-store.js';
 import { StoreInputError } from './store-input-error.js';
-import { at, BASE_NS, spanIdOf, testSpan, traceIdOf } from './test-spans.js';
+import { at, BASE_NS, readPieces, spanIdOf, testSpan, traceIdOf } from './test-spans.js';
 
 let db: Database.Database;
 let spans: SpanWriter;
@@ -91,12 +92,13 @@ function requestRecord(
 
 const write = (batch: Partial<NettraceBatch>) => writer.write({ requests: [], eventLogs: [], ...batch });
 /**
- * The trace read whole, checked against the same trace read a span per page
- * (SpanStore.streamTrace's path): the same spans, joined records merged the same way.
+ * The trace read whole, checked against the same trace read a piece at a time and a span
+ * per page (SpanStore.streamTrace's path): the same spans, joined records merged the same way.
  */
-const trace = (traceId = T) => {
+const trace = async (traceId = T) => {
   const whole = nettrace.mergeIntoTrace(traceId, reader.getTrace(traceId));
-  const pages = [...decodeTracePages({ ...reader.getTracePacked(traceId), joined: nettrace.joinedRecords(traceId) }, 1)];
+  const pages: Span[][] = [];
+  for await (const page of decodeTracePages({ chunks: readPieces(new TracePieceReader(db, 1), traceId, 1), joined: nettrace.joinedRecords(traceId) }, 1)) pages.push(page);
   expect(pages.every((page) => page.length > 0)).toBe(true);
   expect(sortByStart(pages.flat())).toEqual(whole);
   return whole;
@@ -138,22 +140,22 @@ describe('request traces: latest seq wins', () => {
 describe('a request trace without a span of its own', () => {
   const summary = () => reader.getTraceSummaries([OWN.traceId])[0];
 
-  it('is a span like any other: in its trace, found by service, summarized', () => {
+  it('is a span like any other: in its trace, found by service, summarized', async () => {
     write({ requests: [requestRecord({ seq: 1, state: 'active', elapsedNs: 1n * MS })] });
-    expect(trace(OWN.traceId)).toMatchObject([{ spanId: OWN.spanId, name: '/Greeter/SayHello', events: [{ name: 'recv' }] }]);
+    expect(await trace(OWN.traceId)).toMatchObject([{ spanId: OWN.spanId, name: '/Greeter/SayHello', events: [{ name: 'recv' }] }]);
     expect(reader.findTraceIds({ service: 'api', tags: [], limit: 10 })).toEqual([OWN.traceId]);
     expect(reader.getServices()).toEqual(['api']);
     expect(summary()).toMatchObject({ rootService: 'api', rootOperation: '/Greeter/SayHello', spanCount: 1, errorCount: 0, durationNs: 1n * MS });
     expect(requests()).toMatchObject([{ traceId: OWN.traceId, spanId: OWN.spanId, joined: false }]);
   });
 
-  it('is replaced by a newer seq, with its summary and index row, and not by an older one', () => {
+  it('is replaced by a newer seq, with its summary and index row, and not by an older one', async () => {
     write({ requests: [requestRecord({ seq: 1, state: 'active', elapsedNs: 1n * MS })] });
     const later = requestRecord({ seq: 2, error: true, elapsedNs: 5n * MS, events: [event(1, 'recv'), event(4, 'failed', { error: true })] });
     write({ requests: [later] });
     write({ requests: [requestRecord({ seq: 1, state: 'active', elapsedNs: 1n * MS })] });
 
-    expect(trace(OWN.traceId)).toEqual([later.span]);
+    expect(await trace(OWN.traceId)).toEqual([later.span]);
     expect(summary()).toMatchObject({ spanCount: 1, errorCount: 1, durationNs: 5n * MS });
     expect(count('SELECT count(*) FROM span_index')).toBe(1);
     expect(count('SELECT count(*) FROM span_chunks')).toBe(1);
@@ -162,61 +164,61 @@ describe('a request trace without a span of its own', () => {
     expect(db.prepare('SELECT count, error_count FROM latency_sketches').all()).toEqual([{ count: 1, error_count: 1 }]);
   });
 
-  it('moves into the span it names once it names one (x/net/trace SetTraceInfo)', () => {
+  it('moves into the span it names once it names one (x/net/trace SetTraceInfo)', async () => {
     writeTraceT();
     write({ requests: [requestRecord({ seq: 1 })] });
     write({ requests: [requestRecord({ seq: 2 }, { join: ROOT })] });
-    expect(trace(OWN.traceId)).toEqual([]);
+    expect(await trace(OWN.traceId)).toEqual([]);
     expect(reader.getTraceSummaries([OWN.traceId])).toEqual([]);
     expect(reader.findTraceIds({ service: 'api', tags: [], limit: 10 })).toEqual([T]);
-    expect(trace().find((s) => s.spanId === ROOT)!.events.map((e) => e.name)).toEqual(['recv']);
+    expect((await trace()).find((s) => s.spanId === ROOT)!.events.map((e) => e.name)).toEqual(['recv']);
     expect(count('SELECT count(*) FROM span_index')).toBe(2);
   });
 
-  it('with only a trace ID, sits at the root of that trace and keeps its summary right when replaced', () => {
+  it('with only a trace ID, sits at the root of that trace and keeps its summary right when replaced', async () => {
     writeTraceT();
     const inT = { own: { traceId: T, spanId: STAND_IN } };
     write({ requests: [requestRecord({ seq: 1, startNs: BASE_NS + 1n * MS, elapsedNs: 2n * MS, error: true }, inT)] });
     expect(reader.getTraceSummaries([T])[0]).toMatchObject({ spanCount: 3, errorCount: 1, durationNs: 10n * MS, rootOperation: 'GET /users' });
     write({ requests: [requestRecord({ seq: 2, startNs: BASE_NS + 1n * MS, elapsedNs: 20n * MS, error: false }, inT)] });
     expect(reader.getTraceSummaries([T])[0]).toMatchObject({ spanCount: 3, errorCount: 0, durationNs: 21n * MS, rootOperation: 'GET /users' });
-    expect(trace().map((s) => s.spanId)).toEqual([ROOT, STAND_IN, CHILD]);
+    expect((await trace()).map((s) => s.spanId)).toEqual([ROOT, STAND_IN, CHILD]);
   });
 });
 
 describe('joining a request trace to its span', () => {
   const rootOf = (spansOfTrace: Span[]) => spansOfTrace.find((s) => s.spanId === ROOT)!;
 
-  it('appends its events to a span stored before it, sorted by time with the span’s own', () => {
+  it('appends its events to a span stored before it, sorted by time with the span’s own', async () => {
     writeTraceT([{ timeUnixNano: at(2), name: 'own event', attributes: [], droppedAttributesCount: 0 }]);
     write({ requests: [requestRecord({ events: [event(1, 'recv'), event(3, 'send')] }, { join: ROOT })] });
-    const got = trace();
+    const got = await trace();
     expect(got.map((s) => s.spanId)).toEqual([ROOT, CHILD]);
     expect(rootOf(got).events.map((e) => e.name)).toEqual(['recv', 'own event', 'send']);
     expect(requests()).toMatchObject([{ traceId: T, spanId: ROOT, joined: true }]);
   });
 
-  it('shows the record under the missing span until that span arrives, then in it', () => {
+  it('shows the record under the missing span until that span arrives, then in it', async () => {
     write({ requests: [requestRecord({}, { join: ROOT })] });
-    const before = trace();
+    const before = await trace();
     expect(before).toHaveLength(1);
     expect(before[0]).toMatchObject({ traceId: T, spanId: STAND_IN, parentSpanId: ROOT, events: [{ name: 'recv' }] });
     writeTraceT();
-    const after = trace();
+    const after = await trace();
     expect(after.map((s) => s.spanId)).toEqual([ROOT, CHILD]);
     expect(rootOf(after).events.map((e) => e.name)).toEqual(['recv']);
   });
 
-  it('shows the newest snapshot when the record is updated later, never both', () => {
+  it('shows the newest snapshot when the record is updated later, never both', async () => {
     writeTraceT();
     write({ requests: [requestRecord({ seq: 1, state: 'active', events: [event(1, 'recv')] }, { join: ROOT })] });
     write({ requests: [requestRecord({ seq: 2, events: [event(1, 'recv'), event(5, 'done')], discardedEvents: 4 }, { join: ROOT })] });
-    const root = rootOf(trace());
+    const root = rootOf(await trace());
     expect(root.events.map((e) => e.name)).toEqual(['recv', 'done']);
     expect(root.droppedEventsCount).toBe(4);
   });
 
-  it('keeps several records on one span and leaves the stored span untouched', () => {
+  it('keeps several records on one span and leaves the stored span untouched', async () => {
     writeTraceT();
     write({
       requests: [
@@ -224,7 +226,7 @@ describe('joining a request trace to its span', () => {
         requestRecord({ recordId: 'b', events: [event(1, 'b1'), event(6, 'b6')] }, { join: ROOT }),
       ],
     });
-    expect(rootOf(trace()).events.map((e) => e.name)).toEqual(['b1', 'a3', 'b6']);
+    expect(rootOf(await trace()).events.map((e) => e.name)).toEqual(['b1', 'a3', 'b6']);
     expect(rootOf(reader.getTrace(T)).events).toEqual([]);
     expect(reader.getTraceSummaries([T])[0]!.spanCount).toBe(2);
   });

@@ -17,8 +17,9 @@ import { ProtobufViewReader } from '../../receivers/otlp/protobuf-view-reader.js
 import { ProtobufWriter } from '../../receivers/otlp/protobuf-writer.js';
 import { isProtoSpan, type ProtoSpan, type TracePage } from '../proto-span-page.js';
 import { forEachGroup, parseSpanChunk } from './span-chunk-codec.js';
-import { chunkParts, splitSpanChunk, type ChunkPart } from './span-chunk-pieces.js';
-import { decodeTracePages, type PackedTrace } from './trace-chunk-pages.js';
+import { chunkParts, chunkSlice, spanCountOf, splitSpanChunk, type ChunkPart } from './span-chunk-pieces.js';
+import { decodeTracePages } from './trace-chunk-pages.js';
+import type { TraceChunkStream } from './trace-piece-stream.js';
 import { compareByStart, compareIds } from './trace-chunks.js';
 
 /** A span as skimmed: its start as uint64 halves, made a decimal only when asked (for the first page's base time, or to sort among decoded spans). */
@@ -156,7 +157,7 @@ function attempt<T>(read: () => T): T | undefined {
 /** A chunk's pieces, in order. Throws what splitSpanChunk throws for the chunk. */
 function* piecesOf(chunk: Uint8Array, maxSpans: number): Generator<Piece> {
   const parts = chunkParts(chunk);
-  const total = parts.reduce((sum, p) => sum + p.spans.length, 0);
+  const total = spanCountOf(parts);
   if (total <= maxSpans || maxSpans > DEFAULT_INGEST_LIMITS.maxSpansPerRequest) {
     // A chunk that fits is a piece as it is (and a piece size the decoder would not take whole is left to splitSpanChunk).
     for (const bytes of splitSpanChunk(chunk, maxSpans, parts)) yield { spans: attempt(() => skimPiece(bytes)), bytes: () => bytes };
@@ -168,35 +169,10 @@ function* piecesOf(chunk: Uint8Array, maxSpans: number): Generator<Piece> {
     return contexts.get(part);
   };
   const reader = new ProtobufViewReader();
-  const made = new ChunkPieces(chunk, maxSpans, parts);
   for (let from = 0; from < total; from += maxSpans) {
-    const index = from / maxSpans;
+    const to = Math.min(total, from + maxSpans);
     let bytes: Uint8Array | undefined;
-    yield { spans: attempt(() => skimSlice(parts, from, Math.min(total, from + maxSpans), contextOf, reader)), bytes: () => (bytes ??= made.nth(index)) };
-  }
-}
-
-/** splitSpanChunk's pieces of one chunk, made on demand: asked for in order (as they are), each is made once. */
-class ChunkPieces {
-  private made: Iterator<Uint8Array> | undefined;
-  private next = 0;
-
-  constructor(
-    private readonly chunk: Uint8Array,
-    private readonly maxSpans: number,
-    private readonly parts: readonly ChunkPart[],
-  ) {}
-
-  nth(index: number): Uint8Array {
-    if (this.made === undefined || index < this.next) {
-      this.made = splitSpanChunk(this.chunk, this.maxSpans, this.parts);
-      this.next = 0;
-    }
-    for (;;) {
-      const piece = this.made.next();
-      if (piece.done) throw new Error(`chunk has no piece ${index}`);
-      if (this.next++ === index) return piece.value;
-    }
+    yield { spans: attempt(() => skimSlice(parts, from, to, contextOf, reader)), bytes: () => (bytes ??= chunkSlice(parts, from, to)) };
   }
 }
 
@@ -260,18 +236,15 @@ function protoPage(spans: Array<ProtoSpan | Span>, pieces: readonly Piece[]): Tr
 }
 
 /** decodeTracePages, with the spans left in protobuf where they can be (see the top of the file). */
-export function* protoTracePages(packed: PackedTrace, pageSpans: number): Generator<TracePage> {
-  if (packed.joined.length > 0) {
-    yield* decodeTracePages(packed, pageSpans);
+export async function* protoTracePages(trace: TraceChunkStream, pageSpans: number): AsyncGenerator<TracePage> {
+  if (trace.joined.length > 0) {
+    yield* decodeTracePages(trace, pageSpans);
     return;
   }
   const seen = new Set<string>();
   let page: Array<ProtoSpan | Span> = [];
   let pieces: Piece[] = [];
-  let at = 0;
-  for (const length of packed.chunkLengths) {
-    const chunk = packed.bytes.subarray(at, at + length);
-    at += length;
+  for await (const chunk of trace.chunks) {
     try {
       for (const piece of piecesOf(chunk, pageSpans)) {
         pieces.push(piece);

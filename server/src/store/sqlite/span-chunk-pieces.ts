@@ -8,8 +8,7 @@
  * stored; the spans keep their order. Fields the decoder ignores (schema URLs, unknown
  * ones) are left out.
  */
-import { ProtobufReader, WireType } from '../../receivers/otlp/protobuf-reader.js';
-import { ProtobufWriter } from '../../receivers/otlp/protobuf-writer.js';
+import { ProtobufReader } from '../../receivers/otlp/protobuf-reader.js';
 
 /** Length-delimited field tags: (field number << 3) | LEN. */
 const FIELD_1 = 0x0a;
@@ -59,22 +58,6 @@ function resourceSpansOf(request: Uint8Array): Uint8Array[] {
   return out;
 }
 
-/** Appends one group of the chunk format: the service name, resource and scope as stored, and `spans`. */
-function writeGroup(w: ProtobufWriter, serviceName: Uint8Array | undefined, resource: Uint8Array | undefined, scope: Uint8Array | undefined, spans: readonly Uint8Array[]): void {
-  w.message(1, () => {
-    if (serviceName) w.tag(1, WireType.LEN).bytes(serviceName);
-    w.message(2, () =>
-      w.message(1, () => {
-        if (resource) w.tag(1, WireType.LEN).bytes(resource);
-        w.message(2, () => {
-          if (scope) w.tag(1, WireType.LEN).bytes(scope);
-          for (const span of spans) w.tag(2, WireType.LEN).bytes(span);
-        });
-      }),
-    );
-  });
-}
-
 /** A run of a chunk's spans that share service name, resource and scope, as a piece holds them (the fields as stored). */
 export interface ChunkPart {
   serviceName: Uint8Array | undefined;
@@ -97,6 +80,101 @@ export function chunkParts(chunk: Uint8Array): ChunkPart[] {
   );
 }
 
+/** How many spans the parts hold. */
+export function spanCountOf(parts: readonly ChunkPart[]): number {
+  return parts.reduce((sum, p) => sum + p.spans.length, 0);
+}
+
+function varintSize(n: number): number {
+  return n < 0x80 ? 1 : n < 0x4000 ? 2 : n < 0x200000 ? 3 : n < 0x10000000 ? 4 : 5;
+}
+
+/** A length-delimited field 1 or 2 (one tag byte) holding `length` bytes. */
+function fieldSize(length: number): number {
+  return 1 + varintSize(length) + length;
+}
+
+function optionalFieldSize(bytes: Uint8Array | undefined): number {
+  return bytes ? fieldSize(bytes.length) : 0;
+}
+
+/** A chunk's bytes written front to back into a buffer of their exact size. */
+class ExactWriter {
+  readonly bytes: Uint8Array<ArrayBuffer>;
+  private at = 0;
+
+  constructor(size: number) {
+    this.bytes = new Uint8Array(size);
+  }
+
+  /** The tag and length of a length-delimited field 1 or 2; its content follows. */
+  head(tag: number, length: number): void {
+    this.bytes[this.at++] = tag;
+    let n = length;
+    while (n > 0x7f) {
+      this.bytes[this.at++] = (n & 0x7f) | 0x80;
+      n >>>= 7;
+    }
+    this.bytes[this.at++] = n;
+  }
+
+  field(tag: number, content: Uint8Array | undefined): void {
+    if (!content) return;
+    this.head(tag, content.length);
+    this.bytes.set(content, this.at);
+    this.at += content.length;
+  }
+}
+
+/** One group of the chunk format, sized before it is written. */
+class Group {
+  readonly scopeSpans: number;
+  readonly resourceSpans: number;
+  readonly request: number;
+  readonly content: number;
+
+  constructor(
+    readonly part: ChunkPart,
+    readonly spans: readonly Uint8Array[],
+  ) {
+    this.scopeSpans = optionalFieldSize(part.scope) + spans.reduce((sum, s) => sum + fieldSize(s.length), 0);
+    this.resourceSpans = optionalFieldSize(part.resource) + fieldSize(this.scopeSpans);
+    this.request = fieldSize(this.resourceSpans);
+    this.content = optionalFieldSize(part.serviceName) + fieldSize(this.request);
+  }
+
+  /** The service name, resource and scope as stored, and the spans. */
+  write(w: ExactWriter): void {
+    w.head(FIELD_1, this.content);
+    w.field(FIELD_1, this.part.serviceName);
+    w.head(FIELD_2, this.request);
+    w.head(FIELD_1, this.resourceSpans);
+    w.field(FIELD_1, this.part.resource);
+    w.head(FIELD_2, this.scopeSpans);
+    w.field(FIELD_1, this.part.scope);
+    for (const span of this.spans) w.field(FIELD_2, span);
+  }
+}
+
+/**
+ * Spans [from, to) of the chunk whose parts these are, as a chunk of the same format: each
+ * part's run in that range a group of its own, its fields as stored. Written into a buffer
+ * of its own, of its exact size (a reader worker hands it over without copying it).
+ */
+export function chunkSlice(parts: readonly ChunkPart[], from: number, to: number): Uint8Array<ArrayBuffer> {
+  const groups: Group[] = [];
+  let start = 0;
+  for (const part of parts) {
+    const end = start + part.spans.length;
+    if (end > from && start < to) groups.push(new Group(part, part.spans.slice(Math.max(from, start) - start, Math.min(to, end) - start)));
+    start = end;
+    if (start >= to) break;
+  }
+  const w = new ExactWriter(groups.reduce((sum, g) => sum + fieldSize(g.content), 0));
+  for (const group of groups) group.write(w);
+  return w.bytes;
+}
+
 /**
  * The chunk as chunks of at most `maxSpans` spans each (a chunk that already fits is
  * returned as it is): piece k holds spans k·maxSpans to (k+1)·maxSpans of its parts, in
@@ -105,24 +183,10 @@ export function chunkParts(chunk: Uint8Array): ChunkPart[] {
  */
 export function* splitSpanChunk(chunk: Uint8Array, maxSpans: number, known?: readonly ChunkPart[]): Generator<Uint8Array> {
   const parts = known ?? chunkParts(chunk);
-  if (parts.reduce((sum, p) => sum + p.spans.length, 0) <= maxSpans) {
+  const total = spanCountOf(parts);
+  if (total <= maxSpans) {
     yield chunk;
     return;
   }
-  let w = new ProtobufWriter(64 * 1024);
-  let count = 0;
-  for (const { serviceName, resource, scope, spans } of parts) {
-    for (let from = 0; from < spans.length; ) {
-      const take = spans.slice(from, from + maxSpans - count);
-      writeGroup(w, serviceName, resource, scope, take);
-      from += take.length;
-      count += take.length;
-      if (count === maxSpans) {
-        yield w.finish();
-        w = new ProtobufWriter(64 * 1024);
-        count = 0;
-      }
-    }
-  }
-  if (count > 0) yield w.finish();
+  for (let from = 0; from < total; from += maxSpans) yield chunkSlice(parts, from, Math.min(total, from + maxSpans));
 }

@@ -46,6 +46,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { decodeTracePages, decodeWholeTrace } from './trace-chunk-pages.js';
 import { TRACE_PAGE_SPANS } from '../trace-pages.js';
 import { protoTracePages } from './proto-trace-pages.js';
+import { streamPieces, type TraceChunkStream } from './trace-piece-stream.js';
 import type { TracePage } from '../proto-span-page.js';
 import { toRequestError, WorkerClient, type StoreLogger } from './worker-client.js';
 import type { SizeEvictions } from '../size-evictions.js';
@@ -222,13 +223,17 @@ export class SqliteSpanStore implements SpanStore, NettraceStore, ProfileStore {
     return this.reader.call('getTraceJson', traceId, this.waiting.chunksOf(traceId));
   }
 
-  /** Pages decoded here, on the calling thread, as they are pulled: the worker only reads and inflates. */
+  /** Pages decoded here, on the calling thread, as they are pulled: the worker only reads and inflates, a piece at a time. */
   async *streamTrace(traceId: string): AsyncGenerator<Span[]> {
-    yield* decodeTracePages(await this.reader.call('getTracePacked', traceId, this.waiting.chunksOf(traceId)), TRACE_PAGE_SPANS);
+    yield* decodeTracePages(await this.tracePieces(traceId), TRACE_PAGE_SPANS);
   }
 
   async *streamTraceProto(traceId: string): AsyncGenerator<TracePage> {
-    yield* protoTracePages(await this.reader.call('getTracePacked', traceId, this.waiting.chunksOf(traceId)), TRACE_PAGE_SPANS);
+    yield* protoTracePages(await this.tracePieces(traceId), TRACE_PAGE_SPANS);
+  }
+
+  private tracePieces(traceId: string): Promise<TraceChunkStream> {
+    return streamPieces((cursor) => this.reader.call('getTracePiece', traceId, cursor, TRACE_PAGE_SPANS), this.waiting.chunksOf(traceId));
   }
 
   async getServices(): Promise<string[]> {

@@ -8,6 +8,7 @@ import { NettraceWriter } from './nettrace-writer.js';
 import { profileReadOperations, profileWriteOperations, type ProfileWriteOperationName } from './profile-operations.js';
 import { retentionOperations, type RetentionOperationName } from './retention-operations.js';
 import { SpanReader } from './span-reader.js';
+import { TracePieceReader } from './trace-piece-reader.js';
 import { markTransfer } from './trace-chunk-pages.js';
 import { SpanWriter } from './span-writer.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
@@ -18,6 +19,7 @@ type ReadOperations = Omit<StoreOperations, 'writeBatch' | 'indexPending' | 'wri
 
 function readOperations(db: Database.Database): ReadOperations {
   const reader = new SpanReader(db);
+  const pieces = new TracePieceReader(db);
   const nettrace = new NettraceReader(db);
   return {
     // Both reads see one snapshot: the worker runs a request to its end before the next commit shows.
@@ -25,6 +27,10 @@ function readOperations(db: Database.Database): ReadOperations {
     getTracePacked: (traceId, unindexed) => {
       const packed = reader.getTracePacked(traceId, unindexed);
       return markTransfer({ ...packed, joined: nettrace.joinedRecords(traceId) }, [packed.bytes.buffer]);
+    },
+    getTracePiece: (traceId, cursor, pageSpans) => {
+      const piece = pieces.read(traceId, cursor, pageSpans);
+      return markTransfer(cursor === undefined ? { ...piece, joined: nettrace.joinedRecords(traceId) } : piece, [piece.bytes.buffer]);
     },
     getServices: () => reader.getServices(),
     getOperations: (service, spanKind) => reader.getOperations(service, spanKind),

@@ -1,6 +1,8 @@
 /** Span fixtures for the store's tests. */
 import { SpanKind, StatusCode, stringAttr, type Span } from '@threadline/shared';
 import { decodePostingList } from './posting-lists.js';
+import type { TraceCursor, TracePieceReader } from './trace-piece-reader.js';
+import { chunksOf } from './trace-piece-stream.js';
 
 /** 2024-04-05T19:34:38Z in ns: well beyond 2^53, so a detour through `number` would show. */
 export const BASE_NS = 1712345678000000000n;
@@ -49,4 +51,14 @@ export function testSpan(fields: Partial<Span> = {}): Span {
 export function storedPostings(db: import('better-sqlite3').Database): Array<[number, number, number]> {
   const lists = db.prepare<[], [number, number, Buffer]>('SELECT hour, tag, nums FROM tag_posting_lists').raw().all();
   return lists.flatMap(([hour, tag, nums]) => decodePostingList(nums).map((num): [number, number, number] => [hour, tag, num]));
+}
+
+/** Every piece of a trace read one after the other (as streamPieces asks for them), as the chunks they hold. */
+export function* readPieces(reader: TracePieceReader, traceId: string, pageSpans: number): Generator<Uint8Array> {
+  let cursor: TraceCursor | undefined;
+  do {
+    const piece = reader.read(traceId, cursor, pageSpans);
+    yield* chunksOf(piece);
+    cursor = piece.next;
+  } while (cursor !== undefined);
 }

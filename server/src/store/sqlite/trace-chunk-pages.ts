@@ -1,34 +1,28 @@
 /**
- * A trace read a piece at a time (SpanStore.streamTrace): the reader worker sends the
- * trace's chunks undecoded — deflated blocks already inflated, a fraction of the size of
- * decoded spans — and the spans are decoded a page at a time as the caller pulls, so a
- * 100k-span trace is never whole in memory as objects or as text. A chunk may hold tens of
- * thousands of the trace's spans (one write batch): it is cut into pieces of a page's
- * size before decoding (span-chunk-pieces.ts).
+ * A trace's spans decoded on the calling thread from the chunks the reader worker sends
+ * undecoded (deflated blocks already inflated, a fraction of the size of decoded spans):
+ * whole for getTrace, or a page at a time as the caller pulls (SpanStore.streamTrace), so
+ * that a 100k-span trace is never whole in memory as objects or as text. A chunk may hold
+ * tens of thousands of the trace's spans (one write batch): the reader sends it in slices
+ * of whole pages (trace-piece-reader.ts), and a page's worth is cut out of a slice before
+ * decoding (span-chunk-pieces.ts).
  */
 import type { Span } from '@threadline/shared';
 import { joinWholeTrace, NettraceJoin, type JoinedRecordRow } from './nettrace-join.js';
 import { parseSpanChunk } from './span-chunk-codec.js';
-import { concatChunks, decodeChunks, sortByStart } from './trace-chunks.js';
+import { decodeChunks, sortByStart } from './trace-chunks.js';
 import { splitSpanChunk } from './span-chunk-pieces.js';
+import { chunksOf, type TraceChunkStream } from './trace-piece-stream.js';
 
-/** What crosses from the reader worker: every chunk in one buffer (one copy), and the joined net/trace records. */
+/**
+ * A whole trace as it crosses from the reader worker: every chunk in one buffer, which the
+ * worker hands over instead of copying it (transferOf), and the joined net/trace records.
+ */
 export interface PackedTrace {
   bytes: Uint8Array;
   /** Byte length of each chunk in `bytes`, in read order. */
   chunkLengths: number[];
   joined: JoinedRecordRow[];
-}
-
-/**
- * Chunks held apart as one PackedTrace (the reader worker fills its buffer block by block
- * instead: TraceChunks.packedChunks). `bytes` owns its buffer, which a worker hands over
- * instead of copying it (transferOf): a 100k-span trace is ~30 MB of chunks, and a copy on
- * each side of postMessage was another 60 MB of short-lived native memory per request.
- */
-export function packTrace(chunks: readonly Uint8Array[], joined: JoinedRecordRow[]): PackedTrace {
-  const bytes = concatChunks(chunks, chunks.reduce((sum, c) => sum + c.length, 0));
-  return markTransfer({ bytes, chunkLengths: chunks.map((c) => c.length), joined }, [bytes.buffer]);
 }
 
 const transfers = new WeakMap<object, ArrayBuffer[]>();
@@ -49,13 +43,12 @@ export function transferOf(value: unknown): ArrayBuffer[] {
  * (but the last), each in start order: the first stored copy of a span wins, and net/trace
  * records are merged (their stand-in spans come in the last page).
  */
-export function* decodeTracePages(packed: PackedTrace, pageSpans: number): Generator<Span[]> {
+export async function* decodeTracePages(trace: TraceChunkStream, pageSpans: number): AsyncGenerator<Span[]> {
   const seen = new Set<string>();
-  const join = new NettraceJoin(packed.joined);
+  const join = new NettraceJoin(trace.joined);
   let page: Span[] = [];
-  let at = 0;
-  for (const length of packed.chunkLengths) {
-    for (const piece of splitSpanChunk(packed.bytes.subarray(at, at + length), pageSpans)) {
+  for await (const chunk of trace.chunks) {
+    for (const piece of splitSpanChunk(chunk, pageSpans)) {
       for (const span of parseSpanChunk(piece, false)) {
         if (seen.has(span.spanId)) continue;
         seen.add(span.spanId);
@@ -67,7 +60,6 @@ export function* decodeTracePages(packed: PackedTrace, pageSpans: number): Gener
         page = [];
       }
     }
-    at += length;
   }
   join.extend(page);
   page.push(...join.standIns());
@@ -76,11 +68,5 @@ export function* decodeTracePages(packed: PackedTrace, pageSpans: number): Gener
 
 /** The whole trace as getTrace gives it: its chunks decoded as they are (nothing to cut into pages), then joined. */
 export function decodeWholeTrace(packed: PackedTrace): Span[] {
-  const chunks: Uint8Array[] = [];
-  let at = 0;
-  for (const length of packed.chunkLengths) {
-    chunks.push(packed.bytes.subarray(at, at + length));
-    at += length;
-  }
-  return joinWholeTrace(sortByStart(decodeChunks(chunks)), packed.joined);
+  return joinWholeTrace(sortByStart(decodeChunks([...chunksOf(packed)])), packed.joined);
 }

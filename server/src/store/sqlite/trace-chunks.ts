@@ -99,7 +99,7 @@ export class TraceChunks {
   private *placed(placements: readonly Placement[]): Generator<Uint8Array> {
     let block: { id: number; bytes: Uint8Array } | undefined;
     for (const { block_id, offset, length } of placements) {
-      if (block?.id !== block_id) block = { id: block_id, bytes: inflateChunk(this.selectBlock.get(block_id)!) };
+      if (block?.id !== block_id) block = { id: block_id, bytes: inflateChunk(this.selectBlock.get(block_id)!, offset + length) };
       yield block.bytes.subarray(offset, offset + length);
     }
   }

@@ -30,6 +30,8 @@ import type { EncodedLatencyStats, EncodedOperationStats } from './latency-sketc
 import type { PackedBatch } from './packed-batch.js';
 import type { IndexPass } from './ingest-log.js';
 import type { PackedTrace } from './trace-chunk-pages.js';
+import type { TraceCursor, TracePiece } from './trace-piece-reader.js';
+import type { FirstPiece } from './trace-piece-stream.js';
 import type { ProfileOperations } from './profile-operations.js';
 import type { SizeEvictions } from '../size-evictions.js';
 
@@ -46,8 +48,13 @@ export interface StoreOperations extends ProfileOperations {
   indexPending(): void;
   /** `unindexed`: the trace's acknowledged chunks still on their way to the index (sqlite-store.ts). */
   getTraceJson(traceId: string, unindexed?: readonly Uint8Array[]): string;
-  /** The trace undecoded, for getTrace and streamTrace (decoded on the calling thread); `unindexed` as above. */
+  /** The trace undecoded, for getTrace (decoded on the calling thread); `unindexed` as above. */
   getTracePacked(traceId: string, unindexed?: readonly Uint8Array[]): PackedTrace;
+  /**
+   * The trace undecoded a piece at a time, for streamTrace: the piece at `cursor` (the first
+   * without, which also carries the joined net/trace records), pages of `pageSpans` spans.
+   */
+  getTracePiece(traceId: string, cursor: TraceCursor | undefined, pageSpans: number): FirstPiece | TracePiece;
   getServices(): string[];
   getOperations(service: string, spanKind?: SpanKindName): OperationInfo[];
   findTraceIds(query: TraceQuery): string[];
