@@ -26,13 +26,6 @@ interface Pending {
 
 const RETRY_AFTER = { 'Retry-After': '5' };
 
-/**
- * The reader's young generation: 12 MB, semi-spaces of 4 MB instead of V8's 16. Serving a big
- * trace grew them to their most, ~30 MB more resident memory, for little (the blocks it
- * inflates are native memory, and what it keeps between a trace's pieces is promoted anyway).
- */
-const READER_HEAP_LIMITS = { maxYoungGenerationSizeMb: 12 };
-
 function toStartupError(failure: WorkerFailure): Error {
   if (failure.kind === 'version') return new StoreVersionError(failure.databaseVersion, failure.supportedVersion);
   return new StoreOpenError(failure.kind === 'open' ? failure.message : 'cannot open the database');
@@ -74,7 +67,7 @@ export class WorkerClient {
 
   /** Resolves once the worker has opened (and, for a writer, migrated) the database. */
   static start(config: WorkerConfig, logger: StoreLogger): Promise<WorkerClient> {
-    const worker = spawnWorker(import.meta.url, 'store-worker', config, config.role === 'reader' ? READER_HEAP_LIMITS : undefined);
+    const worker = spawnWorker(import.meta.url, 'store-worker', config);
     return new Promise((resolve, reject) => {
       const fail = (err: Error) => {
         cleanup();
