@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { collectGarbage } from './full-collection.js';
+import { collectGarbage, findGc } from './full-collection.js';
 
 describe('collectGarbage', () => {
   it('frees garbage of the old generation at once, at most once a second', () => {
@@ -14,5 +14,14 @@ describe('collectGarbage', () => {
     expect(process.memoryUsage().heapUsed).toBeGreaterThan(held - 10_000_000);
     expect(collectGarbage(t + 1_000)).toBe(true);
     expect(process.memoryUsage().heapUsed).toBeLessThan(held - 20_000_000);
+  });
+
+  it('does nothing, rather than throw, where V8 hands out no gc', () => {
+    const missing = findGc(() => {
+      throw new ReferenceError('gc is not defined');
+    });
+    expect(() => missing()).not.toThrow();
+    expect(() => findGc(() => undefined)()).not.toThrow();
+    expect(findGc().name).toBe('gc');
   });
 });
