@@ -22,6 +22,9 @@ const gzipped = promisify(gzip);
 
 type Encoding = 'br' | 'gzip';
 
+/** A hashed asset's name changes with its content: it may be cached for a year, compressed or not. */
+export const ASSET_CACHE_CONTROL = 'public, max-age=31536000, immutable';
+
 /**
  * Brotli at quality 5, its window no bigger than the file: the app's main script compresses
  * to 42.8 KB (quality 4, the middleware's, 46.1 KB; 9 gives 41.8 KB but took ~40 MB more
@@ -68,7 +71,7 @@ export function compressedAssets(dir: string): RequestHandler {
     }
     body.then((bytes) => {
       res.type(path.extname(name));
-      res.set({ 'Content-Encoding': encoding, 'Content-Length': String(bytes.length), 'Cache-Control': 'public, max-age=31536000, immutable' });
+      res.set({ 'Content-Encoding': encoding, 'Content-Length': String(bytes.length), 'Cache-Control': ASSET_CACHE_CONTROL });
       res.end(req.method === 'HEAD' ? undefined : bytes);
     }, next);
   };

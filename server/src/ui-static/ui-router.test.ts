@@ -31,6 +31,7 @@ describe('UI static files', () => {
     const plain = await request(app).get('/assets/index-abc123.js').set('Accept-Encoding', 'identity').expect(200);
     expect(plain.headers['content-encoding']).toBeUndefined();
     expect(plain.text).toBe(script);
+    expect(plain.headers['cache-control']).toBe(br.headers['cache-control']);
   });
 
   it('sends brotli to a browser that takes it among others, and never an encoding it refuses', async () => {

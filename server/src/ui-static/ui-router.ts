@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import compression from 'compression';
 import express, { type Router } from 'express';
-import { compressedAssets } from './compressed-assets.js';
+import { ASSET_CACHE_CONTROL, compressedAssets } from './compressed-assets.js';
 
 /**
  * Serves the built UI. Vite names assets by content hash, so they are cached for a
@@ -24,7 +24,10 @@ export function createUiRouter(uiDir: string): Router {
   // Hashed assets compressed once (compressed-assets.ts); index.html and the rest per request.
   router.use('/assets', compressedAssets(assetsDir));
   router.use(compression());
-  router.use('/assets', express.static(assetsDir, { immutable: true, maxAge: '365d', fallthrough: false, index: false }));
+  router.use(
+    '/assets',
+    express.static(assetsDir, { cacheControl: false, fallthrough: false, index: false, setHeaders: (res) => res.setHeader('Cache-Control', ASSET_CACHE_CONTROL) }),
+  );
   router.use(express.static(uiDir, { index: false, maxAge: 0, setHeaders: (res) => res.setHeader('Cache-Control', 'no-cache') }));
   router.get(/^\/(?!api\/|v1\/|healthz$|readyz$).*/, (req, res, next) => {
     if (!req.accepts('html')) return next();
