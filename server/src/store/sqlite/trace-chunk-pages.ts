@@ -1,6 +1,6 @@
 /**
  * A trace's spans decoded on the calling thread from the chunks the reader worker sends
- * undecoded (deflated blocks already inflated, a fraction of the size of decoded spans):
+ * undecoded (compressed blocks already inflated, a fraction of the size of decoded spans):
  * whole for getTrace, or a page at a time as the caller pulls (SpanStore.streamTrace), so
  * that a 100k-span trace is never whole in memory as objects or as text. A chunk may hold
  * tens of thousands of the trace's spans (one write batch): the reader sends it in slices
