@@ -11,6 +11,7 @@ import { NettraceWriteQueue } from './receivers/nettrace/nettrace-write-queue.js
 import { buildHostAllowlist } from './access/host-allowlist.js';
 import { CONTENT_SECURITY_POLICY } from './access/http-guards.js';
 import { UI_TOKEN_COOKIE } from './access/ui-auth.js';
+import { foregroundSignal } from './threads/foreground-gate.js';
 import { encodeExportTraceRequestProto } from './receivers/otlp/otlp-proto-encoder.js';
 import { buildSampleTraceRequest } from './receivers/otlp/otlp-sample-requests.js';
 
@@ -151,5 +152,39 @@ describe('disk full (a store whose writes fail)', () => {
     expect((await request(app).post('/v1/traces').set('content-type', 'application/x-protobuf').send(otlpBody)).status).toBe(200);
     expect((await request(app).get('/readyz')).status).toBe(200);
     expect((await request(app).get('/api/services')).body.data).toEqual(['api']);
+  });
+});
+
+describe('queries in flight (threads/foreground-gate.ts)', () => {
+  /** A store that reports how many queries were in flight while it answered. */
+  class CountingStore extends MemoryStore {
+    seen: number[] = [];
+    override async getServices(): Promise<string[]> {
+      this.seen.push(Atomics.load(new Int32Array(foregroundSignal()), 0));
+      return super.getServices();
+    }
+  }
+
+  it('counts a query API request while it is answered, and not after', async () => {
+    const store = new CountingStore();
+    const { app } = appWith({ store });
+    const before = Atomics.load(new Int32Array(foregroundSignal()), 0);
+    await request(app).get('/api/services').expect(200);
+    await request(app).get('/api/v1/services').expect(200);
+    expect(store.seen).toEqual([before + 1, before + 1]);
+    expect(Atomics.load(new Int32Array(foregroundSignal()), 0)).toBe(before);
+  });
+
+  it('does not count ingest', async () => {
+    const store = new CountingStore();
+    const { app } = appWith({ store });
+    let during = -1;
+    const write = store.writeBatch.bind(store);
+    store.writeBatch = async (spans) => {
+      during = Atomics.load(new Int32Array(foregroundSignal()), 0);
+      return write(spans);
+    };
+    await request(app).post('/v1/traces').set('content-type', 'application/x-protobuf').send(otlpBody).expect(200);
+    expect(during).toBe(0);
   });
 });

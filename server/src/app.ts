@@ -14,6 +14,7 @@ import { createProfilesRouter } from './receivers/profiles/profiles-router.js';
 import type { ProfileStore } from './store/profile-store.js';
 import type { NettraceWriteQueue } from './receivers/nettrace/nettrace-write-queue.js';
 import { createUiRouter } from './ui-static/ui-router.js';
+import { queriesInFlight } from './query/queries-in-flight.js';
 import { errorMiddleware, notFoundHandler } from './error-middleware.js';
 import type { IngestGate } from './ingest/ingest-gate.js';
 import type { ThreadlineMetrics } from './metrics/threadline-metrics.js';
@@ -98,6 +99,7 @@ export function createApp(deps: AppDeps): Express {
       res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
     });
   }
+  app.use('/api', queriesInFlight);
   // Query responses only: a 10k-span trace is megabytes of repetitive JSON.
   // Level 1: a 16 MB trace compresses ~30× at a fraction of the default level's time.
   app.use('/api', compression({ level: 1 }));

@@ -1,4 +1,5 @@
 import { Worker, type ResourceLimits } from 'node:worker_threads';
+import { foregroundSignal } from './foreground-gate.js';
 
 /**
  * Node 20 does not apply loader hooks registered by `--import tsx` in a worker's
@@ -16,14 +17,16 @@ import(workerData.tsx.api).then((tsx) => {
 /**
  * Starts a worker on the entry module `entry` beside `callerUrl` (the caller's
  * `import.meta.url`): `entry`.js in dist/, or `entry`.ts when the caller itself runs from
- * TypeScript sources. `data` arrives as `workerData.config`.
+ * TypeScript sources. `data` arrives as `workerData.config`, the process's foreground
+ * signal (foreground-gate.ts) as `workerData.foreground`.
  */
 export function spawnWorker(callerUrl: string, entry: string, data: unknown, resourceLimits?: ResourceLimits): Worker {
   if (!callerUrl.endsWith('.ts')) {
-    return new Worker(new URL(`./${entry}.js`, callerUrl), { workerData: { config: data }, resourceLimits });
+    return new Worker(new URL(`./${entry}.js`, callerUrl), { workerData: { config: data, foreground: foregroundSignal() }, resourceLimits });
   }
   const workerData = {
     config: data,
+    foreground: foregroundSignal(),
     tsx: { api: import.meta.resolve('tsx/esm/api'), entry: new URL(`./${entry}.ts`, callerUrl).href },
   };
   return new Worker(TSX_BOOTSTRAP, { eval: true, workerData, resourceLimits });

@@ -8,14 +8,17 @@ import { AppError } from '../../app-error.js';
 import { packBatch, packedTransferables } from '../../store/sqlite/packed-batch.js';
 import { prepareOtlpBatch } from './prepare-otlp-batch.js';
 import { BACKGROUND_NICE, niceThisThread } from '../../threads/thread-priority.js';
+import { BackgroundYield } from '../../threads/foreground-gate.js';
 import type { PrepareAnswer, PrepareRequest, PrepareWorkerConfig } from './prepare-protocol.js';
 
 const { limits } = (workerData as { config: PrepareWorkerConfig }).config;
 const port = parentPort!;
 niceThisThread(BACKGROUND_NICE);
+const queries = new BackgroundYield();
 
 port.on('message', ({ id, buffer, offset, length, malformed }: PrepareRequest) => {
   let answer: PrepareAnswer;
+  queries.yield();
   try {
     const { counts, batch } = prepareOtlpBatch(new Uint8Array(buffer, offset, length), limits, malformed);
     const packed = batch && packBatch(batch);

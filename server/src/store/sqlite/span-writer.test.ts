@@ -127,6 +127,14 @@ describe('SpanWriter', () => {
     expect(reader.getTraceSummaries([a.traceId])).toMatchObject([{ spanCount: 3, errorCount: 1 }]);
   });
 
+  it('calls betweenChunks before each trace of a write (where the background pass steps aside for queries)', () => {
+    let calls = 0;
+    writer.betweenChunks = () => calls++;
+    writer.write([1, 2, 3].flatMap((t) => [testSpan({ traceId: traceIdOf(t), spanId: spanIdOf(1) }), testSpan({ traceId: traceIdOf(t), spanId: spanIdOf(2) })]));
+    expect(calls).toBe(3);
+    expect(count('span_chunks')).toBe(3);
+  });
+
   it('posts each write\'s traces per tag in one list, and merges a list whose last trace an earlier list already ends on', () => {
     const tagged = (trace: number, span: number, value: string) =>
       testSpan({ traceId: traceIdOf(trace), spanId: spanIdOf(span), attributes: [stringAttr('k', value)] });

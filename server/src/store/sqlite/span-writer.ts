@@ -51,6 +51,11 @@ export class SpanWriter {
   private readonly knownResources = new Set<number>();
   private readonly sketches;
   private readonly writeInTransaction;
+  /**
+   * Called between a pass's traces: the background indexing pass sets it to step aside for
+   * queries in flight (threads/foreground-gate.ts); a pass a search asked for does not.
+   */
+  betweenChunks: () => void = () => {};
 
   constructor(db: Database.Database) {
     this.selectOp = db.prepare<[string, string, number], number>('SELECT op_id FROM span_ops WHERE service = ? AND name = ? AND kind = ?').pluck();
@@ -140,7 +145,10 @@ export class SpanWriter {
       const blocks = new BlockBuilder((data) => Number(this.insertBlock.run(compressChunk(data)).lastInsertRowid), (c) =>
         this.insertChunk.run(c.traceNum, c.blockId, c.offset, c.length),
       );
-      for (const chunk of batch.chunks) this.writeChunk(chunk, opIds, batch, sketched, blocks);
+      for (const chunk of batch.chunks) {
+        this.betweenChunks();
+        this.writeChunk(chunk, opIds, batch, sketched, blocks);
+      }
       blocks.finish();
       for (const list of this.passPostings.take()) this.postings.add(list.hour, list.tag, list.lastNum, list.count, asBuffer(list.nums));
       this.postings.flush();

@@ -14,6 +14,7 @@ import { SpanWriter } from './span-writer.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
 import { IngestLog, INDEX_AFTER_MS } from './ingest-log.js';
 import type { CheckpointPolicy, LogLevel, StoreOperations, WorkerRole } from './worker-protocol.js';
+import { BackgroundYield } from '../../threads/foreground-gate.js';
 
 type ReadOperations = Omit<StoreOperations, 'writeBatch' | 'indexPending' | 'writeNettrace' | 'close' | RetentionOperationName | ProfileWriteOperationName>;
 
@@ -55,8 +56,15 @@ export type WorkerLog = (level: LogLevel, msg: string, fields: Record<string, un
  * has waited long enough. A failure (a full disk) leaves them waiting in
  * the log, durable, for the next try.
  */
-function scheduleIndexing(log: IngestLog, afterCommit: () => void, report: WorkerLog): { afterAppend(): void; now(): void } {
+function scheduleIndexing(
+  log: IngestLog,
+  writer: SpanWriter,
+  afterCommit: () => void,
+  report: WorkerLog,
+): { afterAppend(): void; now(): void } {
   let timer: NodeJS.Timeout | undefined;
+  const queries = new BackgroundYield();
+  const stepAside = () => queries.yield();
   const now = () => {
     clearTimeout(timer);
     timer = undefined;
@@ -65,10 +73,14 @@ function scheduleIndexing(log: IngestLog, afterCommit: () => void, report: Worke
   };
   /** `force`: the oldest batch's wait is up (timers may fire a hair early), else only when due. */
   const tryNow = (force: boolean) => {
+    // A pass of its own accord steps aside for queries; one a search asked for (`now`) does not.
+    writer.betweenChunks = stepAside;
     try {
       if (force ? log.waitingSpans > 0 : log.due) now();
     } catch (err) {
       report('error', 'indexing the ingest log failed; its batches stay logged and are retried', { error: (err as Error).message });
+    } finally {
+      writer.betweenChunks = () => {};
     }
     if (log.waitingSpans > 0 && timer === undefined) timer = setTimeout(() => tryNow(true), INDEX_AFTER_MS);
   };
@@ -116,7 +128,7 @@ export function createStoreOperations(
   });
   const log = new IngestLog(db, writer);
   log.recover((msg, fields) => report('info', msg, fields));
-  const indexing = scheduleIndexing(log, afterCommit, report);
+  const indexing = scheduleIndexing(log, writer, afterCommit, report);
   return {
     // Appended to the log and acknowledged by the receiving thread already; resolves once indexed.
     writeBatch: (batch, segment) => {

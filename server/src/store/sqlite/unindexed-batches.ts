@@ -2,9 +2,10 @@ import { chunkDataRanges, spanCount, type PackedBatch } from './packed-batch.js'
 
 interface Entry {
   spans: number;
-  /** Copies of the batch's bytes and chunk trace IDs: the batch itself moves to the writer. */
+  /** A copy of the batch's bytes: the batch itself moves to the writer. */
   data: Uint8Array;
-  traceIds: Uint8Array;
+  /** A copy of the chunks' trace IDs, 16 bytes each, as four 32-bit words each (compared a word at a time). */
+  traceIds: Int32Array;
   /** Per chunk, the [start, end) of its bytes in `data`. */
   ranges: Int32Array;
 }
@@ -36,7 +37,7 @@ export class UnindexedBatches {
   }
 
   add(batch: PackedBatch): Entry {
-    const entry: Entry = { spans: spanCount(batch), data: batch.data.slice(), traceIds: batch.traceIds.slice(), ranges: chunkDataRanges(batch) };
+    const entry: Entry = { spans: spanCount(batch), data: batch.data.slice(), traceIds: new Int32Array(batch.traceIds.slice().buffer), ranges: chunkDataRanges(batch) };
     this.entries.add(entry);
     this.spanCount += entry.spans;
     return entry;
@@ -60,10 +61,12 @@ export class UnindexedBatches {
   chunksOf(traceId: string): Uint8Array[] {
     const out: Uint8Array[] = [];
     if (this.entries.size === 0) return out;
-    const id = Buffer.from(traceId, 'hex');
-    for (const entry of this.entries) {
-      for (let c = 0; c < entry.ranges.length / 2; c++) {
-        if (sameId(entry.traceIds, c * 16, id)) out.push(entry.data.subarray(entry.ranges[c * 2], entry.ranges[c * 2 + 1]));
+    // Word by word, the first word first: most chunks differ there (a byte loop was a tenth of
+    // a get-trace's time under full-speed ingest).
+    const [w0, w1, w2, w3] = new Int32Array(new Uint8Array(Buffer.from(traceId, 'hex')).buffer);
+    for (const { traceIds: ids, data, ranges } of this.entries) {
+      for (let c = 0, at = 0; at < ids.length; c++, at += 4) {
+        if (ids[at] === w0 && ids[at + 1] === w1 && ids[at + 2] === w2 && ids[at + 3] === w3) out.push(data.subarray(ranges[c * 2], ranges[c * 2 + 1]));
       }
     }
     return out;
@@ -74,10 +77,4 @@ export class UnindexedBatches {
     if (this.spanCount < limit) return Promise.resolve();
     return new Promise((resolve) => this.waiters.push({ limit, resolve }));
   }
-}
-
-/** Whether the 16 bytes at `at` are `id`: a loop, since a getTrace scans every waiting chunk and most differ at once. */
-function sameId(ids: Uint8Array, at: number, id: Uint8Array): boolean {
-  for (let i = 0; i < 16; i++) if (ids[at + i] !== id[i]) return false;
-  return true;
 }

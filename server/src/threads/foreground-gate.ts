@@ -1,0 +1,111 @@
+import { isMainThread, workerData } from 'node:worker_threads';
+
+/**
+ * Queries step in front of ingest's bulk work.
+ *
+ * With as many busy threads as cores, a query shares its core with decoding and indexing,
+ * and nice values only tilt the share (thread-priority.ts): under full-speed ingest on 2
+ * cores, queries took 2–5× their idle time at the tail. So the thread answering HTTP counts
+ * the queries in flight in shared memory, and the ingest threads (decoding, the background
+ * indexing pass) look at the count between units of work and wait while it is above zero,
+ * within a budget (`YieldPolicy`): a client asking back to back slows ingest, whose queue
+ * then fills and answers 429 as under any overload, but cannot stop it. Acknowledged data
+ * is durable before either kind of thread sees it, so waiting only delays indexing or the
+ * next acknowledgement.
+ *
+ * One signal per process: every collector in it shares it, as its threads share the cores.
+ */
+/** Word 0: queries in flight; word 1: threads waiting on word 0 (so that a query's end wakes nobody in vain: a futex call). */
+const SIGNAL_BYTES = 8;
+const IN_FLIGHT = 0;
+const WAITING = 1;
+
+/**
+ * A request counts as a query in flight for at most this long: past it, it is a big answer
+ * or a slow client reading one, and shares the machine like anything else (the 100k-span
+ * trace of bench:ui is served in ~1.3 s).
+ */
+export const MAX_FOREGROUND_MS = 1_000;
+
+let processSignal: SharedArrayBuffer | undefined;
+
+/** The process's signal: made by the main thread, handed to every worker in its workerData (spawn-worker.ts). */
+export function foregroundSignal(): SharedArrayBuffer {
+  if (!processSignal) {
+    const given = isMainThread ? undefined : (workerData as { foreground?: unknown } | null)?.foreground;
+    processSignal = given instanceof SharedArrayBuffer ? given : new SharedArrayBuffer(SIGNAL_BYTES);
+  }
+  return processSignal;
+}
+
+/** Main thread: marks one query in flight; the returned function ends it (once, however often called, and by itself after `maxMs`). */
+export function beginForeground(maxMs = MAX_FOREGROUND_MS, signal: SharedArrayBuffer = foregroundSignal()): () => void {
+  const counter = new Int32Array(signal);
+  Atomics.add(counter, IN_FLIGHT, 1);
+  let ended = false;
+  const end = () => {
+    if (ended) return;
+    ended = true;
+    clearTimeout(timer);
+    if (Atomics.sub(counter, IN_FLIGHT, 1) === 1 && Atomics.load(counter, WAITING) > 0) Atomics.notify(counter, IN_FLIGHT);
+  };
+  const timer = setTimeout(end, maxMs);
+  timer.unref();
+  return end;
+}
+
+export interface YieldPolicy {
+  /** The longest one wait lasts, whatever is in flight. */
+  maxWaitMs: number;
+  /**
+   * The part of its time a thread may spend waiting. Enforced after each wait (a wait of w
+   * ms is followed by at least w·(1 − share)/share ms of work), so ingest's share comes in
+   * slices spread over the queries rather than in a block that every query of that second
+   * would share the cores with.
+   */
+  maxShare: number;
+}
+
+/**
+ * Measured with the query benchmark's busy phase (docs/benchmarks.md, "Sixth round"): a
+ * query of the 10M-span database takes 1–30 ms, so one wait covers any of them, and ingest
+ * keeps at least a tenth of its time against a client that never stops asking (it got about
+ * half its rate there, as the gaps between queries are its too).
+ */
+export const DEFAULT_YIELD_POLICY: YieldPolicy = { maxWaitMs: 50, maxShare: 0.9 };
+
+/** A background thread's side: `yield()` between units of work. In workers only: on the main thread the wait would block the event loop. */
+export class BackgroundYield {
+  private readonly counter: Int32Array;
+  /** No waiting before this time: the work owed for the last wait. */
+  private runUntil = -Infinity;
+  /** Milliseconds spent waiting, over the thread's life (for logs and tests). */
+  waitedMs = 0;
+
+  constructor(
+    signal: SharedArrayBuffer = foregroundSignal(),
+    private readonly policy: YieldPolicy = DEFAULT_YIELD_POLICY,
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    this.counter = new Int32Array(signal);
+  }
+
+  yield(): void {
+    if (Atomics.load(this.counter, IN_FLIGHT) === 0) return;
+    const started = this.now();
+    if (started < this.runUntil) return;
+    const { maxWaitMs, maxShare } = this.policy;
+    Atomics.add(this.counter, WAITING, 1);
+    // Atomics.wait returns at once if the count changed since it was read: no wake-up is lost.
+    for (let inFlight = Atomics.load(this.counter, IN_FLIGHT); inFlight > 0; inFlight = Atomics.load(this.counter, IN_FLIGHT)) {
+      const left = maxWaitMs - (this.now() - started);
+      if (left <= 0) break;
+      Atomics.wait(this.counter, IN_FLIGHT, inFlight, left);
+    }
+    Atomics.sub(this.counter, WAITING, 1);
+    const ended = this.now();
+    const waited = ended - started;
+    this.waitedMs += waited;
+    this.runUntil = ended + (waited * (1 - maxShare)) / maxShare;
+  }
+}
