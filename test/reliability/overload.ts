@@ -16,7 +16,12 @@ import { timedGet } from '../bench/http-client.js';
  * the same machine: the CPU it used and the server used in each phase are reported (as a
  * share of one core), so that a result can be read against what the clients took.
  *
- *   node --import tsx test/reliability/overload.ts [--seconds 30] [--factor 2.5] [--clients 8] [--max-inflight 512] [--query-ms 100]
+ * The UI-like client asks, in turn, for the services, a search of the newest 20 traces and
+ * one trace (`--queries jaeger`, the default: through the Jaeger API, as Grafana does, so a
+ * search answers 20 whole traces of 512 spans, ~10k spans; `--queries ui`: as Threadline's
+ * own UI does, a search answering trace summaries and a trace in the compact format).
+ *
+ *   node --import tsx test/reliability/overload.ts [--seconds 30] [--factor 2.5] [--clients 8] [--max-inflight 512] [--query-ms 100] [--queries jaeger|ui]
  */
 
 const SCRIPT = 'overload';
@@ -27,6 +32,8 @@ const maxInflight = Number(arg('max-inflight', '512'));
 const command = arg('server', DEFAULT_SERVER_COMMAND);
 /** Pause between the UI-like client's queries; 0 runs none. */
 const queryPauseMs = Number(arg('query-ms', '100'));
+const queryMix = arg('queries', 'jaeger');
+if (queryMix !== 'jaeger' && queryMix !== 'ui') throw new Error(`--queries is jaeger or ui, not ${queryMix}`);
 
 async function main(): Promise<number> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'threadline-overload-'));
@@ -104,7 +111,10 @@ async function main(): Promise<number> {
     await Promise.all(pending);
   })();
   const queries = (async () => {
-    const paths = ['/api/services', '/api/traces?service=reliability&limit=20', `/api/traces/${batchTraceId(1, 0)}`];
+    const paths =
+      queryMix === 'jaeger'
+        ? ['/api/services', '/api/traces?service=reliability&limit=20', `/api/traces/${batchTraceId(1, 0)}`]
+        : ['/api/v1/services', '/api/v1/search?service=reliability&limit=20', `/api/v1/traces/${batchTraceId(1, 0)}?format=compact-3`];
     for (let n = 0; queryPauseMs > 0 && Date.now() < deadline; n++) {
       // Timed as the query benchmark times its queries (node:http, kept alive, gzip).
       const { ms } = await timedGet(`${api}${paths[n % paths.length]}`);
@@ -138,7 +148,7 @@ async function main(): Promise<number> {
   rmSync(dir, { recursive: true, force: true });
   const throughput = overloadAcked / seconds;
   log(SCRIPT, `offered ${rate.toFixed(1)} batches/s (${factor}× capacity) for ${seconds} s: acknowledged ${throughput.toFixed(1)} batches/s = ${((100 * throughput) / capacity).toFixed(0)}% of capacity; dropped by the exporter (its queue full) ${droppedByExporter}; ${overloadCpu}`);
-  log(SCRIPT, `refusals (429/503): ${refusalMs.length}, answered in p50 ${percentile(refusalMs, 0.5).toFixed(1)} ms, p99 ${percentile(refusalMs, 0.99).toFixed(1)} ms; queries: ${queryMs.length}, p50 ${percentile(queryMs, 0.5).toFixed(1)} ms, p99 ${percentile(queryMs, 0.99).toFixed(1)} ms (slowest: ${slowest.map((q) => `${q.path} ${q.ms.toFixed(0)} ms at ${q.at} s`).join(', ')})`);
+  log(SCRIPT, `refusals (429/503): ${refusalMs.length}, answered in p50 ${percentile(refusalMs, 0.5).toFixed(1)} ms, p90 ${percentile(refusalMs, 0.9).toFixed(1)} ms, p99 ${percentile(refusalMs, 0.99).toFixed(1)} ms (${refusalMs.filter((ms) => ms > 100).length} over 100 ms); queries (${queryMix}): ${queryMs.length}, p50 ${percentile(queryMs, 0.5).toFixed(1)} ms, p99 ${percentile(queryMs, 0.99).toFixed(1)} ms (slowest: ${slowest.map((q) => `${q.path} ${q.ms.toFixed(0)} ms at ${q.at} s`).join(', ')})`);
   log(SCRIPT, `statuses: ${[...statuses].map(([k, v]) => `${k} ×${v}`).join(', ')}; acknowledged batches missing afterwards: ${missing} of ${acked.length}`);
   return missing === 0 ? 0 : 1;
 }

@@ -29,6 +29,9 @@ export interface HttpIngestOptions {
   checkContentType(header: string | undefined): void;
 }
 
+/** A few exporter batches (a 512-span Go batch is ~140 KB). */
+const DRAIN_REFUSED_BODIES_UP_TO = 1024 * 1024;
+
 /**
  * The steps every HTTP receiver shares, in the order that keeps refusals cheap: token,
  * content type, queue and budget (all before a byte of the body is read), then the body,
@@ -38,12 +41,16 @@ export interface HttpIngestOptions {
 export async function gatedIngest<T>(req: Request, options: HttpIngestOptions, work: (body: Buffer, meter: DecodeMeter, reservation: Reservation) => Promise<T>): Promise<T> {
   const { gate } = options;
   let reservation: Reservation;
+  const declared = Number(req.headers['content-length']);
   try {
-    reservation = gate.admit(req.headers.authorization, Number(req.headers['content-length']), () => options.checkContentType(req.headers['content-type']));
+    reservation = gate.admit(req.headers.authorization, declared, () => options.checkContentType(req.headers['content-type']));
   } catch (err) {
-    // Refused unread: closing the connection after the answer spares reading a body nobody
-    // will use (draining it would cost as much as accepting it); the exporter reconnects.
-    if (err instanceof IngestRejectedError) req.res?.setHeader('Connection', 'close');
+    // Refused unread. An exporter's batch is then read and dropped by Node so that the
+    // connection stays open for the retry: under 2.5× overload, closing it made every retry
+    // a new connection, and those waited up to ~200 ms to be accepted (429 p99 180–260 ms,
+    // 30–70 ms kept open; docs/benchmarks.md, "Sixth round"). A body bigger than that, or of
+    // unknown length, is not worth reading: the connection closes after the answer.
+    if (err instanceof IngestRejectedError && !(declared > 0 && declared <= DRAIN_REFUSED_BODIES_UP_TO)) req.res?.setHeader('Connection', 'close');
     throw err;
   }
   try {

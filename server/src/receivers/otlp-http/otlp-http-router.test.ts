@@ -14,9 +14,9 @@ const validJson = JSON.stringify({
   }],
 });
 
-function appWith(submit: (spans: readonly Span[]) => Promise<void>) {
+function appWith(submit: (spans: readonly Span[]) => Promise<void>, gate = IngestGate.open(pino({ level: 'silent' }))) {
   const app = express();
-  app.use(createOtlpHttpRouter({ queue: { submit }, gate: IngestGate.open(pino({ level: 'silent' })), logger: pino({ level: 'silent' }), maxBodyBytes: 1024 * 1024 }));
+  app.use(createOtlpHttpRouter({ queue: { submit }, gate, logger: pino({ level: 'silent' }), maxBodyBytes: 4 * 1024 * 1024 }));
   return app;
 }
 
@@ -27,6 +27,15 @@ describe('OTLP/HTTP router backpressure', () => {
     expect(res.status).toBe(429);
     expect(res.headers['retry-after']).toBe('1');
     expect(res.body).toMatchObject({ code: 8, message: expect.stringMatching(/full/) });
+  });
+
+  it('refuses before reading, keeping the connection for an exporter batch and closing it after a bigger body', async () => {
+    const full = IngestGate.open(pino({ level: 'silent' }), { hasRoomFor: () => false });
+    const app = appWith(() => Promise.reject(new Error('refused before the body is read: never submitted')), full);
+    const batch = await request(app).post('/v1/traces').set('content-type', 'application/x-protobuf').set('connection', 'keep-alive').send(Buffer.alloc(150_000));
+    expect([batch.status, batch.headers['retry-after'], batch.headers.connection]).toEqual([429, '1', 'keep-alive']);
+    const big = await request(app).post('/v1/traces').set('content-type', 'application/x-protobuf').set('connection', 'keep-alive').send(Buffer.alloc(2 * 1024 * 1024));
+    expect([big.status, big.headers.connection]).toEqual([429, 'close']);
   });
 
   it('answers 503 with Retry-After while shutting down or when the store fails', async () => {

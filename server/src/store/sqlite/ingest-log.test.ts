@@ -68,6 +68,23 @@ describe('the ingest log', () => {
     expect(reader.getTraceSummaries([T])).toMatchObject([{ spanCount: 6, services: ['a', 'b', 'c'] }]);
   });
 
+  it('steps aside between traces in a background pass, leaving the time waited out of the pass', async () => {
+    const passes: number[] = [];
+    const spans = [1, 2, 3].flatMap((t) => [testSpan({ traceId: traceIdOf(t), spanId: spanIdOf(1) })]);
+    const done = log.enqueue(buildPreparedBatch(spans), 0).then((pass) => passes.push(pass.ms));
+    // Each step aside "waits" 100 ms on the log's clock.
+    const stepAside = { waitedMs: 0, yield() { clock += 100; this.waitedMs += 100; } };
+    log.indexPending(stepAside);
+    await done;
+    expect(stepAside.waitedMs).toBe(300);
+    expect(passes).toEqual([0]);
+    // A pass without one (a search's) does not step aside.
+    log.enqueue(buildPreparedBatch([testSpan({ traceId: traceIdOf(9), spanId: spanIdOf(1) })]), 0);
+    log.indexPending();
+    expect(stepAside.waitedMs).toBe(300);
+    expect(count('span_chunks')).toBe(4);
+  });
+
   it('is due after a number of spans or a while', () => {
     void log.enqueue(buildPreparedBatch(part(1, 'a')), 0);
     expect(log.due).toBe(false);

@@ -24,10 +24,17 @@ export const INDEX_AFTER_MS = 600;
 
 export type IndexReport = (msg: string, fields: Record<string, unknown>) => void;
 
-/** An indexing pass: how many spans it indexed, and how long its transaction took. */
+/** An indexing pass: how many spans it indexed, and how long its transaction took (not counting waits for queries). */
 export interface IndexPass {
   spans: number;
   ms: number;
+}
+
+/** What a background pass steps aside for (threads/foreground-gate.ts). */
+export interface PassYield {
+  yield(): void;
+  /** Milliseconds waited so far, over the yielder's life. */
+  readonly waitedMs: number;
 }
 
 interface Waiting {
@@ -85,14 +92,23 @@ export class IngestLog {
   /**
    * Indexes every waiting batch in one transaction, then deletes the log files that are
    * wholly indexed; false when nothing waited (no commit). Throws (and keeps them waiting)
-   * on failure.
+   * on failure. A background pass gives `stepAside`, which it calls between traces; the
+   * time waited there is left out of the pass's duration, which paces intake
+   * (intake-pacer.ts) by the writer's speed, not by how much the queries took.
    */
-  indexPending(): boolean {
+  indexPending(stepAside?: PassYield): boolean {
     if (this.waiting.length === 0) return false;
     const done = this.waiting;
     const started = this.now();
-    this.indexInTransaction.immediate(done.map((w) => w.batch));
-    const pass = { spans: this.waitingSpanCount, ms: this.now() - started };
+    const waitedBefore = stepAside?.waitedMs ?? 0;
+    if (stepAside) this.writer.betweenChunks = () => stepAside.yield();
+    try {
+      this.indexInTransaction.immediate(done.map((w) => w.batch));
+    } finally {
+      this.writer.betweenChunks = () => {};
+    }
+    const waited = (stepAside?.waitedMs ?? 0) - waitedBefore;
+    const pass = { spans: this.waitingSpanCount, ms: this.now() - started - waited };
     this.waiting = [];
     this.waitingSpanCount = 0;
     for (const w of done) w.indexed(pass);

@@ -56,31 +56,22 @@ export type WorkerLog = (level: LogLevel, msg: string, fields: Record<string, un
  * has waited long enough. A failure (a full disk) leaves them waiting in
  * the log, durable, for the next try.
  */
-function scheduleIndexing(
-  log: IngestLog,
-  writer: SpanWriter,
-  afterCommit: () => void,
-  report: WorkerLog,
-): { afterAppend(): void; now(): void } {
+function scheduleIndexing(log: IngestLog, afterCommit: () => void, report: WorkerLog): { afterAppend(): void; now(): void } {
   let timer: NodeJS.Timeout | undefined;
   const queries = new BackgroundYield();
-  const stepAside = () => queries.yield();
-  const now = () => {
+  /** `stepAside`: given to passes of the writer's own accord; a pass a search asked for (`now`) does not wait for queries. */
+  const now = (stepAside?: BackgroundYield) => {
     clearTimeout(timer);
     timer = undefined;
     // A search or close with nothing waiting committed nothing: no checkpoint or size check owed.
-    if (log.indexPending()) afterCommit();
+    if (log.indexPending(stepAside)) afterCommit();
   };
   /** `force`: the oldest batch's wait is up (timers may fire a hair early), else only when due. */
   const tryNow = (force: boolean) => {
-    // A pass of its own accord steps aside for queries; one a search asked for (`now`) does not.
-    writer.betweenChunks = stepAside;
     try {
-      if (force ? log.waitingSpans > 0 : log.due) now();
+      if (force ? log.waitingSpans > 0 : log.due) now(queries);
     } catch (err) {
       report('error', 'indexing the ingest log failed; its batches stay logged and are retried', { error: (err as Error).message });
-    } finally {
-      writer.betweenChunks = () => {};
     }
     if (log.waitingSpans > 0 && timer === undefined) timer = setTimeout(() => tryNow(true), INDEX_AFTER_MS);
   };
@@ -128,7 +119,7 @@ export function createStoreOperations(
   });
   const log = new IngestLog(db, writer);
   log.recover((msg, fields) => report('info', msg, fields));
-  const indexing = scheduleIndexing(log, writer, afterCommit, report);
+  const indexing = scheduleIndexing(log, afterCommit, report);
   return {
     // Appended to the log and acknowledged by the receiving thread already; resolves once indexed.
     writeBatch: (batch, segment) => {
