@@ -47,8 +47,8 @@ export async function gatedIngest<T>(req: Request, options: HttpIngestOptions, w
   } catch (err) {
     // Refused unread. An exporter's batch is then read and dropped by Node so that the
     // connection stays open for the retry: under 2.5× overload, closing it made every retry
-    // a new connection, and those waited up to ~200 ms to be accepted (429 p99 180–260 ms,
-    // 30–70 ms kept open; docs/benchmarks.md, "Sixth round"). A body bigger than that, or of
+    // a new connection, and those waited up to ~200 ms to be accepted (429 p99 180–260 ms;
+    // kept open, 18–80 ms in most runs: docs/benchmarks.md, "Sixth round"). A body bigger than that, or of
     // unknown length, is not worth reading: the connection closes after the answer.
     if (err instanceof IngestRejectedError && !(declared > 0 && declared <= DRAIN_REFUSED_BODIES_UP_TO)) req.res?.setHeader('Connection', 'close');
     throw err;
