@@ -1,8 +1,8 @@
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { BackgroundYield, beginForeground } from './foreground-gate.js';
+import { awaitIngest, BackgroundYield, beginForeground } from './foreground-gate.js';
 
-const newSignal = () => new SharedArrayBuffer(8);
+const newSignal = () => new SharedArrayBuffer(12);
 const inFlight = (signal: SharedArrayBuffer) => Atomics.load(new Int32Array(signal), 0);
 
 /** A clock that moves `step` ms at every reading, so that a wait's budget runs out without sleeping. */
@@ -49,6 +49,20 @@ describe('BackgroundYield', () => {
     const gate = new BackgroundYield(signal, { maxWaitMs: 30, maxShare: 0.9 }, steppingClock(10));
     gate.yield();
     // Clock readings: 10 (start), 20 and 30 (20 and 10 ms left: waits), 40 (none left), 50 (end).
+    expect(gate.waitedMs).toBe(40);
+    end();
+  });
+
+  it('does not step aside while a query waits for ingest\'s own work (its pass)', () => {
+    const signal = newSignal();
+    const end = beginForeground(60_000, signal);
+    const gate = new BackgroundYield(signal, { maxWaitMs: 30, maxShare: 0.9 }, steppingClock(10));
+    const done = awaitIngest(signal);
+    gate.yield();
+    expect(gate.waitedMs).toBe(0);
+    done();
+    done();
+    gate.yield();
     expect(gate.waitedMs).toBe(40);
     end();
   });
@@ -114,5 +128,26 @@ describe('BackgroundYield', () => {
     await worker.terminate();
     expect(inFlight(signal)).toBe(0);
     expect(gate.waitedMs).toBeLessThan(10_000);
+  });
+
+  it('stops waiting as soon as a query starts waiting for ingest\'s work', async () => {
+    const signal = newSignal();
+    const end = beginForeground(60_000, signal);
+    // The other thread is the search that has the writer index: it starts waiting once this one waits.
+    const worker = new Worker(
+      `const { parentPort, workerData } = require('node:worker_threads');
+       const counter = new Int32Array(workerData.signal);
+       parentPort.postMessage('started');
+       while (Atomics.load(counter, 1) === 0) Atomics.wait(counter, 1, 0, 5);
+       Atomics.add(counter, 2, 1);
+       Atomics.notify(counter, 0);`,
+      { eval: true, workerData: { signal } },
+    );
+    await new Promise((resolve) => worker.once('message', resolve));
+    const gate = new BackgroundYield(signal, { maxWaitMs: 20_000, maxShare: 0.9 });
+    gate.yield();
+    await worker.terminate();
+    expect(gate.waitedMs).toBeLessThan(10_000);
+    end();
   });
 });

@@ -15,10 +15,16 @@ import { isMainThread, workerData } from 'node:worker_threads';
  *
  * One signal per process: every collector in it shares it, as its threads share the cores.
  */
-/** Word 0: queries in flight; word 1: threads waiting on word 0 (so that a query's end wakes nobody in vain: a futex call). */
-const SIGNAL_BYTES = 8;
+/**
+ * Word 0: queries in flight; word 1: threads waiting on word 0 (so that a query's end wakes
+ * nobody in vain: a futex call); word 2: queries waiting for ingest's own work (a search
+ * that has the writer index what waits first), while which nobody steps aside: the query
+ * would wait for the very pass that waits for it.
+ */
+const SIGNAL_BYTES = 12;
 const IN_FLIGHT = 0;
 const WAITING = 1;
+const AWAITING_INGEST = 2;
 
 /**
  * A request counts as a query in flight for at most this long: past it, it is a big answer
@@ -52,6 +58,20 @@ export function beginForeground(maxMs = MAX_FOREGROUND_MS, signal: SharedArrayBu
   const timer = setTimeout(end, maxMs);
   timer.unref();
   return end;
+}
+
+/** Main thread: a query waits for ingest's work until the returned function is called (once). */
+export function awaitIngest(signal: SharedArrayBuffer = foregroundSignal()): () => void {
+  const counter = new Int32Array(signal);
+  Atomics.add(counter, AWAITING_INGEST, 1);
+  // Wakes a thread already stepping aside (it waits on word 0 and looks at word 2 when woken).
+  if (Atomics.load(counter, WAITING) > 0) Atomics.notify(counter, IN_FLIGHT);
+  let ended = false;
+  return () => {
+    if (ended) return;
+    ended = true;
+    Atomics.sub(counter, AWAITING_INGEST, 1);
+  };
 }
 
 export interface YieldPolicy {
@@ -92,21 +112,26 @@ export class BackgroundYield {
   }
 
   yield(): void {
-    if (Atomics.load(this.counter, IN_FLIGHT) === 0) return;
+    if (!this.queriesWait()) return;
     const started = this.now();
     if (started < this.runUntil) return;
     const { maxWaitMs, maxShare } = this.policy;
     Atomics.add(this.counter, WAITING, 1);
     // Atomics.wait returns at once if the count changed since it was read: no wake-up is lost.
-    for (let inFlight = Atomics.load(this.counter, IN_FLIGHT); inFlight > 0; inFlight = Atomics.load(this.counter, IN_FLIGHT)) {
+    while (this.queriesWait()) {
       const left = maxWaitMs - (this.now() - started);
       if (left <= 0) break;
-      Atomics.wait(this.counter, IN_FLIGHT, inFlight, left);
+      Atomics.wait(this.counter, IN_FLIGHT, Atomics.load(this.counter, IN_FLIGHT), left);
     }
     Atomics.sub(this.counter, WAITING, 1);
     const ended = this.now();
     const waited = ended - started;
     this.waitedMs += waited;
     this.runUntil = ended + (waited * (1 - maxShare)) / maxShare;
+  }
+
+  /** Queries are in flight, and none of them waits for ingest's work. */
+  private queriesWait(): boolean {
+    return Atomics.load(this.counter, IN_FLIGHT) > 0 && Atomics.load(this.counter, AWAITING_INGEST) === 0;
   }
 }

@@ -51,6 +51,7 @@ import type { TracePage } from '../proto-span-page.js';
 import { toRequestError, WorkerClient, type StoreLogger } from './worker-client.js';
 import type { SizeEvictions } from '../size-evictions.js';
 import type { CheckpointPolicy } from './worker-protocol.js';
+import { awaitIngest } from '../../threads/foreground-gate.js';
 
 export type { StoreLogger } from './worker-client.js';
 
@@ -204,9 +205,14 @@ export class SqliteSpanStore implements SpanStore, NettraceStore, ProfileStore {
     // the pass under way: under 2.5× overload that made the query p99 ~0.8 s.
     if (this.waiting.spans > SEARCH_WAITS_BELOW_SPANS || this.pacer.pacedWithin(SEARCH_SKIPS_AFTER_PACING_MS)) return Promise.resolve();
     this.unindexed = false;
-    this.indexing = this.writer.call('indexPending').catch(() => {
-      this.unindexed = true;
-    });
+    // Meanwhile a background pass under way stops stepping aside for queries (foreground-gate.ts): this one waits for it.
+    const awaited = awaitIngest();
+    this.indexing = this.writer
+      .call('indexPending')
+      .catch(() => {
+        this.unindexed = true;
+      })
+      .finally(awaited);
     return this.indexing;
   }
 
