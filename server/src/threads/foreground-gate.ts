@@ -18,8 +18,8 @@ import { isMainThread, workerData } from 'node:worker_threads';
 /**
  * Word 0: queries in flight; word 1: threads waiting on word 0 (so that a query's end wakes
  * nobody in vain: a futex call); word 2: queries waiting for ingest's own work (a search
- * that has the writer index what waits first), while which nobody steps aside: the query
- * would wait for the very pass that waits for it.
+ * that has the writer index what waits first). While any does, nobody steps aside: the
+ * query would wait for the very pass that waits for it.
  */
 const SIGNAL_BYTES = 12;
 const IN_FLIGHT = 0;
@@ -117,7 +117,9 @@ export class BackgroundYield {
     if (started < this.runUntil) return;
     const { maxWaitMs, maxShare } = this.policy;
     Atomics.add(this.counter, WAITING, 1);
-    // Atomics.wait returns at once if the count changed since it was read: no wake-up is lost.
+    // Atomics.wait returns at once if the count changed since it was read, so a query's end
+    // is never missed; a search starting to wait for ingest in between is (its notify comes
+    // before the wait): that wait then ends at its budget.
     while (this.queriesWait()) {
       const left = maxWaitMs - (this.now() - started);
       if (left <= 0) break;
