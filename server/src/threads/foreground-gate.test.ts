@@ -11,6 +11,26 @@ function steppingClock(step: number): () => number {
   return () => (t += step);
 }
 
+/**
+ * Steps aside on this thread (a 20 s budget) while a worker, once it sees this thread
+ * waiting (word 1), runs `then` on the signal's words (`counter`); the gate after it returned.
+ */
+async function yieldWhileAnotherThread(signal: SharedArrayBuffer, then: string): Promise<BackgroundYield> {
+  const worker = new Worker(
+    `const { parentPort, workerData } = require('node:worker_threads');
+     const counter = new Int32Array(workerData.signal);
+     parentPort.postMessage('started');
+     while (Atomics.load(counter, 1) === 0) Atomics.wait(counter, 1, 0, 5);
+     ${then}`,
+    { eval: true, workerData: { signal } },
+  );
+  await new Promise((resolve) => worker.once('message', resolve));
+  const gate = new BackgroundYield(signal, { maxWaitMs: 20_000, maxShare: 0.9 });
+  gate.yield();
+  await worker.terminate();
+  return gate;
+}
+
 describe('beginForeground', () => {
   it('counts a query until it ends, once however often ended', () => {
     const signal = newSignal();
@@ -112,20 +132,8 @@ describe('BackgroundYield', () => {
   it('returns as soon as the last query in flight ends on another thread', async () => {
     const signal = newSignal();
     Atomics.add(new Int32Array(signal), 0, 1);
-    // The other thread ends the query the way beginForeground's end does, once this one waits.
-    const worker = new Worker(
-      `const { parentPort, workerData } = require('node:worker_threads');
-       const counter = new Int32Array(workerData.signal);
-       parentPort.postMessage('started');
-       while (Atomics.load(counter, 1) === 0) Atomics.wait(counter, 1, 0, 5);
-       Atomics.sub(counter, 0, 1);
-       Atomics.notify(counter, 0);`,
-      { eval: true, workerData: { signal } },
-    );
-    await new Promise((resolve) => worker.once('message', resolve));
-    const gate = new BackgroundYield(signal, { maxWaitMs: 20_000, maxShare: 0.9 });
-    gate.yield();
-    await worker.terminate();
+    // As beginForeground's end does.
+    const gate = await yieldWhileAnotherThread(signal, 'Atomics.sub(counter, 0, 1); Atomics.notify(counter, 0);');
     expect(inFlight(signal)).toBe(0);
     expect(gate.waitedMs).toBeLessThan(10_000);
   });
@@ -133,20 +141,8 @@ describe('BackgroundYield', () => {
   it('stops waiting as soon as a query starts waiting for ingest\'s work', async () => {
     const signal = newSignal();
     const end = beginForeground(60_000, signal);
-    // The other thread is the search that has the writer index: it starts waiting once this one waits.
-    const worker = new Worker(
-      `const { parentPort, workerData } = require('node:worker_threads');
-       const counter = new Int32Array(workerData.signal);
-       parentPort.postMessage('started');
-       while (Atomics.load(counter, 1) === 0) Atomics.wait(counter, 1, 0, 5);
-       Atomics.add(counter, 2, 1);
-       Atomics.notify(counter, 0);`,
-      { eval: true, workerData: { signal } },
-    );
-    await new Promise((resolve) => worker.once('message', resolve));
-    const gate = new BackgroundYield(signal, { maxWaitMs: 20_000, maxShare: 0.9 });
-    gate.yield();
-    await worker.terminate();
+    // As awaitIngest does: the search that has the writer index.
+    const gate = await yieldWhileAnotherThread(signal, 'Atomics.add(counter, 2, 1); Atomics.notify(counter, 0);');
     expect(gate.waitedMs).toBeLessThan(10_000);
     end();
   });
