@@ -1,6 +1,5 @@
 import type { OtlpProtoIngest } from './ingest/otlp-prepare/otlp-proto-ingest.js';
 import express, { type Express, type Router } from 'express';
-import compression from 'compression';
 import type { Logger } from 'pino';
 import type { NettraceStore, SpanStore } from './store/span-store.js';
 import type { IngestQueue } from './ingest/ingest-queue.js';
@@ -15,6 +14,7 @@ import type { ProfileStore } from './store/profile-store.js';
 import type { NettraceWriteQueue } from './receivers/nettrace/nettrace-write-queue.js';
 import { createUiRouter } from './ui-static/ui-router.js';
 import { queriesInFlight } from './query/queries-in-flight.js';
+import { apiCompression } from './query/api-compression.js';
 import { errorMiddleware, notFoundHandler } from './error-middleware.js';
 import type { IngestGate } from './ingest/ingest-gate.js';
 import type { ThreadlineMetrics } from './metrics/threadline-metrics.js';
@@ -101,8 +101,7 @@ export function createApp(deps: AppDeps): Express {
   }
   app.use('/api', queriesInFlight);
   // Query responses only: a 10k-span trace is megabytes of repetitive JSON.
-  // Level 1: a 16 MB trace compresses ~30× at a fraction of the default level's time.
-  app.use('/api', compression({ level: 1 }));
+  app.use('/api', apiCompression());
   app.use('/api/v1', createV1Router(deps.store, { logger: deps.logger, nettrace: deps.nettraceStore, ...(deps.profileStore ? { profiles: deps.profileStore } : {}) }));
   app.use('/api/v3', createJaegerV3Router(deps.store, { logger: deps.logger }));
   app.use('/api', createJaegerRouter(deps.store, { logger: deps.logger }));
