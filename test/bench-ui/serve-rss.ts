@@ -3,9 +3,9 @@
  * browser: bench:ui's traces (1,000, 10,000 and 100,000 spans) are stored in a freshly
  * started Threadline (the built CLI) through OTLP/HTTP protobuf as bench:ui stores them,
  * and once indexed the biggest is fetched `--serves` times as the trace page asks for it
- * (`?format=compact-3`, gzip). VmRSS of the server is sampled every 20 ms, as bench:ui does.
+ * (`?format=compact-3`, gzip unless `--encoding` names another Accept-Encoding). VmRSS of the server is sampled every 20 ms, as bench:ui does.
  *
- *   npm run build && node --import tsx test/bench-ui/serve-rss.ts [--sizes=1000,10000,100000] [--serves=6] [--main=server/dist/main.js] [--node-args="--import x.mjs"]
+ *   npm run build && node --import tsx test/bench-ui/serve-rss.ts [--sizes=1000,10000,100000] [--serves=6] [--encoding=br] [--main=server/dist/main.js] [--node-args="--import x.mjs"]
  *
  * Prints RSS after each store and, per serve, wall time and the peak; then one summary line.
  */
@@ -20,6 +20,7 @@ const args = new Map<string, string>(process.argv.slice(2).map((a) => a.replace(
 const sizes = (args.get('sizes') ?? '1000,10000,100000').split(',').map(Number);
 const serves = Number(args.get('serves') ?? 6);
 const main = args.get('main') ?? MAIN_JS;
+const encoding = args.get('encoding') ?? 'gzip';
 const nodeArgs = (args.get('node-args') ?? '').split(' ').filter(Boolean);
 const INGEST_CONCURRENCY = 4;
 
@@ -64,7 +65,7 @@ try {
     let peak = rssMB();
     const sampler = setInterval(() => (peak = Math.max(peak, rssMB())), 20);
     const started = performance.now();
-    const res = await fetch(`${http}/api/v1/traces/${traceId}?format=compact-3`, { headers: { 'accept-encoding': 'gzip' } });
+    const res = await fetch(`${http}/api/v1/traces/${traceId}?format=compact-3`, { headers: { 'accept-encoding': encoding } });
     const bytes = (await res.arrayBuffer()).byteLength;
     // The sampler keeps going a moment: what the server frees or collects after the answer counts too.
     await new Promise((resolve) => setTimeout(resolve, 100));
