@@ -283,7 +283,7 @@ function section(results: SizeResult[], runs: number, machineLine: string, loadA
 \`npm run bench:ui\` (\`test/bench-ui/run.ts\`). Last run ${new Date().toISOString().slice(0, 10)} on ${machineLine};
 1-minute load average ${loadAtStart.toFixed(1)} at the start and ${os.loadavg()[0]!.toFixed(1)} at the end (other jobs share the machine).
 
-| spans | first waterfall paint, median (min–max) | page load → trace request | trace request (server + transfer) | UI: parse, build, render | API body / on the wire (gzip) | span rows in DOM | DOM elements / nodes (all shadow roots) | JS heap | jump to last row, next paint | longest main-thread task after first paint | server RSS at the start of a run (median) → while serving (max) |
+| spans | first waterfall paint, median (min–max) | page load → trace request | trace request (server + transfer) | UI: parse, build, render | API body / on the wire (Chromium asks for br) | span rows in DOM | DOM elements / nodes (all shadow roots) | JS heap | jump to last row, next paint | longest main-thread task after first paint | server RSS at the start of a run (median) → while serving (max) |
 |------:|------:|------:|------:|------:|------:|------:|------:|------:|------:|------:|------:|
 ${rows.map((r) => `| ${r} |`).join('\n')}
 
@@ -295,7 +295,8 @@ times as offsets, an attribute equal to one sent before as its index), which the
 a page of 256 spans at a time: the store's reader worker hands the trace's stored protobuf over
 in pieces of about 512 KiB as they are asked for (a chunk bigger than that in slices of whole
 pages), and each page's spans are transcoded from their protobuf bytes straight into compact
-JSON without being decoded into span objects (\`streamTraceProto\`); the page hands the response body to a Web Worker that parses and decodes each
+JSON without being decoded into span objects (\`streamTraceProto\`), compressed (brotli quality 1 for
+Chromium) and flushed to the socket page by page; the page hands the response body to a Web Worker that parses and decodes each
 page as it arrives and posts the decoded spans to the page in batches of 4,096 while the rest
 arrives; once the trailer came, the page finishes them (resources, scopes) and builds the tree,
 both timelines and the critical path on its own thread. "Trace request" thus covers the server's
