@@ -12,7 +12,7 @@ import { TracePieceReader } from './trace-piece-reader.js';
 import { markTransfer } from './trace-chunk-pages.js';
 import { SpanWriter } from './span-writer.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
-import { IngestLog, INDEX_AFTER_MS } from './ingest-log.js';
+import { IngestLog, INDEX_AFTER_MS, type PassYield } from './ingest-log.js';
 import type { CheckpointPolicy, LogLevel, StoreOperations, WorkerRole } from './worker-protocol.js';
 import { BackgroundYield } from '../../threads/foreground-gate.js';
 
@@ -60,7 +60,7 @@ function scheduleIndexing(log: IngestLog, afterCommit: () => void, report: Worke
   let timer: NodeJS.Timeout | undefined;
   const queries = new BackgroundYield();
   /** `stepAside`: given to passes of the writer's own accord; a pass a search asked for (`now`) does not wait for queries. */
-  const now = (stepAside?: BackgroundYield) => {
+  const now = (stepAside?: PassYield) => {
     clearTimeout(timer);
     timer = undefined;
     // A search or close with nothing waiting committed nothing: no checkpoint or size check owed.
