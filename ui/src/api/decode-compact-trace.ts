@@ -195,9 +195,9 @@ export class CompactTraceDecoder {
       droppedLinksCount: optionalNumber(dropped[2], `${path}[15][2]`),
       status: this.status(optionalNumber(s[8], `${path}[8]`) as StatusCode, optionalString(s[9], `${path}[9]`)),
       // Set by finish(), from the trailer.
-      resource: UNRESOLVED_RESOURCE,
-      scope: UNRESOLVED_SCOPE,
-      serviceName: '',
+      resource: unresolvedOwner.resource,
+      scope: unresolvedOwner.scope,
+      serviceName: unresolvedOwner.serviceName,
     };
     return span;
   }
@@ -210,8 +210,12 @@ export class CompactTraceDecoder {
  */
 const NONE = Object.freeze([]) as unknown as never[];
 
-const UNRESOLVED_RESOURCE = { attributes: [], droppedAttributesCount: 0 };
-const UNRESOLVED_SCOPE = { name: '', version: '', attributes: [], droppedAttributesCount: 0 };
+/** What a span decoded before the trailer came has for resource, scope and service name (applyTrailer sets them). */
+export const unresolvedOwner: Readonly<Pick<Span, 'resource' | 'scope' | 'serviceName'>> = {
+  resource: { attributes: [], droppedAttributesCount: 0 },
+  scope: { name: '', version: '', attributes: [], droppedAttributesCount: 0 },
+  serviceName: '',
+};
 
 /** A whole compact document, already parsed. */
 export function parseCompactTraceResponse(body: unknown): TraceResponse {

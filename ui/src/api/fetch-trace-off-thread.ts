@@ -6,8 +6,8 @@
 import { ApiError } from './api-error';
 import { fetchOk } from './http-client';
 import { appendAll, readCompactTrace } from './read-compact-trace';
-import { applyTrailer } from './decode-compact-trace';
-import { SpanSharing } from './span-sharing';
+import { applyTrailer, unresolvedOwner } from './decode-compact-trace';
+import { SpanUnpacker } from './span-packing';
 import type { Span } from '@threadline/shared';
 import type { TraceLoaderReply, TraceLoaderRequest } from './trace-loader-protocol';
 import type { TraceResponse } from './wire-types';
@@ -40,18 +40,19 @@ function decodeInWorker(worker: Worker, body: ReadableStream<Uint8Array>, url: s
     if (signal?.aborted) return abort();
     signal?.addEventListener('abort', abort, { once: true });
     const spans: Span[] = [];
-    const sharing = new SpanSharing();
+    const unpacker = new SpanUnpacker(unresolvedOwner);
     worker.onmessage = ({ data }: MessageEvent<TraceLoaderReply>) => {
-      if (data.kind === 'spans') {
-        sharing.share(data.spans);
-        return appendAll(spans, data.spans);
+      if (data.kind === 'failure') {
+        done();
+        return reject(new ApiError(data.status, data.code, data.message));
       }
-      done();
-      if (data.kind === 'failure') return reject(new ApiError(data.status, data.code, data.message));
       try {
+        if (data.kind === 'spans') return appendAll(spans, unpacker.unpack(data.packed));
+        done();
         applyTrailer(spans, data.trailer);
         resolve({ traceId: data.traceId, spans });
       } catch (error) {
+        done();
         reject(new ApiError(200, 'bad_response', `${url}: ${error instanceof Error ? error.message : String(error)}`));
       }
     };

@@ -4,22 +4,29 @@
  * wait for the worker to load) and hands over the body stream. The response text and its
  * parsed JSON (several times the decoded spans) never reach the page's heap, and the
  * page's thread stays free while they are built. The decoded spans go to the page in
- * batches as they are decoded, so that copying them to the page (a structured clone, about
- * as slow as the decoding) happens while the rest of the body is still on its way instead
- * of after it; equal attributes stay shared within a batch, hence batches of thousands.
+ * batches as they are decoded, packed into a transferred buffer (span-packing.ts), so that
+ * the page rebuilds them while the rest of the body is still on its way instead of after it.
  */
 import type { ApiError } from './api-error';
 import { streamCompactTrace } from './read-compact-trace';
+import { SpanPacker } from './span-packing';
 import type { TraceLoaderReply, TraceLoaderRequest } from './trace-loader-protocol';
 
 const BATCH_SPANS = 4096;
 
-const scope = self as unknown as { onmessage: ((e: MessageEvent<TraceLoaderRequest>) => void) | null; postMessage(reply: TraceLoaderReply): void };
+const scope = self as unknown as {
+  onmessage: ((e: MessageEvent<TraceLoaderRequest>) => void) | null;
+  postMessage(reply: TraceLoaderReply, transfer?: Transferable[]): void;
+};
 
 scope.onmessage = async ({ data }) => {
   try {
+    const packer = new SpanPacker();
     await streamCompactTrace(data.body, data.url, {
-      spans: (spans) => scope.postMessage({ kind: 'spans', spans }),
+      spans: (spans) => {
+        const packed = packer.pack(spans);
+        scope.postMessage({ kind: 'spans', packed }, [packed.words.buffer]);
+      },
       end: (traceId, trailer) => scope.postMessage({ kind: 'end', traceId, trailer }),
     }, BATCH_SPANS);
   } catch (error) {
