@@ -4,8 +4,8 @@
  * newline, so a newline only ever ends one of those), which lets each page be parsed and
  * decoded while the next is still being read from the store and sent.
  */
-import type { Span } from '@threadline/shared';
-import { applyTrailer, CompactTraceDecoder, wholeDocumentDecoder, type CompactTrailer } from './decode-compact-trace';
+import { applyTrailer, CompactTraceDecoder, unresolvedOwner, wholeDocumentDecoder, type CompactTrailer } from './decode-compact-trace';
+import { SpanUnpacker, type PackedSpans } from './span-packing';
 import type { TraceResponse } from './wire-types';
 
 const HEADER_END = '"spans":[';
@@ -44,13 +44,18 @@ export class CompactTraceLineDecoder {
     if (from < text.length) this.pending.push(text.slice(from));
   }
 
-  /** Spans decoded since the last call (none while the text is decoded whole), in document order. */
-  takeSpans(): Span[] {
-    return this.decoder && !this.whole ? this.decoder.takeSpans() : [];
+  /** How many spans were decoded since the last takeSpans (none while the text is decoded whole). */
+  get freshCount(): number {
+    return this.decoder && !this.whole ? this.decoder.freshCount : 0;
+  }
+
+  /** Spans decoded since the last call, in document order, packed; undefined before the header or while the text is decoded whole. */
+  takeSpans(): PackedSpans | undefined {
+    return this.decoder && !this.whole ? this.decoder.takeSpans() : undefined;
   }
 
   /** The text is complete: the spans not taken yet, and the trailer that finishes every span (applyTrailer). */
-  endParts(): { traceId: string; spans: Span[]; trailer: CompactTrailer } {
+  endParts(): { traceId: string; spans: PackedSpans; trailer: CompactTrailer } {
     if (!this.whole) {
       const rest = this.pending.join('');
       this.pending = [];
@@ -67,7 +72,8 @@ export class CompactTraceLineDecoder {
 
   /** The whole trace, for a decoder whose spans were never taken. */
   end(): TraceResponse {
-    const { traceId, spans, trailer } = this.endParts();
+    const { traceId, spans: packed, trailer } = this.endParts();
+    const spans = new SpanUnpacker(unresolvedOwner).unpack(packed);
     applyTrailer(spans, trailer);
     return { traceId, spans };
   }

@@ -1,22 +1,25 @@
 /**
  * Decodes the compact trace formats (`?format=compact` and `compact-3`, docs/api.md §5.4)
- * into the span model. Every span of one resource or scope shares one decoded object, and so does every
- * equal scalar attribute (attribute-interner.ts; compact-3's table gives that sharing by
+ * into the span model, by way of packed spans (span-packing.ts): the trace loader worker
+ * hands those to the page as they are, and the page (or anything reading a whole document
+ * here) unpacks them. Every span of one resource or scope shares one decoded object, and
+ * so does every equal scalar attribute (compact-3's table gives most of that sharing by
  * itself): that is most of the heap a big trace saves besides the smaller response.
  */
-import { COMPACT_ATTRIBUTE_TABLE_SIZE, COMPACT_TRACE_FORMAT, COMPACT_TRACE_FORMAT_3, attributeTableField, type InstrumentationScope, type KeyValue, type Resource, type Span, type SpanEvent, type SpanKind, type StatusCode } from '@threadline/shared';
+import { COMPACT_ATTRIBUTE_TABLE_SIZE, COMPACT_TRACE_FORMAT, COMPACT_TRACE_FORMAT_3, attributeTableField, type InstrumentationScope, type Resource, type Span, type StatusCode } from '@threadline/shared';
 import { JsonShapeError, expectArray, expectObject, expectString, optionalNumber, optionalString } from '../model/json-guards';
 import { isDecimalNanos } from '../model/nanos';
 import { parseKeyValue, parseLink, parseResource, parseScope } from '../model/span-json';
-import { AttributeInterner } from './attribute-interner';
 import { decoding } from './decode-responses';
+import { PackedSpanWriter, SpanUnpacker, type PackedSpans } from './span-packing';
 import type { TraceResponse } from './wire-types';
 
 const OFFSET = /^-?\d+$/;
 
-function timeAt(base: bigint, value: unknown, path: string): string {
-  if (typeof value === 'number' && Number.isSafeInteger(value)) return (base + BigInt(value)).toString();
-  if (typeof value === 'string' && OFFSET.test(value)) return (base + BigInt(value)).toString();
+/** A time as sent: ns from the base time, a JSON number when exact, else a decimal string. */
+function offsetAt(value: unknown, path: string): number | string {
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
+  if (typeof value === 'string' && OFFSET.test(value)) return value;
   throw new JsonShapeError(path, 'an integer ns offset (number or decimal string)');
 }
 
@@ -59,27 +62,26 @@ export function applyTrailer(spans: readonly Span[], trailer: CompactTrailer): v
  */
 export class CompactTraceDecoder {
   readonly traceId: string;
-  private readonly base: bigint;
-  private readonly attributes = new AttributeInterner();
   /** Decoded spans not yet taken. */
-  private fresh: Span[] = [];
+  private readonly writer: PackedSpanWriter;
   /** Resource and scope index of every span so far, as sent (checked once the trailer came). */
   private readonly owners: unknown[] = [];
-  private readonly statuses = new Map<string, Span['status']>();
-  /** compact-3's attribute table (attributes sent in full, in reading order); undefined for compact-2. */
-  private readonly table: KeyValue[] | undefined;
+  /** compact-3's attribute table (attributes sent in full, in reading order) as the writer's attribute numbers; undefined for compact-2. */
+  private readonly table: number[] | undefined;
 
   /** `header`: the document, or just its leading fields (`traceId`, `format`, `baseTimeUnixNano`). */
   constructor(header: unknown) {
-    [this.traceId, this.base, this.table] = decoding(ENDPOINT, () => {
+    let base: string;
+    [this.traceId, base, this.table] = decoding(ENDPOINT, () => {
       const doc = expectObject(header, '$');
       if (doc.format !== COMPACT_TRACE_FORMAT && doc.format !== COMPACT_TRACE_FORMAT_3) {
         throw new JsonShapeError('$.format', `"${COMPACT_TRACE_FORMAT}" or "${COMPACT_TRACE_FORMAT_3}"`);
       }
       const baseText = expectString(doc.baseTimeUnixNano, '$.baseTimeUnixNano');
       if (!isDecimalNanos(baseText)) throw new JsonShapeError('$.baseTimeUnixNano', 'nanoseconds as a decimal string');
-      return [expectString(doc.traceId, '$.traceId'), BigInt(baseText), doc.format === COMPACT_TRACE_FORMAT_3 ? [] : undefined] as const;
+      return [expectString(doc.traceId, '$.traceId'), baseText, doc.format === COMPACT_TRACE_FORMAT_3 ? [] : undefined] as const;
     });
+    this.writer = new PackedSpanWriter(base);
   }
 
   /**
@@ -87,17 +89,19 @@ export class CompactTraceDecoder {
    * (shared, not copied); an attribute sent in full enters the table by the rule the server
    * follows (attributeTableField), in reading order.
    */
-  private attributeList(value: unknown, path: string): KeyValue[] {
+  private attributeList(value: unknown, path: string): void {
     const table = this.table;
-    if (!table) return this.attributes.list(value, path);
     const raw = expectArray(value ?? [], path);
-    if (raw.length === 0) return NONE;
-    return raw.map((item, i) => {
-      if (typeof item === 'number') return table[indexIn(table.length, item, `${path}[${i}]`)]!;
-      const kv = parseKeyValue(item, `${path}[${i}]`);
-      if (table.length < COMPACT_ATTRIBUTE_TABLE_SIZE && attributeTableField((item as { value?: unknown }).value) !== undefined) table.push(kv);
-      return kv;
-    });
+    this.writer.number(raw.length);
+    for (let i = 0; i < raw.length; i++) {
+      const item = raw[i];
+      if (table && typeof item === 'number') {
+        this.writer.knownAttribute(table[indexIn(table.length, item, `${path}[${i}]`)]!);
+        continue;
+      }
+      const id = this.writer.attribute(parseKeyValue(item, `${path}[${i}]`));
+      if (table && table.length < COMPACT_ATTRIBUTE_TABLE_SIZE && attributeTableField((item as { value?: unknown }).value) !== undefined) table.push(id);
+    }
   }
 
   /** How many spans were decoded so far, taken or not. */
@@ -110,17 +114,20 @@ export class CompactTraceDecoder {
     decoding(ENDPOINT, () => {
       for (const value of values) {
         const s = expectArray(value, `$.spans[${this.spanCount}]`);
-        this.fresh.push(this.decodeSpan(s, `$.spans[${this.spanCount}]`));
+        this.packSpan(s, `$.spans[${this.spanCount}]`);
         this.owners.push(s[6], s[7]);
       }
     });
   }
 
-  /** The spans decoded since the last call, in order; their resource, scope and service name come with the trailer. */
-  takeSpans(): Span[] {
-    const taken = this.fresh;
-    this.fresh = [];
-    return taken;
+  /** How many spans were decoded since the last takeSpans. */
+  get freshCount(): number {
+    return this.writer.count;
+  }
+
+  /** The spans decoded since the last call, in order, packed; their resource, scope and service name come with the trailer. */
+  takeSpans(): PackedSpans {
+    return this.writer.take();
   }
 
   /** `doc`: the document, or just its trailing fields (`resources`, `scopes`, `parentFixes`); every index is checked. */
@@ -148,67 +155,45 @@ export class CompactTraceDecoder {
   /** Every span of the document, finished with its trailer: for a document whose spans were never taken. */
   finish(trailer: unknown): TraceResponse {
     const done = this.trailer(trailer);
-    const spans = this.takeSpans();
+    const spans = new SpanUnpacker(unresolvedOwner).unpack(this.takeSpans());
     applyTrailer(spans, done);
     return { traceId: this.traceId, spans };
   }
 
-  /** Equal statuses share one object, like attributes (nearly all are unset or a few messages). */
-  private status(code: StatusCode, message: string): Span['status'] {
-    const key = `${code}:${message}`;
-    let status = this.statuses.get(key);
-    if (!status) this.statuses.set(key, (status = { code, message }));
-    return status;
-  }
-
-  private decodeSpan(s: unknown[], path: string): Span {
-    const base = this.base;
+  /** Checks one span of `$.spans` and writes it, field by field in the packed layout (span-packing.ts). */
+  private packSpan(s: unknown[], path: string): void {
+    const w = this.writer;
     const dropped = expectArray(s[15] ?? [0, 0, 0], `${path}[15]`);
+    w.text(this.traceId);
+    w.spanId(expectString(s[0], `${path}[0]`));
+    w.text(optionalString(s[1], `${path}[1]`));
+    w.text(optionalString(s[14], `${path}[14]`));
+    w.number(optionalNumber(s[13], `${path}[13]`));
+    w.text(optionalString(s[2], `${path}[2]`));
+    w.number(optionalNumber(s[3], `${path}[3]`));
+    w.time(offsetAt(s[4], `${path}[4]`));
+    w.time(offsetAt(s[5], `${path}[5]`));
     // The span's attributes before its events': compact-3's table indexes count in this order.
-    const attributes = this.attributeList(s[10], `${path}[10]`);
-    const rawEvents = expectArray(s[11], `${path}[11]`);
-    const rawLinks = expectArray(s[12] ?? [], `${path}[12]`);
-    const events: SpanEvent[] = rawEvents.length === 0 ? NONE : rawEvents.map((e, j) => {
+    this.attributeList(s[10], `${path}[10]`);
+    w.number(optionalNumber(dropped[0], `${path}[15][0]`));
+    const events = expectArray(s[11], `${path}[11]`);
+    w.number(events.length);
+    events.forEach((e, j) => {
       const event = expectArray(e, `${path}[11][${j}]`);
-      return {
-        timeUnixNano: timeAt(base, event[0], `${path}[11][${j}][0]`),
-        name: optionalString(event[1], `${path}[11][${j}][1]`),
-        attributes: this.attributeList(event[2], `${path}[11][${j}][2]`),
-        droppedAttributesCount: optionalNumber(event[3], `${path}[11][${j}][3]`),
-      };
+      w.time(offsetAt(event[0], `${path}[11][${j}][0]`));
+      w.text(optionalString(event[1], `${path}[11][${j}][1]`));
+      this.attributeList(event[2], `${path}[11][${j}][2]`);
+      w.number(optionalNumber(event[3], `${path}[11][${j}][3]`));
     });
-    const span: Span = {
-      traceId: this.traceId,
-      spanId: expectString(s[0], `${path}[0]`),
-      parentSpanId: optionalString(s[1], `${path}[1]`),
-      traceState: optionalString(s[14], `${path}[14]`),
-      flags: optionalNumber(s[13], `${path}[13]`),
-      name: optionalString(s[2], `${path}[2]`),
-      kind: optionalNumber(s[3], `${path}[3]`) as SpanKind,
-      startTimeUnixNano: timeAt(base, s[4], `${path}[4]`),
-      endTimeUnixNano: timeAt(base, s[5], `${path}[5]`),
-      attributes,
-      droppedAttributesCount: optionalNumber(dropped[0], `${path}[15][0]`),
-      events,
-      droppedEventsCount: optionalNumber(dropped[1], `${path}[15][1]`),
-      links: rawLinks.length === 0 ? NONE : rawLinks.map((l, j) => parseLink(l, `${path}[12][${j}]`)),
-      droppedLinksCount: optionalNumber(dropped[2], `${path}[15][2]`),
-      status: this.status(optionalNumber(s[8], `${path}[8]`) as StatusCode, optionalString(s[9], `${path}[9]`)),
-      // Set by finish(), from the trailer.
-      resource: unresolvedOwner.resource,
-      scope: unresolvedOwner.scope,
-      serviceName: unresolvedOwner.serviceName,
-    };
-    return span;
+    w.number(optionalNumber(dropped[1], `${path}[15][1]`));
+    const links = expectArray(s[12] ?? [], `${path}[12]`);
+    w.number(links.length);
+    links.forEach((l, j) => w.link(parseLink(l, `${path}[12][${j}]`)));
+    w.number(optionalNumber(dropped[2], `${path}[15][2]`));
+    w.status(optionalNumber(s[8], `${path}[8]`) as StatusCode, optionalString(s[9], `${path}[9]`));
+    w.endSpan();
   }
 }
-
-/**
- * The events or links of every span that has none: one shared list instead of one per span,
- * which is a good part of what the page's copy of a big trace costs (structured clone).
- * Frozen, as nothing may add to a list other spans share.
- */
-const NONE = Object.freeze([]) as unknown as never[];
 
 /** What a span decoded before the trailer came has for resource, scope and service name (applyTrailer sets them). */
 export const unresolvedOwner: Readonly<Pick<Span, 'resource' | 'scope' | 'serviceName'>> = {

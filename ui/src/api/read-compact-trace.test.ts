@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { COMPACT_TRACE_FORMAT, type Span } from '@threadline/shared';
-import { applyTrailer, parseCompactTraceResponse, type CompactTrailer } from './decode-compact-trace';
+import { applyTrailer, parseCompactTraceResponse, unresolvedOwner, type CompactTrailer } from './decode-compact-trace';
+import { SpanUnpacker } from './span-packing';
 import { readCompactTrace, streamCompactTrace } from './read-compact-trace';
 import { BASE_NS, makeSpan, TRACE_ID } from '../model/fixtures/make-span';
 
@@ -29,8 +30,9 @@ function body(piece: number): ReadableStream<Uint8Array> {
 describe('streamCompactTrace', () => {
   it('hands over the spans in batches before the trailer, which then finishes them like a whole decode', async () => {
     const batches: Span[][] = [];
+    const unpacker = new SpanUnpacker(unresolvedOwner);
     let end: { traceId: string; trailer: CompactTrailer } | undefined;
-    await streamCompactTrace(body(40), '/t', { spans: (b) => batches.push(b), end: (traceId, trailer) => (end = { traceId, trailer }) }, 3);
+    await streamCompactTrace(body(40), '/t', { spans: (b) => batches.push(unpacker.unpack(b)), end: (traceId, trailer) => (end = { traceId, trailer }) }, 3);
     expect(batches.length).toBeGreaterThan(2);
     expect(batches.slice(0, -1).every((b) => b.length >= 3)).toBe(true);
     // Before the trailer the spans have no service yet.

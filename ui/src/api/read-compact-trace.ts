@@ -1,12 +1,13 @@
 import { ApiError } from './api-error';
 import { CompactTraceLineDecoder } from './compact-trace-lines';
-import { applyTrailer, type CompactTrailer } from './decode-compact-trace';
+import { applyTrailer, unresolvedOwner, type CompactTrailer } from './decode-compact-trace';
+import { SpanUnpacker, type PackedSpans } from './span-packing';
 import type { TraceResponse } from './wire-types';
 import type { Span } from '@threadline/shared';
 
-/** Receives the spans of a compact trace as they are decoded, then the trailer that finishes them all (applyTrailer). */
+/** Receives the spans of a compact trace as they are decoded, packed, then the trailer that finishes them all (applyTrailer). */
 export interface CompactTraceSink {
-  spans(batch: Span[]): void;
+  spans(batch: PackedSpans): void;
   end(traceId: string, trailer: CompactTrailer): void;
 }
 
@@ -21,19 +22,13 @@ export async function streamCompactTrace(body: ReadableStream<Uint8Array>, url: 
     const decoder = new CompactTraceLineDecoder();
     const text = new TextDecoder();
     const reader = body.getReader();
-    let batch: Span[] = [];
     for (let read = await reader.read(); !read.done; read = await reader.read()) {
       decoder.push(text.decode(read.value, { stream: true }));
-      appendAll(batch, decoder.takeSpans());
-      if (batch.length >= batchSpans) {
-        sink.spans(batch);
-        batch = [];
-      }
+      if (decoder.freshCount >= batchSpans) sink.spans(decoder.takeSpans()!);
     }
     decoder.push(text.decode());
     const { traceId, spans, trailer } = decoder.endParts();
-    appendAll(batch, spans);
-    sink.spans(batch);
+    sink.spans(spans);
     sink.end(traceId, trailer);
   } catch (error) {
     if (error instanceof ApiError) throw error;
@@ -44,9 +39,10 @@ export async function streamCompactTrace(body: ReadableStream<Uint8Array>, url: 
 /** The whole trace of a compact trace body, decoded page by page as it arrives (streamCompactTrace). */
 export async function readCompactTrace(body: ReadableStream<Uint8Array>, url: string): Promise<TraceResponse> {
   const spans: Span[] = [];
+  const unpacker = new SpanUnpacker(unresolvedOwner);
   let trace: TraceResponse | undefined;
   await streamCompactTrace(body, url, {
-    spans: (batch) => appendAll(spans, batch),
+    spans: (batch) => appendAll(spans, unpacker.unpack(batch)),
     end: (traceId, trailer) => {
       applyTrailer(spans, trailer);
       trace = { traceId, spans };

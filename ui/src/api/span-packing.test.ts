@@ -1,22 +1,23 @@
 import { describe, expect, it } from 'vitest';
-import type { KeyValue, Span } from '@threadline/shared';
-import { SpanPacker, SpanUnpacker, type PackedSpans } from './span-packing';
-import { makeSpan } from '../model/fixtures/make-span';
-
-const owner = { resource: { attributes: [], droppedAttributesCount: 0 }, scope: { name: '', version: '', attributes: [], droppedAttributesCount: 0 }, serviceName: '' };
+import { COMPACT_TRACE_FORMAT_3, type KeyValue } from '@threadline/shared';
+import { CompactTraceDecoder, unresolvedOwner } from './decode-compact-trace';
+import { SpanUnpacker, type PackedSpans } from './span-packing';
+import { BASE_NS, TRACE_ID, sid } from '../model/fixtures/make-span';
 
 /** What crosses to the page: a structured clone, as postMessage makes. */
 const crossed = (packed: PackedSpans): PackedSpans => structuredClone(packed);
 
-function unowned(span: Span): Span {
-  return { ...span, ...owner };
+const header = { traceId: TRACE_ID, format: COMPACT_TRACE_FORMAT_3, baseTimeUnixNano: BASE_NS.toString() };
+
+/** A compact-3 span row: [id, parent, name, kind, start, end, resource, scope, status, message, attributes, events, links, flags, traceState, dropped]. */
+function row(id: string, parent: string, start: number | string, end: number | string, attributes: unknown[] = [], events: unknown[] = []): unknown[] {
+  return [sid(id), parent && sid(parent), `op ${id}`, 2, start, end, 0, 0, 0, '', attributes, events, [], 1, '', [0, 0, 0]];
 }
 
 describe('span packing', () => {
-  it('gives back every field of every span, over several batches', () => {
-    const grpc: KeyValue = { key: 'rpc.system', value: { stringValue: 'grpc' } };
+  it('gives back every kind of attribute value, with the spans that carry them', () => {
     const values: KeyValue[] = [
-      grpc,
+      { key: 'rpc.system', value: { stringValue: 'grpc' } },
       { key: 'retries', value: { intValue: '-9007199254740993' } },
       { key: 'ratio', value: { doubleValue: Number.NaN } },
       { key: 'zero', value: { doubleValue: -0 } },
@@ -28,42 +29,56 @@ describe('span packing', () => {
       { key: 'map', value: { kvlistValue: { values: [{ key: 'k', value: { stringValue: 'v' } }] } } },
       { key: 'uni\u2028code', value: { stringValue: '\u{1F600} "quoted" \n' } },
     ];
-    const first: Span[] = [
-      { ...makeSpan({ id: 'root', start: 0, end: 10, attributes: values, events: [{ at: 1, name: 'retry', attributes: [grpc] }] }), flags: 0xffffffff, traceState: 'a=b' },
-      { ...makeSpan({ id: 'child', parent: 'root', start: 1, end: 2, error: true }), links: [{ traceId: 'ff'.repeat(16), spanId: 'ee'.repeat(8), traceState: '', attributes: [grpc], droppedAttributesCount: 1, flags: 1 }] },
-    ];
-    const second: Span[] = [
-      { ...makeSpan({ id: 'late', parent: 'child', start: 3, end: 4, attributes: [grpc] }), droppedAttributesCount: 2, droppedEventsCount: 3, droppedLinksCount: 4 },
-      makeSpan({ id: 'orphan', parent: 'gone', start: 5, end: 6 }),
-    ];
-    const packer = new SpanPacker();
-    const unpacker = new SpanUnpacker(owner);
-    const got = [...unpacker.unpack(crossed(packer.pack(first))), ...unpacker.unpack(crossed(packer.pack(second)))];
-    expect(got).toEqual([...first, ...second].map(unowned));
-    expect(Object.is(got[0]!.attributes[3]!.value.doubleValue, -0)).toBe(true);
-    expect(got[2]!.resource).toBe(owner.resource);
+    const decoder = new CompactTraceDecoder(header);
+    decoder.addSpans([row('root', '', 0, 10, values, [[5, 'retry', [{ key: 'n', value: { intValue: '2' } }], 1]])]);
+    const [span] = new SpanUnpacker(unresolvedOwner).unpack(crossed(decoder.takeSpans()));
+    expect(span!.attributes).toEqual(values);
+    expect(Object.is(span!.attributes[3]!.value.doubleValue, -0)).toBe(true);
+    expect(span!.events).toEqual([{ timeUnixNano: (BASE_NS + 5n).toString(), name: 'retry', attributes: [{ key: 'n', value: { intValue: '2' } }], droppedAttributesCount: 1 }]);
+    expect(span!.resource).toBe(unresolvedOwner.resource);
   });
 
-  it('sends each string and attribute once, and shares them on the page', () => {
-    const attribute = (): KeyValue => ({ key: 'http.route', value: { stringValue: '/orders' } });
-    const spans = (from: number): Span[] =>
-      [0, 1].map((i) => ({ ...makeSpan({ id: `s${from + i}`, parent: 'root', name: 'GET', start: i, end: i + 1 }), attributes: [attribute()] }));
-    const packer = new SpanPacker();
-    const unpacker = new SpanUnpacker(owner);
-    const batches = [packer.pack(spans(0)), packer.pack(spans(2))];
-    // The second batch sends only what is new in it: IDs and times.
-    expect(batches[1]!.strings).not.toContain('GET');
-    expect(batches[1]!.strings).not.toContain('/orders');
-    const [a, b] = batches.map((p) => unpacker.unpack(crossed(p)));
-    expect(b![1]!.attributes[0]).toBe(a![0]!.attributes[0]);
-    expect(b![1]!.name).toBe(a![0]!.name);
-    expect(b![1]!.status).toBe(a![0]!.status);
+  it('writes times exactly: offsets either side of the base, across second boundaries, and beyond what a double holds', () => {
+    const big = '9007199254740993';
+    const decoder = new CompactTraceDecoder(header);
+    decoder.addSpans([row('a', '', -1, 999_999_999), row('b', '', -(10 ** 12) - 7, 2 ** 52), row('c', '', big, `-${big}`)]);
+    const spans = new SpanUnpacker(unresolvedOwner).unpack(crossed(decoder.takeSpans()));
+    const expected = [[-1n, 999_999_999n], [-(10n ** 12n) - 7n, 2n ** 52n], [BigInt(big), -BigInt(big)]].map(([s, e]) => [(BASE_NS + s!).toString(), (BASE_NS + e!).toString()]);
+    expect(spans.map((s) => [s.startTimeUnixNano, s.endTimeUnixNano])).toEqual(expected);
+  });
+
+  it('writes times near zero as plain decimals', () => {
+    const decoder = new CompactTraceDecoder({ ...header, baseTimeUnixNano: '5' });
+    decoder.addSpans([row('a', '', 0, -5), row('b', '', 1_000_000_000, 1_999_999_995)]);
+    const spans = new SpanUnpacker(unresolvedOwner).unpack(decoder.takeSpans());
+    expect(spans.flatMap((s) => [s.startTimeUnixNano, s.endTimeUnixNano])).toEqual(['5', '0', '1000000005', '2000000000']);
+  });
+
+  it('sends each string and attribute once over all batches, and the page shares them', () => {
+    const route = { key: 'http.route', value: { stringValue: '/orders' } };
+    const decoder = new CompactTraceDecoder(header);
+    const unpacker = new SpanUnpacker(unresolvedOwner);
+    decoder.addSpans([row('a', '', 0, 1, [route]), row('b', 'a', 0, 1, [0])]);
+    const first = decoder.takeSpans();
+    // Sent in full again (as compact-2 does, or compact-3 once its table is full): still one object.
+    decoder.addSpans([row('c', 'a', 0, 1, [route])]);
+    const second = decoder.takeSpans();
+    expect(second.strings).not.toContain('/orders');
+    expect(second.strings).not.toContain(sid('a'));
+    const [a, b] = unpacker.unpack(crossed(first));
+    const [c] = unpacker.unpack(crossed(second));
+    expect(c!.attributes[0]).toBe(a!.attributes[0]);
+    expect(b!.attributes[0]).toBe(a!.attributes[0]);
+    expect(c!.parentSpanId).toBe(a!.spanId);
+    expect(c!.status).toBe(a!.status);
   });
 
   it('refuses a batch that does not add up, rather than building wrong spans', () => {
-    const packed = new SpanPacker().pack([makeSpan({ id: 'a', start: 0, end: 1 })]);
-    expect(() => new SpanUnpacker(owner).unpack({ ...packed, words: packed.words.subarray(0, packed.words.length - 1) })).toThrow(/ended in the middle/);
-    expect(() => new SpanUnpacker(owner).unpack({ ...packed, count: 0 })).toThrow(/left over/);
-    expect(() => new SpanUnpacker(owner).unpack({ ...packed, strings: [] })).toThrow(/refer to string/);
+    const decoder = new CompactTraceDecoder(header);
+    decoder.addSpans([row('a', '', 0, 1)]);
+    const packed = decoder.takeSpans();
+    expect(() => new SpanUnpacker(unresolvedOwner).unpack({ ...packed, words: packed.words.subarray(0, packed.words.length - 1) })).toThrow(/ended in the middle/);
+    expect(() => new SpanUnpacker(unresolvedOwner).unpack({ ...packed, count: 0 })).toThrow(/left over/);
+    expect(() => new SpanUnpacker(unresolvedOwner).unpack({ ...packed, strings: [] })).toThrow(/refer to string/);
   });
 });

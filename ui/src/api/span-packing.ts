@@ -1,30 +1,36 @@
 /**
- * Hands decoded spans from the trace loader worker to the page as one transferable buffer of
- * numbers and a list of strings, instead of a structured clone of the span objects. A clone
- * of a 100k-span trace is half a million small objects serialized on the worker and
- * deserialized on the page (0.3–0.4 s each side on the 2-core machine), the deserializing
- * on the page's own thread; rebuilding the objects from numbers is a plain loop.
+ * Decoded spans as one buffer of numbers and a list of strings: what the compact trace
+ * decoder writes (decode-compact-trace.ts) and what the trace loader worker hands to the
+ * page, transferred, not copied. The page builds the span objects from it in a plain loop
+ * (SpanUnpacker). Before, the worker built span objects and the page received a structured
+ * clone of them: half a million small objects serialized on the worker and deserialized on
+ * the page's thread for a 100k-span trace (0.3–0.4 s each side on the 2-core machine), on
+ * top of building them in the worker (another 0.4 s and its garbage).
  *
- * Packer and unpacker keep their tables across batches: a string, attribute or status is
- * sent once and referred to by number after that, so the page's spans share them as the
- * worker's did (a 100k-span trace repeats a few hundred names, each parent ID once per
- * child, and most attributes across its spans), and equal statuses and scalar attributes
- * the worker had as separate objects become one.
+ * Writer and unpacker keep their tables across batches: a string, attribute or status is
+ * sent once and referred to by number after that, so the page's spans share them (a
+ * 100k-span trace repeats a few hundred names, each parent ID once per child, and most
+ * attributes across its spans). Equal scalar attributes become one object even when the
+ * document sent them in full more than once.
  *
- * Layout of `words`, one span after the other (S = a string number):
- *   traceId S, spanId S, parentSpanId S, traceState S, flags, name S, kind,
- *   startTimeUnixNano S, endTimeUnixNano S, attributes (list), droppedAttributesCount,
- *   events: count, then each: timeUnixNano S, name S, attributes (list), droppedAttributesCount,
+ * Layout of `words`, one span after the other (S = a string number; T = a time, as ns from
+ * the document's base time, or NaN followed by S, its decimal text, when it is not exact as
+ * a double):
+ *   traceId S, spanId S, parentSpanId S, traceState S, flags, name S, kind, start T, end T,
+ *   attributes (list), droppedAttributesCount,
+ *   events: count, then each: time T, name S, attributes (list), droppedAttributesCount,
  *   droppedEventsCount,
  *   links: count, then each: traceId S, spanId S, traceState S, attributes (list), droppedAttributesCount, flags,
  *   droppedLinksCount, status: its number, or NEW then code, message S.
  * An attribute list is its length, then each attribute: its number, or NEW then key S, a
- * value tag, and the value (a string number, a double, or 0/1).
+ * value tag, and the value (S, a double, or nothing for booleans and empty values).
  */
-import { ScalarAttributeMap, attributeTableField, type AnyValue, type KeyValue, type Span, type SpanEvent, type SpanLink, type SpanStatus, type StatusCode, type SpanKind } from '@threadline/shared';
+import { ScalarAttributeMap, attributeTableField, type AnyValue, type KeyValue, type Span, type SpanEvent, type SpanKind, type SpanLink, type SpanStatus, type StatusCode } from '@threadline/shared';
 
 /** One batch of packed spans; `words` is meant to be transferred, not copied. */
 export interface PackedSpans {
+  /** Times are ns offsets from this (Unix ns, decimal). */
+  baseTimeUnixNano: string;
   /** Strings first used in this batch, numbered on from the batches before. */
   strings: string[];
   words: Float64Array;
@@ -33,6 +39,8 @@ export interface PackedSpans {
 
 /** Marks a table entry (attribute, status) sent in full, numbered next. */
 const NEW = -1;
+/** Offsets up to this stay exact when the base's nanoseconds are added (2^52). */
+const MAX_EXACT_OFFSET = 4_503_599_627_370_496;
 
 const enum Tag {
   Empty = 0,
@@ -46,148 +54,45 @@ const enum Tag {
   Json = 7,
 }
 
-/** Worker side: packs batches of spans, remembering what earlier batches sent. */
-export class SpanPacker {
+/** Writes spans field by field in the layout above; the caller writes every field of a span, in order, then `endSpan`. */
+export class PackedSpanWriter {
   private readonly stringIds = new Map<string, number>();
-  private readonly attributeIds = new Map<KeyValue, number>();
   private readonly scalarIds = new ScalarAttributeMap<number>();
-  private readonly statusIds = new Map<SpanStatus, number>();
-  private readonly statusKeys = new Map<string, number>();
+  private readonly statusIds = new Map<StatusCode, Map<string, number>>();
+  private readonly base: bigint;
   private attributeCount = 0;
   private statusCount = 0;
   private stringCount = 0;
   private lastText: string | undefined;
   private lastId = 0;
   private strings: string[] = [];
-  private words = new Float64Array(1 << 16);
+  private words = new Float64Array(1 << 14);
   private at = 0;
+  private spans = 0;
 
-  pack(spans: readonly Span[]): PackedSpans {
+  constructor(private readonly baseTimeUnixNano: string) {
+    this.base = BigInt(baseTimeUnixNano);
+  }
+
+  /** Spans written since the last take. */
+  get count(): number {
+    return this.spans;
+  }
+
+  /** The spans written since the last take. */
+  take(): PackedSpans {
+    const packed = { baseTimeUnixNano: this.baseTimeUnixNano, strings: this.strings, words: this.words.slice(0, this.at), count: this.spans };
     this.strings = [];
-    this.words = new Float64Array(Math.max(1 << 12, spans.length * 24));
     this.at = 0;
-    for (const span of spans) this.span(span);
-    const packed = { strings: this.strings, words: this.words.subarray(0, this.at).slice(), count: spans.length };
-    this.words = new Float64Array(0);
+    this.spans = 0;
     return packed;
   }
 
-  private span(s: Span): void {
-    this.text(s.traceId);
-    // A span ID is new (no lookup), and known by the time its children's parent IDs come.
-    this.stringIds.set(s.spanId, this.fresh(s.spanId));
-    this.text(s.parentSpanId);
-    this.text(s.traceState);
-    this.word(s.flags);
-    this.text(s.name);
-    this.word(s.kind);
-    this.fresh(s.startTimeUnixNano);
-    this.fresh(s.endTimeUnixNano);
-    this.attributes(s.attributes);
-    this.word(s.droppedAttributesCount);
-    this.word(s.events.length);
-    for (const e of s.events) {
-      this.fresh(e.timeUnixNano);
-      this.text(e.name);
-      this.attributes(e.attributes);
-      this.word(e.droppedAttributesCount);
-    }
-    this.word(s.droppedEventsCount);
-    this.word(s.links.length);
-    for (const l of s.links) {
-      this.text(l.traceId);
-      this.text(l.spanId);
-      this.text(l.traceState);
-      this.attributes(l.attributes);
-      this.word(l.droppedAttributesCount);
-      this.word(l.flags);
-    }
-    this.word(s.droppedLinksCount);
-    this.status(s.status);
+  endSpan(): void {
+    this.spans++;
   }
 
-  private status(status: SpanStatus): void {
-    const known = this.statusIds.get(status);
-    if (known !== undefined) return this.word(known);
-    const key = `${status.code}:${status.message}`;
-    const equal = this.statusKeys.get(key);
-    if (equal !== undefined) {
-      this.statusIds.set(status, equal);
-      return this.word(equal);
-    }
-    this.statusKeys.set(key, this.statusCount);
-    this.statusIds.set(status, this.statusCount++);
-    this.word(NEW);
-    this.word(status.code);
-    this.text(status.message);
-  }
-
-  private attributes(list: readonly KeyValue[]): void {
-    this.word(list.length);
-    for (const kv of list) this.attribute(kv);
-  }
-
-  private attribute(kv: KeyValue): void {
-    const known = this.attributeIds.get(kv);
-    if (known !== undefined) return this.word(known);
-    const field = attributeTableField(kv.value);
-    if (field !== undefined) {
-      const equal = this.scalarIds.get(kv, field);
-      if (equal !== undefined) {
-        this.attributeIds.set(kv, equal);
-        return this.word(equal);
-      }
-      this.scalarIds.set(kv, field, this.attributeCount);
-    }
-    this.attributeIds.set(kv, this.attributeCount++);
-    this.word(NEW);
-    this.text(kv.key);
-    this.value(kv.value);
-  }
-
-  private value(v: AnyValue): void {
-    if (v.stringValue !== undefined) return this.tagged(Tag.String, v.stringValue);
-    if (v.intValue !== undefined) return this.tagged(Tag.Int, v.intValue);
-    if (v.doubleValue !== undefined) {
-      this.word(Tag.Double);
-      return this.word(v.doubleValue);
-    }
-    if (v.boolValue !== undefined) return this.word(v.boolValue ? Tag.True : Tag.False);
-    if (v.bytesValue !== undefined) return this.tagged(Tag.Bytes, v.bytesValue);
-    if (v.arrayValue !== undefined || v.kvlistValue !== undefined) return this.tagged(Tag.Json, JSON.stringify(v));
-    this.word(Tag.Empty);
-  }
-
-  private tagged(tag: Tag, text: string): void {
-    this.word(tag);
-    this.text(text);
-  }
-
-  /** A string that may have been sent before: sent once, then referred to. */
-  private text(text: string): void {
-    // The trace ID of every span is one string: no hashing for it.
-    if (text === this.lastText) return this.word(this.lastId);
-    let id = this.stringIds.get(text);
-    if (id === undefined) {
-      id = this.fresh(text);
-      this.stringIds.set(text, id);
-    } else this.word(id);
-    this.lastText = text;
-    this.lastId = id;
-  }
-
-  /**
-   * A string not worth looking up, as it is hardly ever repeated (times): sent as it is.
-   * Returns its number.
-   */
-  private fresh(text: string): number {
-    const id = this.stringCount++;
-    this.strings.push(text);
-    this.word(id);
-    return id;
-  }
-
-  private word(n: number): void {
+  number(n: number): void {
     if (this.at === this.words.length) {
       const grown = new Float64Array(this.words.length * 2);
       grown.set(this.words);
@@ -195,11 +100,105 @@ export class SpanPacker {
     }
     this.words[this.at++] = n;
   }
+
+  /** A string that may have been sent before: sent once, then referred to. */
+  text(text: string): void {
+    // Every span repeats the trace ID, often the name of the span before: no hashing for them.
+    if (text === this.lastText) return this.number(this.lastId);
+    let id = this.stringIds.get(text);
+    if (id === undefined) {
+      id = this.fresh(text);
+      this.stringIds.set(text, id);
+    } else this.number(id);
+    this.lastText = text;
+    this.lastId = id;
+  }
+
+  /** A span's own ID: new (no lookup), and known by the time its children's parent IDs come. */
+  spanId(id: string): void {
+    this.stringIds.set(id, this.fresh(id));
+  }
+
+  /** `offset`: ns from the base, as a safe integer or a decimal string (checked by the caller). */
+  time(offset: number | string): void {
+    if (typeof offset === 'number' && Math.abs(offset) <= MAX_EXACT_OFFSET) return this.number(offset);
+    this.number(Number.NaN);
+    this.fresh((this.base + BigInt(offset)).toString());
+  }
+
+  /** Writes the attribute (its number when an equal one was sent) and returns its number. */
+  attribute(kv: KeyValue): number {
+    const field = attributeTableField(kv.value);
+    if (field !== undefined) {
+      const known = this.scalarIds.get(kv, field);
+      if (known !== undefined) {
+        this.number(known);
+        return known;
+      }
+      this.scalarIds.set(kv, field, this.attributeCount);
+    }
+    this.number(NEW);
+    this.text(kv.key);
+    this.value(kv.value);
+    return this.attributeCount++;
+  }
+
+  /** An attribute written before, by its number. */
+  knownAttribute(id: number): void {
+    this.number(id);
+  }
+
+  status(code: StatusCode, message: string): void {
+    let byMessage = this.statusIds.get(code);
+    if (!byMessage) this.statusIds.set(code, (byMessage = new Map()));
+    const known = byMessage.get(message);
+    if (known !== undefined) return this.number(known);
+    byMessage.set(message, this.statusCount++);
+    this.number(NEW);
+    this.number(code);
+    this.text(message);
+  }
+
+  link(link: SpanLink): void {
+    this.text(link.traceId);
+    this.text(link.spanId);
+    this.text(link.traceState);
+    this.number(link.attributes.length);
+    for (const kv of link.attributes) this.attribute(kv);
+    this.number(link.droppedAttributesCount);
+    this.number(link.flags);
+  }
+
+  private value(v: AnyValue): void {
+    if (v.stringValue !== undefined) return this.tagged(Tag.String, v.stringValue);
+    if (v.intValue !== undefined) return this.tagged(Tag.Int, v.intValue);
+    if (v.doubleValue !== undefined) {
+      this.number(Tag.Double);
+      return this.number(v.doubleValue);
+    }
+    if (v.boolValue !== undefined) return this.number(v.boolValue ? Tag.True : Tag.False);
+    if (v.bytesValue !== undefined) return this.tagged(Tag.Bytes, v.bytesValue);
+    if (v.arrayValue !== undefined || v.kvlistValue !== undefined) return this.tagged(Tag.Json, JSON.stringify(v));
+    this.number(Tag.Empty);
+  }
+
+  private tagged(tag: Tag, text: string): void {
+    this.number(tag);
+    this.text(text);
+  }
+
+  /** A string not worth looking up, as it is hardly ever repeated (span IDs, times): sent as it is. */
+  private fresh(text: string): number {
+    const id = this.stringCount++;
+    this.strings.push(text);
+    this.number(id);
+    return id;
+  }
 }
 
 /**
- * Page side: rebuilds the spans of each batch, in order. Their resource, scope and service
- * name are `unresolved` until the trailer comes (applyTrailer), as the decoder left them.
+ * Builds the spans of each batch, in order. Their resource, scope and service name are
+ * `unresolved` until the trailer comes (applyTrailer), as the decoder leaves them.
  */
 export class SpanUnpacker {
   private readonly strings: string[] = [];
@@ -207,11 +206,20 @@ export class SpanUnpacker {
   private readonly statusTable: SpanStatus[] = [];
   private words = new Float64Array(0);
   private at = 0;
+  private baseText = '';
+  private baseSeconds = 0;
+  private baseFraction = 0;
 
   constructor(private readonly unresolved: Pick<Span, 'resource' | 'scope' | 'serviceName'>) {}
 
   unpack(packed: PackedSpans): Span[] {
     for (const s of packed.strings) this.strings.push(s);
+    if (packed.baseTimeUnixNano !== this.baseText) {
+      const base = BigInt(packed.baseTimeUnixNano);
+      this.baseText = packed.baseTimeUnixNano;
+      this.baseSeconds = Number(base / 1_000_000_000n);
+      this.baseFraction = Number(base % 1_000_000_000n);
+    }
     this.words = packed.words;
     this.at = 0;
     const spans = new Array<Span>(packed.count);
@@ -229,11 +237,11 @@ export class SpanUnpacker {
     const flags = this.word();
     const name = this.text();
     const kind = this.word() as SpanKind;
-    const startTimeUnixNano = this.text();
-    const endTimeUnixNano = this.text();
+    const startTimeUnixNano = this.time();
+    const endTimeUnixNano = this.time();
     const attributes = this.attributes();
     const droppedAttributesCount = this.word();
-    const events = this.list<SpanEvent>(() => ({ timeUnixNano: this.text(), name: this.text(), attributes: this.attributes(), droppedAttributesCount: this.word() }));
+    const events = this.list<SpanEvent>(() => ({ timeUnixNano: this.time(), name: this.text(), attributes: this.attributes(), droppedAttributesCount: this.word() }));
     const droppedEventsCount = this.word();
     const links = this.list<SpanLink>(() => ({ traceId: this.text(), spanId: this.text(), traceState: this.text(), attributes: this.attributes(), droppedAttributesCount: this.word(), flags: this.word() }));
     const droppedLinksCount = this.word();
@@ -245,6 +253,20 @@ export class SpanUnpacker {
     };
   }
 
+  /** Base + offset in decimal, with doubles: both halves stay exact (the writer keeps offsets within 2^52). */
+  private time(): string {
+    const offset = this.word();
+    if (Number.isNaN(offset)) return this.text();
+    const total = this.baseFraction + offset;
+    const carry = Math.floor(total / 1e9);
+    const seconds = this.baseSeconds + carry;
+    const fraction = total - carry * 1e9;
+    if (seconds < 0) return (BigInt(this.baseText) + BigInt(offset)).toString();
+    if (seconds === 0) return String(fraction);
+    const digits = String(fraction);
+    return `${seconds}${'000000000'.slice(digits.length)}${digits}`;
+  }
+
   private status(): SpanStatus {
     const id = this.word();
     if (id !== NEW) return this.known(this.statusTable, id, 'status');
@@ -253,7 +275,7 @@ export class SpanUnpacker {
     return status;
   }
 
-  /** Lists with no items share one frozen empty list, as the decoder's do. */
+  /** Lists with no items share one frozen empty list. */
   private list<T>(item: () => T): T[] {
     const count = this.word();
     if (count === 0) return EMPTY;
@@ -303,4 +325,8 @@ export class SpanUnpacker {
   }
 }
 
+/**
+ * The events or links of every span that has none: one shared list instead of one per span.
+ * Frozen, as nothing may add to a list other spans share.
+ */
 const EMPTY = Object.freeze([]) as unknown as never[];

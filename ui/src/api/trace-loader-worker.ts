@@ -3,13 +3,12 @@
  * as the body arrives (compact-trace-lines.ts). The page starts the request itself (no
  * wait for the worker to load) and hands over the body stream. The response text and its
  * parsed JSON (several times the decoded spans) never reach the page's heap, and the
- * page's thread stays free while they are built. The decoded spans go to the page in
- * batches as they are decoded, packed into a transferred buffer (span-packing.ts), so that
- * the page rebuilds them while the rest of the body is still on its way instead of after it.
+ * page's thread stays free while they are built. The spans go to the page in batches as
+ * they are decoded, packed into a transferred buffer (span-packing.ts), so that the page
+ * builds them while the rest of the body is still on its way instead of after it.
  */
 import type { ApiError } from './api-error';
 import { streamCompactTrace } from './read-compact-trace';
-import { SpanPacker } from './span-packing';
 import type { TraceLoaderReply, TraceLoaderRequest } from './trace-loader-protocol';
 
 const BATCH_SPANS = 4096;
@@ -21,12 +20,8 @@ const scope = self as unknown as {
 
 scope.onmessage = async ({ data }) => {
   try {
-    const packer = new SpanPacker();
     await streamCompactTrace(data.body, data.url, {
-      spans: (spans) => {
-        const packed = packer.pack(spans);
-        scope.postMessage({ kind: 'spans', packed }, [packed.words.buffer]);
-      },
+      spans: (packed) => scope.postMessage({ kind: 'spans', packed }, [packed.words.buffer]),
       end: (traceId, trailer) => scope.postMessage({ kind: 'end', traceId, trailer }),
     }, BATCH_SPANS);
   } catch (error) {

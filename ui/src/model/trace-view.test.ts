@@ -40,3 +40,21 @@ describe('buildTraceView', () => {
     expect(view.timelines.adjusted.critical.get(server)).toEqual([{ row: server, start: 45 * MS, end: 75 * MS }]);
   });
 });
+
+describe('rowBySpanId', () => {
+  it('gives the first row of an ID, also when a repeat of it comes first in the rows', () => {
+    const dup = buildTraceView(TRACE_ID, [
+      makeSpan({ id: 'root', start: 0, end: 10 }),
+      makeSpan({ id: 'x', parent: 'root', start: 8, end: 9 }),
+      makeSpan({ id: 'x', parent: 'root', start: 1, end: 2 }),
+      makeSpan({ id: 'y', parent: 'x', start: 8.5, end: 8.6 }),
+    ]);
+    expect(dup.rows.map((r) => `${r.node.span.name}@${r.node.start / MS}`)).toEqual(['root@0', 'x@1', 'x@8', 'y@8.5']);
+    expect(dup.rowBySpanId.get(sid('x'))).toBe(1);
+    expect(dup.rowBySpanId.get(sid('y'))).toBe(3);
+    expect(dup.rowBySpanId.get(sid('root'))).toBe(0);
+    expect(dup.rowBySpanId.has(sid('y'))).toBe(true);
+    expect(dup.rowBySpanId.get(sid('nope'))).toBeUndefined();
+    expect(dup.rowBySpanId.has(sid('nope'))).toBe(false);
+  });
+});
