@@ -12,7 +12,12 @@ import type { Span } from '@threadline/shared';
 import type { TraceLoaderReply, TraceLoaderRequest } from './trace-loader-protocol';
 import type { TraceResponse } from './wire-types';
 
-export async function fetchTraceOffThread(traceId: string, signal?: AbortSignal): Promise<TraceResponse> {
+/**
+ * `onSpans` sees each batch as it arrives, in order, so that work on them can start before
+ * the rest came; the batch's spans get their resource, scope, service name and any parent
+ * fix only when the whole trace has come (they are the spans the promise resolves with).
+ */
+export async function fetchTraceOffThread(traceId: string, signal?: AbortSignal, onSpans?: (batch: readonly Span[]) => void): Promise<TraceResponse> {
   const url = `/api/v1/traces/${encodeURIComponent(traceId)}?format=compact-3`;
   // Started first, so that its script loads while the server works on the trace.
   const worker = new Worker(new URL('./trace-loader-worker.ts', import.meta.url), { type: 'module' });
@@ -24,10 +29,10 @@ export async function fetchTraceOffThread(traceId: string, signal?: AbortSignal)
     worker.terminate();
     throw error;
   }
-  return decodeInWorker(worker, response.body, url, signal);
+  return decodeInWorker(worker, response.body, url, signal, onSpans);
 }
 
-function decodeInWorker(worker: Worker, body: ReadableStream<Uint8Array>, url: string, signal?: AbortSignal): Promise<TraceResponse> {
+function decodeInWorker(worker: Worker, body: ReadableStream<Uint8Array>, url: string, signal?: AbortSignal, onSpans?: (batch: readonly Span[]) => void): Promise<TraceResponse> {
   return new Promise((resolve, reject) => {
     const done = () => {
       signal?.removeEventListener('abort', abort);
@@ -47,7 +52,11 @@ function decodeInWorker(worker: Worker, body: ReadableStream<Uint8Array>, url: s
         return reject(new ApiError(data.status, data.code, data.message));
       }
       try {
-        if (data.kind === 'spans') return appendAll(spans, unpacker.unpack(data.packed));
+        if (data.kind === 'spans') {
+          const batch = unpacker.unpack(data.packed);
+          appendAll(spans, batch);
+          return onSpans?.(batch);
+        }
         done();
         applyTrailer(spans, data.trailer);
         resolve({ traceId: data.traceId, spans });
@@ -65,7 +74,10 @@ function decodeInWorker(worker: Worker, body: ReadableStream<Uint8Array>, url: s
     } catch {
       // A browser that cannot transfer streams: decode here, still page by page.
       done();
-      readCompactTrace(body, url).then(resolve, reject);
+      readCompactTrace(body, url).then((trace) => {
+        onSpans?.(trace.spans);
+        resolve(trace);
+      }, reject);
     }
   });
 }

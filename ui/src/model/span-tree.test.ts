@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildSpanTree } from './span-tree';
+import { SpanTreeBuilder, buildSpanTree } from './span-tree';
 import { buildRows, childRows, hasChildren, maxDepth } from './span-rows';
 import { makeSpan, sid } from './fixtures/make-span';
 
@@ -93,5 +93,43 @@ describe('buildSpanTree + buildRows', () => {
     expect(rows).toHaveLength(100_000);
     expect(rows[99_999]!.depth).toBe(99_999);
     expect(rows[0]!.subtreeEnd).toBe(100_000);
+  });
+});
+
+describe('SpanTreeBuilder', () => {
+  it('builds from batches the tree a single build gives, with parents final only at the end', () => {
+    const spans = [
+      makeSpan({ id: 'c1', parent: 'root', start: 1, end: 4 }),
+      makeSpan({ id: 'g1', parent: 'c1', start: 2, end: 3 }),
+      // Earlier than every span of the first batch: the offsets move to it.
+      makeSpan({ id: 'root', start: -5, end: 10 }),
+      makeSpan({ id: 'late', parent: 'nowhere', start: 6, end: 7 }),
+    ];
+    const builder = new SpanTreeBuilder();
+    builder.add(spans.slice(0, 2));
+    builder.add(spans.slice(2));
+    // A parent ID fixed after its span was added (as a compact trace's trailer does).
+    spans[3]!.parentSpanId = sid('root');
+    const tree = builder.finish();
+    expect(tree.baseNanos).toBe(BigInt(spans[2]!.startTimeUnixNano));
+    expect(tree.nodes.map((n) => [n.start, n.end])).toEqual([[6e6, 9e6], [7e6, 8e6], [0, 15e6], [11e6, 12e6]]);
+    expect(names(buildRows(tree))).toEqual(['root', '  c1', '    g1', '  late']);
+    expect(buildRows(tree)).toEqual(buildRows(buildSpanTree(spans)));
+  });
+
+  it('measures from the earliest start exactly when the first batch is far from it', () => {
+    const ancient = { ...makeSpan({ id: 'zero', start: 0, end: 0 }), startTimeUnixNano: '1000', endTimeUnixNano: '2000' };
+    const builder = new SpanTreeBuilder();
+    builder.add([makeSpan({ id: 'now', start: 0, end: 1 })]);
+    builder.add([ancient]);
+    const tree = builder.finish();
+    expect(tree.baseNanos).toBe(1000n);
+    expect(tree.nodes[1]!.start).toBe(0);
+    expect(tree.nodes[1]!.end).toBe(1000);
+    expect(tree.nodes[0]!.start).toBe(Number(BigInt(tree.nodes[0]!.span.startTimeUnixNano) - 1000n));
+  });
+
+  it('gives an empty tree when no span came', () => {
+    expect(new SpanTreeBuilder().finish()).toMatchObject({ baseNanos: 0n, nodes: [], roots: [] });
   });
 });

@@ -3,7 +3,7 @@
  * missing (orphans), IDs may repeat, and parent links may form cycles. None of
  * that may hang or drop a span: every input span ends up in exactly one place.
  */
-import { earliestStartNanos, nanosBase, type Span } from '@threadline/shared';
+import { earliestStartNanos, nanosBase, type NanosBase, type Span } from '@threadline/shared';
 import { nanosSince } from './nanos';
 
 /** Why a span sits at the top level although it names a parent. */
@@ -71,60 +71,107 @@ function detach(node: SpanNode): void {
   node.parent = null;
 }
 
+/**
+ * Builds the tree as spans arrive: each batch's nodes (times, first node per ID) are made
+ * when it comes, while the page waits for the rest of the trace; `finish` links them once
+ * every span, and every parent ID, is final. Until then times count from the first span's
+ * start; `finish` moves them to count from the earliest.
+ */
+export class SpanTreeBuilder {
+  private readonly spans: Span[] = [];
+  private readonly nodes: MutableNode[] = [];
+  private readonly byId = new Map<string, MutableNode>();
+  private base: NanosBase | undefined;
+
+  add(batch: readonly Span[]): void {
+    for (const span of batch) {
+      const base = (this.base ??= nanosBase(BigInt(span.startTimeUnixNano)));
+      const start = nanosSince(span.startTimeUnixNano, base);
+      const rawEnd = nanosSince(span.endTimeUnixNano, base);
+      const node: MutableNode = {
+        span,
+        index: this.nodes.length,
+        parent: null,
+        children: [],
+        start,
+        // An end before the start is invalid input; show it as an instant.
+        end: Math.max(start, rawEnd),
+        issue: null,
+        duplicate: this.byId.has(span.spanId),
+      };
+      if (!node.duplicate) this.byId.set(span.spanId, node);
+      this.nodes.push(node);
+      this.spans.push(span);
+    }
+  }
+
+  finish(): SpanTree {
+    const { nodes, byId } = this;
+    const baseNanos = this.rebase();
+    const roots: SpanNode[] = [];
+    for (const node of nodes) {
+      const parentId = node.span.parentSpanId;
+      if (parentId === '') {
+        roots.push(node);
+        continue;
+      }
+      const parent = byId.get(parentId);
+      if (!parent) {
+        node.issue = 'orphan';
+        roots.push(node);
+      } else if (parent === node) {
+        node.issue = 'cycle';
+        roots.push(node);
+      } else {
+        node.parent = parent;
+        parent.children.push(node);
+      }
+    }
+
+    const seen = new Uint8Array(nodes.length);
+    for (const root of roots) markReachable(root, seen);
+    for (const node of nodes) {
+      if (seen[node.index]) continue;
+      const entry = findCycleEntry(node);
+      detach(entry);
+      entry.issue = 'cycle';
+      roots.push(entry);
+      markReachable(entry, seen);
+    }
+
+    roots.sort(byStart);
+    for (const node of nodes) if (node.children.length > 1) node.children.sort(byStart);
+    return { baseNanos, nodes, roots, byId };
+  }
+
+  /** Makes the earliest start the base of every offset; returns it (Unix ns). */
+  private rebase(): bigint {
+    if (!this.base) return 0n;
+    let earliest = 0;
+    for (const node of this.nodes) if (node.start < earliest) earliest = node.start;
+    if (earliest === 0) return this.base.nanos;
+    // Offsets that were not exact (a trace over 104 days, say) are made again from the text, as a build from scratch would.
+    if (this.nodes.every((n) => Number.isSafeInteger(n.start) && Number.isSafeInteger(n.end - earliest))) {
+      for (const node of this.nodes) {
+        node.start -= earliest;
+        node.end -= earliest;
+      }
+      return this.base.nanos + BigInt(earliest);
+    }
+    const exact = earliestStartNanos(this.spans);
+    const base = nanosBase(exact);
+    for (const node of this.nodes) {
+      node.start = nanosSince(node.span.startTimeUnixNano, base);
+      node.end = Math.max(node.start, nanosSince(node.span.endTimeUnixNano, base));
+    }
+    return exact;
+  }
+}
+
+type MutableNode = { -readonly [K in keyof SpanNode]: SpanNode[K] } & { parent: MutableNode | null; children: MutableNode[] };
+
 export function buildSpanTree(spans: readonly Span[]): SpanTree {
-  const baseNanos = earliestStartNanos(spans);
-  const base = nanosBase(baseNanos);
-  const byId = new Map<string, SpanNode>();
-  const nodes: SpanNode[] = spans.map((span, index) => {
-    const start = nanosSince(span.startTimeUnixNano, base);
-    const rawEnd = nanosSince(span.endTimeUnixNano, base);
-    const node: SpanNode = {
-      span,
-      index,
-      parent: null,
-      children: [],
-      start,
-      // An end before the start is invalid input; show it as an instant.
-      end: Math.max(start, rawEnd),
-      issue: null,
-      duplicate: byId.has(span.spanId),
-    };
-    if (!node.duplicate) byId.set(span.spanId, node);
-    return node;
-  });
-
-  const roots: SpanNode[] = [];
-  for (const node of nodes) {
-    const parentId = node.span.parentSpanId;
-    if (parentId === '') {
-      roots.push(node);
-      continue;
-    }
-    const parent = byId.get(parentId);
-    if (!parent) {
-      node.issue = 'orphan';
-      roots.push(node);
-    } else if (parent === node) {
-      node.issue = 'cycle';
-      roots.push(node);
-    } else {
-      node.parent = parent;
-      parent.children.push(node);
-    }
-  }
-
-  const seen = new Uint8Array(nodes.length);
-  for (const root of roots) markReachable(root, seen);
-  for (const node of nodes) {
-    if (seen[node.index]) continue;
-    const entry = findCycleEntry(node);
-    detach(entry);
-    entry.issue = 'cycle';
-    roots.push(entry);
-    markReachable(entry, seen);
-  }
-
-  roots.sort(byStart);
-  for (const node of nodes) if (node.children.length > 1) node.children.sort(byStart);
-  return { baseNanos, nodes, roots, byId };
+  const builder = new SpanTreeBuilder();
+  builder.add(spans);
+  return builder.finish();
 }

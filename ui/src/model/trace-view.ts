@@ -75,8 +75,8 @@ function firstRows(tree: SpanTree, rows: readonly SpanRow[]): RowLookup {
   };
 }
 
-export function buildTraceView(traceId: string, spans: readonly Span[]): TraceView {
-  const tree = buildSpanTree(spans);
+/** `tree`: the spans' tree when it was built as they arrived (SpanTreeBuilder). */
+export function buildTraceView(traceId: string, spans: readonly Span[], tree: SpanTree = buildSpanTree(spans)): TraceView {
   const rows = buildRows(tree);
   const skew = buildSkewAdjustment(rows);
   const rowBySpanId = firstRows(tree, rows);

@@ -10,6 +10,7 @@ import { traceTitle } from '../model/page-title';
 import { normalizeHexId, TRACE_ID_HEX_LENGTH } from '@threadline/shared';
 import type { TraceFile } from '../model/trace-file';
 import { buildTraceView } from '../model/trace-view';
+import { SpanTreeBuilder } from '../model/span-tree';
 import { controlStyles } from '../components/common/shared-styles';
 import { navigate } from '../components/router/navigate';
 import { TRACE_HEADER_HEIGHT } from '../components/trace/tl-trace-header';
@@ -161,8 +162,10 @@ export class TlTracePage extends LitElement {
         if (!trace) throw new Error('No trace file is open in this tab. Use "Open JSON" in the header to view one.');
         return buildTraceView(trace.traceId, trace.spans);
       }
-      const { traceId, spans } = await fetchTraceOffThread(key, signal);
-      const view = buildTraceView(traceId, spans);
+      // The tree's nodes are made while the rest of the trace is on its way.
+      const tree = new SpanTreeBuilder();
+      const { traceId, spans } = await fetchTraceOffThread(key, signal, (batch) => tree.add(batch));
+      const view = buildTraceView(traceId, spans, tree.finish());
       const { rootService, rootOperation } = view.timelines.adjusted.summary;
       document.title = traceTitle(rootService, rootOperation, traceId);
       return view;
