@@ -62,7 +62,7 @@ export function applyTrailer(spans: readonly Span[], trailer: CompactTrailer): v
  */
 export class CompactTraceDecoder {
   readonly traceId: string;
-  /** Decoded spans not yet taken. */
+  /** Holds the spans decoded and not yet taken, packed. */
   private readonly writer: PackedSpanWriter;
   /** Resource and scope index of every span so far, as sent (checked once the trailer came). */
   private readonly owners: unknown[] = [];

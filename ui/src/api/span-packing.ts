@@ -14,8 +14,8 @@
  * document sent them in full more than once.
  *
  * Layout of `words`, one span after the other (S = a string number; T = a time, as ns from
- * the document's base time, or NaN followed by S, its decimal text, when it is not exact as
- * a double):
+ * the document's base time, or NaN followed by S, its decimal text, when the offset is not
+ * exact as a double):
  *   traceId S, spanId S, parentSpanId S, traceState S, flags, name S, kind, start T, end T,
  *   attributes (list), droppedAttributesCount,
  *   events: count, then each: time T, name S, attributes (list), droppedAttributesCount,
@@ -39,8 +39,6 @@ export interface PackedSpans {
 
 /** Marks a table entry (attribute, status) sent in full, numbered next. */
 const NEW = -1;
-/** Offsets up to this stay exact when the base's nanoseconds are added (2^52). */
-const MAX_EXACT_OFFSET = 4_503_599_627_370_496;
 
 const enum Tag {
   Empty = 0,
@@ -121,7 +119,7 @@ export class PackedSpanWriter {
 
   /** `offset`: ns from the base, as a safe integer or a decimal string (checked by the caller). */
   time(offset: number | string): void {
-    if (typeof offset === 'number' && Math.abs(offset) <= MAX_EXACT_OFFSET) return this.number(offset);
+    if (typeof offset === 'number') return this.number(offset);
     this.number(Number.NaN);
     this.fresh((this.base + BigInt(offset)).toString());
   }
@@ -207,18 +205,15 @@ export class SpanUnpacker {
   private words = new Float64Array(0);
   private at = 0;
   private baseText = '';
-  private baseSeconds = 0;
-  private baseFraction = 0;
+  private base = 0n;
 
   constructor(private readonly unresolved: Pick<Span, 'resource' | 'scope' | 'serviceName'>) {}
 
   unpack(packed: PackedSpans): Span[] {
     for (const s of packed.strings) this.strings.push(s);
     if (packed.baseTimeUnixNano !== this.baseText) {
-      const base = BigInt(packed.baseTimeUnixNano);
       this.baseText = packed.baseTimeUnixNano;
-      this.baseSeconds = Number(base / 1_000_000_000n);
-      this.baseFraction = Number(base % 1_000_000_000n);
+      this.base = BigInt(packed.baseTimeUnixNano);
     }
     this.words = packed.words;
     this.at = 0;
@@ -241,9 +236,9 @@ export class SpanUnpacker {
     const endTimeUnixNano = this.time();
     const attributes = this.attributes();
     const droppedAttributesCount = this.word();
-    const events = this.list<SpanEvent>(() => ({ timeUnixNano: this.time(), name: this.text(), attributes: this.attributes(), droppedAttributesCount: this.word() }));
+    const events = this.events();
     const droppedEventsCount = this.word();
-    const links = this.list<SpanLink>(() => ({ traceId: this.text(), spanId: this.text(), traceState: this.text(), attributes: this.attributes(), droppedAttributesCount: this.word(), flags: this.word() }));
+    const links = this.links();
     const droppedLinksCount = this.word();
     const status = this.status();
     return {
@@ -253,18 +248,14 @@ export class SpanUnpacker {
     };
   }
 
-  /** Base + offset in decimal, with doubles: both halves stay exact (the writer keeps offsets within 2^52). */
+  /**
+   * Base + offset in decimal. Through a bigint: as fast as joining the digits of doubles, and
+   * the text comes out flat, where joined pieces would be kept as a rope (8 MB more for a
+   * 100k-span trace).
+   */
   private time(): string {
     const offset = this.word();
-    if (Number.isNaN(offset)) return this.text();
-    const total = this.baseFraction + offset;
-    const carry = Math.floor(total / 1e9);
-    const seconds = this.baseSeconds + carry;
-    const fraction = total - carry * 1e9;
-    if (seconds < 0) return (BigInt(this.baseText) + BigInt(offset)).toString();
-    if (seconds === 0) return String(fraction);
-    const digits = String(fraction);
-    return `${seconds}${'000000000'.slice(digits.length)}${digits}`;
+    return Number.isNaN(offset) ? this.text() : (this.base + BigInt(offset)).toString();
   }
 
   private status(): SpanStatus {
@@ -275,23 +266,39 @@ export class SpanUnpacker {
     return status;
   }
 
-  /** Lists with no items share one frozen empty list. */
-  private list<T>(item: () => T): T[] {
+  // Lists with no items share one frozen empty list. No closure per list: a 100k-span trace has hundreds of thousands.
+  private events(): SpanEvent[] {
     const count = this.word();
     if (count === 0) return EMPTY;
-    const items = new Array<T>(count);
-    for (let i = 0; i < count; i++) items[i] = item();
-    return items;
+    const events = new Array<SpanEvent>(count);
+    for (let i = 0; i < count; i++) events[i] = { timeUnixNano: this.time(), name: this.text(), attributes: this.attributes(), droppedAttributesCount: this.word() };
+    return events;
+  }
+
+  private links(): SpanLink[] {
+    const count = this.word();
+    if (count === 0) return EMPTY;
+    const links = new Array<SpanLink>(count);
+    for (let i = 0; i < count; i++) {
+      links[i] = { traceId: this.text(), spanId: this.text(), traceState: this.text(), attributes: this.attributes(), droppedAttributesCount: this.word(), flags: this.word() };
+    }
+    return links;
   }
 
   private attributes(): KeyValue[] {
-    return this.list(() => {
-      const id = this.word();
-      if (id !== NEW) return this.known(this.attributeTable, id, 'attribute');
-      const kv = { key: this.text(), value: this.value() };
-      this.attributeTable.push(kv);
-      return kv;
-    });
+    const count = this.word();
+    if (count === 0) return EMPTY;
+    const attributes = new Array<KeyValue>(count);
+    for (let i = 0; i < count; i++) attributes[i] = this.attribute();
+    return attributes;
+  }
+
+  private attribute(): KeyValue {
+    const id = this.word();
+    if (id !== NEW) return this.known(this.attributeTable, id, 'attribute');
+    const kv = { key: this.text(), value: this.value() };
+    this.attributeTable.push(kv);
+    return kv;
   }
 
   private value(): AnyValue {
