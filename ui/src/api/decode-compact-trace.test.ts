@@ -86,7 +86,19 @@ describe('compact trace decoding', () => {
     expect(() => parseCompactTraceResponse({ ...compactOf(spans), format: 'full' })).toThrow(/format/);
     const badTime = compactOf(spans);
     badTime.spans[0]![4] = 1.5;
-    expect(() => parseCompactTraceResponse(badTime)).toThrow(/\[4\]/);
+    expect(() => parseCompactTraceResponse(badTime)).toThrow(/\$\.spans\[0\]\[4\]: expected an integer ns offset/);
+    // Paths inside events, dropped counts, links and attributes; and a span that is not an array.
+    const at = (edit: (rows: unknown[][]) => void) => {
+      const doc = compactOf(spans);
+      edit(doc.spans as unknown[][]);
+      return () => parseCompactTraceResponse(doc);
+    };
+    expect(at((rows) => ((rows[0]![11] as unknown[][])[0]![0] = 'soon'))).toThrow(/\$\.spans\[0\]\[11\]\[0\]\[0\]: expected an integer/);
+    expect(at((rows) => ((rows[0]![11] as unknown[][])[0]![1] = 7))).toThrow(/\$\.spans\[0\]\[11\]\[0\]\[1\]: expected a string/);
+    expect(at((rows) => (rows[1]![15] = [0, 0, 'x']))).toThrow(/\$\.spans\[1\]\[15\]\[2\]: expected a number/);
+    expect(at((rows) => (rows[1]![12] = [{ spanId: 'ab' }]))).toThrow(/\$\.spans\[1\]\[12\]\[0\]\.traceId: expected a string/);
+    expect(at((rows) => (rows[1]![10] = [{ key: 3 }]))).toThrow(/\$\.spans\[1\]\[10\]\[0\]\.key: expected a string/);
+    expect(at((rows) => (rows[1] = 'span' as unknown as unknown[]))).toThrow(/\$\.spans\[1\]: expected an array/);
   });
 
   it('compact-3: resolves table indexes to the attribute sent before (one shared object), and refuses an index not yet sent', () => {

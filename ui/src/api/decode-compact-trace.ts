@@ -7,7 +7,7 @@
  * itself): that is most of the heap a big trace saves besides the smaller response.
  */
 import { COMPACT_ATTRIBUTE_TABLE_SIZE, COMPACT_TRACE_FORMAT, COMPACT_TRACE_FORMAT_3, attributeTableField, type InstrumentationScope, type Resource, type Span, type StatusCode } from '@threadline/shared';
-import { JsonShapeError, expectArray, expectObject, expectString, optionalNumber, optionalString } from '../model/json-guards';
+import { JsonShapeError, expectArray, expectObject, expectString } from '../model/json-guards';
 import { isDecimalNanos } from '../model/nanos';
 import { parseKeyValue, parseLink, parseResource, parseScope } from '../model/span-json';
 import { decoding } from './decode-responses';
@@ -15,13 +15,8 @@ import { PackedSpanWriter, SpanUnpacker, type PackedSpans } from './span-packing
 import type { TraceResponse } from './wire-types';
 
 const OFFSET = /^-?\d+$/;
-
-/** A time as sent: ns from the base time, a JSON number when exact, else a decimal string. */
-function offsetAt(value: unknown, path: string): number | string {
-  if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
-  if (typeof value === 'string' && OFFSET.test(value)) return value;
-  throw new JsonShapeError(path, 'an integer ns offset (number or decimal string)');
-}
+/** Dropped counts of a span that sends none. */
+const NO_DROPS = [0, 0, 0];
 
 function indexIn(length: number, index: unknown, path: string): number {
   if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= length) throw new JsonShapeError(path, `an index below ${length}`);
@@ -68,6 +63,8 @@ export class CompactTraceDecoder {
   private readonly owners: unknown[] = [];
   /** compact-3's attribute table (attributes sent in full, in reading order) as the writer's attribute numbers; undefined for compact-2. */
   private readonly table: number[] | undefined;
+  /** Where in `$.spans` the span being read is, as indexes: for the path of an error. */
+  private readonly at: number[] = [];
 
   /** `header`: the document, or just its leading fields (`traceId`, `format`, `baseTimeUnixNano`). */
   constructor(header: unknown) {
@@ -85,23 +82,60 @@ export class CompactTraceDecoder {
   }
 
   /**
-   * An attribute list. compact-3: a number is the table index of an attribute sent before
-   * (shared, not copied); an attribute sent in full enters the table by the rule the server
-   * follows (attributeTableField), in reading order.
+   * An attribute list, field `k` of what `at` points to. compact-3: a number is the table
+   * index of an attribute sent before (shared, not copied); an attribute sent in full enters
+   * the table by the rule the server follows (attributeTableField), in reading order.
    */
-  private attributeList(value: unknown, path: string): void {
+  private attributeList(value: unknown, k: number): void {
     const table = this.table;
-    const raw = expectArray(value ?? [], path);
+    const raw = this.array(value ?? [], k);
     this.writer.number(raw.length);
     for (let i = 0; i < raw.length; i++) {
       const item = raw[i];
-      if (table && typeof item === 'number') {
-        this.writer.knownAttribute(table[indexIn(table.length, item, `${path}[${i}]`)]!);
+      if (table && typeof item === 'number' && Number.isInteger(item) && item >= 0 && item < table.length) {
+        this.writer.knownAttribute(table[item]!);
         continue;
       }
-      const id = this.writer.attribute(parseKeyValue(item, `${path}[${i}]`));
+      const path = `${this.path(k)}[${i}]`;
+      if (table && typeof item === 'number') throw new JsonShapeError(path, `an index below ${table.length}`);
+      const id = this.writer.attribute(parseKeyValue(item, path));
       if (table && table.length < COMPACT_ATTRIBUTE_TABLE_SIZE && attributeTableField((item as { value?: unknown }).value) !== undefined) table.push(id);
     }
+  }
+
+  // Checks that make the path of what they check only when it fails: a path per field was a
+  // string made for each of some 20 fields of every span.
+
+  /** `$.spans` and the indexes in `at`, then `more`. */
+  private path(...more: number[]): string {
+    return `$.spans${[...this.at, ...more].map((i) => `[${i}]`).join('')}`;
+  }
+
+  private array(value: unknown, k: number): unknown[] {
+    if (Array.isArray(value)) return value;
+    throw new JsonShapeError(this.path(k), 'an array');
+  }
+
+  private string(value: unknown, k: number): string {
+    if (typeof value === 'string') return value;
+    throw new JsonShapeError(this.path(k), 'a string');
+  }
+
+  private optionalString(value: unknown, k: number): string {
+    return value === undefined || value === null ? '' : this.string(value, k);
+  }
+
+  private optionalNumber(value: unknown, k: number): number {
+    if (value === undefined || value === null) return 0;
+    if (typeof value === 'number' && Number.isFinite(value)) return value;
+    throw new JsonShapeError(this.path(k), 'a number');
+  }
+
+  /** A time as sent: ns from the base time, a JSON number when exact, else a decimal string. */
+  private offset(value: unknown, k: number): number | string {
+    if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
+    if (typeof value === 'string' && OFFSET.test(value)) return value;
+    throw new JsonShapeError(this.path(k), 'an integer ns offset (number or decimal string)');
   }
 
   /** How many spans were decoded so far, taken or not. */
@@ -113,8 +147,10 @@ export class CompactTraceDecoder {
   addSpans(values: readonly unknown[]): void {
     decoding(ENDPOINT, () => {
       for (const value of values) {
-        const s = expectArray(value, `$.spans[${this.spanCount}]`);
-        this.packSpan(s, `$.spans[${this.spanCount}]`);
+        this.at.length = 0;
+        const s = this.array(value, this.spanCount);
+        this.at.push(this.spanCount);
+        this.packSpan(s);
         this.owners.push(s[6], s[7]);
       }
     });
@@ -160,37 +196,48 @@ export class CompactTraceDecoder {
     return { traceId: this.traceId, spans };
   }
 
-  /** Checks one span of `$.spans` and writes it, field by field in the packed layout (span-packing.ts). */
-  private packSpan(s: unknown[], path: string): void {
+  /** Checks the span `at` points to and writes it, field by field in the packed layout (span-packing.ts). */
+  private packSpan(s: unknown[]): void {
     const w = this.writer;
-    const dropped = expectArray(s[15] ?? [0, 0, 0], `${path}[15]`);
+    const at = this.at;
     w.text(this.traceId);
-    w.spanId(expectString(s[0], `${path}[0]`));
-    w.text(optionalString(s[1], `${path}[1]`));
-    w.text(optionalString(s[14], `${path}[14]`));
-    w.number(optionalNumber(s[13], `${path}[13]`));
-    w.text(optionalString(s[2], `${path}[2]`));
-    w.number(optionalNumber(s[3], `${path}[3]`));
-    w.time(offsetAt(s[4], `${path}[4]`));
-    w.time(offsetAt(s[5], `${path}[5]`));
+    w.spanId(this.string(s[0], 0));
+    w.text(this.optionalString(s[1], 1));
+    w.text(this.optionalString(s[14], 14));
+    w.number(this.optionalNumber(s[13], 13));
+    w.text(this.optionalString(s[2], 2));
+    w.number(this.optionalNumber(s[3], 3));
+    w.time(this.offset(s[4], 4));
+    w.time(this.offset(s[5], 5));
     // The span's attributes before its events': compact-3's table indexes count in this order.
-    this.attributeList(s[10], `${path}[10]`);
-    w.number(optionalNumber(dropped[0], `${path}[15][0]`));
-    const events = expectArray(s[11], `${path}[11]`);
+    this.attributeList(s[10], 10);
+    const dropped = this.array(s[15] ?? NO_DROPS, 15);
+    at.push(15);
+    w.number(this.optionalNumber(dropped[0], 0));
+    at.pop();
+    const events = this.array(s[11], 11);
     w.number(events.length);
-    events.forEach((e, j) => {
-      const event = expectArray(e, `${path}[11][${j}]`);
-      w.time(offsetAt(event[0], `${path}[11][${j}][0]`));
-      w.text(optionalString(event[1], `${path}[11][${j}][1]`));
-      this.attributeList(event[2], `${path}[11][${j}][2]`);
-      w.number(optionalNumber(event[3], `${path}[11][${j}][3]`));
-    });
-    w.number(optionalNumber(dropped[1], `${path}[15][1]`));
-    const links = expectArray(s[12] ?? [], `${path}[12]`);
+    at.push(11);
+    for (let j = 0; j < events.length; j++) {
+      const event = this.array(events[j], j);
+      at.push(j);
+      w.time(this.offset(event[0], 0));
+      w.text(this.optionalString(event[1], 1));
+      this.attributeList(event[2], 2);
+      w.number(this.optionalNumber(event[3], 3));
+      at.pop();
+    }
+    at.pop();
+    at.push(15);
+    w.number(this.optionalNumber(dropped[1], 1));
+    at.pop();
+    const links = this.array(s[12] ?? [], 12);
     w.number(links.length);
-    links.forEach((l, j) => w.link(parseLink(l, `${path}[12][${j}]`)));
-    w.number(optionalNumber(dropped[2], `${path}[15][2]`));
-    w.status(optionalNumber(s[8], `${path}[8]`) as StatusCode, optionalString(s[9], `${path}[9]`));
+    links.forEach((l, j) => w.link(parseLink(l, this.path(12, j))));
+    at.push(15);
+    w.number(this.optionalNumber(dropped[2], 2));
+    at.pop();
+    w.status(this.optionalNumber(s[8], 8) as StatusCode, this.optionalString(s[9], 9));
     w.endSpan();
   }
 }
