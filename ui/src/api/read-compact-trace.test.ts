@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { COMPACT_TRACE_FORMAT, type Span } from '@threadline/shared';
 import { applyTrailer, parseCompactTraceResponse, unresolvedOwner, type CompactTrailer } from './decode-compact-trace';
 import { SpanUnpacker } from './span-packing';
-import { readCompactTrace, streamCompactTrace } from './read-compact-trace';
+import { readCompactTrace, readIfWithin, streamCompactTrace, withHead } from './read-compact-trace';
+import { ApiError } from './api-error';
 import { BASE_NS, makeSpan, TRACE_ID } from '../model/fixtures/make-span';
 
 const spans = Array.from({ length: 10 }, (_, i) => makeSpan({ id: `s${i}`, parent: i === 0 ? undefined : 's0', service: i % 3 ? 'web' : 'db', start: i, end: i + 10 }));
@@ -52,5 +53,30 @@ describe('streamCompactTrace', () => {
     let trailer: CompactTrailer | undefined;
     await streamCompactTrace(body(64), '/t', { spans: () => {}, end: (_id, t) => (trailer = t) }, 100);
     expect(() => applyTrailer(spans.slice(1), trailer!)).toThrow(/for 10 spans, not 9/);
+  });
+});
+
+describe('readIfWithin', () => {
+  const whole = parseCompactTraceResponse(doc);
+
+  it('decodes a body that ends within the limit', async () => {
+    expect(await readIfWithin(body(40), '/t', 1 << 20)).toEqual({ trace: whole });
+  });
+
+  it('stops at a longer body and gives back its start, which withHead puts back in front of the rest', async () => {
+    const stream = body(40);
+    const read = await readIfWithin(stream, '/t', 100);
+    if (!('head' in read)) throw new Error('expected the head of a long body');
+    expect(read.head.reduce((n, c) => n + c.byteLength, 0)).toBeGreaterThan(100);
+    expect(read.head.reduce((n, c) => n + c.byteLength, 0)).toBeLessThanOrEqual(140);
+    expect(await readCompactTrace(withHead(read.head, stream), '/t')).toEqual(whole);
+  });
+
+  it('answers a body that is not a compact trace with an ApiError, and passes an abort on as it came', async () => {
+    const text = (t: string) => new ReadableStream<Uint8Array>({ start: (c) => (c.enqueue(new TextEncoder().encode(t)), c.close()) });
+    await expect(readIfWithin(text('{"nope":'), '/t', 1 << 20)).rejects.toThrow(ApiError);
+    const controller = new AbortController();
+    const aborted = new ReadableStream<Uint8Array>({ pull: () => { controller.abort(); throw new DOMException('aborted', 'AbortError'); } });
+    await expect(readIfWithin(aborted, '/t', 1 << 20, controller.signal)).rejects.toThrow(DOMException);
   });
 });

@@ -36,6 +36,52 @@ export async function streamCompactTrace(body: ReadableStream<Uint8Array>, url: 
   }
 }
 
+/**
+ * Reads a compact trace body on this thread while it stays within `maxBytes`: decoded page
+ * by page as it arrives, and whole once it ended. A longer body is left unfinished: what was
+ * read of it (`head`) comes back, and the body (its reader released) can be decoded
+ * elsewhere from its first byte (withHead). Failures are ApiErrors, but for an abort, which
+ * is thrown as it came.
+ */
+export async function readIfWithin(body: ReadableStream<Uint8Array>, url: string, maxBytes: number, signal?: AbortSignal): Promise<{ trace: TraceResponse } | { head: Uint8Array[] }> {
+  const reader = body.getReader();
+  const head: Uint8Array[] = [];
+  let bytes = 0;
+  try {
+    const decoder = new CompactTraceLineDecoder();
+    const text = new TextDecoder();
+    for (let read = await reader.read(); !read.done; read = await reader.read()) {
+      head.push(read.value);
+      bytes += read.value.byteLength;
+      if (bytes > maxBytes) {
+        reader.releaseLock();
+        return { head };
+      }
+      decoder.push(text.decode(read.value, { stream: true }));
+    }
+    decoder.push(text.decode());
+    return { trace: decoder.end() };
+  } catch (error) {
+    if (error instanceof ApiError || signal?.aborted) throw error;
+    throw new ApiError(200, 'bad_response', `${url} did not return a compact trace: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+/** `head`, then the rest of `body`: a body read in part elsewhere, whole again. */
+export function withHead(head: readonly Uint8Array[], body: ReadableStream<Uint8Array>): ReadableStream<Uint8Array> {
+  let next = 0;
+  const reader = body.getReader();
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (next < head.length) return controller.enqueue(head[next++]!);
+      const read = await reader.read();
+      if (read.done) controller.close();
+      else controller.enqueue(read.value);
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+}
+
 /** The whole trace of a compact trace body, decoded page by page as it arrives (streamCompactTrace). */
 export async function readCompactTrace(body: ReadableStream<Uint8Array>, url: string): Promise<TraceResponse> {
   const spans: Span[] = [];

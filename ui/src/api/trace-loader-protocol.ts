@@ -2,8 +2,13 @@
 import type { CompactTrailer } from './decode-compact-trace';
 import type { PackedSpans } from './span-packing';
 
-/** The body of an ok compact trace response, transferred to the worker, and where it came from (for messages). */
+/**
+ * An ok compact trace response for the worker: what the page read of its body already
+ * (`head`, the first bytes), the rest of the body, transferred, and where it came from (for
+ * messages).
+ */
 export interface TraceLoaderRequest {
+  head: Uint8Array[];
   body: ReadableStream<Uint8Array>;
   url: string;
 }

@@ -1,14 +1,15 @@
 /**
  * Web Worker entry: decodes a compact trace response off the page's thread, page by page
- * as the body arrives (compact-trace-lines.ts). The page starts the request itself (no
- * wait for the worker to load) and hands over the body stream. The response text and its
+ * as the body arrives (compact-trace-lines.ts). The page makes the request and decodes a
+ * short body itself; a long one it hands over, the rest of the body stream with the first
+ * bytes it read already (fetch-trace-off-thread.ts). The response text and its
  * parsed JSON (several times the decoded spans) never reach the page's heap, and the
  * page's thread stays free while they are built. The spans go to the page in batches as
  * they are decoded, packed into a transferred buffer (span-packing.ts), so that the page
  * builds them while the rest of the body is still on its way instead of after it.
  */
 import type { ApiError } from './api-error';
-import { streamCompactTrace } from './read-compact-trace';
+import { streamCompactTrace, withHead } from './read-compact-trace';
 import type { TraceLoaderReply, TraceLoaderRequest } from './trace-loader-protocol';
 
 const BATCH_SPANS = 4096;
@@ -20,7 +21,7 @@ const scope = self as unknown as {
 
 scope.onmessage = async ({ data }) => {
   try {
-    await streamCompactTrace(data.body, data.url, {
+    await streamCompactTrace(withHead(data.head, data.body), data.url, {
       spans: (packed) => scope.postMessage({ kind: 'spans', packed }, [packed.words.buffer]),
       end: (traceId, trailer) => scope.postMessage({ kind: 'end', traceId, trailer }),
     }, BATCH_SPANS);
