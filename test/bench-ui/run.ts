@@ -296,14 +296,19 @@ a page of 256 spans at a time: the store's reader worker hands the trace's store
 in pieces of about 512 KiB as they are asked for (a chunk bigger than that in slices of whole
 pages), and each page's spans are transcoded from their protobuf bytes straight into compact
 JSON without being decoded into span objects (\`streamTraceProto\`), compressed (brotli quality 1 for
-Chromium) and flushed to the socket page by page; the page hands the response body to a Web Worker that parses and decodes each
-page as it arrives and posts the decoded spans to the page in batches of 4,096 while the rest
-arrives; once the trailer came, the page finishes them (resources, scopes) and builds the tree,
-both timelines and the critical path on its own thread. "Trace request" thus covers the server's
-reading and encoding and most of the decoding; the column after it is the rest of the decoding,
-handing the last spans to the page, building and rendering. "JS heap" is the page's own heap
-(\`JSHeapUsedSize\` of its main thread); the worker's heap is not in it and is gone once it
-handed the spans over. Traces over 5,000 spans open folded to 4 levels.
+Chromium) and flushed to the socket page by page. The page decodes a body of up to 2 MiB itself as
+it arrives (the 1,000- and 10,000-span traces); a longer one (the 100,000-span trace) it hands,
+with the bytes read so far, to a Web Worker that parses each page as it arrives and writes its
+spans packed (numbers in a buffer, each string, attribute and status once;
+\`ui/src/api/span-packing.ts\`), posting them to the page in batches of 4,096 spans with the
+buffer transferred while the rest arrives; the page makes the span objects and the tree's nodes
+of each batch as it comes, and once the trailer came it finishes the spans (resources, scopes),
+links the tree and builds both timelines and the critical path on its own thread. "Trace
+request" thus covers the server's reading and encoding and most of the decoding; the column
+after it is the rest of the decoding, handing the last spans to the page, building and
+rendering. "JS heap" is the page's own heap (\`JSHeapUsedSize\` of its main thread, garbage not
+yet collected included); the worker's heap is not in it and is gone once it handed the spans
+over. Traces over 5,000 spans open folded to 4 levels.
 
 **Method.** For each size one trace is generated (\`test/bench-ui/trace-generator.ts\`, fixed
 seed): a batch job at \`api-gateway\` fanning out over items, each item a tree of gRPC calls
