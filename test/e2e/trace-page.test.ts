@@ -4,7 +4,7 @@ import { sendE2eTraces, sendWideTrace, XSS_ATTRIBUTE_VALUE, XSS_SPAN_NAME, type 
 import { byTestId, selectedSpanId, spanRow, spanRows, UI_TIMEOUT, urlParam, waitForRowCount, WATERFALL_ROOT } from './support/ui.js';
 
 /** The UI's modules use the bundler's extensionless imports, which the Node typecheck cannot follow: loaded at run time. */
-const TRACE_LOADER = '../../ui/src/api/fetch-trace-off-thread';
+const TRACE_LOADER = '../../ui/src/api/fetch-trace';
 const { PAGE_DECODE_BYTES } = (await import(TRACE_LOADER)) as { PAGE_DECODE_BYTES: number };
 
 /** The trace page (waterfall, details, URL state, keyboard, find, skew) against a real Threadline. */
@@ -224,7 +224,7 @@ describe('trace page in Chromium', () => {
       // The server writes a page of spans per line: this trace takes several.
       const text = await (await fetch(`${suite.server.http}/api/v1/traces/${wide.traceId}?format=compact-3`)).text();
       expect(text.split('\n').length).toBeGreaterThanOrEqual(5);
-      // Small enough to be decoded on the page (fetch-trace-off-thread.ts); the next test takes the worker's way.
+      // Small enough to be decoded on the page (fetch-trace.ts); the next test takes the worker's way.
       expect(text.length).toBeLessThan(PAGE_DECODE_BYTES);
       await suite.page.goto(`${suite.server.http}/trace/${wide.traceId}`);
       await spanRows(suite.page).first().waitFor({ timeout: UI_TIMEOUT });

@@ -202,7 +202,7 @@ export class SpanUnpacker {
   private readonly strings: string[] = [];
   private readonly attributeTable: KeyValue[] = [];
   private readonly statusTable: SpanStatus[] = [];
-  private words = new Float64Array(0);
+  private words: Float64Array = new Float64Array(0);
   private at = 0;
   private baseText = '';
   private base = 0n;

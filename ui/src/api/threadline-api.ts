@@ -4,10 +4,9 @@ import type { ResolvedWindow } from '../model/latency-window';
 import { nanosToMillis } from '../model/nanos';
 import type { SearchQuery } from '../model/search-query';
 import { getJson } from './http-client';
-import { parseCompactTraceResponse } from './decode-compact-trace';
 import { parseDependenciesResponse, parseOperationsResponse, parseSearchResponse, parseServicesResponse } from './decode-responses';
 import { toSearchApiParams } from './search-request';
-import type { OperationInfo, TraceResponse, TraceSearchHit } from './wire-types';
+import type { OperationInfo, TraceSearchHit } from './wire-types';
 
 export async function fetchServices(signal?: AbortSignal): Promise<string[]> {
   return parseServicesResponse(await getJson('/api/v1/services', signal));
@@ -19,11 +18,6 @@ export async function fetchOperations(service: string, signal?: AbortSignal): Pr
 
 export async function searchTraces(query: SearchQuery, nowMs: number, signal?: AbortSignal): Promise<TraceSearchHit[]> {
   return parseSearchResponse(await getJson(`/api/v1/search?${toSearchApiParams(query, nowMs).toString()}`, signal));
-}
-
-/** In the compact format: a fraction of the bytes and of the decoded objects for big traces. */
-export async function fetchTrace(traceId: string, signal?: AbortSignal): Promise<TraceResponse> {
-  return parseCompactTraceResponse(await getJson(`/api/v1/traces/${traceId}?format=compact-3`, signal));
 }
 
 export async function fetchDependencies(window: ResolvedWindow, signal?: AbortSignal): Promise<JaegerDependency[]> {

@@ -2,7 +2,7 @@
  * Web Worker entry: decodes a compact trace response off the page's thread, page by page
  * as the body arrives (compact-trace-lines.ts). The page makes the request and decodes a
  * short body itself; a long one it hands over, the rest of the body stream with the first
- * bytes it read already (fetch-trace-off-thread.ts). The response text and its
+ * bytes it read already (fetch-trace.ts). The response text and its
  * parsed JSON (several times the decoded spans) never reach the page's heap, and the
  * page's thread stays free while they are built. The spans go to the page in batches as
  * they are decoded, packed into a transferred buffer (span-packing.ts), so that the page

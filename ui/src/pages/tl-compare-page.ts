@@ -1,6 +1,6 @@
 import { LitElement, css, html } from 'lit';
 import { Task } from '@lit/task';
-import { fetchTraceOffThread } from '../api/fetch-trace-off-thread';
+import { fetchTrace } from '../api/fetch-trace';
 import { formatDuration } from '../model/duration';
 import { tracePath } from '../model/route';
 import { buildTraceComparison, type CompareRow, type CompareSide } from '../model/trace-compare';
@@ -72,7 +72,7 @@ export class TlComparePage extends LitElement {
 
   private readonly comparison = new Task(this, {
     task: async ([a, b], { signal }): Promise<Comparison> => {
-      const [ta, tb] = await Promise.all([fetchTraceOffThread(a, signal), fetchTraceOffThread(b, signal)]);
+      const [ta, tb] = await Promise.all([fetchTrace(a, signal), fetchTrace(b, signal)]);
       const va = buildTraceView(ta.traceId, ta.spans);
       const vb = buildTraceView(tb.traceId, tb.spans);
       const rows = buildTraceComparison(

@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing, unsafeCSS } from 'lit';
 import { Task } from '@lit/task';
-import { fetchTraceOffThread } from '../api/fetch-trace-off-thread';
+import { fetchTrace } from '../api/fetch-trace';
 import { fetchProfileMarkers } from '../api/profiles-api';
 import { NO_MARKERS, toMarkerMap, type ProfileMarkers } from '../model/profile-markers';
 import { comparePath, tracePath, type SkewMode, type TraceSource, type TraceTab } from '../model/route';
@@ -164,7 +164,7 @@ export class TlTracePage extends LitElement {
       }
       // The tree's nodes are made while the rest of the trace is on its way.
       const tree = new SpanTreeBuilder();
-      const { traceId, spans } = await fetchTraceOffThread(key, signal, (batch) => tree.add(batch));
+      const { traceId, spans } = await fetchTrace(key, signal, (batch) => tree.add(batch));
       const view = buildTraceView(traceId, spans, tree.finish());
       const { rootService, rootOperation } = view.timelines.adjusted.summary;
       document.title = traceTitle(rootService, rootOperation, traceId);

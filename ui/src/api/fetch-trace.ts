@@ -29,7 +29,7 @@ export const PAGE_DECODE_BYTES = 2 * 1024 * 1024;
  * the rest came; the batch's spans get their resource, scope, service name and any parent
  * fix only when the whole trace has come (they are the spans the promise resolves with).
  */
-export async function fetchTraceOffThread(traceId: string, signal?: AbortSignal, onSpans?: (batch: readonly Span[]) => void): Promise<TraceResponse> {
+export async function fetchTrace(traceId: string, signal?: AbortSignal, onSpans?: (batch: readonly Span[]) => void): Promise<TraceResponse> {
   const url = `/api/v1/traces/${encodeURIComponent(traceId)}?format=compact-3`;
   const response = await fetchOk(url, signal);
   if (!response.body) throw new ApiError(response.status, 'bad_response', `${url} returned no body.`);
