@@ -3,9 +3,9 @@
  * decoder writes (decode-compact-trace.ts) and what the trace loader worker hands to the
  * page, transferred, not copied. The page builds the span objects from it in a plain loop
  * (SpanUnpacker). Before, the worker built span objects and the page received a structured
- * clone of them: half a million small objects serialized on the worker and deserialized on
- * the page's thread for a 100k-span trace (0.3–0.4 s each side on the 2-core machine), on
- * top of building them in the worker (another 0.4 s and its garbage).
+ * clone of them: half a million small objects for a 100k-span trace, serialized on the
+ * worker (0.36–0.48 s on the 2-core machine) and deserialized on the page's thread
+ * (0.48–1.2 s), on top of building them in the worker (another 0.2 s and its garbage).
  *
  * Writer and unpacker keep their tables across batches: a string, attribute or status is
  * sent once and referred to by number after that, so the page's spans share them (a
@@ -14,8 +14,8 @@
  * document sent them in full more than once.
  *
  * Layout of `words`, one span after the other (S = a string number; T = a time, as ns from
- * the document's base time, or NaN followed by S, its decimal text, when the offset is not
- * exact as a double):
+ * the document's base time, or NaN followed by S, its decimal text, for an offset the
+ * document sent as a decimal string, beyond what a double holds exactly):
  *   traceId S, spanId S, parentSpanId S, traceState S, flags, name S, kind, start T, end T,
  *   attributes (list), droppedAttributesCount,
  *   events: count, then each: time T, name S, attributes (list), droppedAttributesCount,
