@@ -1,10 +1,10 @@
 import { LitElement, css, html } from 'lit';
 import { Task } from '@lit/task';
-import { fetchTrace } from '../api/fetch-trace';
+import { loadTraceView } from '../api/load-trace-view';
 import { formatDuration } from '../model/duration';
 import { tracePath } from '../model/route';
 import { buildTraceComparison, type CompareRow, type CompareSide } from '../model/trace-compare';
-import { buildTraceView, type TraceView } from '../model/trace-view';
+import type { TraceView } from '../model/trace-view';
 import { controlStyles } from '../components/common/shared-styles';
 import { pageStyles } from '../components/common/page-styles';
 import { serviceStyle } from '../components/common/service-style';
@@ -72,9 +72,7 @@ export class TlComparePage extends LitElement {
 
   private readonly comparison = new Task(this, {
     task: async ([a, b], { signal }): Promise<Comparison> => {
-      const [ta, tb] = await Promise.all([fetchTrace(a, signal), fetchTrace(b, signal)]);
-      const va = buildTraceView(ta.traceId, ta.spans);
-      const vb = buildTraceView(tb.traceId, tb.spans);
+      const [va, vb] = await Promise.all([loadTraceView(a, signal), loadTraceView(b, signal)]);
       const rows = buildTraceComparison(
         { rows: va.rows, times: va.timelines.adjusted.times },
         { rows: vb.rows, times: vb.timelines.adjusted.times },

@@ -1,6 +1,6 @@
 import { LitElement, css, html, nothing, unsafeCSS } from 'lit';
 import { Task } from '@lit/task';
-import { fetchTrace } from '../api/fetch-trace';
+import { loadTraceView } from '../api/load-trace-view';
 import { fetchProfileMarkers } from '../api/profiles-api';
 import { NO_MARKERS, toMarkerMap, type ProfileMarkers } from '../model/profile-markers';
 import { comparePath, tracePath, type SkewMode, type TraceSource, type TraceTab } from '../model/route';
@@ -10,7 +10,6 @@ import { traceTitle } from '../model/page-title';
 import { normalizeHexId, TRACE_ID_HEX_LENGTH } from '@threadline/shared';
 import type { TraceFile } from '../model/trace-file';
 import { buildTraceView } from '../model/trace-view';
-import { SpanTreeBuilder } from '../model/span-tree';
 import { controlStyles } from '../components/common/shared-styles';
 import { navigate } from '../components/router/navigate';
 import { TRACE_HEADER_HEIGHT } from '../components/trace/tl-trace-header';
@@ -162,12 +161,9 @@ export class TlTracePage extends LitElement {
         if (!trace) throw new Error('No trace file is open in this tab. Use "Open JSON" in the header to view one.');
         return buildTraceView(trace.traceId, trace.spans);
       }
-      // The tree's nodes are made while the rest of the trace is on its way.
-      const tree = new SpanTreeBuilder();
-      const { traceId, spans } = await fetchTrace(key, signal, (batch) => tree.add(batch));
-      const view = buildTraceView(traceId, spans, tree.finish());
+      const view = await loadTraceView(key, signal);
       const { rootService, rootOperation } = view.timelines.adjusted.summary;
-      document.title = traceTitle(rootService, rootOperation, traceId);
+      document.title = traceTitle(rootService, rootOperation, view.traceId);
       return view;
     },
     // The source object is new on every URL change (selecting a span); only its identity matters.
