@@ -78,7 +78,6 @@ function detach(node: SpanNode): void {
  * start; `finish` moves them to count from the earliest.
  */
 export class SpanTreeBuilder {
-  private readonly spans: Span[] = [];
   private readonly nodes: MutableNode[] = [];
   private readonly byId = new Map<string, MutableNode>();
   private base: NanosBase | undefined;
@@ -101,7 +100,6 @@ export class SpanTreeBuilder {
       };
       if (!node.duplicate) this.byId.set(span.spanId, node);
       this.nodes.push(node);
-      this.spans.push(span);
     }
   }
 
@@ -158,7 +156,7 @@ export class SpanTreeBuilder {
       }
       return this.base.nanos + BigInt(earliest);
     }
-    const exact = earliestStartNanos(this.spans);
+    const exact = earliestStartNanos(this.nodes.map((node) => node.span));
     const base = nanosBase(exact);
     for (const node of this.nodes) {
       node.start = nanosSince(node.span.startTimeUnixNano, base);
