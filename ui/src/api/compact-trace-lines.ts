@@ -4,8 +4,8 @@
  * newline, so a newline only ever ends one of those), which lets each page be parsed and
  * decoded while the next is still being read from the store and sent.
  */
-import { applyTrailer, CompactTraceDecoder, unresolvedOwner, wholeDocumentDecoder, type CompactTrailer } from './decode-compact-trace';
-import { SpanUnpacker, type PackedSpans } from './span-packing';
+import { CompactTraceDecoder, finishSpans, wholeDocumentDecoder, type CompactTrailer } from './decode-compact-trace';
+import type { PackedSpans } from './span-packing';
 import type { TraceResponse } from './wire-types';
 
 const HEADER_END = '"spans":[';
@@ -72,10 +72,8 @@ export class CompactTraceLineDecoder {
 
   /** The whole trace, for a decoder whose spans were never taken. */
   end(): TraceResponse {
-    const { traceId, spans: packed, trailer } = this.endParts();
-    const spans = new SpanUnpacker(unresolvedOwner).unpack(packed);
-    applyTrailer(spans, trailer);
-    return { traceId, spans };
+    const { traceId, spans, trailer } = this.endParts();
+    return { traceId, spans: finishSpans(spans, trailer) };
   }
 
   private line(line: string): void {

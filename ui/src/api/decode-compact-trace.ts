@@ -7,7 +7,7 @@
  * itself): that is most of the heap a big trace saves besides the smaller response.
  */
 import { COMPACT_ATTRIBUTE_TABLE_SIZE, COMPACT_TRACE_FORMAT, COMPACT_TRACE_FORMAT_3, attributeTableField, type InstrumentationScope, type Resource, type Span, type StatusCode } from '@threadline/shared';
-import { JsonShapeError, expectArray, expectObject, expectString } from '../model/json-guards';
+import { JsonShapeError, expectArray, expectObject, expectString, optionalNumber, optionalString, type JsonPath } from '../model/json-guards';
 import { isDecimalNanos } from '../model/nanos';
 import { parseKeyValue, parseLink, parseResource, parseScope } from '../model/span-json';
 import { decoding } from './decode-responses';
@@ -18,9 +18,31 @@ const OFFSET = /^-?\d+$/;
 /** Dropped counts of a span that sends none. */
 const NO_DROPS = [0, 0, 0];
 
-function indexIn(length: number, index: unknown, path: string): number {
+function indexIn(length: number, index: unknown, path: JsonPath): number {
   if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= length) throw new JsonShapeError(path, `an index below ${length}`);
   return index;
+}
+
+/** `$.spans`, then the indexes `at` and `more`. */
+function spansPath(at: readonly number[], ...more: number[]): string {
+  return `$.spans${[...at, ...more].map((i) => `[${i}]`).join('')}`;
+}
+
+/**
+ * Field `k` (item `i` of it, when not -1) of what `at` points to, as a JsonPath made into
+ * text only when a check fails: a path string made for each of some 20 fields of every span,
+ * valid or not, was a good part of decoding a big trace. One object serves every check, its
+ * indexes set before each.
+ */
+class FieldPath {
+  k = 0;
+  i = -1;
+
+  constructor(private readonly at: readonly number[]) {}
+
+  toString(): string {
+    return this.i < 0 ? spansPath(this.at, this.k) : spansPath(this.at, this.k, this.i);
+  }
 }
 
 const ENDPOINT = '/api/v1/traces/{traceId}?format=compact-3';
@@ -49,6 +71,13 @@ export function applyTrailer(spans: readonly Span[], trailer: CompactTrailer): v
   for (const [index, parentSpanId] of trailer.parentFixes) spans[index]!.parentSpanId = parentSpanId;
 }
 
+/** Every span of a document taken in one batch, finished with its trailer. */
+export function finishSpans(packed: PackedSpans, trailer: CompactTrailer): Span[] {
+  const spans = new SpanUnpacker().unpack(packed);
+  applyTrailer(spans, trailer);
+  return spans;
+}
+
 /**
  * Decodes a compact trace in the order the server writes it: the header, spans in any
  * number of batches (as they arrive), then the trailer with resources, scopes and parent
@@ -65,6 +94,7 @@ export class CompactTraceDecoder {
   private readonly table: number[] | undefined;
   /** Where in `$.spans` the span being read is, as indexes: for the path of an error. */
   private readonly at: number[] = [];
+  private readonly fieldPath = new FieldPath(this.at);
 
   /** `header`: the document, or just its leading fields (`traceId`, `format`, `baseTimeUnixNano`). */
   constructor(header: unknown) {
@@ -88,54 +118,32 @@ export class CompactTraceDecoder {
    */
   private attributeList(value: unknown, k: number): void {
     const table = this.table;
-    const raw = this.array(value ?? [], k);
+    const raw = expectArray(value ?? [], this.field(k));
     this.writer.number(raw.length);
     for (let i = 0; i < raw.length; i++) {
       const item = raw[i];
-      if (table && typeof item === 'number' && Number.isInteger(item) && item >= 0 && item < table.length) {
-        this.writer.knownAttribute(table[item]!);
+      if (table && typeof item === 'number') {
+        this.writer.knownAttribute(table[indexIn(table.length, item, this.field(k, i))]!);
         continue;
       }
-      const path = `${this.path(k)}[${i}]`;
-      if (table && typeof item === 'number') throw new JsonShapeError(path, `an index below ${table.length}`);
+      const path = spansPath(this.at, k, i);
       const id = this.writer.attribute(parseKeyValue(item, path));
       if (table && table.length < COMPACT_ATTRIBUTE_TABLE_SIZE && attributeTableField((item as { value?: unknown }).value) !== undefined) table.push(id);
     }
   }
 
-  // Checks that make the path of what they check only when it fails: a path per field was a
-  // string made for each of some 20 fields of every span.
-
-  /** `$.spans` and the indexes in `at`, then `more`. */
-  private path(...more: number[]): string {
-    return `$.spans${[...this.at, ...more].map((i) => `[${i}]`).join('')}`;
-  }
-
-  private array(value: unknown, k: number): unknown[] {
-    if (Array.isArray(value)) return value;
-    throw new JsonShapeError(this.path(k), 'an array');
-  }
-
-  private string(value: unknown, k: number): string {
-    if (typeof value === 'string') return value;
-    throw new JsonShapeError(this.path(k), 'a string');
-  }
-
-  private optionalString(value: unknown, k: number): string {
-    return value === undefined || value === null ? '' : this.string(value, k);
-  }
-
-  private optionalNumber(value: unknown, k: number): number {
-    if (value === undefined || value === null) return 0;
-    if (typeof value === 'number' && Number.isFinite(value)) return value;
-    throw new JsonShapeError(this.path(k), 'a number');
+  /** The path of field `k` (item `i` of it) of what `at` points to, for a check (made into text only if it fails). */
+  private field(k: number, i = -1): JsonPath {
+    this.fieldPath.k = k;
+    this.fieldPath.i = i;
+    return this.fieldPath;
   }
 
   /** A time as sent: ns from the base time, a JSON number when exact, else a decimal string. */
   private offset(value: unknown, k: number): number | string {
     if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
     if (typeof value === 'string' && OFFSET.test(value)) return value;
-    throw new JsonShapeError(this.path(k), 'an integer ns offset (number or decimal string)');
+    throw new JsonShapeError(this.field(k), 'an integer ns offset (number or decimal string)');
   }
 
   /** How many spans were decoded so far, taken or not. */
@@ -148,7 +156,7 @@ export class CompactTraceDecoder {
     decoding(ENDPOINT, () => {
       for (const value of values) {
         this.at.length = 0;
-        const s = this.array(value, this.spanCount);
+        const s = expectArray(value, this.field(this.spanCount));
         this.at.push(this.spanCount);
         this.packSpan(s);
         this.owners.push(s[6], s[7]);
@@ -190,10 +198,7 @@ export class CompactTraceDecoder {
 
   /** Every span of the document, finished with its trailer: for a document whose spans were never taken. */
   finish(trailer: unknown): TraceResponse {
-    const done = this.trailer(trailer);
-    const spans = new SpanUnpacker(unresolvedOwner).unpack(this.takeSpans());
-    applyTrailer(spans, done);
-    return { traceId: this.traceId, spans };
+    return { traceId: this.traceId, spans: finishSpans(this.takeSpans(), this.trailer(trailer)) };
   }
 
   /** Checks the span `at` points to and writes it, field by field in the packed layout (span-packing.ts). */
@@ -201,53 +206,47 @@ export class CompactTraceDecoder {
     const w = this.writer;
     const at = this.at;
     w.text(this.traceId);
-    w.spanId(this.string(s[0], 0));
-    w.text(this.optionalString(s[1], 1));
-    w.text(this.optionalString(s[14], 14));
-    w.number(this.optionalNumber(s[13], 13));
-    w.text(this.optionalString(s[2], 2));
-    w.number(this.optionalNumber(s[3], 3));
+    w.spanId(expectString(s[0], this.field(0)));
+    w.text(optionalString(s[1], this.field(1)));
+    w.text(optionalString(s[14], this.field(14)));
+    w.number(optionalNumber(s[13], this.field(13)));
+    w.text(optionalString(s[2], this.field(2)));
+    w.number(optionalNumber(s[3], this.field(3)));
     w.time(this.offset(s[4], 4));
     w.time(this.offset(s[5], 5));
     // The span's attributes before its events': compact-3's table indexes count in this order.
     this.attributeList(s[10], 10);
-    const dropped = this.array(s[15] ?? NO_DROPS, 15);
+    const dropped = expectArray(s[15] ?? NO_DROPS, this.field(15));
     at.push(15);
-    w.number(this.optionalNumber(dropped[0], 0));
+    w.number(optionalNumber(dropped[0], this.field(0)));
     at.pop();
-    const events = this.array(s[11], 11);
+    const events = expectArray(s[11], this.field(11));
     w.number(events.length);
     at.push(11);
     for (let j = 0; j < events.length; j++) {
-      const event = this.array(events[j], j);
+      const event = expectArray(events[j], this.field(j));
       at.push(j);
       w.time(this.offset(event[0], 0));
-      w.text(this.optionalString(event[1], 1));
+      w.text(optionalString(event[1], this.field(1)));
       this.attributeList(event[2], 2);
-      w.number(this.optionalNumber(event[3], 3));
+      w.number(optionalNumber(event[3], this.field(3)));
       at.pop();
     }
     at.pop();
     at.push(15);
-    w.number(this.optionalNumber(dropped[1], 1));
+    w.number(optionalNumber(dropped[1], this.field(1)));
     at.pop();
-    const links = this.array(s[12] ?? [], 12);
+    const links = expectArray(s[12] ?? [], this.field(12));
     w.number(links.length);
-    links.forEach((l, j) => w.link(parseLink(l, this.path(12, j))));
+    links.forEach((l, j) => w.link(parseLink(l, spansPath(this.at, 12, j))));
     at.push(15);
-    w.number(this.optionalNumber(dropped[2], 2));
+    w.number(optionalNumber(dropped[2], this.field(2)));
     at.pop();
-    w.status(this.optionalNumber(s[8], 8) as StatusCode, this.optionalString(s[9], 9));
+    w.status(optionalNumber(s[8], this.field(8)) as StatusCode, optionalString(s[9], this.field(9)));
     w.endSpan();
   }
 }
 
-/** What a span decoded before the trailer came has for resource, scope and service name (applyTrailer sets them). */
-export const unresolvedOwner: Readonly<Pick<Span, 'resource' | 'scope' | 'serviceName'>> = {
-  resource: { attributes: [], droppedAttributesCount: 0 },
-  scope: { name: '', version: '', attributes: [], droppedAttributesCount: 0 },
-  serviceName: '',
-};
 
 /** A whole compact document, already parsed. */
 export function parseCompactTraceResponse(body: unknown): TraceResponse {

@@ -7,7 +7,7 @@
 import { ApiError } from './api-error';
 import { fetchOk } from './http-client';
 import { appendAll, readCompactTrace, readIfWithin, withHead } from './read-compact-trace';
-import { applyTrailer, unresolvedOwner } from './decode-compact-trace';
+import { applyTrailer } from './decode-compact-trace';
 import { SpanUnpacker } from './span-packing';
 import type { Span } from '@threadline/shared';
 import type { TraceLoaderReply, TraceLoaderRequest } from './trace-loader-protocol';
@@ -56,7 +56,7 @@ function decodeInWorker(worker: Worker, head: Uint8Array[], body: ReadableStream
     if (signal?.aborted) return abort();
     signal?.addEventListener('abort', abort, { once: true });
     const spans: Span[] = [];
-    const unpacker = new SpanUnpacker(unresolvedOwner);
+    const unpacker = new SpanUnpacker();
     worker.onmessage = ({ data }: MessageEvent<TraceLoaderReply>) => {
       if (data.kind === 'failure') {
         done();

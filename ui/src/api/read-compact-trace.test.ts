@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { COMPACT_TRACE_FORMAT, type Span } from '@threadline/shared';
-import { applyTrailer, parseCompactTraceResponse, unresolvedOwner, type CompactTrailer } from './decode-compact-trace';
+import { applyTrailer, parseCompactTraceResponse, type CompactTrailer } from './decode-compact-trace';
 import { SpanUnpacker } from './span-packing';
 import { readCompactTrace, readIfWithin, streamCompactTrace, withHead } from './read-compact-trace';
 import { ApiError } from './api-error';
@@ -31,7 +31,7 @@ function body(piece: number): ReadableStream<Uint8Array> {
 describe('streamCompactTrace', () => {
   it('hands over the spans in batches before the trailer, which then finishes them like a whole decode', async () => {
     const batches: Span[][] = [];
-    const unpacker = new SpanUnpacker(unresolvedOwner);
+    const unpacker = new SpanUnpacker();
     let end: { traceId: string; trailer: CompactTrailer } | undefined;
     await streamCompactTrace(body(40), '/t', { spans: (b) => batches.push(unpacker.unpack(b)), end: (traceId, trailer) => (end = { traceId, trailer }) }, 3);
     expect(batches.length).toBeGreaterThan(2);

@@ -1,6 +1,6 @@
 import { ApiError } from './api-error';
 import { CompactTraceLineDecoder } from './compact-trace-lines';
-import { applyTrailer, unresolvedOwner, type CompactTrailer } from './decode-compact-trace';
+import { applyTrailer, type CompactTrailer } from './decode-compact-trace';
 import { SpanUnpacker, type PackedSpans } from './span-packing';
 import type { TraceResponse } from './wire-types';
 import type { Span } from '@threadline/shared';
@@ -32,7 +32,7 @@ export async function streamCompactTrace(body: ReadableStream<Uint8Array>, url: 
     sink.end(traceId, trailer);
   } catch (error) {
     if (error instanceof ApiError) throw error;
-    throw new ApiError(200, 'bad_response', `${url} did not return a compact trace: ${error instanceof Error ? error.message : String(error)}`);
+    throw notACompactTrace(url, error);
   }
 }
 
@@ -63,8 +63,13 @@ export async function readIfWithin(body: ReadableStream<Uint8Array>, url: string
     return { trace: decoder.end() };
   } catch (error) {
     if (error instanceof ApiError || signal?.aborted) throw error;
-    throw new ApiError(200, 'bad_response', `${url} did not return a compact trace: ${error instanceof Error ? error.message : String(error)}`);
+    throw notACompactTrace(url, error);
   }
+}
+
+/** What reading a body fails with when it is not a compact trace. */
+function notACompactTrace(url: string, error: unknown): ApiError {
+  return new ApiError(200, 'bad_response', `${url} did not return a compact trace: ${error instanceof Error ? error.message : String(error)}`);
 }
 
 /** `head`, then the rest of `body`: a body read in part elsewhere, whole again. */
@@ -85,7 +90,7 @@ export function withHead(head: readonly Uint8Array[], body: ReadableStream<Uint8
 /** The whole trace of a compact trace body, decoded page by page as it arrives (streamCompactTrace). */
 export async function readCompactTrace(body: ReadableStream<Uint8Array>, url: string): Promise<TraceResponse> {
   const spans: Span[] = [];
-  const unpacker = new SpanUnpacker(unresolvedOwner);
+  const unpacker = new SpanUnpacker();
   let trace: TraceResponse | undefined;
   await streamCompactTrace(body, url, {
     spans: (batch) => appendAll(spans, unpacker.unpack(batch)),

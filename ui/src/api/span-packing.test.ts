@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { COMPACT_TRACE_FORMAT_3, type KeyValue } from '@threadline/shared';
-import { CompactTraceDecoder, unresolvedOwner } from './decode-compact-trace';
-import { SpanUnpacker, type PackedSpans } from './span-packing';
+import { CompactTraceDecoder } from './decode-compact-trace';
+import { SpanUnpacker, unresolvedOwner, type PackedSpans } from './span-packing';
 import { BASE_NS, TRACE_ID, sid } from '../model/fixtures/make-span';
 
 /** What crosses to the page: a structured clone, as postMessage makes. */
@@ -31,7 +31,7 @@ describe('span packing', () => {
     ];
     const decoder = new CompactTraceDecoder(header);
     decoder.addSpans([row('root', '', 0, 10, values, [[5, 'retry', [{ key: 'n', value: { intValue: '2' } }], 1]])]);
-    const [span] = new SpanUnpacker(unresolvedOwner).unpack(crossed(decoder.takeSpans()));
+    const [span] = new SpanUnpacker().unpack(crossed(decoder.takeSpans()));
     expect(span!.attributes).toEqual(values);
     expect(Object.is(span!.attributes[3]!.value.doubleValue, -0)).toBe(true);
     expect(span!.events).toEqual([{ timeUnixNano: (BASE_NS + 5n).toString(), name: 'retry', attributes: [{ key: 'n', value: { intValue: '2' } }], droppedAttributesCount: 1 }]);
@@ -42,7 +42,7 @@ describe('span packing', () => {
     const big = '9007199254740993';
     const decoder = new CompactTraceDecoder(header);
     decoder.addSpans([row('a', '', -1, 999_999_999), row('b', '', -(10 ** 12) - 7, 2 ** 52), row('c', '', big, `-${big}`)]);
-    const spans = new SpanUnpacker(unresolvedOwner).unpack(crossed(decoder.takeSpans()));
+    const spans = new SpanUnpacker().unpack(crossed(decoder.takeSpans()));
     const expected = [[-1n, 999_999_999n], [-(10n ** 12n) - 7n, 2n ** 52n], [BigInt(big), -BigInt(big)]].map(([s, e]) => [(BASE_NS + s!).toString(), (BASE_NS + e!).toString()]);
     expect(spans.map((s) => [s.startTimeUnixNano, s.endTimeUnixNano])).toEqual(expected);
   });
@@ -50,14 +50,14 @@ describe('span packing', () => {
   it('writes times near zero as plain decimals', () => {
     const decoder = new CompactTraceDecoder({ ...header, baseTimeUnixNano: '5' });
     decoder.addSpans([row('a', '', 0, -5), row('b', '', 1_000_000_000, 1_999_999_995)]);
-    const spans = new SpanUnpacker(unresolvedOwner).unpack(decoder.takeSpans());
+    const spans = new SpanUnpacker().unpack(decoder.takeSpans());
     expect(spans.flatMap((s) => [s.startTimeUnixNano, s.endTimeUnixNano])).toEqual(['5', '0', '1000000005', '2000000000']);
   });
 
   it('sends each string and attribute once over all batches, and the page shares them', () => {
     const route = { key: 'http.route', value: { stringValue: '/orders' } };
     const decoder = new CompactTraceDecoder(header);
-    const unpacker = new SpanUnpacker(unresolvedOwner);
+    const unpacker = new SpanUnpacker();
     decoder.addSpans([row('a', '', 0, 1, [route]), row('b', 'a', 0, 1, [0])]);
     const first = decoder.takeSpans();
     // Sent in full again (as compact-2 does, or compact-3 once its table is full): still one object.
@@ -77,8 +77,8 @@ describe('span packing', () => {
     const decoder = new CompactTraceDecoder(header);
     decoder.addSpans([row('a', '', 0, 1)]);
     const packed = decoder.takeSpans();
-    expect(() => new SpanUnpacker(unresolvedOwner).unpack({ ...packed, words: packed.words.subarray(0, packed.words.length - 1) })).toThrow(/ended in the middle/);
-    expect(() => new SpanUnpacker(unresolvedOwner).unpack({ ...packed, count: 0 })).toThrow(/left over/);
-    expect(() => new SpanUnpacker(unresolvedOwner).unpack({ ...packed, strings: [] })).toThrow(/refer to string/);
+    expect(() => new SpanUnpacker().unpack({ ...packed, words: packed.words.subarray(0, packed.words.length - 1) })).toThrow(/ended in the middle/);
+    expect(() => new SpanUnpacker().unpack({ ...packed, count: 0 })).toThrow(/left over/);
+    expect(() => new SpanUnpacker().unpack({ ...packed, strings: [] })).toThrow(/refer to string/);
   });
 });

@@ -194,9 +194,16 @@ export class PackedSpanWriter {
   }
 }
 
+/** What a span unpacked before the trailer came has for resource, scope and service name (applyTrailer sets them). */
+export const unresolvedOwner: Readonly<Pick<Span, 'resource' | 'scope' | 'serviceName'>> = {
+  resource: { attributes: [], droppedAttributesCount: 0 },
+  scope: { name: '', version: '', attributes: [], droppedAttributesCount: 0 },
+  serviceName: '',
+};
+
 /**
  * Builds the spans of each batch, in order. Their resource, scope and service name are
- * `unresolved` until the trailer comes (applyTrailer), as the decoder leaves them.
+ * `unresolvedOwner`'s until the trailer comes (applyTrailer).
  */
 export class SpanUnpacker {
   private readonly strings: string[] = [];
@@ -206,8 +213,6 @@ export class SpanUnpacker {
   private at = 0;
   private baseText = '';
   private base = 0n;
-
-  constructor(private readonly unresolved: Pick<Span, 'resource' | 'scope' | 'serviceName'>) {}
 
   unpack(packed: PackedSpans): Span[] {
     for (const s of packed.strings) this.strings.push(s);
@@ -244,7 +249,7 @@ export class SpanUnpacker {
     return {
       traceId, spanId, parentSpanId, traceState, flags, name, kind, startTimeUnixNano, endTimeUnixNano,
       attributes, droppedAttributesCount, events, droppedEventsCount, links, droppedLinksCount, status,
-      resource: this.unresolved.resource, scope: this.unresolved.scope, serviceName: this.unresolved.serviceName,
+      resource: unresolvedOwner.resource, scope: unresolvedOwner.scope, serviceName: unresolvedOwner.serviceName,
     };
   }
 
