@@ -9,6 +9,7 @@ import { fetchOk } from './http-client';
 import { appendAll, readCompactTrace, readIfWithin, withHead } from './read-compact-trace';
 import { applyTrailer } from './decode-compact-trace';
 import { SpanUnpacker } from './span-packing';
+import { compactTraceUrl, takePrefetchedTrace } from './trace-prefetch';
 import type { Span } from '@threadline/shared';
 import type { TraceLoaderReply, TraceLoaderRequest } from './trace-loader-protocol';
 import type { TraceResponse } from './wire-types';
@@ -30,8 +31,8 @@ export const PAGE_DECODE_BYTES = 2 * 1024 * 1024;
  * fix only when the whole trace has come (they are the spans the promise resolves with).
  */
 export async function fetchTrace(traceId: string, signal?: AbortSignal, onSpans?: (batch: readonly Span[]) => void): Promise<TraceResponse> {
-  const url = `/api/v1/traces/${encodeURIComponent(traceId)}?format=compact-3`;
-  const response = await fetchOk(url, signal);
+  const url = compactTraceUrl(traceId);
+  const response = await fetchOk(url, signal, takePrefetchedTrace(traceId, signal));
   if (!response.body) throw new ApiError(response.status, 'bad_response', `${url} returned no body.`);
   const read = await readIfWithin(response.body, url, PAGE_DECODE_BYTES, signal);
   if ('trace' in read) {

@@ -9,11 +9,15 @@ function errorFromBody(status: number, statusText: string, body: unknown): ApiEr
   return new ApiError(status, code, message);
 }
 
-/** Fetches `path` and maps every failure to an ApiError; the body of an ok response is left for the caller to read. */
-export async function fetchOk(path: string, signal?: AbortSignal): Promise<Response> {
+/**
+ * Fetches `path` (or takes the response of a request for it already under way, `started`)
+ * and maps every failure to an ApiError; the body of an ok response is left for the caller
+ * to read.
+ */
+export async function fetchOk(path: string, signal?: AbortSignal, started?: Promise<Response>): Promise<Response> {
   let response: Response;
   try {
-    response = await fetch(path, { headers: { Accept: 'application/json' }, signal });
+    response = await (started ?? fetch(path, { headers: { Accept: 'application/json' }, signal }));
   } catch (error) {
     if (signal?.aborted) throw error;
     throw new ApiError(0, 'unreachable', 'Cannot reach the Threadline server. Is it running?');

@@ -5,6 +5,7 @@ import { parseLatencyRoute, type LatencyRoute } from './latency-routes';
 import { parseNettraceRoute, type NettraceRoute } from './nettrace-routes';
 import { parseWindowParams, writeWindowParams, type TimeWindow } from './latency-window';
 import { parseResultSort, type ResultSort } from './result-sort';
+import { tracePathId } from './trace-path';
 
 export type SkewMode = 'adjusted' | 'raw';
 
@@ -38,15 +39,14 @@ export function parseRoute(pathname: string, search: string): Route {
     // A bare /search shows the form; any query means "run this search".
     return { page: 'search', ...parseSearchParams(params), submitted: params.size > 0, sort: parseResultSort(params.get('sort')) };
   }
-  const match = /^\/trace\/([^/]+)\/?$/.exec(pathname);
-  if (match) {
+  const raw = tracePathId(pathname);
+  if (raw !== undefined) {
     const spanParam = params.get('span');
     const spanId = spanParam === null ? null : normalizeHexId(spanParam, SPAN_ID_HEX_LENGTH);
     const skew: SkewMode = params.get('skew') === 'raw' ? 'raw' : 'adjusted';
     const find = params.get('uiFind') ?? '';
     const tabParam = params.get('tab') ?? '';
     const tab: TraceTab = (TRACE_TABS as readonly string[]).includes(tabParam) ? (tabParam as TraceTab) : 'waterfall';
-    const raw = decodeURIComponent(match[1]!);
     if (raw === 'local') return { page: 'trace', source: { kind: 'local' }, spanId, skew, find, tab };
     const traceId = normalizeHexId(raw, TRACE_ID_HEX_LENGTH);
     if (traceId === null) return { page: 'not-found', message: `"${raw}" is not a trace ID (up to 32 hex digits).` };

@@ -159,7 +159,24 @@ export class TlMinimap extends LitElement {
   }
 
   protected override updated(changed: Map<PropertyKey, unknown>): void {
-    if (changed.has('view') || changed.has('mode') || changed.has('width') || changed.has('theme')) this.paint();
+    if (changed.has('view') || changed.has('mode') || changed.has('width') || changed.has('theme')) this.schedulePaint();
+  }
+
+  private paintPending = false;
+
+  /**
+   * Paints in the frame after the next one: the waterfall's rows, rendered with it, are on the
+   * screen a frame before the map (whose density image takes tens of ms on a big trace).
+   */
+  private schedulePaint(): void {
+    if (this.paintPending) return;
+    this.paintPending = true;
+    requestAnimationFrame(() =>
+      requestAnimationFrame(() => {
+        this.paintPending = false;
+        this.paint();
+      }),
+    );
   }
 
   private paint(): void {
