@@ -61,27 +61,26 @@ function luminance([r, g, b]: [number, number, number]): number {
 
 /** WCAG contrast ratio of two `#rrggbb` colours. */
 export function contrastRatio(a: string, b: string): number {
-  const la = luminance(parseHex(a));
-  const lb = luminance(parseHex(b));
+  return luminanceRatio(luminance(parseHex(a)), luminance(parseHex(b)));
+}
+
+function luminanceRatio(la: number, lb: number): number {
   return (Math.max(la, lb) + 0.05) / (Math.min(la, lb) + 0.05);
 }
 
 /**
  * The shade closest to the middle that still meets MIN_CONTRAST: the lightest one
  * on a light background, the darkest one on a dark background, so colours stay vivid.
+ * Compared as luminances (no text per candidate): it runs for every entry as the app loads.
  */
 function solveShade(hue: number, saturation: number, background: string, onLight: boolean): string {
   const minContrast = onLight ? MIN_CONTRAST.light : MIN_CONTRAST.dark;
-  let best = toHex(hslToRgb(hue, saturation, onLight ? 5 : 95));
+  const lb = luminance(parseHex(background));
   for (let l = 5; l <= 95; l++) {
-    const lightness = onLight ? 100 - l : l;
-    const candidate = toHex(hslToRgb(hue, saturation, lightness));
-    if (contrastRatio(candidate, background) >= minContrast) {
-      best = candidate;
-      break;
-    }
+    const candidate = hslToRgb(hue, saturation, onLight ? 100 - l : l);
+    if (luminanceRatio(luminance(candidate), lb) >= minContrast) return toHex(candidate);
   }
-  return best;
+  return toHex(hslToRgb(hue, saturation, onLight ? 5 : 95));
 }
 
 function buildPalette(): ServiceColor[] {
