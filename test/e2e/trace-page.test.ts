@@ -323,6 +323,11 @@ describe('trace page in Chromium', () => {
       const notFound = byTestId(suite.page, 'not-found');
       await notFound.waitFor({ timeout: UI_TIMEOUT });
       expect(await suite.page.locator('tl-not-found-page p').first().textContent()).toContain('"not-hex" is not a trace ID');
+
+      // Not even a valid URL escape: still the not-found page (decoding it used to throw as the app started, leaving the page blank).
+      await suite.page.goto(`${suite.server.http}/trace/%E0%A4%A`);
+      await notFound.waitFor({ timeout: UI_TIMEOUT });
+      expect(await suite.page.locator('tl-not-found-page p').first().textContent()).toContain('"%E0%A4%A" is not a trace ID');
     });
   });
 });

@@ -19,12 +19,7 @@ let prefetched: { traceId: string; response: Promise<BufferedResponse> } | undef
 
 /** Starts the request for the trace `pathname` names, if it names one on the server (as parseRoute reads it). */
 export function prefetchTrace(pathname: string): void {
-  let raw: string | undefined;
-  try {
-    raw = tracePathId(pathname);
-  } catch {
-    return; // Not URL-decodable: the router reports it.
-  }
+  const raw = tracePathId(pathname);
   const traceId = raw === undefined || raw === 'local' ? null : normalizeHexId(raw, TRACE_ID_HEX_LENGTH);
   if (traceId === null) return;
   prefetched = { traceId, response: fetch(compactTraceUrl(traceId), { headers: { Accept: 'application/json' } }).then((r) => new BufferedResponse(r)) };

@@ -14,19 +14,12 @@ import {
   type OperationViewQuery,
 } from './operations-query';
 import { parseSlowParams, slowQueryToParams, type SlowQuery } from './slow-query';
+import { decodePathSegment } from './path-segment';
 
 export type LatencyRoute =
   | { page: 'slow'; query: SlowQuery; submitted: boolean }
   | { page: 'operations'; query: OperationsQuery }
   | { page: 'operation'; query: OperationViewQuery };
-
-function decodeSegment(segment: string): string | null {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return null;
-  }
-}
 
 /** The latency route at `pathname`, or null when it is none of them. */
 export function parseLatencyRoute(pathname: string, params: URLSearchParams): LatencyRoute | { page: 'not-found'; message: string } | null {
@@ -34,8 +27,8 @@ export function parseLatencyRoute(pathname: string, params: URLSearchParams): La
   if (pathname === '/operations' || pathname === '/operations/') return { page: 'operations', query: parseOperationsParams(params) };
   const match = /^\/operations\/([^/]+)\/([^/]+)\/?$/.exec(pathname);
   if (match) {
-    const service = decodeSegment(match[1]!);
-    const operation = decodeSegment(match[2]!);
+    const service = decodePathSegment(match[1]!);
+    const operation = decodePathSegment(match[2]!);
     if (service === null || operation === null) return { page: 'not-found', message: `${pathname} is not a valid operation address.` };
     return { page: 'operation', query: parseOperationViewParams(service, operation, params) };
   }

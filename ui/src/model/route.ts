@@ -5,6 +5,7 @@ import { parseLatencyRoute, type LatencyRoute } from './latency-routes';
 import { parseNettraceRoute, type NettraceRoute } from './nettrace-routes';
 import { parseWindowParams, writeWindowParams, type TimeWindow } from './latency-window';
 import { parseResultSort, type ResultSort } from './result-sort';
+import { decodePathSegment } from './path-segment';
 import { tracePathId } from './trace-path';
 
 export type SkewMode = 'adjusted' | 'raw';
@@ -54,7 +55,7 @@ export function parseRoute(pathname: string, search: string): Route {
   }
   const compare = /^\/compare\/([^/]+)\/([^/]+)\/?$/.exec(pathname);
   if (compare) {
-    const [a, b] = [compare[1]!, compare[2]!].map((raw) => normalizeHexId(decodeURIComponent(raw), TRACE_ID_HEX_LENGTH));
+    const [a, b] = [compare[1]!, compare[2]!].map((raw) => normalizeHexId(decodePathSegment(raw) ?? raw, TRACE_ID_HEX_LENGTH));
     if (!a || !b) return { page: 'not-found', message: 'A compare address is /compare/{traceId}/{traceId} with two trace IDs (up to 32 hex digits).' };
     return { page: 'compare', a, b };
   }

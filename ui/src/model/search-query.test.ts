@@ -113,6 +113,9 @@ describe('routes', () => {
   it('pads short (Zipkin 64-bit) trace IDs and rejects non-hex ones', () => {
     expect(parseRoute('/trace/abc', '')).toMatchObject({ source: { traceId: '0'.repeat(29) + 'abc' } });
     expect(parseRoute('/trace/not-hex', '')).toMatchObject({ page: 'not-found' });
+    // A malformed escape in a pasted address is a not-found page, not an exception that leaves the app blank.
+    expect(parseRoute('/trace/%E0%A4%A', '')).toEqual({ page: 'not-found', message: '"%E0%A4%A" is not a trace ID (up to 32 hex digits).' });
+    expect(parseRoute('/compare/%E0/abc', '')).toMatchObject({ page: 'not-found' });
     expect(parseRoute('/nope', '')).toMatchObject({ page: 'not-found' });
   });
 
