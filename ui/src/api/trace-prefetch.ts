@@ -44,7 +44,8 @@ class BufferedResponse {
   private readonly chunks: Uint8Array[] = [];
   private next = 0;
   private ended = false;
-  private failure: { reason: unknown } | undefined;
+  /** Why the body failed, once read up to there (a cut connection), or at once when it was stopped (an abort). */
+  private failure: { reason: unknown; now: boolean } | undefined;
   private wake: (() => void) | undefined;
   private readonly reader: ReadableStreamDefaultReader<Uint8Array> | undefined;
 
@@ -61,14 +62,14 @@ class BufferedResponse {
         this.wake?.();
       }
     } catch (reason) {
-      this.failure ??= { reason };
+      this.failure ??= { reason, now: false };
     }
     this.ended = true;
     this.wake?.();
   }
 
   private stop(reason: unknown): void {
-    this.failure ??= { reason };
+    this.failure ??= { reason, now: true };
     void this.reader?.cancel(reason).catch(() => undefined);
     this.wake?.();
   }
@@ -80,16 +81,17 @@ class BufferedResponse {
     else signal?.addEventListener('abort', () => this.stop(signal.reason), { once: true });
     const body = new ReadableStream<Uint8Array>({
       pull: async (controller) => {
-        while (this.next === this.chunks.length && !this.ended && !this.failure) await new Promise<void>((resolve) => (this.wake = resolve));
+        while (this.next === this.chunks.length && !this.ended && !this.failure?.now) await new Promise<void>((resolve) => (this.wake = resolve));
         this.wake = undefined;
-        if (this.failure) return controller.error(this.failure.reason);
+        if (this.failure?.now) return controller.error(this.failure.reason);
         if (this.next < this.chunks.length) {
           // Handed on, not kept: the reader now holds it.
           const chunk = this.chunks[this.next]!;
           this.chunks[this.next++] = EMPTY;
           return controller.enqueue(chunk);
         }
-        controller.close();
+        if (this.failure) controller.error(this.failure.reason);
+        else controller.close();
       },
       cancel: (reason) => this.stop(reason),
     });
