@@ -283,7 +283,7 @@ function section(results: SizeResult[], runs: number, machineLine: string, loadA
 \`npm run bench:ui\` (\`test/bench-ui/run.ts\`). Last run ${new Date().toISOString().slice(0, 10)} on ${machineLine};
 1-minute load average ${loadAtStart.toFixed(1)} at the start and ${os.loadavg()[0]!.toFixed(1)} at the end (other jobs share the machine).
 
-| spans | first waterfall paint, median (min–max) | page load → trace request | trace request (server + transfer) | UI: parse, build, render | API body / on the wire (Chromium asks for br) | span rows in DOM | DOM elements / nodes (all shadow roots) | JS heap | jump to last row, next paint | longest main-thread task after first paint | server RSS at the start of a run (median) → while serving (max) |
+| spans | first waterfall paint, median (min–max) | page load → trace request | trace request (server + transfer) | UI: parse, build, render | API body / on the wire (uncompressed to a client on the same machine) | span rows in DOM | DOM elements / nodes (all shadow roots) | JS heap | jump to last row, next paint | longest main-thread task after first paint | server RSS at the start of a run (median) → while serving (max) |
 |------:|------:|------:|------:|------:|------:|------:|------:|------:|------:|------:|------:|
 ${rows.map((r) => `| ${r} |`).join('\n')}
 
