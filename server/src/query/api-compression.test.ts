@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import express from 'express';
 import request from 'supertest';
-import { apiCompression, isLocalClient } from './api-compression.js';
+import { apiCompression, isLocalClient, uncompressedForLocalClient } from './api-compression.js';
 
 describe('isLocalClient', () => {
   it('is a loopback address with no proxy in between', () => {
@@ -14,19 +14,28 @@ describe('isLocalClient', () => {
 
 describe('apiCompression', () => {
   const body = JSON.stringify({ data: Array.from({ length: 500 }, (_, i) => ({ traceID: i.toString(16).padStart(32, '0') })) });
-  const app = express().use(apiCompression()).get('/api/x', (_req, res) => res.type('json').send(body));
+  const app = express()
+    .use(apiCompression())
+    .get('/api/streamed', (_req, res) => {
+      uncompressedForLocalClient(res);
+      res.type('json').send(body);
+    })
+    .get('/api/other', (_req, res) => res.type('json').send(body));
 
-  it('sends answers to a client on this machine as they are', async () => {
-    const res = await request(app).get('/api/x').set('Accept-Encoding', 'br, gzip');
+  it('sends an answer marked for it uncompressed to a client on this machine', async () => {
+    const res = await request(app).get('/api/streamed').set('Accept-Encoding', 'br, gzip');
     expect(res.headers['content-encoding']).toBeUndefined();
     expect(res.text).toBe(body);
   });
 
-  it('compresses answers for a client behind a proxy, as for any remote one', async () => {
+  it('compresses it for a client behind a proxy, as for any remote one, and every other answer', async () => {
     for (const encoding of ['br', 'gzip']) {
-      const res = await request(app).get('/api/x').set('Accept-Encoding', encoding).set('X-Forwarded-For', '203.0.113.9');
-      expect(res.headers['content-encoding']).toBe(encoding);
-      expect(res.text).toBe(body);
+      const proxied = await request(app).get('/api/streamed').set('Accept-Encoding', encoding).set('X-Forwarded-For', '203.0.113.9');
+      expect(proxied.headers['content-encoding']).toBe(encoding);
+      expect(proxied.text).toBe(body);
+      const other = await request(app).get('/api/other').set('Accept-Encoding', encoding);
+      expect(other.headers['content-encoding']).toBe(encoding);
+      expect(other.text).toBe(body);
     }
   });
 });

@@ -1,5 +1,5 @@
 import compression from 'compression';
-import type { Request, RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import { constants } from 'node:zlib';
 
 /**
@@ -9,18 +9,28 @@ import { constants } from 'node:zlib';
  * CPU; brotli at the middleware's default (quality 4, what browsers got) 3.7 MB for ~600 ms,
  * more than encoding the trace itself; brotli quality 1 with a 64 KiB window 4.0 MB for ~60 ms.
  *
- * A client on this machine gets its answers uncompressed (isLocalClient): a loopback socket
- * has no bandwidth to save, and compressing (here) and decompressing (in the browser) took CPU
- * from the same cores. bench:ui's first paint, alternating page loads: 100k spans 2.14 and
- * 2.17 s uncompressed against 2.28 and 2.40 s with brotli (two runs, 12 loads each), 10k
- * 846 against 930 ms (16).
+ * A streamed compact trace (the UI's trace page) goes uncompressed to a client on this machine
+ * (isLocalClient): a loopback socket has no bandwidth to save, and compressing it here and
+ * decompressing it in the browser took CPU from the cores both share. bench:ui's first
+ * paint, alternating page loads: 100k spans 2.14 and 2.17 s uncompressed against 2.28 and
+ * 2.40 s with brotli (two runs, 12 loads each), 10k 846 against 930 ms (16). Other answers
+ * stay compressed: sending the overload test's Jaeger searches (11 MB of JSON each)
+ * uncompressed over loopback made its refusals slow (429 p99 252 ms against 43 ms, same
+ * machine, alternating builds).
  */
 export function apiCompression(): RequestHandler {
   return compression({
     level: 1,
     brotli: { params: { [constants.BROTLI_PARAM_QUALITY]: 1, [constants.BROTLI_PARAM_LGWIN]: 16 } },
-    filter: (req, res) => !isLocalClient(req.socket.remoteAddress, req.headers) && compression.filter(req, res),
+    filter: (req, res) => !(res.locals[UNCOMPRESSED_FOR_LOCAL] === true && isLocalClient(req.socket.remoteAddress, req.headers)) && compression.filter(req, res),
   });
+}
+
+const UNCOMPRESSED_FOR_LOCAL = 'uncompressedForLocalClient';
+
+/** Marks the answer to go uncompressed if the client is on this machine (call before writing it). */
+export function uncompressedForLocalClient(res: Response): void {
+  res.locals[UNCOMPRESSED_FOR_LOCAL] = true;
 }
 
 const LOOPBACK = /^(127\.\d{1,3}\.\d{1,3}\.\d{1,3}|::1|::ffff:127\.\d{1,3}\.\d{1,3}\.\d{1,3})$/;

@@ -66,6 +66,10 @@ describe('GET /api/v1/traces/:traceId', () => {
       expect(res.headers['content-encoding']).toBe(encoding);
       expect(JSON.parse(res.text)).toEqual(JSON.parse(JSON.stringify(buildCompactTrace(TRACE_B, many))));
     }
+    // Straight from this machine: uncompressed (api-compression.ts), the same document.
+    const local = await request(compressed).get(`/api/v1/traces/${TRACE_B}?format=compact`).set('Accept-Encoding', 'br, gzip').expect(200);
+    expect(local.headers['content-encoding']).toBeUndefined();
+    expect(JSON.parse(local.text)).toEqual(JSON.parse(JSON.stringify(buildCompactTrace(TRACE_B, many))));
   });
 
   it('sends each compressed page of a compact trace before the store reads the next', async () => {

@@ -8,6 +8,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { toSharedChildrenRepointedJson } from '../../receivers/zipkin/zipkin-shared-spans.js';
 import { compactTraceText, type CompactFormat } from './compact-trace.js';
+import { uncompressedForLocalClient } from '../api-compression.js';
 import { collectGarbage } from '../../threads/full-collection.js';
 import { createLatencyRouter } from './latency-router.js';
 import { createV1NettraceRouter } from './nettrace-router.js';
@@ -55,6 +56,7 @@ export function createV1Router(store: SpanStore, options: V1RouterOptions = {}):
       // Encodes the first page now: a store failing to read it is answered with an error status, not a cut stream.
       const text = compactTraceText(traceId, first.value, pages, compact);
       res.type(COMPACT_TRACE_MEDIA_TYPE);
+      uncompressedForLocalClient(res);
       let written = 0;
       try {
         // pipeline waits for the client to read (backpressure) and ends or destroys the response.
