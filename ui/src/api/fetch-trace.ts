@@ -1,6 +1,7 @@
 /**
- * Loads a trace in the compact format: the page fetches it and, for a big trace, hands the
- * body to trace-loader-worker.ts, so the page's thread only receives the decoded spans, in
+ * Loads a trace in the compact format: the page fetches it (or takes the request its first
+ * script made for the trace its address names, trace-prefetch.ts) and, for a big trace, hands
+ * the body to trace-loader-worker.ts, so the page's thread only receives the decoded spans, in
  * batches while the body arrives, and finishes them when the trailer came. A small trace is
  * decoded on the page: the worker's start costs more than that (below).
  */
