@@ -295,8 +295,9 @@ times as offsets, an attribute equal to one sent before as its index), which the
 a page of 256 spans at a time: the store's reader worker hands the trace's stored protobuf over
 in pieces of about 512 KiB as they are asked for (a chunk bigger than that in slices of whole
 pages), and each page's spans are transcoded from their protobuf bytes straight into compact
-JSON without being decoded into span objects (\`streamTraceProto\`), compressed (brotli quality 1 for
-Chromium) and flushed to the socket page by page. The page decodes a body of up to 2 MiB itself as
+JSON without being decoded into span objects (\`streamTraceProto\`) and written to the socket page by
+page, uncompressed (the browser is on the same machine; a remote one gets brotli quality 1,
+docs/api.md §1.6). The page decodes a body of up to 2 MiB itself as
 it arrives (the 1,000- and 10,000-span traces); a longer one (the 100,000-span trace) it hands,
 with the bytes read so far, to a Web Worker that parses each page as it arrives and writes its
 spans packed (numbers in a buffer, each string, attribute and status once;
