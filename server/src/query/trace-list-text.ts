@@ -17,25 +17,34 @@ import { readTrace } from './read-trace.js';
 const READ_AHEAD = 4;
 
 /**
- * The traces of `traceIds` in that order, skipping any that vanished meanwhile
- * (retention), reading up to READ_AHEAD ahead.
+ * `read` of each of `traceIds`, in that order, skipping traces that vanished meanwhile
+ * (retention: `read` gives undefined), reading up to READ_AHEAD ahead.
  */
-export async function* tracesInOrder(store: SpanStore, traceIds: readonly string[]): AsyncGenerator<{ traceId: string; spans: Span[] }> {
-  const reads = new Map<number, Promise<Span[]>>();
+export async function* readInOrder<T>(traceIds: readonly string[], read: (traceId: string) => Promise<T | undefined>): AsyncGenerator<{ traceId: string; value: T }> {
+  const reads = new Map<number, Promise<T | undefined>>();
   const startRead = (i: number) => {
-    if (i < traceIds.length && !reads.has(i)) reads.set(i, readTrace(store, traceIds[i]!));
+    if (i < traceIds.length && !reads.has(i)) reads.set(i, read(traceIds[i]!));
   };
   try {
     for (let i = 0; i < traceIds.length; i++) {
       for (let j = i; j < i + READ_AHEAD; j++) startRead(j);
-      const spans = await reads.get(i)!;
+      const value = await reads.get(i)!;
       reads.delete(i);
-      if (spans.length > 0) yield { traceId: traceIds[i]!, spans };
+      if (value !== undefined) yield { traceId: traceIds[i]!, value };
     }
   } finally {
     // Stopped early: reads under way settle unobserved.
-    for (const read of reads.values()) read.catch(() => {});
+    for (const pending of reads.values()) pending.catch(() => {});
   }
+}
+
+/** The spans of each of `traceIds` (readInOrder). */
+export async function* tracesInOrder(store: SpanStore, traceIds: readonly string[]): AsyncGenerator<{ traceId: string; spans: Span[] }> {
+  const whole = async (traceId: string) => {
+    const spans = await readTrace(store, traceId);
+    return spans.length > 0 ? spans : undefined;
+  };
+  for await (const { traceId, value } of readInOrder(traceIds, whole)) yield { traceId, spans: value };
 }
 
 /**
@@ -44,15 +53,16 @@ export async function* tracesInOrder(store: SpanStore, traceIds: readonly string
  * what the items found (missing traces). Nothing is given before the first item is ready,
  * so a failure to read it still gets a proper error answer, not a cut connection.
  */
-export async function* jsonListText(head: string, items: AsyncIterable<string>, tail: () => string): AsyncGenerator<string> {
+export async function* jsonListText(head: string, items: AsyncIterable<string | Buffer>, tail: () => string): AsyncGenerator<string | Buffer> {
   const iterator = items[Symbol.asyncIterator]();
   let done = false;
   try {
     let next = await iterator.next();
-    yield next.done ? head : head + next.value;
+    if (next.done) yield head;
+    else yield* prefixed(head, next.value);
     while (!next.done) {
       next = await iterator.next();
-      if (!next.done) yield `,${next.value}`;
+      if (!next.done) yield* prefixed(',', next.value);
     }
     done = true;
     yield tail();
@@ -61,8 +71,17 @@ export async function* jsonListText(head: string, items: AsyncIterable<string>, 
   }
 }
 
-/** Sends text pieces as a JSON body, as fast as the client reads (pipeline ends or destroys the response). */
-export async function sendJsonPieces(res: Response, pieces: AsyncIterable<string>): Promise<void> {
+/** `text` then `piece`: one piece for text, two for bytes (not copied to join them). */
+function* prefixed(text: string, piece: string | Buffer): Generator<string | Buffer> {
+  if (typeof piece === 'string') yield text + piece;
+  else {
+    yield text;
+    yield piece;
+  }
+}
+
+/** Sends text pieces (strings, or UTF-8 bytes) as a JSON body, as fast as the client reads (pipeline ends or destroys the response). */
+export async function sendJsonPieces(res: Response, pieces: AsyncIterable<string | Buffer>): Promise<void> {
   res.type('json');
   await pipeline(Readable.from(pieces), res);
 }

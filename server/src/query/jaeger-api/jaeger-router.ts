@@ -5,9 +5,8 @@ import type { SpanKindName, SpanStore } from '../../store/span-store.js';
 import { parseSpanKindParam, parseTraceIdParam, searchParamsOf } from '../param-parsing.js';
 import { cutIfAnswerBegan, type ErrorLogger, loggerOf, type QueryRouterOptions, systemNow, toHttpFailure } from '../query-router-options.js';
 import { parseJaegerDependencyQuery, parseJaegerTraceSearch } from './jaeger-params.js';
-import { readTrace } from '../read-trace.js';
-import { jsonListText, sendJsonPieces, tracesInOrder } from '../trace-list-text.js';
-import { toJaegerTrace } from './span-to-jaeger.js';
+import { jsonListText, readInOrder, sendJsonPieces } from '../trace-list-text.js';
+import { JaegerTraceWriter, jaegerTraceBytes } from './jaeger-trace-bytes.js';
 
 /** Jaeger's message for a missing trace; the Jaeger UI and Grafana show it as is. */
 const TRACE_NOT_FOUND = 'trace not found';
@@ -47,10 +46,12 @@ export function createJaegerRouter(store: SpanStore, options: QueryRouterOptions
     const { traceIds, query } = parseJaegerTraceSearch(searchParamsOf(req), now());
     const ids = traceIds.length > 0 ? traceIds : await store.findTraceIds(query);
     const found = new Set<string>();
-    async function* jaegerTraces(): AsyncGenerator<string> {
-      for await (const { traceId, spans } of tracesInOrder(store, ids)) {
+    // One writer for the answer: an attribute met in one trace is known in the next.
+    const writer = new JaegerTraceWriter();
+    async function* jaegerTraces(): AsyncGenerator<Buffer> {
+      for await (const { traceId, value } of readInOrder(ids, (id) => jaegerTraceBytes(store, id, writer))) {
         found.add(traceId);
-        yield JSON.stringify(toJaegerTrace(traceId, spans));
+        yield value;
       }
     }
     // As in Jaeger: asked by ID, each missing trace is reported in `errors`.
@@ -59,15 +60,16 @@ export function createJaegerRouter(store: SpanStore, options: QueryRouterOptions
       return errors.length > 0 ? errors : null;
     };
     // The text res.json(envelope(traces)) would send, written a trace at a time (trace-list-text.ts).
-    const tail = () => `]${JSON.stringify({ ...envelope(undefined), errors: missing() }).replace(/^\{/, ',')}`;
+    const tail = () => `]${envelopeTail(missing())}`;
     await sendJsonPieces(res, jsonListText('{"data":[', jaegerTraces(), tail));
   });
 
   router.get('/traces/:traceId', async (req, res) => {
     const traceId = parseTraceIdParam(req.params.traceId);
-    const spans = await readTrace(store, traceId);
-    if (spans.length === 0) throw notFound(TRACE_NOT_FOUND, 'trace_not_found');
-    res.json(envelope([toJaegerTrace(traceId, spans)]));
+    const trace = await jaegerTraceBytes(store, traceId);
+    if (trace === undefined) throw notFound(TRACE_NOT_FOUND, 'trace_not_found');
+    // res.json(envelope([trace])), with the trace's text as it is.
+    res.type('json').send(Buffer.concat([Buffer.from('{"data":['), trace, Buffer.from(`]${ENVELOPE_TAIL}`)]));
   });
 
   router.get('/dependencies', async (req, res) => {
@@ -92,6 +94,13 @@ export function toJaegerSpanKind(kind: SpanKindName): string {
 function envelope<T>(data: T, total = 0): JaegerResponse<T> {
   return { data, total, limit: 0, offset: 0, errors: null };
 }
+
+/** What follows `data` in the envelope's text: `,"total":0,…,"errors":…}`. */
+function envelopeTail(errors: JaegerError[] | null): string {
+  return JSON.stringify({ ...envelope(undefined), errors }).replace(/^\{/, ',');
+}
+
+const ENVELOPE_TAIL = envelopeTail(null);
 
 /** Jaeger filters to edges touching `service` and sums duplicate parent→child edges. */
 function mergeDependencies(links: readonly JaegerDependency[], service: string | undefined): JaegerDependency[] {

@@ -9,6 +9,7 @@ import {
   type JaegerTag,
   type JaegerTrace,
   type KeyValue,
+  type Resource,
   type Span,
   type SpanLink,
 } from '@threadline/shared';
@@ -25,7 +26,7 @@ const MAX_SAFE_INT = BigInt(Number.MAX_SAFE_INTEGER);
 const MIN_SAFE_INT = BigInt(Number.MIN_SAFE_INTEGER);
 
 /** The translator tags internal spans too (its README says not to; its code, which Jaeger runs, does). */
-const SPAN_KIND_TAG: Partial<Record<SpanKind, string>> = {
+export const SPAN_KIND_TAG: Partial<Record<SpanKind, string>> = {
   [SpanKind.INTERNAL]: 'internal',
   [SpanKind.SERVER]: 'server',
   [SpanKind.CLIENT]: 'client',
@@ -38,58 +39,54 @@ export function toJaegerTrace(traceId: string, spans: readonly Span[]): JaegerTr
     .map((span, index) => ({ span, index, start: BigInt(span.startTimeUnixNano) }))
     .sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : a.index - b.index));
   const spanIds = new Set(spans.map((s) => s.spanId));
-  const processIds = new Map<string, string>();
-  const processes: Record<string, JaegerProcess> = {};
-  // Spans decoded from one stored group share their resource object: its key is worked out once.
-  const keys = new Map<Span['resource'], Map<string, string>>();
-  const keyOf = (span: Span): string => {
-    let byService = keys.get(span.resource);
-    if (!byService) keys.set(span.resource, (byService = new Map()));
-    let key = byService.get(span.serviceName);
-    if (key === undefined) byService.set(span.serviceName, (key = processKey(span)));
-    return key;
-  };
-
-  const jaegerSpans = byStart.map(({ span }) => {
-    const key = keyOf(span);
-    let processID = processIds.get(key);
-    if (processID === undefined) {
-      processID = `p${processIds.size + 1}`;
-      processIds.set(key, processID);
-      processes[processID] = toJaegerProcess(span);
-    }
-    return toJaegerSpan(span, processID, spanIds);
-  });
-
-  return { traceID: traceId, spans: jaegerSpans, processes, warnings: null };
+  const processes = new JaegerProcesses();
+  const jaegerSpans = byStart.map(({ span }) => toJaegerSpan(span, processes.idOf(span.resource, span.serviceName), spanIds));
+  return { traceID: traceId, spans: jaegerSpans, processes: processes.processes, warnings: null };
 }
 
 /**
- * One Jaeger process per distinct resource: two instances of a service (different
- * `host.name`, `service.instance.id`) stay apart, as they do in Jaeger. Attributes are
- * sorted for the key only, so a receiver reordering them does not split a process.
+ * A trace's Jaeger processes: one per distinct resource, so two instances of a service
+ * (different `host.name`, `service.instance.id`) stay apart, as they do in Jaeger. Numbered
+ * p1, p2… in the order `idOf` first meets them (the spans' start order).
  */
-function processKey(span: Span): string {
-  const attrs = [...span.resource.attributes].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  return JSON.stringify([span.serviceName, attrs]);
+export class JaegerProcesses {
+  readonly processes: Record<string, JaegerProcess> = {};
+  private readonly byKey = new Map<string, string>();
+  /** Spans decoded from one stored group share their resource object: its key is worked out once. */
+  private readonly byResource = new Map<Resource, Map<string, string>>();
+
+  idOf(resource: Resource, serviceName: string): string {
+    let byService = this.byResource.get(resource);
+    if (!byService) this.byResource.set(resource, (byService = new Map()));
+    let id = byService.get(serviceName);
+    if (id !== undefined) return id;
+    const key = processKey(resource, serviceName);
+    id = this.byKey.get(key);
+    if (id === undefined) {
+      id = `p${this.byKey.size + 1}`;
+      this.byKey.set(key, id);
+      this.processes[id] = { serviceName, tags: resource.attributes.filter((kv) => kv.key !== SERVICE_NAME).map(toJaegerTag) };
+    }
+    byService.set(serviceName, id);
+    return id;
+  }
 }
 
-function toJaegerProcess(span: Span): JaegerProcess {
-  return {
-    serviceName: span.serviceName,
-    tags: span.resource.attributes.filter((kv) => kv.key !== SERVICE_NAME).map(toJaegerTag),
-  };
+/** Attributes are sorted for the key only, so a receiver reordering them does not split a process. */
+function processKey(resource: Resource, serviceName: string): string {
+  const attrs = [...resource.attributes].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  return JSON.stringify([serviceName, attrs]);
 }
 
-function toJaegerSpan(span: Span, processID: string, spanIds: ReadonlySet<string>): JaegerSpan {
+/** A parent that never arrived (dropped, or still buffered in its service's exporter) leaves the span orphaned; Jaeger's clock-skew adjuster flags the same case. */
+export function orphanWarning(parentSpanId: string): string {
+  return `parent span ID=${parentSpanId} is not in the trace; it may have been dropped or not exported yet`;
+}
+
+export function toJaegerSpan(span: Span, processID: string, spanIds: ReadonlySet<string>): JaegerSpan {
   const start = BigInt(span.startTimeUnixNano);
   const end = BigInt(span.endTimeUnixNano);
-  // A parent that never arrived (dropped, or still buffered in its service's exporter)
-  // leaves the span orphaned; Jaeger's clock-skew adjuster flags the same case.
-  const warnings =
-    span.parentSpanId !== '' && !spanIds.has(span.parentSpanId)
-      ? [`parent span ID=${span.parentSpanId} is not in the trace; it may have been dropped or not exported yet`]
-      : null;
+  const warnings = span.parentSpanId !== '' && !spanIds.has(span.parentSpanId) ? [orphanWarning(span.parentSpanId)] : null;
   return {
     traceID: span.traceId,
     spanID: span.spanId,
@@ -97,7 +94,7 @@ function toJaegerSpan(span: Span, processID: string, spanIds: ReadonlySet<string
     // Jaeger's sampled flag (1); the higher OTLP bits (remote parent) mean nothing to Jaeger.
     flags: span.flags & 0xff,
     operationName: span.name,
-    references: toReferences(span),
+    references: toJaegerReferences(span.traceId, span.parentSpanId, span.links),
     startTime: nsToMicros(start),
     // Jaeger truncates the duration itself, not the difference of truncated timestamps.
     duration: end > start ? nsToMicros(end - start) : 0,
@@ -111,7 +108,7 @@ function toJaegerSpan(span: Span, processID: string, spanIds: ReadonlySet<string
 }
 
 /** Truncating, like Jaeger; µs since the epoch stay far below 2^53 until the year 2255. */
-function nsToMicros(ns: bigint): number {
+export function nsToMicros(ns: bigint): number {
   return Number(ns / 1000n);
 }
 
@@ -120,13 +117,13 @@ function nsToMicros(ns: bigint): number {
  * link unless the link says `opentracing.ref_type=child_of` (spans converted from
  * OpenTracing). A link to the parent itself only changes the parent reference's type.
  */
-function toReferences(span: Span): JaegerReference[] {
+export function toJaegerReferences(traceId: string, parentSpanId: string, links: readonly SpanLink[]): JaegerReference[] {
   const refs: JaegerReference[] = [];
-  if (span.parentSpanId !== '') refs.push({ refType: 'CHILD_OF', traceID: span.traceId, spanID: span.parentSpanId });
-  for (const link of span.links) {
+  if (parentSpanId !== '') refs.push({ refType: 'CHILD_OF', traceID: traceId, spanID: parentSpanId });
+  for (const link of links) {
     const refType = linkRefType(link);
     const parentRef = refs[0];
-    if (parentRef && span.parentSpanId !== '' && link.traceId === span.traceId && link.spanId === span.parentSpanId) {
+    if (parentRef && parentSpanId !== '' && link.traceId === traceId && link.spanId === parentSpanId) {
       parentRef.refType = refType;
       continue;
     }
@@ -178,7 +175,7 @@ function stringTag(key: string, value: string): JaegerTag {
   return { key, type: 'string', value };
 }
 
-function toJaegerTag({ key, value: v }: KeyValue): JaegerTag {
+export function toJaegerTag({ key, value: v }: KeyValue): JaegerTag {
   if (v.stringValue !== undefined) return stringTag(key, v.stringValue);
   if (v.boolValue !== undefined) return { key, type: 'bool', value: v.boolValue };
   if (v.intValue !== undefined) {

@@ -8,7 +8,7 @@
  *
  * A store that keeps spans as OTLP protobuf hands its pages over undecoded
  * (SpanStore.streamTraceProto): those spans are transcoded straight into JSON bytes
- * (compact-proto-span.ts reads them, `writeRecord` writes them), the same bytes `encode`
+ * (proto-span-reader.ts reads them, `writeRecord` writes them), the same bytes `encode`
  * and `toOtlpJsonText` give for the decoded span, at a fraction of the work and garbage.
  */
 import {
@@ -35,8 +35,8 @@ import {
 import { SharedChildrenFixes } from '../../receivers/zipkin/zipkin-shared-spans.js';
 import { unsignedDecimal } from '../../receivers/otlp/protobuf-reader.js';
 import { isProtoSpan, type ProtoSpan, type ProtoSpanPage, type TracePage } from '../../store/proto-span-page.js';
-import { ProtoSpanReader, type AttributeEntry, type SlotOf, type SpanRecord, type TableSlot } from './compact-proto-span.js';
-import { JsonBytes } from './json-bytes.js';
+import { ProtoSpanReader, type AttributeEntry, type SlotOf, type SpanRecord, type TableSlot } from '../proto-span-reader.js';
+import { JsonBytes } from '../json-bytes.js';
 
 /** Resources and scopes seen so far, each under the index of its first occurrence. */
 class Interner<T> {

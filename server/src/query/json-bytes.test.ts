@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { seededRandom } from '../../test-support/seeded-random.js';
+import { seededRandom } from '../test-support/seeded-random.js';
 import { JsonBytes } from './json-bytes.js';
 
 function written(write: (out: JsonBytes) => void): string {

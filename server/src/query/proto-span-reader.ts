@@ -1,6 +1,6 @@
 /**
  * Reads a span still in OTLP protobuf (a ProtoSpan, proto-span-page.ts) into what the compact
- * encoder writes, giving what the store's decoder and `toSpan` would give (the same limits,
+ * encoder (compact-trace.ts) and the Jaeger writer (jaeger-trace-bytes.ts) write, giving what the store's decoder and `toSpan` would give (the same limits,
  * last-value-wins fields, merged status, dropped counts, unusable events and links left out)
  * without building the span: strings stay UTF-8 bytes, times 64-bit halves, and each distinct
  * attribute is decoded once per trace (AttributeMemo), then found by its bytes.
@@ -23,14 +23,14 @@ import {
   type SpanLink,
   type TableField,
 } from '@threadline/shared';
-import { DEFAULT_INGEST_LIMITS, DecodeMeter } from '../../ingest/ingest-limits.js';
-import { readKeyValue, readLink } from '../../receivers/otlp/otlp-proto-decoder.js';
-import { isUsableLink } from '../../receivers/otlp/otlp-to-spans.js';
-import { DEFAULT_MAX_DEPTH, ProtobufReader } from '../../receivers/otlp/protobuf-reader.js';
-import { ProtobufViewReader } from '../../receivers/otlp/protobuf-view-reader.js';
-import { ProtobufWriter } from '../../receivers/otlp/protobuf-writer.js';
-import { SHARED_SPAN_ID_ATTRIBUTE } from '../../receivers/zipkin/zipkin-shared-spans.js';
-import type { ProtoSpan } from '../../store/proto-span-page.js';
+import { DEFAULT_INGEST_LIMITS, DecodeMeter } from '../ingest/ingest-limits.js';
+import { readKeyValue, readLink } from '../receivers/otlp/otlp-proto-decoder.js';
+import { isUsableLink } from '../receivers/otlp/otlp-to-spans.js';
+import { DEFAULT_MAX_DEPTH, ProtobufReader } from '../receivers/otlp/protobuf-reader.js';
+import { ProtobufViewReader } from '../receivers/otlp/protobuf-view-reader.js';
+import { ProtobufWriter } from '../receivers/otlp/protobuf-writer.js';
+import { SHARED_SPAN_ID_ATTRIBUTE } from '../receivers/zipkin/zipkin-shared-spans.js';
+import type { ProtoSpan } from '../store/proto-span-page.js';
 
 const LIMITS = DEFAULT_INGEST_LIMITS;
 /** The store decodes spans with the default limits (span-chunk-codec.ts parseSpanChunk). */
@@ -54,6 +54,8 @@ export interface AttributeEntry {
   readonly slot: TableSlot | undefined;
   /** Objects the decoder counts for it (the KeyValue and its values). */
   readonly objects: number;
+  /** The memo keeps it: every equal attribute of the document is this object (what is made from it may be kept with it). */
+  kept: boolean;
 }
 
 interface MemoEntry extends AttributeEntry {
@@ -130,6 +132,7 @@ class AttributeMemo {
     if (this.size < MAX_MEMO_ENTRIES && this.bytes + cost <= MAX_MEMO_TOTAL_BYTES && (known?.length ?? 0) < MAX_CHAIN) {
       this.size++;
       this.bytes += cost;
+      entry.kept = true;
       if (known) known.push(entry);
       else this.byHash.set(hash, [entry]);
     }
@@ -149,6 +152,7 @@ class AttributeMemo {
       json: Buffer.from(toOtlpJsonText(kv), 'utf8'),
       slot: field === undefined ? undefined : this.slotOf?.(kv, field),
       objects: this.meter.objects - before,
+      kept: false,
     };
   }
 }
