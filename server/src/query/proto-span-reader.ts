@@ -18,17 +18,15 @@ import {
   StatusCode,
   attributeTableField,
   isZeroId,
-  toOtlpJsonText,
   type KeyValue,
   type SpanLink,
   type TableField,
 } from '@threadline/shared';
 import { DEFAULT_INGEST_LIMITS, DecodeMeter } from '../ingest/ingest-limits.js';
-import { readKeyValue, readLink } from '../receivers/otlp/otlp-proto-decoder.js';
+import { readKeyValueFields, readLink } from '../receivers/otlp/otlp-proto-decoder.js';
 import { isUsableLink } from '../receivers/otlp/otlp-to-spans.js';
 import { DEFAULT_MAX_DEPTH, ProtobufReader } from '../receivers/otlp/protobuf-reader.js';
 import { ProtobufViewReader } from '../receivers/otlp/protobuf-view-reader.js';
-import { ProtobufWriter } from '../receivers/otlp/protobuf-writer.js';
 import { SHARED_SPAN_ID_ATTRIBUTE } from '../receivers/zipkin/zipkin-shared-spans.js';
 import type { ProtoSpan } from '../store/proto-span-page.js';
 
@@ -46,16 +44,24 @@ export interface TableSlot {
 /** Gives the table slot of an attribute that may enter the table; undefined when it never will. */
 export type SlotOf = (kv: KeyValue, field: TableField) => TableSlot | undefined;
 
+/** The attribute in full as the document's encoder writes it (JSON text). */
+export type AttributeText = (kv: KeyValue) => string;
+
+/** What the reader of one document needs to know of its encoder. */
+export interface ReaderOptions {
+  /** compact-3's attribute table, if the document has one. */
+  slotOf?: SlotOf;
+  text: AttributeText;
+}
+
 /** One distinct attribute: decoded once, its JSON text made once. */
 export interface AttributeEntry {
   readonly kv: KeyValue;
-  /** The attribute in full, as toOtlpJsonText writes it, in UTF-8. */
+  /** The attribute in full as the encoder writes it (ReaderOptions.text), in UTF-8. */
   readonly json: Uint8Array;
   readonly slot: TableSlot | undefined;
   /** Objects the decoder counts for it (the KeyValue and its values). */
   readonly objects: number;
-  /** The memo keeps it: every equal attribute of the document is this object (what is made from it may be kept with it). */
-  kept: boolean;
 }
 
 interface MemoEntry extends AttributeEntry {
@@ -112,13 +118,19 @@ class AttributeMemo {
   /** Views of the buffer the last attribute was in (one per page of the trace). */
   private buffer: Uint8Array = new Uint8Array(0);
   private view = new DataView(this.buffer.buffer);
+  /**
+   * Decodes attributes where they lie. Event attributes sit a message deeper than span
+   * attributes: the stricter depth serves both (one less again, as the reader starts inside
+   * the KeyValue message, not at its length).
+   */
+  private readonly values = new ProtobufViewReader(DEFAULT_MAX_DEPTH - SPAN_DEPTH - 3, LIMITS.maxAttributeLength);
 
-  constructor(private readonly slotOf: SlotOf | undefined) {}
+  constructor(private readonly options: ReaderOptions) {}
 
   /** The KeyValue message (without its length prefix) of `length` bytes at `at` in `b`. */
   entryOf(b: Uint8Array, at: number, length: number): AttributeEntry {
     // Never kept (below): not looked up either.
-    if (length > MAX_MEMO_BYTES) return this.decode(b.slice(at, at + length));
+    if (length > MAX_MEMO_BYTES) return this.decode(b, at, length);
     if (b !== this.buffer) {
       this.buffer = b;
       this.view = new DataView(b.buffer, b.byteOffset, b.byteLength);
@@ -126,33 +138,31 @@ class AttributeMemo {
     const hash = hashBytes(this.view, at, length);
     const known = this.byHash.get(hash);
     if (known) for (const entry of known) if (sameWords(entry.bytes, this.view, at, length)) return entry;
-    const entry = this.decode(b.slice(at, at + length));
+    const entry = this.decode(b, at, length);
     // Bounded chains: bytes made to collide cost a few comparisons each, not one per entry.
     const cost = length + entry.json.length;
     if (this.size < MAX_MEMO_ENTRIES && this.bytes + cost <= MAX_MEMO_TOTAL_BYTES && (known?.length ?? 0) < MAX_CHAIN) {
       this.size++;
       this.bytes += cost;
-      entry.kept = true;
-      if (known) known.push(entry);
-      else this.byHash.set(hash, [entry]);
+      // The message's bytes, copied: the memo outlives the page they are in.
+      const kept: MemoEntry = { kv: entry.kv, json: entry.json, slot: entry.slot, objects: entry.objects, bytes: new DataView(b.slice(at, at + length).buffer) };
+      if (known) known.push(kept);
+      else this.byHash.set(hash, [kept]);
+      return kept;
     }
     return entry;
   }
 
-  private decode(content: Uint8Array): MemoEntry {
-    // readKeyValue reads the message's length first, as it does inside a span; event attributes sit a message deeper than span attributes: the stricter depth serves both.
-    const r = new ProtobufReader(new ProtobufWriter(content.length + 5).bytes(content).finish(), DEFAULT_MAX_DEPTH - SPAN_DEPTH - 2, LIMITS.maxAttributeLength);
+  private decode(b: Uint8Array, at: number, length: number): AttributeEntry {
+    const r = this.values.at(b.subarray(at, at + length));
     const before = this.meter.objects;
-    const kv = readKeyValue(r, 1, this.meter);
-    if (!r.done) throw r.error('trailing bytes after an attribute');
+    const kv = readKeyValueFields(r, 1, this.meter);
     const field = attributeTableField(kv.value);
     return {
-      bytes: new DataView(content.buffer, content.byteOffset, content.byteLength),
       kv,
-      json: Buffer.from(toOtlpJsonText(kv), 'utf8'),
-      slot: field === undefined ? undefined : this.slotOf?.(kv, field),
+      json: Buffer.from(this.options.text(kv), 'utf8'),
+      slot: field === undefined ? undefined : this.options.slotOf?.(kv, field),
       objects: this.meter.objects - before,
-      kept: false,
     };
   }
 }
@@ -232,8 +242,8 @@ export class ProtoSpanReader {
   private lastTraceId = new Uint8Array(0);
   private lastTraceIdHex = '';
 
-  constructor(slotOf: SlotOf | undefined) {
-    this.memo = new AttributeMemo(slotOf);
+  constructor(options: ReaderOptions) {
+    this.memo = new AttributeMemo(options);
   }
 
   /**

@@ -39,6 +39,11 @@ export interface SpanStore {
    * that keeps spans as protobuf may hand them over undecoded (proto-span-page.ts).
    */
   streamTraceProto?(traceId: string): AsyncIterable<TracePage>;
+  /**
+   * streamTraceProto's pages, all of them in one read: for answers that hold the trace whole
+   * anyway (Jaeger's), where a read per page cost more than the pages' transcoding saved.
+   */
+  getTraceProto?(traceId: string): Promise<TracePage[]>;
   getServices(): Promise<string[]>;
   /** Operations of a service, optionally narrowed to one span kind. */
   getOperations(service: string, spanKind?: SpanKindName): Promise<OperationInfo[]>;

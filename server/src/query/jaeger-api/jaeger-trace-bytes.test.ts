@@ -46,12 +46,18 @@ async function* counting(pages: AsyncIterable<TracePage>, usage: { proto: number
   }
 }
 
-/** Both paths over the same chunks; gives the text and how many spans were transcoded. */
+/**
+ * The writer over the same chunks, transcoding every trace, and converting every trace through
+ * objects (its branch for small traces), against the text from decoded spans. Gives that text
+ * and how many spans came in protobuf.
+ */
 async function expectSame(traceId: string, chunks: Uint8Array[], pageSpans = 64, writer = new JaegerTraceWriter()): Promise<{ text: string; proto: number }> {
   const usage = { proto: 0 };
-  const bytes = await writer.traceBytes(traceId, counting(protoTracePages({ chunks, joined: [] }, pageSpans), usage));
   const expected = expectedText(traceId, chunks);
-  expect(bytes?.toString('utf8')).toBe(expected);
+  const transcoded = await writer.traceBytes(traceId, counting(protoTracePages({ chunks, joined: [] }, pageSpans), usage), 0);
+  expect(transcoded?.toString('utf8')).toBe(expected);
+  const converted = await writer.traceBytes(traceId, protoTracePages({ chunks, joined: [] }, pageSpans), Number.POSITIVE_INFINITY);
+  expect(converted?.toString('utf8')).toBe(expected);
   return { text: expected, proto: usage.proto };
 }
 
@@ -181,7 +187,7 @@ describe('Jaeger trace from stored protobuf, against decoded spans', () => {
   it('gives the same bytes for decoded pages (traces with joined net/trace records come so)', async () => {
     const trace = generateTrace(500, 3);
     const chunks = trace.requests.map((r) => encodeSpanChunk(received(r)));
-    const bytes = await new JaegerTraceWriter().traceBytes(trace.traceId, decodeTracePages({ chunks, joined: [] }, 64));
+    const bytes = await new JaegerTraceWriter().traceBytes(trace.traceId, decodeTracePages({ chunks, joined: [] }, 64), 0);
     expect(bytes?.toString('utf8')).toBe(expectedText(trace.traceId, chunks));
   });
 
@@ -204,7 +210,7 @@ describe('Jaeger trace from stored protobuf, against decoded spans', () => {
       } catch {
         failures++;
       }
-      const actual = writer.traceBytes(TRACE_A, protoTracePages({ chunks, joined: [] }, round % 2 ? 16 : 5));
+      const actual = writer.traceBytes(TRACE_A, protoTracePages({ chunks, joined: [] }, round % 2 ? 16 : 5), 0);
       if (expected === undefined) await expect(actual).rejects.toThrow();
       else expect((await actual)?.toString('utf8')).toBe(expected);
       await expectSame(TRACE_A, good, 16, writer);
@@ -214,7 +220,7 @@ describe('Jaeger trace from stored protobuf, against decoded spans', () => {
 });
 
 describe('the Jaeger trace routes over the SQLite store', () => {
-  it('answer with the same bytes as the decoded path, for get-trace and search, gzip or not', async () => {
+  it('answer with the same bytes as the decoded path, for get-trace and search, gzip or not, read whole or streamed', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'threadline-jaeger-bytes-'));
     const store = await createSqliteStore({ path: join(dir, 'x.db') });
     try {
@@ -230,16 +236,18 @@ describe('the Jaeger trace routes over the SQLite store', () => {
       const now = BigInt(Date.now()) * 1_000_000n;
       await store.writeBatch([buildSpan({ spanId: idOf(1), resource: resourceOf('frontend'), startTimeUnixNano: String(now), endTimeUnixNano: String(now + 5_000n) })]);
       await store.getServices();
-      const decodedOnly: SpanStore = Object.create(store, { streamTraceProto: { value: undefined } });
+      const decodedOnly: SpanStore = Object.create(store, { streamTraceProto: { value: undefined }, getTraceProto: { value: undefined } });
       let protoReads = 0;
       const counted: SpanStore = Object.create(store, {
-        streamTraceProto: {
+        getTraceProto: {
           value: (id: string) => {
             protoReads++;
-            return store.streamTraceProto!(id);
+            return store.getTraceProto!(id);
           },
         },
       });
+      // A store that can only stream its pages.
+      const streamOnly: SpanStore = Object.create(store, { getTraceProto: { value: undefined } });
       const appOf = (s: SpanStore) => express().use(compression({ level: 1 })).use('/api', createJaegerRouter(s));
       const ids = [...traces.map((t) => t.traceId), TRACE_A];
       const paths = [
@@ -251,10 +259,12 @@ describe('the Jaeger trace routes over the SQLite store', () => {
       for (const path of paths) {
         for (const encoding of ['gzip', 'identity']) {
           const get = (s: SpanStore) => request(appOf(s)).get(path).set('Accept-Encoding', encoding).buffer(true).parse(rawBody);
-          const [expected, actual] = [await get(decodedOnly), await get(counted)];
-          expect(actual.status).toBe(expected.status);
-          expect(actual.headers['content-type']).toBe(expected.headers['content-type']);
-          expect((actual.body as Buffer).equals(expected.body as Buffer)).toBe(true);
+          const expected = await get(decodedOnly);
+          for (const actual of [await get(counted), await get(streamOnly)]) {
+            expect(actual.status).toBe(expected.status);
+            expect(actual.headers['content-type']).toBe(expected.headers['content-type']);
+            expect((actual.body as Buffer).equals(expected.body as Buffer)).toBe(true);
+          }
         }
       }
       expect(protoReads).toBeGreaterThan(ids.length);

@@ -124,7 +124,7 @@ class CompactEncoder {
     this.offsets = nanosBase(base);
     this.baseHi = Number(base >> 32n);
     this.baseLo = Number(base & 0xffffffffn);
-    this.reader = new ProtoSpanReader(this.table?.slotOf);
+    this.reader = new ProtoSpanReader({ slotOf: this.table?.slotOf, text: toOtlpJsonText });
   }
 
   private attributes(list: readonly KeyValue[]): CompactAttribute[] {

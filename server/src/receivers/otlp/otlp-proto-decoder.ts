@@ -363,6 +363,13 @@ function mergeStatus(r: ProtobufReader, out: OtlpStatus): void {
 /** `depth` is the nesting level of the KeyValue's value: 1 for a span attribute. */
 export function readKeyValue(r: ProtobufReader, depth: number, m: DecodeMeter): KeyValue {
   const parent = r.enter();
+  const kv = readKeyValueFields(r, depth, m);
+  r.leave(parent);
+  return kv;
+}
+
+/** readKeyValue for a reader set on the KeyValue message itself (no length first): its fields, up to its end. */
+export function readKeyValueFields(r: ProtobufReader, depth: number, m: DecodeMeter): KeyValue {
   let key = '';
   let value: AnyValue = {};
   while (!r.done) {
@@ -378,7 +385,6 @@ export function readKeyValue(r: ProtobufReader, depth: number, m: DecodeMeter): 
         r.skip(tag);
     }
   }
-  r.leave(parent);
   m.countObject(key.length);
   return { key, value };
 }
