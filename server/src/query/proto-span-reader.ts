@@ -1,9 +1,10 @@
 /**
  * Reads a span still in OTLP protobuf (a ProtoSpan, proto-span-page.ts) into what the compact
- * encoder (compact-trace.ts) and the Jaeger writer (jaeger-trace-bytes.ts) write, giving what the store's decoder and `toSpan` would give (the same limits,
- * last-value-wins fields, merged status, dropped counts, unusable events and links left out)
- * without building the span: strings stay UTF-8 bytes, times 64-bit halves, and each distinct
- * attribute is decoded once per trace (AttributeMemo), then found by its bytes.
+ * encoder (compact-trace.ts) and the Jaeger writer (jaeger-trace-bytes.ts) write, giving what
+ * the store's decoder and `toSpan` would give (the same limits, last-value-wins fields, merged
+ * status, dropped counts, unusable events and links left out) without building the span:
+ * strings stay UTF-8 bytes, times 64-bit halves, and each distinct attribute is decoded once
+ * per document (AttributeMemo), then found by its bytes.
  *
  * Its switches follow readSpan and readEvent of otlp-proto-decoder.ts field for field, on
  * purpose: what they decode must match, and the test compares the two on every kind of span.
@@ -70,9 +71,10 @@ interface MemoEntry extends AttributeEntry {
 }
 
 /**
- * What the memo keeps per trace: entries, bytes of one entry's message, and bytes of all
- * entries' messages and JSON together. A trace's distinct attributes are not all kept (the
- * rest are decoded each time they come), so a trace of unique values cannot make it big.
+ * What the memo keeps per document (a compact trace, or a Jaeger answer of several traces):
+ * entries, bytes of one entry's message, and bytes of all entries' messages and JSON together.
+ * A document's distinct attributes are not all kept (the rest are decoded each time they
+ * come), so a document of unique values cannot make it big.
  */
 const MAX_MEMO_ENTRIES = 65_536;
 const MAX_MEMO_BYTES = 512;

@@ -31,8 +31,16 @@ describe('jsonListText', () => {
     expect((await collect(jsonListText('{"a":[', from([]), () => ']}'))).join('')).toBe('{"a":[]}');
   });
 
+  it('passes items given as bytes on uncopied, each after its own comma piece', async () => {
+    const items = [Buffer.from('{"a":1}'), Buffer.from('"é"')];
+    const pieces = await collect(jsonListText('[', from(items), () => ']'));
+    expect(pieces.filter((p) => Buffer.isBuffer(p))).toEqual(items);
+    expect(pieces.find((p) => p === items[1])).toBe(items[1]);
+    expect(JSON.parse(Buffer.concat(pieces.map((p) => (typeof p === 'string' ? Buffer.from(p) : p))).toString('utf8'))).toEqual([{ a: 1 }, 'é']);
+  });
+
   it('gives nothing before the first item, so a failure to read it can still be answered as an error', async () => {
-    const pieces: string[] = [];
+    const pieces: Array<string | Buffer> = [];
     await expect(
       (async () => {
         for await (const piece of jsonListText('[', from(['1'], 0), () => ']')) pieces.push(piece);
