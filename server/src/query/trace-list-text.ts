@@ -71,9 +71,17 @@ export async function* jsonListText(head: string, items: AsyncIterable<string | 
   }
 }
 
-/** `text` then `piece`: one piece for text, two for bytes (not copied to join them). */
+/** Bytes items from this size are passed on as they are, after a piece of their own for the text before them. */
+const UNJOINED_BYTES = 64 * 1024;
+
+/**
+ * `text` then `piece`, as one piece, or two for big bytes: copying a trace's megabytes to join
+ * a comma to them is a waste, and so is a piece, with its write and its compression call, for
+ * the comma before a small one.
+ */
 function* prefixed(text: string, piece: string | Buffer): Generator<string | Buffer> {
   if (typeof piece === 'string') yield text + piece;
+  else if (piece.length < UNJOINED_BYTES) yield Buffer.concat([Buffer.from(text, 'utf8'), piece]);
   else {
     yield text;
     yield piece;

@@ -43,8 +43,7 @@ import { StoreInputError } from './store-input-error.js';
 import { UnindexedBatches } from './unindexed-batches.js';
 import { IntakePacer } from './intake-pacer.js';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { decodeTracePages, decodeWholeTrace, type PackedTrace } from './trace-chunk-pages.js';
-import { chunkParts, spanCountOf } from './span-chunk-pieces.js';
+import { decodeTracePages, decodeWholeTrace } from './trace-chunk-pages.js';
 import { TRACE_PAGE_SPANS } from '../trace-pages.js';
 import { protoTracePages } from './proto-trace-pages.js';
 import { chunksOf, streamPieces, type TraceChunkStream } from './trace-piece-stream.js';
@@ -89,19 +88,8 @@ const SEARCH_SKIPS_AFTER_PACING_MS = 1_000;
  * Opens (creating and migrating as needed) a SQLite span store. Rejects with
  * StoreVersionError for a database from a newer Threadline, StoreOpenError otherwise.
  */
-/** getTraceProto hands over decoded spans for traces below this size. */
-const PROTO_PAGES_FROM_SPANS = 128;
-
-/** The spans of a packed trace's chunks, or 0 when a chunk cannot be read (its decoding then gives the error). */
-function spansIn(packed: PackedTrace): number {
-  try {
-    let spans = 0;
-    for (const chunk of chunksOf(packed)) spans += spanCountOf(chunkParts(chunk));
-    return spans;
-  } catch {
-    return 0;
-  }
-}
+/** getTraceProto hands over decoded spans for traces of fewer bytes than this: ~128 spans (the Jaeger writer's threshold). */
+const PROTO_PAGES_FROM_BYTES = 48 * 1024;
 
 export async function createSqliteStore(options: SqliteStoreOptions): Promise<SqliteSpanStore> {
   const logger = options.logger ?? SILENT;
@@ -255,13 +243,13 @@ export class SqliteSpanStore implements SpanStore, NettraceStore, ProfileStore {
 
   /**
    * One read, as getTrace's: the worker sends the whole trace undecoded, and it is paged here.
-   * A trace of few spans comes decoded, as getTrace gives it: skimming and paging it cost more
-   * than a reader could save on so few (Jaeger searches of the 10M-span benchmark database,
+   * A small trace comes decoded, as getTrace gives it: skimming and paging it cost more than a
+   * reader could save on so few spans (Jaeger searches of the 10M-span benchmark database,
    * ~30-span traces: p50 22.7 against 17.7 ms).
    */
   async getTraceProto(traceId: string): Promise<TracePage[]> {
     const packed = await this.reader.call('getTracePacked', traceId, this.waiting.chunksOf(traceId));
-    if (spansIn(packed) < PROTO_PAGES_FROM_SPANS) return [decodeWholeTrace(packed)];
+    if (packed.bytes.length < PROTO_PAGES_FROM_BYTES) return [decodeWholeTrace(packed)];
     const pages: TracePage[] = [];
     for await (const page of protoTracePages({ chunks: chunksOf(packed), joined: packed.joined }, TRACE_PAGE_SPANS)) pages.push(page);
     return pages;
