@@ -133,9 +133,8 @@ const TEXT = {
  * between two awaits.
  */
 export class JaegerTraceWriter {
-  /** Attributes as Jaeger tags, each made once per distinct attribute (as many as the reader's memo keeps). */
-  private readonly reader = new ProtoSpanReader({ text: (kv) => JSON.stringify(toJaegerTag(kv)) });
-  private readonly out = new JsonBytes();
+  // Made at the first trace transcoded: a get-trace of a small trace needs neither.
+  private transcoding: { reader: ProtoSpanReader; out: JsonBytes } | undefined;
   /** A scope's `otel.scope.*` tags as JSON, comma-separated, without the list's brackets. */
   private readonly scopeTags = new Map<InstrumentationScope, Buffer>();
   /** The trace ID of the spans being written, and its text. */
@@ -168,7 +167,7 @@ export class JaegerTraceWriter {
         for (const span of page) items.push(keyed({ span }));
         continue;
       }
-      const records = page.spans.map((s) => (isProtoSpan(s) ? this.reader.read(s) : undefined));
+      const records = page.spans.map((s) => (isProtoSpan(s) ? this.parts().reader.read(s) : undefined));
       const decoded = records.some((rec, i) => rec === undefined && isProtoSpan(page.spans[i]!)) ? page.decode() : undefined;
       page.spans.forEach((s, i) => {
         const rec = records[i];
@@ -180,10 +179,15 @@ export class JaegerTraceWriter {
       this.writeTrace(traceId, items.map((k) => k.item));
     } catch (err) {
       // What was written is dropped, so that the writer's next trace starts empty.
-      this.out.take();
+      this.parts().out.take();
       throw err;
     }
-    return this.out.take();
+    return this.parts().out.take();
+  }
+
+  /** The span reader (each distinct attribute's Jaeger tag made once, as many as its memo keeps) and the output. */
+  private parts(): { reader: ProtoSpanReader; out: JsonBytes } {
+    return (this.transcoding ??= { reader: new ProtoSpanReader({ text: (kv) => JSON.stringify(toJaegerTag(kv)) }), out: new JsonBytes() });
   }
 
   private writeTrace(traceId: string, items: readonly Item[]): void {
@@ -196,7 +200,7 @@ export class JaegerTraceWriter {
     }
     const parents = fixes.parents();
     const processes = new JaegerProcesses();
-    const out = this.out;
+    const out = this.parts().out;
     out.ascii('{"traceID":');
     out.ascii(JSON.stringify(traceId));
     out.ascii(',"spans":[');
@@ -217,7 +221,7 @@ export class JaegerTraceWriter {
 
   /** JSON.stringify(toJaegerSpan(span)) for the span `rec` was read from, with `parentSpanId` as its parent. */
   private writeSpan(rec: SpanRecord, parentSpanId: string, processId: string, scope: InstrumentationScope, spanIds: ReadonlySet<string>): void {
-    const out = this.out;
+    const out = this.parts().out;
     if (rec.traceId !== this.traceId) {
       this.traceId = rec.traceId;
       this.traceIdText = utf8(rec.traceId);
@@ -277,7 +281,7 @@ export class JaegerTraceWriter {
 
   /** toSpanTags (span-to-jaeger.ts), in its order. */
   private writeTags(rec: SpanRecord, scope: InstrumentationScope): void {
-    const out = this.out;
+    const out = this.parts().out;
     const scopeTags = this.scopeTagsOf(scope);
     out.bytes(scopeTags);
     let first = scopeTags.length === 0;
