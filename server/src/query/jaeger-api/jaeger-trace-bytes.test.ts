@@ -11,9 +11,6 @@ import express from 'express';
 import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { SpanKind, StatusCode, type KeyValue, type Span } from '@threadline/shared';
-import { parseExportTraceRequestProto } from '../../receivers/otlp/otlp-proto-decoder.js';
-import { encodeExportTraceRequestProto } from '../../receivers/otlp/otlp-proto-encoder.js';
-import { toSpans as otlpToSpans } from '../../receivers/otlp/otlp-to-spans.js';
 import { parseZipkinSpansJson } from '../../receivers/zipkin/zipkin-json-decoder.js';
 import { toSharedChildrenRepointed } from '../../receivers/zipkin/zipkin-shared-spans.js';
 import { toSpans as zipkinToSpans } from '../../receivers/zipkin/zipkin-to-spans.js';
@@ -28,6 +25,7 @@ import { seededRandom } from '../../test-support/seeded-random.js';
 import { buildFleet, TraceGenerator } from '../../../../test/bench/go-fleet-generator.js';
 import { generateTrace } from '../../../../test/bench-ui/trace-generator.js';
 import { buildSpan, resourceOf, str, TRACE_A, TRACE_B } from '../test-support/span-builder.js';
+import { idOf, NS, ns, received } from '../test-support/stored-spans.js';
 import { SHARED_TRACE, SHARED_TRACE_UPLOADS } from '../test-support/zipkin-shared-trace.js';
 import { createJaegerRouter } from './jaeger-router.js';
 import { JaegerTraceWriter } from './jaeger-trace-bytes.js';
@@ -60,14 +58,6 @@ async function expectSame(traceId: string, chunks: Uint8Array[], pageSpans = 64,
   expect(converted?.toString('utf8')).toBe(expected);
   return { text: expected, proto: usage.proto };
 }
-
-function received(req: Parameters<typeof encodeExportTraceRequestProto>[0]): Span[] {
-  return otlpToSpans(parseExportTraceRequestProto(encodeExportTraceRequestProto(req))).spans;
-}
-
-const NS = 1712345678000000000n;
-const ns = (offset: number | bigint) => (NS + BigInt(offset)).toString();
-const idOf = (i: number) => (i + 1).toString(16).padStart(16, '0');
 
 describe('Jaeger trace from stored protobuf, against decoded spans', () => {
   it('gives the same bytes for bench:ui traces, every span transcoded, one page or many', async () => {

@@ -12,9 +12,6 @@ import request from 'supertest';
 import { describe, expect, it } from 'vitest';
 import { SpanKind, StatusCode, type KeyValue, type Span } from '@threadline/shared';
 import { AppError } from '../../app-error.js';
-import { parseExportTraceRequestProto } from '../../receivers/otlp/otlp-proto-decoder.js';
-import { encodeExportTraceRequestProto } from '../../receivers/otlp/otlp-proto-encoder.js';
-import { toSpans as otlpToSpans } from '../../receivers/otlp/otlp-to-spans.js';
 import { WireType } from '../../receivers/otlp/protobuf-reader.js';
 import { ProtobufWriter } from '../../receivers/otlp/protobuf-writer.js';
 import { parseZipkinSpansJson } from '../../receivers/zipkin/zipkin-json-decoder.js';
@@ -30,6 +27,7 @@ import { buildFleet, TraceGenerator } from '../../../../test/bench/go-fleet-gene
 import { generateTrace } from '../../../../test/bench-ui/trace-generator.js';
 import { buildSpan, resourceOf, str, TRACE_A } from '../test-support/span-builder.js';
 import { RecordingLogger } from '../test-support/test-logger.js';
+import { idOf, NS, ns, received } from '../test-support/stored-spans.js';
 import { SHARED_TRACE, SHARED_TRACE_UPLOADS } from '../test-support/zipkin-shared-trace.js';
 import { compactTraceText, type CompactFormat } from './compact-trace.js';
 import { createV1Router } from './v1-router.js';
@@ -119,15 +117,6 @@ async function expectSame(traceId: string, chunks: Uint8Array[], pageSpans = 64)
   }
   return { ...usage, text };
 }
-
-/** Spans as the OTLP receiver hands them to the store (carrying their protobuf bytes). */
-function received(request: Parameters<typeof encodeExportTraceRequestProto>[0]): Span[] {
-  return otlpToSpans(parseExportTraceRequestProto(encodeExportTraceRequestProto(request))).spans;
-}
-
-const NS = 1712345678000000000n;
-const ns = (offset: number | bigint) => (NS + BigInt(offset)).toString();
-const idOf = (i: number) => (i + 1).toString(16).padStart(16, '0');
 
 describe('compact trace from stored protobuf, against decoded spans', () => {
   it('gives the same bytes for bench:ui traces at several sizes, every span transcoded', async () => {
