@@ -22,6 +22,7 @@ import { defaultUiDir } from './ui-static/ui-router.js';
 import { resolveTokens } from './access/token-files.js';
 import { buildHostAllowlist } from './access/host-allowlist.js';
 import { ThreadlineMetrics } from './metrics/threadline-metrics.js';
+import { steppedAsideSeconds } from './threads/foreground-gate.js';
 import { ConnectionCap, guardConnections, type ConnectionEvents } from './net/connection-guard.js';
 import { rateLimitedStoreLogger } from './log/rate-limited-store-logger.js';
 import { fitConnectionCap, readDescriptorLimit } from './net/descriptor-limit.js';
@@ -79,6 +80,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
     storageBytes: () => store.getStorageBytes(),
     inflightBytes: () => budget.usedBytes,
     sizeEvictions: sizeEvictionsOf(store),
+    steppedAsideSeconds: () => steppedAsideSeconds(),
   });
   const gate = new IngestGate({ ingestToken: tokens.ingestToken, queue, budget, limits: config, logger, metrics });
   const deps: AppDeps = {

@@ -8,6 +8,8 @@ export interface MetricsSources {
   storageBytes(): Promise<number>;
   inflightBytes(): number;
   sizeEvictions(): Promise<SizeEvictions>;
+  /** Seconds ingest's threads have stepped aside for queries in flight, summed over threads (foreground-gate.ts). */
+  steppedAsideSeconds(): number;
 }
 
 /**
@@ -42,6 +44,15 @@ export class ThreadlineMetrics {
       registers: [this.registry],
       async collect() {
         this.set(await sources.storageBytes());
+      },
+    });
+    new Counter({
+      name: 'threadline_ingest_stepped_aside_seconds_total',
+      help: 'Time ingest threads (decoding, indexing) waited for queries in flight, summed over threads',
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(sources.steppedAsideSeconds());
       },
     });
     // Totals kept by the store's writer, read at scrape time.

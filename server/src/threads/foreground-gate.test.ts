@@ -1,8 +1,8 @@
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { awaitIngest, BackgroundYield, beginForeground } from './foreground-gate.js';
+import { awaitIngest, BackgroundYield, beginForeground, newForegroundSignal, steppedAsideSeconds } from './foreground-gate.js';
 
-const newSignal = () => new SharedArrayBuffer(12);
+const newSignal = newForegroundSignal;
 const inFlight = (signal: SharedArrayBuffer) => Atomics.load(new Int32Array(signal), 0);
 
 /** A clock that moves `step` ms at every reading, so that a wait's budget runs out without sleeping. */
@@ -71,6 +71,16 @@ describe('BackgroundYield', () => {
     // Clock readings: 10 (start), 20 and 30 (20 and 10 ms left: waits), 40 (none left), 50 (end).
     expect(gate.waitedMs).toBe(40);
     end();
+  });
+
+  it('adds every thread\'s waits to the signal\'s stepped-aside total', () => {
+    const signal = newSignal();
+    const end = beginForeground(60_000, signal);
+    for (const step of [10, 5]) new BackgroundYield(signal, { maxWaitMs: 30, maxShare: 0.9 }, steppingClock(step)).yield();
+    end();
+    // 40 ms (as above) and 35 ms (readings 5 … 40: waits until 30 ms have gone, ended at the next reading).
+    expect(steppedAsideSeconds(signal)).toBeCloseTo(0.075, 6);
+    expect(steppedAsideSeconds(newSignal())).toBe(0);
   });
 
   it('does not step aside while a query waits for ingest\'s own work (its pass)', () => {

@@ -21,10 +21,25 @@ import { isMainThread, workerData } from 'node:worker_threads';
  * that has the writer index what waits first). While any does, nobody steps aside: the
  * query would wait for the very pass that waits for it.
  */
-const SIGNAL_BYTES = 12;
 const IN_FLIGHT = 0;
 const WAITING = 1;
 const AWAITING_INGEST = 2;
+/**
+ * Bytes 16–23: microseconds every thread of the process has spent stepping aside, summed
+ * (`threadline_ingest_stepped_aside_seconds_total`): how much a query load costs ingest.
+ */
+const STEPPED_ASIDE_US_AT = 16;
+const SIGNAL_BYTES = 24;
+
+/** A signal of its own, for a process-independent gate (tests). */
+export function newForegroundSignal(): SharedArrayBuffer {
+  return new SharedArrayBuffer(SIGNAL_BYTES);
+}
+
+/** Seconds the background threads sharing `signal` have spent stepping aside for queries, summed over threads. */
+export function steppedAsideSeconds(signal: SharedArrayBuffer = foregroundSignal()): number {
+  return Number(Atomics.load(new BigInt64Array(signal, STEPPED_ASIDE_US_AT, 1), 0)) / 1e6;
+}
 
 /**
  * A request counts as a query in flight for at most this long: past it, it is a big answer
@@ -39,7 +54,7 @@ let processSignal: SharedArrayBuffer | undefined;
 export function foregroundSignal(): SharedArrayBuffer {
   if (!processSignal) {
     const given = isMainThread ? undefined : (workerData as { foreground?: unknown } | null)?.foreground;
-    processSignal = given instanceof SharedArrayBuffer ? given : new SharedArrayBuffer(SIGNAL_BYTES);
+    processSignal = given instanceof SharedArrayBuffer ? given : newForegroundSignal();
   }
   return processSignal;
 }
@@ -98,6 +113,7 @@ export const DEFAULT_YIELD_POLICY: YieldPolicy = { maxWaitMs: 50, maxShare: 0.75
 /** A background thread's side: `yield()` between units of work. In workers only: on the main thread the wait would block the event loop. */
 export class BackgroundYield {
   private readonly counter: Int32Array;
+  private readonly steppedAsideUs: BigInt64Array;
   /** No waiting before this time: the work owed for the last wait. */
   private runUntil = -Infinity;
   /** Milliseconds spent waiting, over the thread's life (for logs and tests). */
@@ -109,6 +125,7 @@ export class BackgroundYield {
     private readonly now: () => number = () => performance.now(),
   ) {
     this.counter = new Int32Array(signal);
+    this.steppedAsideUs = new BigInt64Array(signal, STEPPED_ASIDE_US_AT, 1);
   }
 
   yield(): void {
@@ -129,6 +146,7 @@ export class BackgroundYield {
     const ended = this.now();
     const waited = ended - started;
     this.waitedMs += waited;
+    Atomics.add(this.steppedAsideUs, 0, BigInt(Math.round(waited * 1000)));
     this.runUntil = ended + (waited * (1 - maxShare)) / maxShare;
   }
 
