@@ -10,7 +10,7 @@ import { createApp, createOtlpHttpApp, createZipkinApp, type AppDeps } from './a
 import { IngestQueue } from './ingest/ingest-queue.js';
 import { IngestGate } from './ingest/ingest-gate.js';
 import { InflightBudget } from './ingest/inflight-budget.js';
-import { createStore, preparedWriterOf, profileStoreOf, sizeEvictionsOf, sizeLimitOf } from './store/create-store.js';
+import { createStore, pacedSecondsOf, preparedWriterOf, profileStoreOf, sizeEvictionsOf, sizeLimitOf } from './store/create-store.js';
 import { PreparePool } from './ingest/otlp-prepare/prepare-pool.js';
 import { pooledOtlpIngest } from './ingest/otlp-prepare/otlp-proto-ingest.js';
 import { pickIngestLimits } from './ingest/ingest-limits.js';
@@ -81,6 +81,7 @@ export async function startServer(config: Config, options: StartOptions): Promis
     inflightBytes: () => budget.usedBytes,
     sizeEvictions: sizeEvictionsOf(store),
     steppedAsideSeconds: () => steppedAsideSeconds(),
+    pacedSeconds: pacedSecondsOf(store),
   });
   const gate = new IngestGate({ ingestToken: tokens.ingestToken, queue, budget, limits: config, logger, metrics });
   const deps: AppDeps = {

@@ -79,6 +79,7 @@ describe('ingest and UI tokens, and /metrics, on a real server', () => {
     expect(sample(text, 'threadline_ingest_queue_spans')).toBe(0);
     // Summed in shared memory by the ingest threads (foreground-gate.test.ts checks the sums): here, that it is exposed.
     expect(text).toMatch(/^threadline_ingest_stepped_aside_seconds_total \d+(\.\d+)?(e-\d+)?$/m);
+    expect(text).toMatch(/^threadline_ingest_paced_seconds_total \d+(\.\d+)?(e-\d+)?$/m);
     expect(sample(text, 'threadline_store_commit_seconds_count')).toBeGreaterThanOrEqual(3);
     expect(sample(text, 'threadline_db_size_bytes')).toBeGreaterThan(0);
     expect(text).toMatch(/^process_resident_memory_bytes \d+/m);

@@ -68,11 +68,12 @@ async function main(): Promise<number> {
 
   // 2. Overload.
   const rate = capacity * factor;
-  // Time ingest's threads spent waiting for queries in flight (foreground-gate.ts), over the offered load's seconds.
-  const asideAtStart = await steppedAside(api);
+  // Over the offered load's seconds: time ingest's threads waited for queries in flight
+  // (foreground-gate.ts), and time acknowledgements waited for indexing (the store's pacing).
+  const waitsAtStart = await ingestWaits(api);
   const start = Date.now();
   const deadline = start + seconds * 1000;
-  const asideAtDeadline = sleep(seconds * 1000).then(() => steppedAside(api));
+  const waitsAtDeadline = sleep(seconds * 1000).then(() => ingestWaits(api));
   let inflight = 0;
   let droppedByExporter = 0;
   let overloadAcked = 0;
@@ -133,7 +134,9 @@ async function main(): Promise<number> {
   await Promise.all([arrivals, queries]);
   clearInterval(progress);
   const overloadCpu = cpuSince(cpu, pid);
-  const aside = (await asideAtDeadline) - asideAtStart;
+  const waitsAtEnd = await waitsAtDeadline;
+  const aside = waitsAtEnd.steppedAside - waitsAtStart.steppedAside;
+  const paced = waitsAtEnd.paced - waitsAtStart.paced;
 
   // 3. Every acknowledged batch is stored.
   let missing = 0;
@@ -151,7 +154,7 @@ async function main(): Promise<number> {
   await server.stop();
   rmSync(dir, { recursive: true, force: true });
   const throughput = overloadAcked / seconds;
-  log(SCRIPT, `offered ${rate.toFixed(1)} batches/s (${factor}× capacity) for ${seconds} s: acknowledged ${throughput.toFixed(1)} batches/s = ${((100 * throughput) / capacity).toFixed(0)}% of capacity; dropped by the exporter (its queue full) ${droppedByExporter}; ${overloadCpu}; ingest threads stepped aside for queries ${aside.toFixed(1)} s in those ${seconds} s (summed over threads)`);
+  log(SCRIPT, `offered ${rate.toFixed(1)} batches/s (${factor}× capacity) for ${seconds} s: acknowledged ${throughput.toFixed(1)} batches/s = ${((100 * throughput) / capacity).toFixed(0)}% of capacity; dropped by the exporter (its queue full) ${droppedByExporter}; ${overloadCpu}; in those ${seconds} s, ingest threads stepped aside for queries ${aside.toFixed(1)} s (summed over threads) and acknowledgements waited for indexing ${paced.toFixed(1)} s (summed over batches)`);
   log(SCRIPT, `refusals (429/503): ${refusalMs.length}, answered in p50 ${percentile(refusalMs, 0.5).toFixed(1)} ms, p90 ${percentile(refusalMs, 0.9).toFixed(1)} ms, p99 ${percentile(refusalMs, 0.99).toFixed(1)} ms (${refusalMs.filter((ms) => ms > 100).length} over 100 ms); queries (${queryMix}): ${queryMs.length}, p50 ${percentile(queryMs, 0.5).toFixed(1)} ms, p99 ${percentile(queryMs, 0.99).toFixed(1)} ms (slowest: ${slowest.map((q) => `${q.path} ${q.ms.toFixed(0)} ms at ${q.at} s`).join(', ')})`);
   log(SCRIPT, `statuses: ${[...statuses].map(([k, v]) => `${k} ×${v}`).join(', ')}; acknowledged batches missing afterwards: ${missing} of ${acked.length}`);
   return missing === 0 ? 0 : 1;
@@ -183,9 +186,10 @@ function cpuSince(mark: CpuMark, pid: number): string {
 }
 
 /** Queue depth, budget use and commits so far, from /metrics. */
-async function steppedAside(api: string): Promise<number> {
+async function ingestWaits(api: string): Promise<{ steppedAside: number; paced: number }> {
   const text = await (await fetch(`${api}/metrics`)).text();
-  return Number(/^threadline_ingest_stepped_aside_seconds_total (\S+)$/m.exec(text)?.[1] ?? Number.NaN);
+  const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+  return { steppedAside: value('threadline_ingest_stepped_aside_seconds_total'), paced: value('threadline_ingest_paced_seconds_total') };
 }
 
 async function metricsLine(api: string): Promise<string> {

@@ -10,6 +10,8 @@ export interface MetricsSources {
   sizeEvictions(): Promise<SizeEvictions>;
   /** Seconds ingest's threads have stepped aside for queries in flight, summed over threads (foreground-gate.ts). */
   steppedAsideSeconds(): number;
+  /** Seconds acknowledgements have waited for the store's indexing, summed over batches. */
+  pacedSeconds(): number;
 }
 
 /**
@@ -53,6 +55,15 @@ export class ThreadlineMetrics {
       collect() {
         this.reset();
         this.inc(sources.steppedAsideSeconds());
+      },
+    });
+    new Counter({
+      name: 'threadline_ingest_paced_seconds_total',
+      help: 'Time acknowledgements waited for the store to index what came before (ingest paced to indexing), summed over batches',
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(sources.pacedSeconds());
       },
     });
     // Totals kept by the store's writer, read at scrape time.

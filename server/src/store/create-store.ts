@@ -40,6 +40,12 @@ export function sizeEvictionsOf(store: Store): () => Promise<SizeEvictions> {
   return withGuard.getSizeEvictions ? () => withGuard.getSizeEvictions!() : async () => NO_EVICTIONS;
 }
 
+/** Seconds acknowledgements have waited for the store's indexing to keep up; 0 for a store that does not pace ingest. */
+export function pacedSecondsOf(store: Store): () => number {
+  const paced = store as Store & { getPacedSeconds?: () => number };
+  return paced.getPacedSeconds ? () => paced.getPacedSeconds!() : () => 0;
+}
+
 /** The store's Go diagnostics storage, when it has one (SQLite does; ClickHouse does not, and the profile routes stay off). */
 export function profileStoreOf(store: Store): ProfileStore | undefined {
   return 'writeProfile' in store ? (store as Store & ProfileStore) : undefined;

@@ -11,7 +11,7 @@ import { listSegments } from './ingest-log-file.js';
 import { parseFrames } from './ingest-log-frames.js';
 import { parseSpanChunk } from './span-chunk-codec.js';
 import { sortByStart, TraceChunks } from './trace-chunks.js';
-import { createSqliteStore, type SqliteSpanStore, type SqliteStoreOptions } from './sqlite-store.js';
+import { createSqliteStore, MAX_UNINDEXED_SPANS, type SqliteSpanStore, type SqliteStoreOptions } from './sqlite-store.js';
 import { at, spanIdOf, testSpan, traceIdOf } from './test-spans.js';
 import { TRACE_PAGE_SPANS } from '../trace-pages.js';
 
@@ -136,6 +136,15 @@ describe('createSqliteStore', () => {
     const store = await openStore(join(dir, 'concurrent.db'));
     await Promise.all(Array.from({ length: 20 }, (_, i) => store.writeBatch(batch(i + 1, 10))));
     expect(await store.findTraceIds({ tags: [], limit: 100 })).toHaveLength(20);
+  });
+
+  it('counts the time acknowledgements waited for indexing to catch up (the backlog past its cap)', async () => {
+    const store = await openStore(join(dir, 'paced.db'));
+    expect(store.getPacedSeconds()).toBe(0);
+    // Twice the backlog the store lets wait unindexed: the later batches wait for indexing passes.
+    const batches = Math.ceil((2 * MAX_UNINDEXED_SPANS) / 512);
+    await Promise.all(Array.from({ length: batches }, (_, i) => store.writeBatch(batch(i + 1, 512))));
+    expect(store.getPacedSeconds()).toBeGreaterThan(0.05);
   });
 
   it('keeps everything across close and re-open', async () => {

@@ -128,6 +128,8 @@ export class SqliteSpanStore implements SpanStore, NettraceStore, ProfileStore {
   /** A file database's ingest log; `:memory:` writes straight to its one connection. */
   private readonly file: { path: string; log: IngestLogFile } | undefined;
   private readonly pacer = new IntakePacer(INDEX_AT_SPANS);
+  /** Time acknowledgements waited for indexing (getPacedSeconds). */
+  private pacedMs = 0;
   /** Whether profiles may be stored (the database may hold some from before this process). */
   private profilesStored = true;
 
@@ -187,9 +189,16 @@ export class SqliteSpanStore implements SpanStore, NettraceStore, ProfileStore {
     // Durable already: waiting here only slows senders down while indexing is behind (the
     // ingest queue fills and answers 429): evenly, at the writer's pace, and at the latest
     // once the backlog is at its cap.
+    const paceStarted = performance.now();
     const delay = this.pacer.delay(entry.spans, this.waiting.spans);
     if (delay > 0) await sleep(delay);
     await this.waiting.below(MAX_UNINDEXED_SPANS);
+    this.pacedMs += performance.now() - paceStarted;
+  }
+
+  /** Seconds acknowledgements have waited for indexing to keep up (the pacer's delays and the backlog's cap), summed over batches. */
+  getPacedSeconds(): number {
+    return this.pacedMs / 1000;
   }
 
   /**
