@@ -48,24 +48,19 @@ export class ThreadlineMetrics {
         this.set(await sources.storageBytes());
       },
     });
-    new Counter({
-      name: 'threadline_ingest_stepped_aside_seconds_total',
-      help: 'Time ingest threads (decoding, indexing) waited for queries in flight, summed over threads',
-      registers: [this.registry],
-      collect() {
-        this.reset();
-        this.inc(sources.steppedAsideSeconds());
-      },
-    });
-    new Counter({
-      name: 'threadline_ingest_paced_seconds_total',
-      help: 'Time acknowledgements waited for the store to index what came before (ingest paced to indexing), summed over batches',
-      registers: [this.registry],
-      collect() {
-        this.reset();
-        this.inc(sources.pacedSeconds());
-      },
-    });
+    // Where ingest waits, from totals its owners keep, read at scrape time.
+    const waited = (name: string, help: string, total: () => number) =>
+      new Counter({
+        name,
+        help,
+        registers: [this.registry],
+        collect() {
+          this.reset();
+          this.inc(total());
+        },
+      });
+    waited('threadline_ingest_stepped_aside_seconds_total', 'Time ingest threads (decoding, indexing) waited for queries in flight, summed over threads', () => sources.steppedAsideSeconds());
+    waited('threadline_ingest_paced_seconds_total', 'Time acknowledgements waited for the store to index what came before (ingest paced to indexing), summed over batches', () => sources.pacedSeconds());
     // Totals kept by the store's writer, read at scrape time.
     const evicted = (name: string, help: string, field: keyof SizeEvictions) =>
       new Counter({
