@@ -15,10 +15,11 @@
  * is read whole before any of it is written. Spans the reader leaves to the store's decoder
  * (proto-span-reader.ts) are converted as decoded spans, in their place.
  */
-import { compareDecimalNanos, StatusCode, type InstrumentationScope, type Span } from '@threadline/shared';
+import { StatusCode, type InstrumentationScope, type Span } from '@threadline/shared';
 import { SharedChildrenFixes, toSharedChildrenRepointed } from '../../receivers/zipkin/zipkin-shared-spans.js';
 import { unsignedDecimal } from '../../receivers/otlp/protobuf-reader.js';
 import { isProtoSpan, type ProtoSpan, type TracePage } from '../../store/proto-span-page.js';
+import { compareByStart, compareIds } from '../../store/span-order.js';
 import type { SpanStore } from '../../store/span-store.js';
 import { JsonBytes } from '../json-bytes.js';
 import { ProtoSpanReader, type SpanRecord } from '../proto-span-reader.js';
@@ -76,12 +77,9 @@ function writeNumber(n: number, out: JsonBytes): void {
   else out.ascii(JSON.stringify(n));
 }
 
-function compareByStart(a: Span, b: Span): number {
-  return compareDecimalNanos(a.startTimeUnixNano, b.startTimeUnixNano) || (a.spanId < b.spanId ? -1 : a.spanId > b.spanId ? 1 : 0);
-}
-
+/** compareByStart for spans read with their start as uint64 halves. */
 function byStart(a: Keyed, b: Keyed): number {
-  return a.hi - b.hi || a.lo - b.lo || (a.spanId < b.spanId ? -1 : a.spanId > b.spanId ? 1 : 0);
+  return a.hi - b.hi || a.lo - b.lo || compareIds(a.spanId, b.spanId);
 }
 
 function keyed(item: Item): Keyed {

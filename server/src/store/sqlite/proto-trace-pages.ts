@@ -20,7 +20,7 @@ import { forEachGroup, parseSpanChunk } from './span-chunk-codec.js';
 import { chunkParts, chunkSlice, spanCountOf, splitSpanChunk, type ChunkPart } from './span-chunk-pieces.js';
 import { decodeTracePages } from './trace-chunk-pages.js';
 import type { TraceChunkStream } from './trace-piece-stream.js';
-import { compareByStart, compareIds } from './trace-chunks.js';
+import { compareByStart, compareIds } from '../span-order.js';
 
 /** A span as skimmed: its start as uint64 halves, made a decimal only when asked (for the first page's base time, or to sort among decoded spans). */
 class SkimmedSpan implements ProtoSpan {

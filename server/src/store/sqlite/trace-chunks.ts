@@ -1,20 +1,11 @@
 import type Database from 'better-sqlite3';
-import { compareDecimalNanos, isHexId, TRACE_ID_HEX_LENGTH, type Span } from '@threadline/shared';
+import { isHexId, TRACE_ID_HEX_LENGTH, type Span } from '@threadline/shared';
+import { compareByStart } from '../span-order.js';
 import { inflateChunk } from './chunk-compression.js';
 import { parseSpanChunk } from './span-chunk-codec.js';
 
-type Sortable = Pick<Span, 'startTimeUnixNano' | 'spanId'>;
-
-/** Start order, span ID breaking ties: the order getTrace has always promised. */
-export function compareByStart(a: Sortable, b: Sortable): number {
-  return compareDecimalNanos(a.startTimeUnixNano, b.startTimeUnixNano) || compareIds(a.spanId, b.spanId);
-}
-
-export function compareIds(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-export function sortByStart<T extends Sortable>(spans: T[]): T[] {
+/** Sorts in the order getTrace has always promised (span-order.ts). */
+export function sortByStart<T extends Pick<Span, 'startTimeUnixNano' | 'spanId'>>(spans: T[]): T[] {
   return spans.sort(compareByStart);
 }
 
