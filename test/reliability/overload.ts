@@ -185,16 +185,27 @@ function cpuSince(mark: CpuMark, pid: number): string {
   return `CPU: load generator ${clientPct.toFixed(0)}%, server ${serverPct.toFixed(0)}% of one core (2 cores, shared)`;
 }
 
-/** Queue depth, budget use and commits so far, from /metrics. */
+/** The text of `GET /metrics`. */
+async function scrapeMetrics(api: string): Promise<string> {
+  return (await fetch(`${api}/metrics`)).text();
+}
+
+/** A series' value in a Prometheus text exposition (`name value` on a line of its own), as written. */
+function metricSample(text: string, name: string): string | undefined {
+  return text.split('\n').find((l) => l.startsWith(`${name} `))?.slice(name.length + 1);
+}
+
+/** Seconds ingest's threads stepped aside for queries, and acknowledgements waited for indexing, so far. */
 async function ingestWaits(api: string): Promise<{ steppedAside: number; paced: number }> {
-  const text = await (await fetch(`${api}/metrics`)).text();
-  const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+  const text = await scrapeMetrics(api);
+  const value = (name: string) => Number(metricSample(text, name) ?? Number.NaN);
   return { steppedAside: value('threadline_ingest_stepped_aside_seconds_total'), paced: value('threadline_ingest_paced_seconds_total') };
 }
 
+/** Queue depth, budget use and commits so far, from /metrics. */
 async function metricsLine(api: string): Promise<string> {
-  const text = await (await fetch(`${api}/metrics`)).text();
-  const value = (name: string) => /^(\S+) (\S+)$/m.exec(text.split('\n').filter((l) => l.startsWith(`${name} `)).join('\n'))?.[2] ?? '?';
+  const text = await scrapeMetrics(api);
+  const value = (name: string) => metricSample(text, name) ?? '?';
   return `queue ${value('threadline_ingest_queue_spans')} spans, in-flight ${(Number(value('threadline_ingest_inflight_bytes')) / 1e6).toFixed(1)} MB, ${value('threadline_store_commit_seconds_count')} commits taking ${Number(value('threadline_store_commit_seconds_sum')).toFixed(1)} s`;
 }
 
