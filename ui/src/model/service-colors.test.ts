@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DARK_BACKGROUND, LIGHT_BACKGROUND, MIN_CONTRAST, SERVICE_PALETTE, contrastRatio, hashName, serviceColor } from './service-colors';
+import { DARK_BACKGROUND, LIGHT_BACKGROUND, MIN_CONTRAST, SERVICE_PALETTE, contrastRatio, hashName, serviceColor, solvePalette } from './service-colors';
 
 describe('service colours', () => {
   it('is deterministic per name', () => {
@@ -19,6 +19,10 @@ describe('service colours', () => {
       expect(contrastRatio(color.dark, DARK_BACKGROUND)).toBeGreaterThanOrEqual(MIN_CONTRAST.dark);
       expect(color.light).toMatch(/^#[0-9a-f]{6}$/);
     }
+  });
+
+  it('holds the palette solved from its hues (written out, not solved as the app loads)', () => {
+    expect(SERVICE_PALETTE).toEqual(solvePalette());
   });
 
   it('has no duplicate entries', () => {

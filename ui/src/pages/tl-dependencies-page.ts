@@ -16,6 +16,7 @@ import { serviceStyle } from '../components/common/service-style';
 import type { TlTimeWindowEvent } from '../components/latency/latency-events';
 import '../components/latency/tl-window-select';
 import '../components/common/tl-error-state';
+import { formatCount } from '../model/format-count';
 
 const COLUMN_PX = 340;
 const ROW_PX = 96;
@@ -116,7 +117,7 @@ export class TlDependenciesPage extends LitElement {
     const a = centre(from);
     const b = centre(to);
     const rate = errorRates.get(edge.child) ?? Number.NaN;
-    const label = `${edge.callCount.toLocaleString()} call${edge.callCount === 1 ? '' : 's'}${Number.isNaN(rate) ? '' : ` · ${formatPercent(rate)} err`}`;
+    const label = `${formatCount(edge.callCount)} call${edge.callCount === 1 ? '' : 's'}${Number.isNaN(rate) ? '' : ` · ${formatPercent(rate)} err`}`;
     const width = 1 + Math.min(5, Math.log10(edge.callCount + 1));
     let d: string;
     let labelAt: { x: number; y: number };

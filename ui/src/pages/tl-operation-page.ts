@@ -24,6 +24,7 @@ import '../components/latency/tl-latency-heatmap';
 import '../components/latency/tl-span-list';
 import '../components/common/tl-error-state';
 import '../components/profiles/tl-operation-profile';
+import { formatCount } from '../model/format-count';
 
 const PAGE_SIZE = 50;
 const STAT_PERCENTILES = ['50', '90', '99', '99.9'] as const;
@@ -189,7 +190,7 @@ export class TlOperationPage extends LitElement {
         const seconds = Number(BigInt(this.resolved().endNs) - BigInt(this.resolved().startNs)) / 1e9;
         const valueOf = (p: string): number | undefined => stats.quantiles.find((q) => quantileMatches(q.q, p))?.durationNano;
         return html`<div class="stats" data-testid="operation-stats">
-          <div class="stat"><span class="value" data-testid="operation-count">${stats.count.toLocaleString('en-US')}</span><span class="label">spans</span></div>
+          <div class="stat"><span class="value" data-testid="operation-count">${formatCount(stats.count)}</span><span class="label">spans</span></div>
           <div class="stat"><span class="value">${formatRate(stats.count / seconds)}</span><span class="label">rate</span></div>
           <div class="stat">
             <span class=${`value${stats.errorCount > 0 ? ' error-text' : ''}`}>${formatPercent(stats.count > 0 ? stats.errorCount / stats.count : 0)}</span>
@@ -278,7 +279,7 @@ export class TlOperationPage extends LitElement {
     }
     const expected = this.expectedCount(selection);
     return html`<div class="selection-head">
-        <h2 data-testid="selection-title">${expected === null ? 'Spans in the selection' : `${expected.toLocaleString('en-US')} span${expected === 1 ? '' : 's'} in the selection`}</h2>
+        <h2 data-testid="selection-title">${expected === null ? 'Spans in the selection' : `${formatCount(expected)} span${expected === 1 ? '' : 's'} in the selection`}</h2>
         <span class="muted" data-testid="selection-range">${this.describeSelection(selection)}</span>
         <span class="actions">
           ${errorsToggle}

@@ -17,6 +17,7 @@ import type { TlSlowSubmitEvent } from '../components/slow/slow-events';
 import '../components/slow/tl-slow-form';
 import '../components/latency/tl-span-list';
 import '../components/common/tl-error-state';
+import { formatCount } from '../model/format-count';
 
 const PAGE_SIZE = 50;
 
@@ -176,7 +177,7 @@ export class TlSlowPage extends LitElement {
         <h1><span class="swatch" style=${serviceStyle(q.service)}></span>${this.subject()}</h1>
         <p class="muted">
           ${percentileLabel(q.percentile)} over ${windowLabel(q)}${stats
-            ? html` · <span data-testid="slow-count">${stats.count.toLocaleString('en-US')}</span> spans,
+            ? html` · <span data-testid="slow-count">${formatCount(stats.count)}</span> spans,
                 ${formatPercent(stats.count > 0 ? stats.errorCount / stats.count : 0)} errors`
             : nothing}
           ${q.tags.length > 0 ? html` · spans tagged ${q.tags.join(', ')}` : nothing}

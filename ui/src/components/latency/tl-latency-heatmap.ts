@@ -18,6 +18,7 @@ import type { LatencySelection } from '../../model/operations-query';
 import { buildWallClockTicks } from '../../model/time-scale';
 import { currentTheme, TlThemeChangeEvent, type Theme } from '../theme/theme';
 import { TlLatencySelectEvent } from './latency-events';
+import { formatCount } from '../../model/format-count';
 
 const HEIGHT = 260;
 
@@ -331,7 +332,7 @@ export class TlLatencyHeatmap extends LitElement {
     const errors = grid.errorCounts[hover.col]![hover.row]!;
     const left = hover.x + 14 > this.width - 200 ? hover.x - 200 : hover.x + 14;
     return html`<div class="tooltip" data-testid="heatmap-tooltip" style=${`left:${left}px;top:${Math.max(hover.y - 52, 0)}px`}>
-      <div><strong>${count.toLocaleString('en-US')}</strong> span${count === 1 ? '' : 's'}${errors > 0 ? html`, <span class="errors">${errors} failed</span>` : nothing}</div>
+      <div><strong>${formatCount(count)}</strong> span${count === 1 ? '' : 's'}${errors > 0 ? html`, <span class="errors">${errors} failed</span>` : nothing}</div>
       <div>${bucket.lowNs === bucket.highNs ? formatDuration(bucket.lowNs) : `${formatDuration(bucket.lowNs)} – ${formatDuration(bucket.highNs)}`}</div>
       <div class="muted">${formatTimestamp(nanosToMillis(start))}, ${formatDuration(Number(grid.timeBucketNs))}</div>
     </div>`;

@@ -12,12 +12,13 @@ import {
 import type { LatencySelection } from '../../model/operations-query';
 import { niceStep } from '../../model/time-scale';
 import { TlLatencySelectEvent } from './latency-events';
+import { formatCount } from '../../model/format-count';
 
 const HEIGHT = 240;
 const PAD = { top: 10, right: 12, bottom: 28, left: 52 };
 
 /** `1.2k`-style count labels for the y axis. */
-function formatCount(n: number): string {
+function formatAxisCount(n: number): string {
   if (n >= 1_000_000) return `${Number((n / 1_000_000).toFixed(1))}M`;
   if (n >= 1_000) return `${Number((n / 1_000).toFixed(1))}k`;
   return String(n);
@@ -227,7 +228,7 @@ export class TlLatencyHistogram extends LitElement {
       <rect class="hit" data-testid="histogram-plot" x=${PAD.left} y=${PAD.top} width=${plotW} height=${plotH}></rect>
       ${yTicks.values.map(
         (v) => svg`<line class="grid" x1=${PAD.left} x2=${this.width - PAD.right} y1=${y(v)} y2=${y(v)}></line>
-          <text class="axis" x=${PAD.left - 6} y=${y(v) + 4} text-anchor="end">${formatCount(v)}</text>`,
+          <text class="axis" x=${PAD.left - 6} y=${y(v) + 4} text-anchor="end">${formatAxisCount(v)}</text>`,
       )}
       ${xTicks.map((t) => svg`<line class="grid" x1=${x(t.position)} x2=${x(t.position)} y1=${PAD.top + plotH} y2=${PAD.top + plotH + 4}></line>
         <text class="axis" x=${x(t.position)} y=${HEIGHT - 8} text-anchor="middle">${t.label}</text>`)}
@@ -239,7 +240,7 @@ export class TlLatencyHistogram extends LitElement {
         return svg`<g class="bucket" data-testid="histogram-bar" data-low-nano=${b.lowNs} data-high-nano=${b.highNs} data-count=${b.count} data-error-count=${b.errorCount}>
           ${total > 0 && !this.errorsOnly ? svg`<rect class="bar" x=${left} width=${w} y=${y(total)} height=${y(0) - y(total)}></rect>` : nothing}
           ${errors > 0 ? svg`<rect class="bar error" x=${left} width=${w} y=${y(errors)} height=${y(0) - y(errors)}></rect>` : nothing}
-          <title>${b.lowNs === b.highNs ? formatDuration(b.lowNs) : `${formatDuration(b.lowNs)} – ${formatDuration(b.highNs)}`}: ${b.count.toLocaleString('en-US')} span${b.count === 1 ? '' : 's'}${b.errorCount > 0 ? `, ${b.errorCount} failed` : ''}</title>
+          <title>${b.lowNs === b.highNs ? formatDuration(b.lowNs) : `${formatDuration(b.lowNs)} – ${formatDuration(b.highNs)}`}: ${formatCount(b.count)} span${b.count === 1 ? '' : 's'}${b.errorCount > 0 ? `, ${b.errorCount} failed` : ''}</title>
         </g>`;
       })}
       ${range

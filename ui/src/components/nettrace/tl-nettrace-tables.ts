@@ -7,11 +7,12 @@ import type { ErrorPeriod, NettraceQuery, NettraceRequestsQuery } from '../../mo
 import { nettraceEventsPath, nettraceRequestsPath } from '../../model/nettrace-routes';
 import { controlStyles } from '../common/shared-styles';
 import { pageStyles } from '../common/page-styles';
+import { formatCount } from '../../model/format-count';
 
 function cell(count: number, href: string, testId: string, label: string) {
   if (count === 0) return html`<td class="zero" data-testid=${testId} data-count="0">0</td>`;
   return html`<td data-testid=${testId} data-count=${count}>
-    <a class="cell" href=${href} aria-label=${`${count} ${label}`}>${count.toLocaleString('en-US')}</a>
+    <a class="cell" href=${href} aria-label=${`${count} ${label}`}>${formatCount(count)}</a>
   </td>`;
 }
 
@@ -107,7 +108,7 @@ export class TlNettraceTables extends LitElement {
                   <td class="errors" data-testid="nettrace-errors" data-count=${row.errors}>
                     ${row.errors === 0
                       ? html`<span class="muted">0</span>`
-                      : html`<a class="cell" href=${this.requestsLink(row.family, { errorsOnly: true })}>${row.errors.toLocaleString('en-US')}</a>`}
+                      : html`<a class="cell" href=${this.requestsLink(row.family, { errorsOnly: true })}>${formatCount(row.errors)}</a>`}
                   </td>
                 </tr>`,
               )}
@@ -140,7 +141,7 @@ export class TlNettraceTables extends LitElement {
                     return count === 0
                       ? html`<td class="zero" data-testid=${`nettrace-event-errors-${period}`} data-count="0">0</td>`
                       : html`<td class="errors" data-testid=${`nettrace-event-errors-${period}`} data-count=${count}>
-                          <a class="cell" href=${this.eventsLink(f.family, period)}>${count.toLocaleString('en-US')}</a>
+                          <a class="cell" href=${this.eventsLink(f.family, period)}>${formatCount(count)}</a>
                         </td>`;
                   })}
                 </tr>`,

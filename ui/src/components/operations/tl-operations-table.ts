@@ -8,6 +8,7 @@ import { navigate } from '../router/navigate';
 import { controlStyles } from '../common/shared-styles';
 import { pageStyles } from '../common/page-styles';
 import './tl-sparkline';
+import { formatCount } from '../../model/format-count';
 
 const COLUMNS: ReadonlyArray<{ key: OperationSortKey; label: string; title: string }> = [
   { key: 'name', label: 'Operation', title: 'Span name' },
@@ -147,7 +148,7 @@ export class TlOperationsTable extends LitElement {
             if (!(e.target instanceof HTMLAnchorElement)) navigate(href);
           }}>
             <td class="name"><a href=${href} data-testid="operation-link">${row.name}</a>${row.spanKind ? html`<span class="kind">${row.spanKind}</span>` : nothing}</td>
-            <td data-testid="operation-rate">${formatRate(row.rate)}<span class="count">${row.count.toLocaleString('en-US')} spans</span></td>
+            <td data-testid="operation-rate">${formatRate(row.rate)}<span class="count">${formatCount(row.count)} spans</span></td>
             <td class=${`errors${row.errorCount > 0 ? ' some' : ''}`} data-testid="operation-errors">${formatPercent(row.errorRate)}</td>
             <td data-testid="operation-p50">${formatDuration(row.p50)}</td>
             <td data-testid="operation-p90">${formatDuration(row.p90)}</td>

@@ -2,6 +2,7 @@ import { LitElement, css, html, nothing, type PropertyValues } from 'lit';
 import type { ProfileStack } from '../../api/profile-types';
 import { formatDuration } from '../../model/duration';
 import { buildProfileFlame, type ProfileBox, type ProfileFlame } from '../../model/profile-flame';
+import { formatCount } from '../../model/format-count';
 
 const LANE_PX = 18;
 /** Frames under about a pixel on a wide screen are left out. */
@@ -63,7 +64,7 @@ export class TlProfileFlame extends LitElement {
   }
 
   private amount(value: number): string {
-    return this.unit === 'nanoseconds' ? formatDuration(value) : `${value.toLocaleString('en-US')}${this.unit ? ` ${this.unit}` : ''}`;
+    return this.unit === 'nanoseconds' ? formatDuration(value) : `${formatCount(value)}${this.unit ? ` ${this.unit}` : ''}`;
   }
 
   private boxTitle(box: ProfileBox): string {
@@ -87,7 +88,7 @@ export class TlProfileFlame extends LitElement {
         ${diff
           ? 'Widths: the slow spans’ samples. Red: a larger share than in the other spans; blue: smaller.'
           : 'Callers above callees; width is the share of the samples.'}
-        ${this.flame.hidden > 0 ? ` ${this.flame.hidden.toLocaleString('en-US')} frames too narrow to draw are left out.` : nothing}
+        ${this.flame.hidden > 0 ? ` ${formatCount(this.flame.hidden)} frames too narrow to draw are left out.` : nothing}
       </p>
       <div class="graph" data-testid=${diff ? 'diff-flame-graph' : 'profile-flame-graph'} style=${`height:${this.flame.lanes * LANE_PX}px`}>
         ${this.flame.boxes.map(

@@ -5,6 +5,7 @@ import type { SkewMode } from '../../model/route';
 import { isErrorSpan } from '../../model/span-facts';
 import type { TraceView } from '../../model/trace-view';
 import { serviceStyle } from '../common/service-style';
+import { formatCount } from '../../model/format-count';
 
 const LANE_PX = 22;
 /** Boxes under about a pixel on a wide screen are left out (see buildFlameGraph). */
@@ -82,7 +83,7 @@ export class TlFlameGraph extends LitElement {
     const { times } = this.view.timelines[this.mode];
     return html`<p class="note" data-testid="flame-note">
         Time runs left to right, callers above callees.
-        ${this.graph.hidden > 0 ? `${this.graph.hidden.toLocaleString()} spans too short to draw are left out.` : ''}
+        ${this.graph.hidden > 0 ? `${formatCount(this.graph.hidden)} spans too short to draw are left out.` : ''}
       </p>
       <div class="graph" data-testid="flame-graph" style=${`height:${this.graph.lanes * LANE_PX}px`}>
         ${this.graph.boxes.map((box) => {

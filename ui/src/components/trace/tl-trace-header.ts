@@ -10,6 +10,7 @@ import { controlStyles } from '../common/shared-styles';
 import { serviceStyle } from '../common/service-style';
 import { TlSkewModeEvent } from '../waterfall/waterfall-events';
 import '../common/tl-copy-button';
+import { formatCount } from '../../model/format-count';
 
 /** Fixed so the page does not jump when the skeleton is replaced by the real header. */
 export const TRACE_HEADER_HEIGHT = 92;
@@ -139,7 +140,7 @@ export class TlTraceHeader extends LitElement {
         </span>
         <span class="fact"><span class="label">Start</span>${formatTimestamp(nanosToMillis(summary.startNanos))}</span>
         <span class="fact"><span class="label">Duration</span><strong data-testid="trace-duration">${formatDuration(summary.durationNanos)}</strong></span>
-        <span class="fact"><span class="label">Spans</span><span data-testid="trace-span-count">${summary.spanCount.toLocaleString()}</span></span>
+        <span class="fact"><span class="label">Spans</span><span data-testid="trace-span-count">${formatCount(summary.spanCount)}</span></span>
         <span class="fact"><span class="label">Depth</span>${summary.depth}</span>
         <span class="fact">
           <span class="label">Errors</span>${summary.errorCount > 0

@@ -6,6 +6,7 @@ import type { TraceView } from '../../model/trace-view';
 import { pageStyles } from '../common/page-styles';
 import { serviceStyle } from '../common/service-style';
 import { controlStyles } from '../common/shared-styles';
+import { formatCount } from '../../model/format-count';
 
 /** The trace's statistics tab: span count, errors, total and self time per service and per operation. */
 export class TlTraceStats extends LitElement {
@@ -70,8 +71,8 @@ export class TlTraceStats extends LitElement {
             (g) => html`<tr data-testid="stats-row">
               <td><span class="swatch" style=${serviceStyle(g.service)}></span> ${g.service}</td>
               ${withOperation ? html`<td class="op">${g.operation}</td>` : ''}
-              <td>${g.count.toLocaleString()}</td>
-              <td class=${g.errorCount > 0 ? 'error-text' : 'zero'}>${g.errorCount.toLocaleString()}</td>
+              <td>${formatCount(g.count)}</td>
+              <td class=${g.errorCount > 0 ? 'error-text' : 'zero'}>${formatCount(g.errorCount)}</td>
               <td>${formatDuration(g.totalNanos)}</td>
               <td data-testid="stats-self">
                 ${formatDuration(g.selfNanos)}

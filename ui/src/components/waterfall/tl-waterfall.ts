@@ -14,6 +14,7 @@ import { waterfallStyles, ROW_HEIGHT, RULER_HEIGHT } from './waterfall-styles';
 import { indentStep, renderSpanRow, type RowContext } from './span-row-template';
 import { NO_MARKERS, type ProfileMarkers } from '../../model/profile-markers';
 import './tl-minimap';
+import { formatCount } from '../../model/format-count';
 
 /** Rows rendered above and below the viewport so fast scrolling does not show gaps. */
 const BUFFER_ROWS = 8;
@@ -411,7 +412,7 @@ export class TlWaterfall extends LitElement {
       </button>
       <span class="legend" aria-hidden="true"><span class="crit-sample"></span>critical path</span>
       <span class="legend" aria-hidden="true"><span class="tick-sample"></span>event <span class="tick-sample net"></span>net/trace</span>
-      <span class="count muted" data-testid="row-count">${this.visible.length.toLocaleString()} of ${this.view.rows.length.toLocaleString()} spans</span>
+      <span class="count muted" data-testid="row-count">${formatCount(this.visible.length)} of ${formatCount(this.view.rows.length)} spans</span>
     </div>`;
   }
 
