@@ -22,31 +22,31 @@ function streamed(): string {
   return `${header},"spans":[${pages.join('')}\n],${trailer}`;
 }
 
-function decodeIn(text: string, pieceLength: number) {
-  const decoder = new CompactTraceLineDecoder();
+function decodeIn(text: string, pieceLength: number, output: 'packed' | 'objects' = 'packed') {
+  const decoder = new CompactTraceLineDecoder(output);
   for (let at = 0; at < text.length; at += pieceLength) decoder.push(text.slice(at, at + pieceLength));
   return decoder.end();
 }
 
-describe('CompactTraceLineDecoder', () => {
+describe.each(['packed', 'objects'] as const)('CompactTraceLineDecoder making %s spans', (output) => {
   it('gives the spans of the whole document however the text is cut into pieces', () => {
     const whole = parseCompactTraceResponse(doc);
     expect(JSON.parse(streamed())).toEqual(doc);
-    for (const piece of [1, 7, 64, streamed().length]) expect(decodeIn(streamed(), piece)).toEqual(whole);
+    for (const piece of [1, 7, 64, streamed().length]) expect(decodeIn(streamed(), piece, output)).toEqual(whole);
     expect(whole.spans[6]!.parentSpanId).toBe(spans[5]!.spanId);
     expect(whole.spans.map((s) => s.serviceName)).toEqual(['db', 'web', 'db', 'web', 'db', 'web', 'db']);
   });
 
   it('decodes a document not laid out in lines as a whole', () => {
-    expect(decodeIn(JSON.stringify(doc), 50)).toEqual(parseCompactTraceResponse(doc));
-    expect(decodeIn(JSON.stringify(doc, null, 2), 50)).toEqual(parseCompactTraceResponse(doc));
+    expect(decodeIn(JSON.stringify(doc), 50, output)).toEqual(parseCompactTraceResponse(doc));
+    expect(decodeIn(JSON.stringify(doc, null, 2), 50, output)).toEqual(parseCompactTraceResponse(doc));
   });
 
   it('refuses a response cut short, and a bad span with its path', () => {
     const text = streamed();
-    expect(() => decodeIn(text.slice(0, text.lastIndexOf('\n')), 100)).toThrow(/before its trailer/);
+    expect(() => decodeIn(text.slice(0, text.lastIndexOf('\n')), 100, output)).toThrow(/before its trailer/);
     const bad = text.replace(`"${spans[4]!.spanId}"`, '4');
-    expect(() => decodeIn(bad, 100)).toThrow(ApiError);
-    expect(() => decodeIn(bad, 100)).toThrow(/\$\.spans\[4\]\[0\]/);
+    expect(() => decodeIn(bad, 100, output)).toThrow(ApiError);
+    expect(() => decodeIn(bad, 100, output)).toThrow(/\$\.spans\[4\]\[0\]/);
   });
 });

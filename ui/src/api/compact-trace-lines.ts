@@ -4,7 +4,7 @@
  * newline, so a newline only ever ends one of those), which lets each page be parsed and
  * decoded while the next is still being read from the store and sent.
  */
-import { CompactTraceDecoder, finishSpans, wholeDocumentDecoder, type CompactTrailer } from './decode-compact-trace';
+import { CompactTraceDecoder, finishSpans, parseCompactTraceResponse, wholeDocumentDecoder, type CompactTrailer } from './decode-compact-trace';
 import type { PackedSpans } from './span-packing';
 import type { TraceResponse } from './wire-types';
 
@@ -23,6 +23,9 @@ export class CompactTraceLineDecoder {
   private trailer: unknown;
   /** Set when the text is not laid out in lines as expected: it is then decoded whole at the end. */
   private whole = false;
+
+  /** `output`: spans packed as they are decoded (takeSpans, endParts), or made as objects (end only). */
+  constructor(private readonly output: 'packed' | 'objects' = 'packed') {}
 
   push(text: string): void {
     if (this.whole) {
@@ -56,24 +59,39 @@ export class CompactTraceLineDecoder {
 
   /** The text is complete: the spans not taken yet, and the trailer that finishes every span (applyTrailer). */
   endParts(): { traceId: string; spans: PackedSpans; trailer: CompactTrailer } {
-    if (!this.whole) {
-      const rest = this.pending.join('');
-      this.pending = [];
-      if (rest !== '') this.line(rest);
-    }
+    this.endLines();
     if (this.whole) {
       const doc: unknown = JSON.parse(this.buffer);
       const decoder = wholeDocumentDecoder(doc);
       return { traceId: decoder.traceId, spans: decoder.takeSpans(), trailer: decoder.trailer(doc) };
     }
-    if (!this.decoder || this.trailer === undefined) throw new SyntaxError('the compact trace ended before its trailer');
-    return { traceId: this.decoder.traceId, spans: this.decoder.takeSpans(), trailer: this.decoder.trailer(this.trailer) };
+    const decoder = this.started();
+    return { traceId: decoder.traceId, spans: decoder.takeSpans(), trailer: decoder.trailer(this.trailer) };
   }
 
   /** The whole trace, for a decoder whose spans were never taken. */
   end(): TraceResponse {
+    if (this.output === 'objects') {
+      this.endLines();
+      if (this.whole) return parseCompactTraceResponse(JSON.parse(this.buffer), 'objects');
+      return { traceId: this.started().traceId, spans: this.started().finishObjects(this.trailer) };
+    }
     const { traceId, spans, trailer } = this.endParts();
     return { traceId, spans: finishSpans(spans, trailer) };
+  }
+
+  /** The text is complete: its last line decoded. */
+  private endLines(): void {
+    if (this.whole) return;
+    const rest = this.pending.join('');
+    this.pending = [];
+    if (rest !== '') this.line(rest);
+  }
+
+  /** The decoder of a document whose header and trailer both came. */
+  private started(): CompactTraceDecoder {
+    if (!this.decoder || this.trailer === undefined) throw new SyntaxError('the compact trace ended before its trailer');
+    return this.decoder;
   }
 
   private line(line: string): void {
@@ -83,7 +101,7 @@ export class CompactTraceLineDecoder {
         this.buffer = `${line}\n`;
         return;
       }
-      this.decoder = new CompactTraceDecoder(JSON.parse(`${line}]}`));
+      this.decoder = new CompactTraceDecoder(JSON.parse(`${line}]}`), this.output);
     } else if (line.startsWith(']')) {
       this.trailer = JSON.parse(`{${line.slice(2)}`);
     } else if (line !== '') {

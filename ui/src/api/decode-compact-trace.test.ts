@@ -35,14 +35,15 @@ function compactOf(spans: Span[], parentFixes: Array<[number, string]> = []) {
   };
 }
 
-describe('compact trace decoding', () => {
+describe.each(['packed', 'objects'] as const)('compact trace decoding into %s spans', (output) => {
+  const parse = (doc: unknown) => parseCompactTraceResponse(doc, output);
   const spans = [
     makeSpan({ id: 'root', service: 'web', start: 0, end: 10, events: [{ at: 2, name: 'cache miss' }] }),
     makeSpan({ id: 'child', parent: 'root', service: 'web', start: 1, end: 4, error: true }),
   ];
 
   it('gives the spans of the full format, one shared object per resource and scope', () => {
-    const decoded = parseCompactTraceResponse(compactOf(spans));
+    const decoded = parse(compactOf(spans));
     expect(decoded.traceId).toBe(TRACE_ID);
     expect(decoded.spans).toEqual(spans);
     expect(decoded.spans[0]!.resource).toBe(decoded.spans[1]!.resource);
@@ -51,47 +52,47 @@ describe('compact trace decoding', () => {
 
   it('replaces the parents that parentFixes name, and only those', () => {
     const three = [...spans, makeSpan({ id: 'grandchild', parent: 'root', service: 'web', start: 2, end: 3 })];
-    const decoded = parseCompactTraceResponse(compactOf(three, [[2, three[1]!.spanId]])).spans;
+    const decoded = parse(compactOf(three, [[2, three[1]!.spanId]])).spans;
     expect(decoded.map((s) => s.parentSpanId)).toEqual(['', three[0]!.spanId, three[1]!.spanId]);
-    expect(() => parseCompactTraceResponse(compactOf(three, [[3, 'x']]))).toThrow(/parentFixes\[0\]\[0\]/);
-    expect(() => parseCompactTraceResponse({ ...compactOf(three), parentFixes: undefined })).toThrow(/parentFixes/);
+    expect(() => parse(compactOf(three, [[3, 'x']]))).toThrow(/parentFixes\[0\]\[0\]/);
+    expect(() => parse({ ...compactOf(three), parentFixes: undefined })).toThrow(/parentFixes/);
   });
 
   it('reads offsets given as decimal strings (beyond 2^53 ns)', () => {
     const doc = compactOf(spans);
     doc.spans[0]![5] = '9007199254740993';
-    expect(parseCompactTraceResponse(doc).spans[0]!.endTimeUnixNano).toBe((BASE_NS + 9007199254740993n).toString());
+    expect(parse(doc).spans[0]!.endTimeUnixNano).toBe((BASE_NS + 9007199254740993n).toString());
   });
 
   it('decodes non-finite doubles spelled as OTLP JSON strings, and shows them', () => {
     const values = ['NaN', 'Infinity', '-Infinity', '2.5e3', 0.25];
     const doc = compactOf(spans);
     doc.spans[0]![10] = values.map((v, i) => ({ key: `d${i}`, value: { doubleValue: v } })) as never;
-    const decoded = parseCompactTraceResponse(doc).spans[0]!.attributes.map((kv) => kv.value.doubleValue);
+    const decoded = parse(doc).spans[0]!.attributes.map((kv) => kv.value.doubleValue);
     expect(decoded).toEqual([Number.NaN, Infinity, -Infinity, 2500, 0.25]);
     expect(decoded.map((d) => anyValueToString({ doubleValue: d }))).toEqual(['NaN', 'Infinity', '-Infinity', '2500', '0.25']);
     doc.spans[0]![10] = [{ key: 'lost', value: { doubleValue: null } }] as never;
-    expect(parseCompactTraceResponse(doc).spans[0]!.attributes).toEqual([{ key: 'lost', value: {} }]);
+    expect(parse(doc).spans[0]!.attributes).toEqual([{ key: 'lost', value: {} }]);
     for (const bad of ['fast', '', true]) {
       doc.spans[0]![10] = [{ key: 'd', value: { doubleValue: bad } }] as never;
-      expect(() => parseCompactTraceResponse(doc)).toThrow(/doubleValue/);
+      expect(() => parse(doc)).toThrow(/doubleValue/);
     }
   });
 
   it('reports an unexpected shape as a bad_response ApiError with its path', () => {
     const badIndex = compactOf(spans);
     badIndex.spans[1]![6] = 3;
-    expect(() => parseCompactTraceResponse(badIndex)).toThrow(ApiError);
-    expect(() => parseCompactTraceResponse(badIndex)).toThrow(/\$\.spans\[1\]\[6\]/);
-    expect(() => parseCompactTraceResponse({ ...compactOf(spans), format: 'full' })).toThrow(/format/);
+    expect(() => parse(badIndex)).toThrow(ApiError);
+    expect(() => parse(badIndex)).toThrow(/\$\.spans\[1\]\[6\]/);
+    expect(() => parse({ ...compactOf(spans), format: 'full' })).toThrow(/format/);
     const badTime = compactOf(spans);
     badTime.spans[0]![4] = 1.5;
-    expect(() => parseCompactTraceResponse(badTime)).toThrow(/\$\.spans\[0\]\[4\]: expected an integer ns offset/);
+    expect(() => parse(badTime)).toThrow(/\$\.spans\[0\]\[4\]: expected an integer ns offset/);
     // Paths inside events, dropped counts, links and attributes; and a span that is not an array.
     const at = (edit: (rows: unknown[][]) => void) => {
       const doc = compactOf(spans);
       edit(doc.spans as unknown[][]);
-      return () => parseCompactTraceResponse(doc);
+      return () => parse(doc);
     };
     expect(at((rows) => ((rows[0]![11] as unknown[][])[0]![0] = 'soon'))).toThrow(/\$\.spans\[0\]\[11\]\[0\]\[0\]: expected an integer/);
     expect(at((rows) => ((rows[0]![11] as unknown[][])[0]![1] = 7))).toThrow(/\$\.spans\[0\]\[11\]\[0\]\[1\]: expected a string/);
@@ -109,10 +110,10 @@ describe('compact trace decoding', () => {
     rows[0]![10] = attrs;
     // Index 0 is rpc.system; the array never entered the table, so it is sent in full again.
     rows[1]![10] = [0, attrs[1]];
-    const spans = parseCompactTraceResponse(doc).spans;
+    const spans = parse(doc).spans;
     expect(spans[1]!.attributes).toEqual(attrs);
     expect(spans[1]!.attributes[0]).toBe(spans[0]!.attributes[0]);
     rows[1]![10] = [1];
-    expect(() => parseCompactTraceResponse(doc)).toThrow(/\$\.spans\[1\]\[10\]\[0\]/);
+    expect(() => parse(doc)).toThrow(/\$\.spans\[1\]\[10\]\[0\]/);
   });
 });

@@ -1,22 +1,27 @@
 /**
  * Decodes the compact trace formats (`?format=compact` and `compact-3`, docs/api.md §5.4)
- * into the span model, by way of packed spans (span-packing.ts): the trace loader worker
- * hands those to the page as they are, and the page (or anything reading a whole document
- * here) unpacks them. Every span of one resource or scope shares one decoded object, and
+ * into the span model: into packed spans (span-packing.ts), which the trace loader worker
+ * hands to the page as they are and the page unpacks, or straight into span objects (what
+ * the page reads itself, a trace of up to a few MB). Every span of one resource or scope shares one decoded object, and
  * so does every equal scalar attribute (compact-3's table gives most of that sharing by
  * itself): that is most of the heap a big trace saves besides the smaller response.
  */
-import { COMPACT_ATTRIBUTE_TABLE_SIZE, COMPACT_TRACE_FORMAT, COMPACT_TRACE_FORMAT_3, attributeTableField, type InstrumentationScope, type Resource, type Span, type StatusCode } from '@threadline/shared';
+import { COMPACT_ATTRIBUTE_TABLE_SIZE, COMPACT_TRACE_FORMAT, COMPACT_TRACE_FORMAT_3, attributeTableField, type InstrumentationScope, type KeyValue, type Resource, type Span, type SpanEvent, type SpanKind, type StatusCode } from '@threadline/shared';
 import { JsonShapeError, expectArray, expectObject, expectString, optionalNumber, optionalString, type JsonPath } from '../model/json-guards';
 import { isDecimalNanos } from '../model/nanos';
 import { parseKeyValue, parseLink, parseResource, parseScope } from '../model/span-json';
 import { decoding } from './decode-responses';
-import { PackedSpanWriter, SpanUnpacker, type PackedSpans } from './span-packing';
+import { EMPTY_LIST, PackedSpanWriter, SpanUnpacker, unresolvedOwner, type PackedSpans } from './span-packing';
 import type { TraceResponse } from './wire-types';
 
 const OFFSET = /^-?\d+$/;
 /** Dropped counts of a span that sends none. */
 const NO_DROPS = [0, 0, 0];
+
+/** Whether an attribute sent in full enters compact-3's table (the rule the server follows). */
+function enters(item: unknown): boolean {
+  return attributeTableField((item as { value?: unknown }).value) !== undefined;
+}
 
 function indexIn(length: number, index: unknown, path: JsonPath): number {
   if (typeof index !== 'number' || !Number.isInteger(index) || index < 0 || index >= length) throw new JsonShapeError(path, `an index below ${length}`);
@@ -86,8 +91,13 @@ export function finishSpans(packed: PackedSpans, trailer: CompactTrailer): Span[
  */
 export class CompactTraceDecoder {
   readonly traceId: string;
-  /** Holds the spans decoded and not yet taken, packed. */
-  private readonly writer: PackedSpanWriter;
+  /** Holds the spans decoded and not yet taken, packed (undefined when they are made as objects). */
+  private readonly writer: PackedSpanWriter | undefined;
+  /** The spans decoded so far, when they are made as objects. */
+  private readonly objects: Span[] | undefined;
+  private readonly base: bigint;
+  /** compact-3's attribute table as the attributes themselves, when spans are made as objects. */
+  private readonly kvTable: KeyValue[] = [];
   /** Resource and scope index of every span so far, as sent (checked once the trailer came). */
   private readonly owners: unknown[] = [];
   /** compact-3's attribute table (attributes sent in full, in reading order) as the writer's attribute numbers; undefined for compact-2. */
@@ -96,8 +106,14 @@ export class CompactTraceDecoder {
   private readonly at: number[] = [];
   private readonly fieldPath = new FieldPath(this.at);
 
-  /** `header`: the document, or just its leading fields (`traceId`, `format`, `baseTimeUnixNano`). */
-  constructor(header: unknown) {
+  /**
+   * `header`: the document, or just its leading fields (`traceId`, `format`, `baseTimeUnixNano`).
+   * `output`: whether spans are packed (takeSpans) or made as span objects (takeObjects).
+   * Objects cost the page less than packing each span and unpacking it again: the page that
+   * decodes bench:ui's 10,000-span trace itself painted it first at a median 863 ms against
+   * 953 ms (30 loads each, alternating, together with formatCount and the written-out palette).
+   */
+  constructor(header: unknown, output: 'packed' | 'objects' = 'packed') {
     let base: string;
     [this.traceId, base, this.table] = decoding(ENDPOINT, () => {
       const doc = expectObject(header, '$');
@@ -108,7 +124,9 @@ export class CompactTraceDecoder {
       if (!isDecimalNanos(baseText)) throw new JsonShapeError('$.baseTimeUnixNano', 'nanoseconds as a decimal string');
       return [expectString(doc.traceId, '$.traceId'), baseText, doc.format === COMPACT_TRACE_FORMAT_3 ? [] : undefined] as const;
     });
-    this.writer = new PackedSpanWriter(base);
+    this.base = BigInt(base);
+    if (output === 'packed') this.writer = new PackedSpanWriter(base);
+    else this.objects = [];
   }
 
   /**
@@ -116,20 +134,39 @@ export class CompactTraceDecoder {
    * index of an attribute sent before (shared, not copied); an attribute sent in full enters
    * the table by the rule the server follows (attributeTableField), in reading order.
    */
-  private attributeList(value: unknown, k: number): void {
+  private attributeList(writer: PackedSpanWriter, value: unknown, k: number): void {
     const table = this.table;
     const raw = expectArray(value ?? [], this.field(k));
-    this.writer.number(raw.length);
+    writer.number(raw.length);
     for (let i = 0; i < raw.length; i++) {
       const item = raw[i];
       if (table && typeof item === 'number') {
-        this.writer.knownAttribute(table[indexIn(table.length, item, this.field(k, i))]!);
+        writer.knownAttribute(table[indexIn(table.length, item, this.field(k, i))]!);
         continue;
       }
       const path = spansPath(this.at, k, i);
-      const id = this.writer.attribute(parseKeyValue(item, path));
-      if (table && table.length < COMPACT_ATTRIBUTE_TABLE_SIZE && attributeTableField((item as { value?: unknown }).value) !== undefined) table.push(id);
+      const id = writer.attribute(parseKeyValue(item, path));
+      if (table && table.length < COMPACT_ATTRIBUTE_TABLE_SIZE && enters(item)) table.push(id);
     }
+  }
+
+  /** attributeList, made as objects: a table index gives the attribute sent before itself (one object, shared). */
+  private attributeObjects(value: unknown, k: number): KeyValue[] {
+    const raw = expectArray(value ?? [], this.field(k));
+    if (raw.length === 0) return EMPTY_LIST;
+    const table = this.table ? this.kvTable : undefined;
+    const list = new Array<KeyValue>(raw.length);
+    for (let i = 0; i < raw.length; i++) {
+      const item = raw[i];
+      if (table && typeof item === 'number') {
+        list[i] = table[indexIn(table.length, item, this.field(k, i))]!;
+        continue;
+      }
+      const kv = parseKeyValue(item, spansPath(this.at, k, i));
+      if (table && table.length < COMPACT_ATTRIBUTE_TABLE_SIZE && enters(item)) table.push(kv);
+      list[i] = kv;
+    }
+    return list;
   }
 
   /** The path of field `k` (item `i` of it) of what `at` points to, for a check (made into text only if it fails). */
@@ -158,20 +195,29 @@ export class CompactTraceDecoder {
         this.at.length = 0;
         const s = expectArray(value, this.field(this.spanCount));
         this.at.push(this.spanCount);
-        this.packSpan(s);
+        if (this.writer) this.packSpan(this.writer, s);
+        else this.objects!.push(this.objectSpan(s));
         this.owners.push(s[6], s[7]);
       }
     });
   }
 
-  /** How many spans were decoded since the last takeSpans. */
+  /** How many spans were decoded since the last takeSpans (packed only). */
   get freshCount(): number {
-    return this.writer.count;
+    return this.writer?.count ?? 0;
   }
 
   /** The spans decoded since the last call, in order, packed; their resource, scope and service name come with the trailer. */
   takeSpans(): PackedSpans {
+    if (!this.writer) throw new Error('this decoder makes span objects, not packed spans');
     return this.writer.take();
+  }
+
+  /** Every span decoded, as objects, finished with the trailer (`doc`, as for `trailer`). */
+  finishObjects(doc: unknown): Span[] {
+    if (!this.objects) throw new Error('this decoder packs its spans');
+    applyTrailer(this.objects, this.trailer(doc));
+    return this.objects;
   }
 
   /** `doc`: the document, or just its trailing fields (`resources`, `scopes`, `parentFixes`); every index is checked. */
@@ -198,12 +244,11 @@ export class CompactTraceDecoder {
 
   /** Every span of the document, finished with its trailer: for a document whose spans were never taken. */
   finish(trailer: unknown): TraceResponse {
-    return { traceId: this.traceId, spans: finishSpans(this.takeSpans(), this.trailer(trailer)) };
+    return { traceId: this.traceId, spans: this.objects ? this.finishObjects(trailer) : finishSpans(this.takeSpans(), this.trailer(trailer)) };
   }
 
   /** Checks the span `at` points to and writes it, field by field in the packed layout (span-packing.ts). */
-  private packSpan(s: unknown[]): void {
-    const w = this.writer;
+  private packSpan(w: PackedSpanWriter, s: unknown[]): void {
     const at = this.at;
     w.text(this.traceId);
     w.spanId(expectString(s[0], this.field(0)));
@@ -215,7 +260,7 @@ export class CompactTraceDecoder {
     w.time(this.offset(s[4], 4));
     w.time(this.offset(s[5], 5));
     // The span's attributes before its events': compact-3's table indexes count in this order.
-    this.attributeList(s[10], 10);
+    this.attributeList(w, s[10], 10);
     const dropped = expectArray(s[15] ?? NO_DROPS, this.field(15));
     at.push(15);
     w.number(optionalNumber(dropped[0], this.field(0)));
@@ -228,7 +273,7 @@ export class CompactTraceDecoder {
       at.push(j);
       w.time(this.offset(event[0], 0));
       w.text(optionalString(event[1], this.field(1)));
-      this.attributeList(event[2], 2);
+      this.attributeList(w, event[2], 2);
       w.number(optionalNumber(event[3], this.field(3)));
       at.pop();
     }
@@ -245,17 +290,69 @@ export class CompactTraceDecoder {
     w.status(optionalNumber(s[8], this.field(8)) as StatusCode, optionalString(s[9], this.field(9)));
     w.endSpan();
   }
+
+  /** packSpan's checks, in its order (compact-3's table depends on it), making the span object itself. */
+  private objectSpan(s: unknown[]): Span {
+    const at = this.at;
+    const spanId = expectString(s[0], this.field(0));
+    const parentSpanId = optionalString(s[1], this.field(1));
+    const traceState = optionalString(s[14], this.field(14));
+    const flags = optionalNumber(s[13], this.field(13));
+    const name = optionalString(s[2], this.field(2));
+    const kind = optionalNumber(s[3], this.field(3)) as SpanKind;
+    const startTimeUnixNano = this.nanos(this.offset(s[4], 4));
+    const endTimeUnixNano = this.nanos(this.offset(s[5], 5));
+    const attributes = this.attributeObjects(s[10], 10);
+    const dropped = expectArray(s[15] ?? NO_DROPS, this.field(15));
+    at.push(15);
+    const droppedAttributesCount = optionalNumber(dropped[0], this.field(0));
+    at.pop();
+    const rawEvents = expectArray(s[11], this.field(11));
+    let events: SpanEvent[] = EMPTY_LIST;
+    if (rawEvents.length > 0) {
+      events = new Array<SpanEvent>(rawEvents.length);
+      at.push(11);
+      for (let j = 0; j < rawEvents.length; j++) {
+        const event = expectArray(rawEvents[j], this.field(j));
+        at.push(j);
+        const timeUnixNano = this.nanos(this.offset(event[0], 0));
+        const eventName = optionalString(event[1], this.field(1));
+        events[j] = { timeUnixNano, name: eventName, attributes: this.attributeObjects(event[2], 2), droppedAttributesCount: optionalNumber(event[3], this.field(3)) };
+        at.pop();
+      }
+      at.pop();
+    }
+    at.push(15);
+    const droppedEventsCount = optionalNumber(dropped[1], this.field(1));
+    at.pop();
+    const rawLinks = expectArray(s[12] ?? [], this.field(12));
+    const links = rawLinks.length === 0 ? EMPTY_LIST : rawLinks.map((l, j) => parseLink(l, spansPath(this.at, 12, j)));
+    at.push(15);
+    const droppedLinksCount = optionalNumber(dropped[2], this.field(2));
+    at.pop();
+    const status = { code: optionalNumber(s[8], this.field(8)) as StatusCode, message: optionalString(s[9], this.field(9)) };
+    return {
+      traceId: this.traceId, spanId, parentSpanId, traceState, flags, name, kind, startTimeUnixNano, endTimeUnixNano,
+      attributes, droppedAttributesCount, events, droppedEventsCount, links, droppedLinksCount, status,
+      resource: unresolvedOwner.resource, scope: unresolvedOwner.scope, serviceName: unresolvedOwner.serviceName,
+    };
+  }
+
+  /** An offset as Unix ns in decimal, as SpanUnpacker writes it. */
+  private nanos(offset: number | string): string {
+    return (this.base + BigInt(offset)).toString();
+  }
 }
 
 
 /** A whole compact document, already parsed. */
-export function parseCompactTraceResponse(body: unknown): TraceResponse {
-  return wholeDocumentDecoder(body).finish(body);
+export function parseCompactTraceResponse(body: unknown, output: 'packed' | 'objects' = 'objects'): TraceResponse {
+  return wholeDocumentDecoder(body, output).finish(body);
 }
 
 /** A decoder holding every span of a whole compact document, already parsed; its trailer is in `body` too. */
-export function wholeDocumentDecoder(body: unknown): CompactTraceDecoder {
-  const decoder = new CompactTraceDecoder(body);
+export function wholeDocumentDecoder(body: unknown, output: 'packed' | 'objects' = 'packed'): CompactTraceDecoder {
+  const decoder = new CompactTraceDecoder(body, output);
   decoder.addSpans(decoding(ENDPOINT, () => expectArray(expectObject(body, '$').spans, '$.spans')));
   return decoder;
 }

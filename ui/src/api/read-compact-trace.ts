@@ -48,7 +48,7 @@ export async function readIfWithin(body: ReadableStream<Uint8Array>, url: string
   const head: Uint8Array[] = [];
   let bytes = 0;
   try {
-    const decoder = new CompactTraceLineDecoder();
+    const decoder = new CompactTraceLineDecoder('objects');
     const text = new TextDecoder();
     for (let read = await reader.read(); !read.done; read = await reader.read()) {
       head.push(read.value);

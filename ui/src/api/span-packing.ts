@@ -274,7 +274,7 @@ export class SpanUnpacker {
   // Lists with no items share one frozen empty list. No closure per list: a 100k-span trace has hundreds of thousands.
   private events(): SpanEvent[] {
     const count = this.word();
-    if (count === 0) return EMPTY;
+    if (count === 0) return EMPTY_LIST;
     const events = new Array<SpanEvent>(count);
     for (let i = 0; i < count; i++) events[i] = { timeUnixNano: this.time(), name: this.text(), attributes: this.attributes(), droppedAttributesCount: this.word() };
     return events;
@@ -282,7 +282,7 @@ export class SpanUnpacker {
 
   private links(): SpanLink[] {
     const count = this.word();
-    if (count === 0) return EMPTY;
+    if (count === 0) return EMPTY_LIST;
     const links = new Array<SpanLink>(count);
     for (let i = 0; i < count; i++) {
       links[i] = { traceId: this.text(), spanId: this.text(), traceState: this.text(), attributes: this.attributes(), droppedAttributesCount: this.word(), flags: this.word() };
@@ -292,7 +292,7 @@ export class SpanUnpacker {
 
   private attributes(): KeyValue[] {
     const count = this.word();
-    if (count === 0) return EMPTY;
+    if (count === 0) return EMPTY_LIST;
     const attributes = new Array<KeyValue>(count);
     for (let i = 0; i < count; i++) attributes[i] = this.attribute();
     return attributes;
@@ -341,4 +341,4 @@ export class SpanUnpacker {
  * The events or links of every span that has none: one shared list instead of one per span.
  * Frozen, as nothing may add to a list other spans share.
  */
-const EMPTY = Object.freeze([]) as unknown as never[];
+export const EMPTY_LIST = Object.freeze([]) as unknown as never[];
