@@ -297,19 +297,14 @@ in pieces of about 512 KiB as they are asked for (a chunk bigger than that in sl
 pages), and each page's spans are transcoded from their protobuf bytes straight into compact
 JSON without being decoded into span objects (\`streamTraceProto\`) and written to the socket page by
 page, uncompressed (the browser is on the same machine; a remote one gets brotli quality 1,
-docs/api.md §1.6). The page decodes a body of up to 2 MiB itself as
-it arrives (the 1,000- and 10,000-span traces); a longer one (the 100,000-span trace) it hands,
-with the bytes read so far, to a Web Worker that parses each page as it arrives and writes its
-spans packed (numbers in a buffer, each string, attribute and status once;
-\`ui/src/api/span-packing.ts\`), posting them to the page in batches of 4,096 spans with the
-buffer transferred while the rest arrives; the page makes the span objects and the tree's nodes
-of each batch as it comes, and once the trailer came it finishes the spans (resources, scopes),
-links the tree and builds both timelines and the critical path on its own thread. "Trace
-request" thus covers the server's reading and encoding and most of the decoding; the column
-after it is the rest of the decoding, handing the last spans to the page, building and
-rendering. "JS heap" is the page's own heap (\`JSHeapUsedSize\` of its main thread, garbage not
-yet collected included); the worker's heap is not in it and is gone once it handed the spans
-over. Traces over 5,000 spans open folded to 4 levels.
+docs/api.md §1.6). The page decodes the body itself as it arrives, page line by page line
+straight into span objects, in slices of at most ~40 ms (a body over 32 MiB, bigger than any
+here, would go to a Web Worker that packs its spans for the page); once the trailer came it
+finishes the spans (resources, scopes), builds the tree, links it and builds both timelines
+and the critical path. "Trace request" thus covers the server's reading and encoding and most
+of the decoding; the column after it is the rest of the decoding, building and rendering.
+"JS heap" is the page's own heap (\`JSHeapUsedSize\` of its main thread, garbage not yet
+collected included). Traces over 5,000 spans open folded to 4 levels.
 
 **Method.** For each size one trace is generated (\`test/bench-ui/trace-generator.ts\`, fixed
 seed): a batch job at \`api-gateway\` fanning out over items, each item a tree of gRPC calls

@@ -1,9 +1,10 @@
 /**
  * Loads a trace in the compact format: the page fetches it (or takes the request its first
- * script made for the trace its address names, trace-prefetch.ts) and, for a big trace, hands
- * the body to trace-loader-worker.ts, so the page's thread only receives the decoded spans, in
- * batches while the body arrives, and finishes them when the trailer came. A small trace is
- * decoded on the page: the worker's start costs more than that (below).
+ * script made for the trace its address names, trace-prefetch.ts) and decodes it as it
+ * arrives, in slices that let the browser in between. A body past pageDecodeBytes (32 MiB,
+ * some 200,000 spans) goes to trace-loader-worker.ts instead, so that the page's thread only
+ * receives the decoded spans, packed, in batches while the body arrives, and finishes them
+ * when the trailer came.
  */
 import { ApiError } from './api-error';
 import { fetchOk } from './http-client';
@@ -16,15 +17,32 @@ import type { TraceLoaderReply, TraceLoaderRequest } from './trace-loader-protoc
 import type { TraceResponse } from './wire-types';
 
 /**
- * Bodies up to this long are decoded on the page, as they arrive. Starting the worker took
- * 100–150 ms on the 2-core machine, about what decoding 2 MiB of compact-3 (some 12,000
- * spans) takes on the page, whose thread waits for the body anyway: the 10,000-span trace of
- * bench:ui (1.7 MB) painted first at a median 747 ms decoded on the page against 836 ms in
- * the worker (12 loads each, alternating). A longer body goes to the worker whole, from its
- * first byte (the page's decoding of its start is dropped, a few tens of ms); the 100,000-span
- * trace painted as soon as before (medians 2.19 s and 2.24 s, 8 loads each).
+ * Bodies up to this long are decoded on the page, as they arrive, straight into span objects
+ * (decode-compact-trace.ts); a longer one goes to the worker, which packs its spans for the
+ * page to unpack. On the 2-core machine, where the collector shares the cores with the
+ * browser, the page is faster at every size bench:ui has: the worker's start (100–150 ms),
+ * packing each span and unpacking it again cost more than they let run side by side.
+ * bench:ui's 100,000-span trace (16.3 MB) painted first at a median 2.02 s decoded on the
+ * page against 2.22 s through the worker (8 loads each, alternating), with a JS heap of 61–73
+ * MB; its 10,000-span trace (1.7 MB) at 747 against 836 ms when this was first measured
+ * (12 loads each). The worker stays for bodies past this, where the page's heap would hold
+ * every span's strings unshared. `localStorage['threadline.traceWorkerBytes']` sets another
+ * limit (the browser tests use it to take the worker's way with a trace CI can afford).
  */
-export const PAGE_DECODE_BYTES = 2 * 1024 * 1024;
+export const PAGE_DECODE_BYTES = 32 * 1024 * 1024;
+const WORKER_BYTES_KEY = 'threadline.traceWorkerBytes';
+
+/** PAGE_DECODE_BYTES, or the limit stored under WORKER_BYTES_KEY (a whole number of bytes). */
+export function pageDecodeBytes(): number {
+  try {
+    const stored = localStorage.getItem(WORKER_BYTES_KEY);
+    const bytes = stored !== null && /^\d{1,15}$/.test(stored) ? Number(stored) : Number.NaN;
+    return Number.isNaN(bytes) ? PAGE_DECODE_BYTES : bytes;
+  } catch {
+    // Storage can be disabled (privacy settings).
+    return PAGE_DECODE_BYTES;
+  }
+}
 
 /**
  * `onSpans` sees each batch as it arrives, in order, so that work on them can start before
@@ -35,7 +53,7 @@ export async function fetchTrace(traceId: string, signal?: AbortSignal, onSpans?
   const url = compactTraceUrl(traceId);
   const response = await fetchOk(url, signal, takePrefetchedTrace(traceId, signal));
   if (!response.body) throw new ApiError(response.status, 'bad_response', `${url} returned no body.`);
-  const read = await readIfWithin(response.body, url, PAGE_DECODE_BYTES, signal);
+  const read = await readIfWithin(response.body, url, pageDecodeBytes(), signal);
   if ('trace' in read) {
     onSpans?.(read.trace.spans);
     return read.trace;

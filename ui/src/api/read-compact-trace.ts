@@ -37,11 +37,27 @@ export async function streamCompactTrace(body: ReadableStream<Uint8Array>, url: 
 }
 
 /**
+ * How long decoding on the page may hold its thread before it lets the browser in (input,
+ * frames): a body already buffered is otherwise decoded in one task, as each read resolves
+ * at once.
+ */
+const SLICE_MS = 40;
+
+/** Lets the event loop run what waits (a message, unlike a timer, is not clamped to 4 ms). */
+function yieldToBrowser(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => resolve();
+    channel.port2.postMessage(null);
+  });
+}
+
+/**
  * Reads a compact trace body on this thread while it stays within `maxBytes`: decoded page
- * by page as it arrives, and whole once it ended. A longer body is left unfinished: what was
- * read of it (`head`) comes back, and the body (its reader released) can be decoded
- * elsewhere from its first byte (withHead). Failures are ApiErrors, but for an abort, which
- * is thrown as it came.
+ * by page as it arrives, into span objects, and whole once it ended. A longer body is left
+ * unfinished: what was read of it (`head`) comes back, and the body (its reader released)
+ * can be decoded elsewhere from its first byte (withHead). Failures are ApiErrors, but for
+ * an abort, which is thrown as it came.
  */
 export async function readIfWithin(body: ReadableStream<Uint8Array>, url: string, maxBytes: number, signal?: AbortSignal): Promise<{ trace: TraceResponse } | { head: Uint8Array[] }> {
   const reader = body.getReader();
@@ -50,6 +66,7 @@ export async function readIfWithin(body: ReadableStream<Uint8Array>, url: string
   try {
     const decoder = new CompactTraceLineDecoder('objects');
     const text = new TextDecoder();
+    let sliceStart = performance.now();
     for (let read = await reader.read(); !read.done; read = await reader.read()) {
       head.push(read.value);
       bytes += read.value.byteLength;
@@ -58,6 +75,10 @@ export async function readIfWithin(body: ReadableStream<Uint8Array>, url: string
         return { head };
       }
       decoder.push(text.decode(read.value, { stream: true }));
+      if (performance.now() - sliceStart > SLICE_MS) {
+        await yieldToBrowser();
+        sliceStart = performance.now();
+      }
     }
     decoder.push(text.decode());
     return { trace: decoder.end() };
