@@ -7,6 +7,7 @@
 import { CompactTraceDecoder, finishSpans, parseCompactTraceResponse, wholeDocumentDecoder, type CompactTrailer } from './decode-compact-trace';
 import type { PackedSpans } from './span-packing';
 import type { TraceResponse } from './wire-types';
+import type { Span } from '@threadline/shared';
 
 const HEADER_END = '"spans":[';
 
@@ -50,6 +51,11 @@ export class CompactTraceLineDecoder {
   /** How many spans were decoded since the last takeSpans (none while the text is decoded whole). */
   get freshCount(): number {
     return this.decoder && !this.whole ? this.decoder.freshCount : 0;
+  }
+
+  /** The spans made as objects so far, in document order (none while the text is decoded whole): `end` finishes the same objects. */
+  get objectsSoFar(): readonly Span[] {
+    return this.decoder && !this.whole ? this.decoder.objectsSoFar : [];
   }
 
   /** Spans decoded since the last call, in document order, packed; undefined before the header or while the text is decoded whole. */

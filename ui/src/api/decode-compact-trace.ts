@@ -213,6 +213,11 @@ export class CompactTraceDecoder {
     return this.writer.take();
   }
 
+  /** The spans decoded so far, when they are made as objects (the list grows as more are added; the trailer finishes them). */
+  get objectsSoFar(): readonly Span[] {
+    return this.objects ?? [];
+  }
+
   /** Every span decoded, as objects, finished with the trailer (`doc`, as for `trailer`). */
   finishObjects(doc: unknown): Span[] {
     if (!this.objects) throw new Error('this decoder packs its spans');

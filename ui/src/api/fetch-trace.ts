@@ -48,16 +48,16 @@ export function pageDecodeBytes(): number {
  * `onSpans` sees each batch as it arrives, in order, so that work on them can start before
  * the rest came; the batch's spans get their resource, scope, service name and any parent
  * fix only when the whole trace has come (they are the spans the promise resolves with).
+ * `onRestart` is called when the spans given so far are dropped: the body turned out too
+ * long for the page, and the worker decodes it again from its start.
  */
-export async function fetchTrace(traceId: string, signal?: AbortSignal, onSpans?: (batch: readonly Span[]) => void): Promise<TraceResponse> {
+export async function fetchTrace(traceId: string, signal?: AbortSignal, onSpans?: (batch: readonly Span[]) => void, onRestart?: () => void): Promise<TraceResponse> {
   const url = compactTraceUrl(traceId);
   const response = await fetchOk(url, signal, takePrefetchedTrace(traceId, signal));
   if (!response.body) throw new ApiError(response.status, 'bad_response', `${url} returned no body.`);
-  const read = await readIfWithin(response.body, url, pageDecodeBytes(), signal);
-  if ('trace' in read) {
-    onSpans?.(read.trace.spans);
-    return read.trace;
-  }
+  const read = await readIfWithin(response.body, url, pageDecodeBytes(), signal, onSpans);
+  if ('trace' in read) return read.trace;
+  onRestart?.();
   // Started once the body is known to be long: a worker that starts with the request competes for the CPU with the page's own decoding of a short one.
   const worker = new Worker(new URL('./trace-loader-worker.ts', import.meta.url), { type: 'module' });
   return decodeInWorker(worker, read.head, response.body, url, signal, onSpans);

@@ -63,6 +63,23 @@ describe('readIfWithin', () => {
     expect(await readIfWithin(body(40), '/t', 1 << 20)).toEqual({ trace: whole });
   });
 
+  it('gives the spans to onSpans as pages arrive, in order: the very objects the trace then holds, finished', async () => {
+    const batches: Span[][] = [];
+    const read = await readIfWithin(body(40), '/t', 1 << 20, undefined, (batch) => batches.push([...batch]));
+    if (!('trace' in read)) throw new Error('expected a trace');
+    expect(batches.length).toBeGreaterThan(1);
+    const given = batches.flat();
+    expect(given).toHaveLength(whole.spans.length);
+    given.forEach((span, i) => expect(span).toBe(read.trace.spans[i]));
+    expect(read.trace).toEqual(whole);
+    // A document not laid out in lines is decoded whole at its end, and given then.
+    const once: Span[][] = [];
+    const text = new TextEncoder().encode(JSON.stringify(doc));
+    const flat = new ReadableStream<Uint8Array>({ start: (c) => (c.enqueue(text), c.close()) });
+    expect(await readIfWithin(flat, '/t', 1 << 20, undefined, (batch) => once.push([...batch]))).toEqual({ trace: whole });
+    expect(once.map((b) => b.length)).toEqual([whole.spans.length]);
+  });
+
   it('stops at a longer body and gives back its start, which withHead puts back in front of the rest', async () => {
     const stream = body(40);
     const read = await readIfWithin(stream, '/t', 100);

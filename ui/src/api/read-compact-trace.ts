@@ -54,15 +54,25 @@ function yieldToBrowser(): Promise<void> {
 
 /**
  * Reads a compact trace body on this thread while it stays within `maxBytes`: decoded page
- * by page as it arrives, into span objects, and whole once it ended. A longer body is left
- * unfinished: what was read of it (`head`) comes back, and the body (its reader released)
- * can be decoded elsewhere from its first byte (withHead). Failures are ApiErrors, but for
- * an abort, which is thrown as it came.
+ * by page as it arrives, into span objects, and whole once it ended. `onSpans` is given the
+ * spans as they are decoded, in order, so that work on them can start while the rest is on
+ * its way (they are finished, resource and all, once the trailer came: they are the spans of
+ * the trace returned). A longer body is left unfinished: what was read of it (`head`) comes
+ * back, and the body (its reader released) can be decoded elsewhere from its first byte
+ * (withHead); the spans given to `onSpans` until then are not in the trace that decoding
+ * gives. Failures are ApiErrors, but for an abort, which is thrown as it came.
  */
-export async function readIfWithin(body: ReadableStream<Uint8Array>, url: string, maxBytes: number, signal?: AbortSignal): Promise<{ trace: TraceResponse } | { head: Uint8Array[] }> {
+export async function readIfWithin(
+  body: ReadableStream<Uint8Array>,
+  url: string,
+  maxBytes: number,
+  signal?: AbortSignal,
+  onSpans?: (batch: readonly Span[]) => void,
+): Promise<{ trace: TraceResponse } | { head: Uint8Array[] }> {
   const reader = body.getReader();
   const head: Uint8Array[] = [];
   let bytes = 0;
+  let given = 0;
   try {
     const decoder = new CompactTraceLineDecoder('objects');
     const text = new TextDecoder();
@@ -75,13 +85,20 @@ export async function readIfWithin(body: ReadableStream<Uint8Array>, url: string
         return { head };
       }
       decoder.push(text.decode(read.value, { stream: true }));
+      const decoded = decoder.objectsSoFar;
+      if (onSpans && decoded.length > given) {
+        onSpans(decoded.slice(given));
+        given = decoded.length;
+      }
       if (performance.now() - sliceStart > SLICE_MS) {
         await yieldToBrowser();
         sliceStart = performance.now();
       }
     }
     decoder.push(text.decode());
-    return { trace: decoder.end() };
+    const trace = decoder.end();
+    if (onSpans && trace.spans.length > given) onSpans(trace.spans.slice(given));
+    return { trace };
   } catch (error) {
     if (error instanceof ApiError || signal?.aborted) throw error;
     throw notACompactTrace(url, error);
