@@ -50,6 +50,14 @@ describe.each(['packed', 'objects'] as const)('compact trace decoding into %s sp
     expect(decoded.spans[0]!.scope).toBe(decoded.spans[1]!.scope);
   });
 
+  it('shares one status object among spans with equal statuses', () => {
+    const three = [...spans, makeSpan({ id: 'grandchild', parent: 'child', service: 'web', start: 2, end: 3, error: true })];
+    const decoded = parse(compactOf(three)).spans;
+    expect(decoded).toEqual(three);
+    expect(decoded[2]!.status).toBe(decoded[1]!.status);
+    expect(decoded[0]!.status).not.toBe(decoded[1]!.status);
+  });
+
   it('replaces the parents that parentFixes name, and only those', () => {
     const three = [...spans, makeSpan({ id: 'grandchild', parent: 'root', service: 'web', start: 2, end: 3 })];
     const decoded = parse(compactOf(three, [[2, three[1]!.spanId]])).spans;
