@@ -25,7 +25,7 @@ export class CompactTraceLineDecoder {
   /** Set when the text is not laid out in lines as expected: it is then decoded whole at the end. */
   private whole = false;
 
-  /** `output`: spans packed as they are decoded (takeSpans, endParts), or made as objects (end only). */
+  /** `output`: spans packed as they are decoded (takeSpans, endParts), or made as objects (objectsSoFar, end). */
   constructor(private readonly output: 'packed' | 'objects' = 'packed') {}
 
   push(text: string): void {

@@ -2,7 +2,7 @@
  * Decodes the compact trace formats (`?format=compact` and `compact-3`, docs/api.md §5.4)
  * into the span model: into packed spans (span-packing.ts), which the trace loader worker
  * hands to the page as they are and the page unpacks, or straight into span objects (what
- * the page reads itself, a trace of up to a few MB). Every span of one resource or scope shares one decoded object, and
+ * the page decodes itself, fetch-trace.ts). Every span of one resource or scope shares one decoded object, and
  * so does every equal scalar attribute (compact-3's table gives most of that sharing by
  * itself): that is most of the heap a big trace saves besides the smaller response.
  */
@@ -115,7 +115,7 @@ export class CompactTraceDecoder {
 
   /**
    * `header`: the document, or just its leading fields (`traceId`, `format`, `baseTimeUnixNano`).
-   * `output`: whether spans are packed (takeSpans) or made as span objects (takeObjects).
+   * `output`: whether spans are packed (takeSpans) or made as span objects (objectsSoFar, finishObjects).
    * Objects cost the page less than packing each span and unpacking it again: the page that
    * decodes bench:ui's 10,000-span trace itself painted it first at a median 863 ms against
    * 953 ms (30 loads each, alternating, together with formatCount and the written-out palette).
