@@ -99,9 +99,9 @@ export function createApp(deps: AppDeps): Express {
       res.type(metrics.registry.contentType).send(await metrics.registry.metrics());
     });
   }
-  app.use('/api', queriesInFlight);
   // Query responses only: a 10k-span trace is megabytes of repetitive JSON.
   app.use('/api', apiCompression());
+  app.use('/api', queriesInFlight);
   app.use('/api/v1', createV1Router(deps.store, { logger: deps.logger, nettrace: deps.nettraceStore, ...(deps.profileStore ? { profiles: deps.profileStore } : {}) }));
   app.use('/api/v3', createJaegerV3Router(deps.store, { logger: deps.logger }));
   app.use('/api', createJaegerRouter(deps.store, { logger: deps.logger }));
