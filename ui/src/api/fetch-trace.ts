@@ -23,11 +23,12 @@ import type { TraceResponse } from './wire-types';
  * browser, the page is faster at every size bench:ui has: the worker's start (100–150 ms),
  * packing each span and unpacking it again cost more than they let run side by side.
  * bench:ui's 100,000-span trace (16.3 MB) painted first at a median 2.02 s decoded on the
- * page against 2.22 s through the worker (8 loads each, alternating), with a JS heap of 61–73
- * MB; its 10,000-span trace (1.7 MB) at 747 against 836 ms when this was first measured
- * (12 loads each). The worker stays for bodies past this, where the page's heap would hold
- * every span's strings unshared. `localStorage['threadline.traceWorkerBytes']` sets another
- * limit (the browser tests use it to take the worker's way with a trace CI can afford).
+ * page against 2.22 s through the worker (8 loads each, alternating); its 10,000-span trace
+ * (1.7 MB) at 747 against 836 ms when this was first measured (12 loads each). The worker
+ * stays for bodies past this, not measured here (bench:ui's biggest is 16 MB): a trace that
+ * takes many seconds to decode then leaves the page's thread free.
+ * `localStorage['threadline.traceWorkerBytes']` sets another limit (the browser tests use it
+ * to take the worker's way with a trace CI can afford).
  */
 export const PAGE_DECODE_BYTES = 32 * 1024 * 1024;
 const WORKER_BYTES_KEY = 'threadline.traceWorkerBytes';
