@@ -80,7 +80,8 @@ export class CompactTraceLineDecoder {
     if (this.output === 'objects') {
       this.endLines();
       if (this.whole) return parseCompactTraceResponse(JSON.parse(this.buffer), 'objects');
-      return { traceId: this.started().traceId, spans: this.started().finishObjects(this.trailer) };
+      const decoder = this.started();
+      return { traceId: decoder.traceId, spans: decoder.finishObjects(this.trailer) };
     }
     const { traceId, spans, trailer } = this.endParts();
     return { traceId, spans: finishSpans(spans, trailer) };

@@ -8,7 +8,7 @@
  */
 import { ApiError } from './api-error';
 import { fetchOk } from './http-client';
-import { appendAll, readCompactTrace, readIfWithin, withHead } from './read-compact-trace';
+import { appendAll, readIfWithin, withHead } from './read-compact-trace';
 import { applyTrailer } from './decode-compact-trace';
 import { SpanUnpacker } from './span-packing';
 import { compactTraceUrl, takePrefetchedTrace } from './trace-prefetch';
@@ -104,12 +104,13 @@ function decodeInWorker(worker: Worker, head: Uint8Array[], body: ReadableStream
     try {
       worker.postMessage({ head, body, url } satisfies TraceLoaderRequest, [body]);
     } catch {
-      // A browser that cannot transfer streams: decode here, still page by page.
+      // A browser that cannot transfer streams: decode here after all, as a shorter body is.
       done();
-      readCompactTrace(withHead(head, body), url).then((trace) => {
-        onSpans?.(trace.spans);
-        resolve(trace);
-      }, reject);
+      readIfWithin(withHead(head, body), url, Number.POSITIVE_INFINITY, signal, onSpans).then(
+        // Without a limit the body is always read to its end.
+        (read) => ('trace' in read ? resolve(read.trace) : reject(new Error(`${url}: the body was left unread`))),
+        reject,
+      );
     }
   });
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { COMPACT_TRACE_FORMAT, type Span } from '@threadline/shared';
 import { applyTrailer, parseCompactTraceResponse, type CompactTrailer } from './decode-compact-trace';
 import { SpanUnpacker } from './span-packing';
-import { readCompactTrace, readIfWithin, streamCompactTrace, withHead } from './read-compact-trace';
+import { readIfWithin, streamCompactTrace, withHead } from './read-compact-trace';
 import { ApiError } from './api-error';
 import { BASE_NS, makeSpan, TRACE_ID } from '../model/fixtures/make-span';
 
@@ -42,14 +42,15 @@ describe('streamCompactTrace', () => {
     applyTrailer(all, end!.trailer);
     expect({ traceId: end!.traceId, spans: all }).toEqual(parseCompactTraceResponse(doc));
     expect(all[9]!.parentSpanId).toBe(spans[3]!.spanId);
-    expect(await readCompactTrace(body(7), '/t')).toEqual(parseCompactTraceResponse(doc));
+    expect(await readIfWithin(body(7), '/t', Number.POSITIVE_INFINITY)).toEqual({ trace: parseCompactTraceResponse(doc) });
   });
 
   it('refuses a trailer whose indexes do not fit, and one applied to other spans', async () => {
     const bad = { ...doc, spans: doc.spans.map((s, i) => (i === 4 ? s.map((v, k) => (k === 6 ? 2 : v)) : s)) };
     const text = new TextEncoder().encode(JSON.stringify(bad));
-    const stream = new ReadableStream<Uint8Array>({ start: (c) => (c.enqueue(text), c.close()) });
-    await expect(readCompactTrace(stream, '/t')).rejects.toThrow(/\$\.spans\[4\]\[6\]/);
+    const stream = () => new ReadableStream<Uint8Array>({ start: (c) => (c.enqueue(text), c.close()) });
+    await expect(streamCompactTrace(stream(), '/t', { spans: () => {}, end: () => {} }, 100)).rejects.toThrow(/\$\.spans\[4\]\[6\]/);
+    await expect(readIfWithin(stream(), '/t', Number.POSITIVE_INFINITY)).rejects.toThrow(/\$\.spans\[4\]\[6\]/);
     let trailer: CompactTrailer | undefined;
     await streamCompactTrace(body(64), '/t', { spans: () => {}, end: (_id, t) => (trailer = t) }, 100);
     expect(() => applyTrailer(spans.slice(1), trailer!)).toThrow(/for 10 spans, not 9/);
@@ -86,7 +87,7 @@ describe('readIfWithin', () => {
     if (!('head' in read)) throw new Error('expected the head of a long body');
     expect(read.head.reduce((n, c) => n + c.byteLength, 0)).toBeGreaterThan(100);
     expect(read.head.reduce((n, c) => n + c.byteLength, 0)).toBeLessThanOrEqual(140);
-    expect(await readCompactTrace(withHead(read.head, stream), '/t')).toEqual(whole);
+    expect(await readIfWithin(withHead(read.head, stream), '/t', Number.POSITIVE_INFINITY)).toEqual({ trace: whole });
   });
 
   it('answers a body that is not a compact trace with an ApiError, and passes an abort on as it came', async () => {

@@ -1,7 +1,7 @@
 import { ApiError } from './api-error';
 import { CompactTraceLineDecoder } from './compact-trace-lines';
-import { applyTrailer, type CompactTrailer } from './decode-compact-trace';
-import { SpanUnpacker, type PackedSpans } from './span-packing';
+import type { CompactTrailer } from './decode-compact-trace';
+import type { PackedSpans } from './span-packing';
 import type { TraceResponse } from './wire-types';
 import type { Span } from '@threadline/shared';
 
@@ -123,21 +123,6 @@ export function withHead(head: readonly Uint8Array[], body: ReadableStream<Uint8
     },
     cancel: (reason) => reader.cancel(reason),
   });
-}
-
-/** The whole trace of a compact trace body, decoded page by page as it arrives (streamCompactTrace). */
-export async function readCompactTrace(body: ReadableStream<Uint8Array>, url: string): Promise<TraceResponse> {
-  const spans: Span[] = [];
-  const unpacker = new SpanUnpacker();
-  let trace: TraceResponse | undefined;
-  await streamCompactTrace(body, url, {
-    spans: (batch) => appendAll(spans, unpacker.unpack(batch)),
-    end: (traceId, trailer) => {
-      applyTrailer(spans, trailer);
-      trace = { traceId, spans };
-    },
-  }, Number.POSITIVE_INFINITY);
-  return trace!;
 }
 
 /** `push(...batch)` without the argument-count limit a spread has. */
