@@ -9,6 +9,7 @@ import { pipeline } from 'node:stream/promises';
 import { toSharedChildrenRepointedJson } from '../../receivers/zipkin/zipkin-shared-spans.js';
 import { compactTraceText, type CompactFormat } from './compact-trace.js';
 import { uncompressedForLocalClient } from '../api-compression.js';
+import { takingTurns } from '../taking-turns.js';
 import { collectGarbage } from '../../threads/full-collection.js';
 import { createLatencyRouter } from './latency-router.js';
 import { createV1NettraceRouter } from './nettrace-router.js';
@@ -60,7 +61,7 @@ export function createV1Router(store: SpanStore, options: V1RouterOptions = {}):
       let written = 0;
       try {
         // pipeline waits for the client to read (backpressure) and ends or destroys the response.
-        await pipeline(Readable.from(counted(text, (n) => (written += n), () => flushCompressor(res))), res);
+        await pipeline(Readable.from(takingTurns(counted(text, (n) => (written += n), () => flushCompressor(res)))), res);
       } catch (err) {
         if (res.destroyed) return;
         throw err;
