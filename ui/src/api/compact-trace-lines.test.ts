@@ -50,3 +50,29 @@ describe.each(['packed', 'objects'] as const)('CompactTraceLineDecoder making %s
     expect(() => decodeIn(bad, 100, output)).toThrow(/\$\.spans\[4\]\[0\]/);
   });
 });
+
+describe('CompactTraceLineDecoder offsets', () => {
+  it("gives each span's times as the offsets sent, from one base object, NaN for those sent as text", () => {
+    const text = streamed().replace(`,${Number(BigInt(spans[2]!.endTimeUnixNano) - BASE_NS)},`, `,"${Number(BigInt(spans[2]!.endTimeUnixNano) - BASE_NS)}",`);
+    const decoder = new CompactTraceLineDecoder('objects');
+    decoder.push(text);
+    const decoded = decoder.objectsSoFar;
+    expect(decoded).toHaveLength(7);
+    const first = decoder.offsetsOf(0, 3)!;
+    const rest = decoder.offsetsOf(3, 7)!;
+    expect(rest.base).toBe(first.base);
+    const startEnd = [...Array.from(first.startEnd), ...Array.from(rest.startEnd)];
+    expect(startEnd).toHaveLength(14);
+    decoded.forEach((span, i) => {
+      expect(first.base.nanos + BigInt(startEnd[2 * i]!)).toBe(BigInt(span.startTimeUnixNano));
+      if (i !== 2) expect(first.base.nanos + BigInt(startEnd[2 * i + 1]!)).toBe(BigInt(span.endTimeUnixNano));
+    });
+    expect(startEnd[5]).toBeNaN();
+  });
+
+  it('knows none while the text is decoded whole', () => {
+    const decoder = new CompactTraceLineDecoder('objects');
+    decoder.push(JSON.stringify(doc));
+    expect(decoder.offsetsOf(0, 0)).toBeUndefined();
+  });
+});

@@ -8,6 +8,7 @@ import { CompactTraceDecoder, finishSpans, parseCompactTraceResponse, wholeDocum
 import type { PackedSpans } from './span-packing';
 import type { TraceResponse } from './wire-types';
 import type { Span } from '@threadline/shared';
+import type { SpanOffsets } from '../model/span-offsets';
 
 const HEADER_END = '"spans":[';
 
@@ -56,6 +57,11 @@ export class CompactTraceLineDecoder {
   /** The spans made as objects so far, in document order (none while the text is decoded whole): `end` finishes the same objects. */
   get objectsSoFar(): readonly Span[] {
     return this.decoder && !this.whole ? this.decoder.objectsSoFar : [];
+  }
+
+  /** The start and end offsets of objectsSoFar's spans from `from` up to `to` (none known while the text is decoded whole). */
+  offsetsOf(from: number, to: number): SpanOffsets | undefined {
+    return this.decoder && !this.whole ? this.decoder.offsetsOf(from, to) : undefined;
   }
 
   /** Spans decoded since the last call, in document order, packed; undefined before the header or while the text is decoded whole. */

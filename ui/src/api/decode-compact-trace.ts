@@ -6,9 +6,10 @@
  * so does every equal scalar attribute (compact-3's table gives most of that sharing by
  * itself): that is most of the heap a big trace saves besides the smaller response.
  */
-import { COMPACT_ATTRIBUTE_TABLE_SIZE, COMPACT_TRACE_FORMAT, COMPACT_TRACE_FORMAT_3, attributeTableField, type InstrumentationScope, type KeyValue, type Resource, type Span, type SpanEvent, type SpanKind, type SpanStatus, type StatusCode } from '@threadline/shared';
+import { COMPACT_ATTRIBUTE_TABLE_SIZE, COMPACT_TRACE_FORMAT, COMPACT_TRACE_FORMAT_3, attributeTableField, nanosBase, type InstrumentationScope, type NanosBase, type KeyValue, type Resource, type Span, type SpanEvent, type SpanKind, type SpanStatus, type StatusCode } from '@threadline/shared';
 import { JsonShapeError, expectArray, expectObject, expectString, optionalNumber, optionalString, type JsonPath } from '../model/json-guards';
 import { isDecimalNanos } from '../model/nanos';
+import type { SpanOffsets } from '../model/span-offsets';
 import { parseKeyValue, parseLink, parseResource, parseScope } from '../model/span-json';
 import { decoding } from './decode-responses';
 import { EMPTY_LIST, PackedSpanWriter, SpanUnpacker, unresolvedOwner, type PackedSpans } from './span-packing';
@@ -96,6 +97,9 @@ export class CompactTraceDecoder {
   /** The spans decoded so far, when they are made as objects. */
   private readonly objects: Span[] | undefined;
   private readonly base: bigint;
+  /** Start and end offsets of the spans made as objects, as sent (NaN for those sent as text); see offsetsOf. */
+  private readonly offsets: number[] = [];
+  private readonly offsetBase: NanosBase;
   /** compact-3's attribute table as the attributes themselves, when spans are made as objects. */
   private readonly kvTable: KeyValue[] = [];
   /**
@@ -132,6 +136,7 @@ export class CompactTraceDecoder {
       return [expectString(doc.traceId, '$.traceId'), baseText, doc.format === COMPACT_TRACE_FORMAT_3 ? [] : undefined] as const;
     });
     this.base = BigInt(base);
+    this.offsetBase = nanosBase(this.base);
     if (output === 'packed') this.writer = new PackedSpanWriter(base);
     else this.objects = [];
   }
@@ -225,6 +230,11 @@ export class CompactTraceDecoder {
     return this.objects ?? [];
   }
 
+  /** The offsets of the spans made as objects from `from` up to `to` (objectsSoFar's indexes). */
+  offsetsOf(from: number, to: number): SpanOffsets {
+    return { base: this.offsetBase, startEnd: this.offsets.slice(2 * from, 2 * to) };
+  }
+
   /** Every span decoded, as objects, finished with the trailer (`doc`, as for `trailer`). */
   finishObjects(doc: unknown): Span[] {
     if (!this.objects) throw new Error('this decoder packs its spans');
@@ -312,8 +322,10 @@ export class CompactTraceDecoder {
     const flags = optionalNumber(s[13], this.field(13));
     const name = this.share(optionalString(s[2], this.field(2)));
     const kind = optionalNumber(s[3], this.field(3)) as SpanKind;
-    const startTimeUnixNano = this.nanos(this.offset(s[4], 4));
-    const endTimeUnixNano = this.nanos(this.offset(s[5], 5));
+    const startOffset = this.offset(s[4], 4);
+    const endOffset = this.offset(s[5], 5);
+    const startTimeUnixNano = this.nanos(startOffset);
+    const endTimeUnixNano = this.nanos(endOffset);
     const attributes = this.attributeObjects(s[10], 10);
     const dropped = expectArray(s[15] ?? NO_DROPS, this.field(15));
     at.push(15);
@@ -343,6 +355,9 @@ export class CompactTraceDecoder {
     const droppedLinksCount = optionalNumber(dropped[2], this.field(2));
     at.pop();
     const status = this.status(optionalNumber(s[8], this.field(8)) as StatusCode, optionalString(s[9], this.field(9)));
+    // Once the span passed every check, so that the offsets stay in step with the objects. One sent as
+    // text (beyond a double's exact range) is left for the tree to read from the time.
+    this.offsets.push(typeof startOffset === 'number' ? startOffset : Number.NaN, typeof endOffset === 'number' ? endOffset : Number.NaN);
     return {
       traceId: this.traceId, spanId, parentSpanId, traceState, flags, name, kind, startTimeUnixNano, endTimeUnixNano,
       attributes, droppedAttributesCount, events, droppedEventsCount, links, droppedLinksCount, status,

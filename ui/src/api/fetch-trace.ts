@@ -8,7 +8,7 @@
  */
 import { ApiError } from './api-error';
 import { fetchOk } from './http-client';
-import { appendAll, readIfWithin, withHead } from './read-compact-trace';
+import { appendAll, readIfWithin, withHead, type SpansDecoded } from './read-compact-trace';
 import { applyTrailer } from './decode-compact-trace';
 import { SpanUnpacker } from './span-packing';
 import { compactTraceUrl, takePrefetchedTrace } from './trace-prefetch';
@@ -52,7 +52,7 @@ export function pageDecodeBytes(): number {
  * `onRestart` is called when the spans given so far are dropped: the body turned out too
  * long for the page, and the worker decodes it again from its start.
  */
-export async function fetchTrace(traceId: string, signal?: AbortSignal, onSpans?: (batch: readonly Span[]) => void, onRestart?: () => void): Promise<TraceResponse> {
+export async function fetchTrace(traceId: string, signal?: AbortSignal, onSpans?: SpansDecoded, onRestart?: () => void): Promise<TraceResponse> {
   const url = compactTraceUrl(traceId);
   const response = await fetchOk(url, signal, takePrefetchedTrace(traceId, signal));
   if (!response.body) throw new ApiError(response.status, 'bad_response', `${url} returned no body.`);
@@ -64,7 +64,7 @@ export async function fetchTrace(traceId: string, signal?: AbortSignal, onSpans?
   return decodeInWorker(worker, read.head, response.body, url, signal, onSpans);
 }
 
-function decodeInWorker(worker: Worker, head: Uint8Array[], body: ReadableStream<Uint8Array>, url: string, signal?: AbortSignal, onSpans?: (batch: readonly Span[]) => void): Promise<TraceResponse> {
+function decodeInWorker(worker: Worker, head: Uint8Array[], body: ReadableStream<Uint8Array>, url: string, signal?: AbortSignal, onSpans?: SpansDecoded): Promise<TraceResponse> {
   return new Promise((resolve, reject) => {
     const done = () => {
       signal?.removeEventListener('abort', abort);

@@ -6,6 +6,6 @@ import { fetchTrace } from './fetch-trace';
 /** The tree's nodes are made while the rest of the trace is on its way (SpanTreeBuilder). */
 export async function loadTraceView(traceId: string, signal?: AbortSignal): Promise<TraceView> {
   let tree = new SpanTreeBuilder();
-  const trace = await fetchTrace(traceId, signal, (batch) => tree.add(batch), () => (tree = new SpanTreeBuilder()));
+  const trace = await fetchTrace(traceId, signal, (batch, offsets) => tree.add(batch, offsets), () => (tree = new SpanTreeBuilder()));
   return buildTraceView(trace.traceId, trace.spans, tree.finish());
 }

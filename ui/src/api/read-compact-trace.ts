@@ -4,6 +4,7 @@ import type { CompactTrailer } from './decode-compact-trace';
 import type { PackedSpans } from './span-packing';
 import type { TraceResponse } from './wire-types';
 import type { Span } from '@threadline/shared';
+import type { SpanOffsets } from '../model/span-offsets';
 
 /** Receives the spans of a compact trace as they are decoded, packed, then the trailer that finishes them all (applyTrailer). */
 export interface CompactTraceSink {
@@ -36,6 +37,9 @@ export async function streamCompactTrace(body: ReadableStream<Uint8Array>, url: 
   }
 }
 
+/** Spans as they are decoded, with their times as offsets when the decoder knew them as numbers (span-offsets.ts). */
+export type SpansDecoded = (batch: readonly Span[], offsets?: SpanOffsets) => void;
+
 /**
  * How long decoding on the page may hold its thread before it lets the browser in (input,
  * frames): a body already buffered is otherwise decoded in one task, as each read resolves
@@ -67,7 +71,7 @@ export async function readIfWithin(
   url: string,
   maxBytes: number,
   signal?: AbortSignal,
-  onSpans?: (batch: readonly Span[]) => void,
+  onSpans?: SpansDecoded,
 ): Promise<{ trace: TraceResponse } | { head: Uint8Array[] }> {
   const reader = body.getReader();
   const head: Uint8Array[] = [];
@@ -87,7 +91,7 @@ export async function readIfWithin(
       decoder.push(text.decode(read.value, { stream: true }));
       const decoded = decoder.objectsSoFar;
       if (onSpans && decoded.length > given) {
-        onSpans(decoded.slice(given));
+        onSpans(decoded.slice(given), decoder.offsetsOf(given, decoded.length));
         given = decoded.length;
       }
       if (performance.now() - sliceStart > SLICE_MS) {
@@ -96,8 +100,10 @@ export async function readIfWithin(
       }
     }
     decoder.push(text.decode());
+    const decoded = decoder.objectsSoFar.length;
     const trace = decoder.end();
-    if (onSpans && trace.spans.length > given) onSpans(trace.spans.slice(given));
+    // The offsets of the spans the last text gave; none for a text decoded whole (its spans are others).
+    if (onSpans && trace.spans.length > given) onSpans(trace.spans.slice(given), decoded === trace.spans.length ? decoder.offsetsOf(given, decoded) : undefined);
     return { trace };
   } catch (error) {
     if (error instanceof ApiError || signal?.aborted) throw error;

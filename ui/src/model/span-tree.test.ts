@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { nanosBase } from '@threadline/shared';
 import { SpanTreeBuilder, buildSpanTree } from './span-tree';
 import { buildRows, childRows, hasChildren, maxDepth } from './span-rows';
 import { makeSpan, sid } from './fixtures/make-span';
@@ -127,6 +128,22 @@ describe('SpanTreeBuilder', () => {
     expect(tree.nodes[1]!.start).toBe(0);
     expect(tree.nodes[1]!.end).toBe(1000);
     expect(tree.nodes[0]!.start).toBe(Number(BigInt(tree.nodes[0]!.span.startTimeUnixNano) - 1000n));
+  });
+
+  it("takes the offsets a batch comes with when they count from the tree's base, and reads the times otherwise", () => {
+    const spans = [makeSpan({ id: 'root', start: 0, end: 10 }), makeSpan({ id: 'c1', parent: 'root', start: 1, end: 4 }), makeSpan({ id: 'c2', parent: 'root', start: 2, end: 3 })];
+    const base = nanosBase(BigInt(spans[0]!.startTimeUnixNano));
+    // Offsets unlike the times, to see which were taken; NaN (not known) falls back to the time.
+    const builder = new SpanTreeBuilder();
+    builder.add(spans.slice(0, 2), { base, startEnd: [0, 20e6, 5e6, Number.NaN] });
+    // Another base object: its offsets are not taken.
+    builder.add(spans.slice(2), { base: nanosBase(base.nanos), startEnd: [7e6, 8e6] });
+    const tree = builder.finish();
+    expect(tree.nodes.map((n) => [n.start, n.end])).toEqual([[0, 20e6], [5e6, 5e6], [2e6, 3e6]]);
+    // What the decoder gives, the numbers the times spell, builds the tree the times build.
+    const exact = new SpanTreeBuilder();
+    exact.add(spans, { base, startEnd: spans.flatMap((s) => [s.startTimeUnixNano, s.endTimeUnixNano].map((t) => Number(BigInt(t) - base.nanos))) });
+    expect(buildRows(exact.finish())).toEqual(buildRows(buildSpanTree(spans)));
   });
 
   it('gives an empty tree when no span came', () => {

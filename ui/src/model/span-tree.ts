@@ -5,6 +5,7 @@
  */
 import { earliestStartNanos, nanosBase, type NanosBase, type Span } from '@threadline/shared';
 import { nanosSince } from './nanos';
+import type { SpanOffsets } from './span-offsets';
 
 /** Why a span sits at the top level although it names a parent. */
 export type SpanIssue = 'orphan' | 'cycle';
@@ -82,11 +83,16 @@ export class SpanTreeBuilder {
   private readonly byId = new Map<string, MutableNode>();
   private base: NanosBase | undefined;
 
-  add(batch: readonly Span[]): void {
-    for (const span of batch) {
+  /** `offsets`, when given, are taken for the times they know if they count from this tree's base (the first they name becomes it). */
+  add(batch: readonly Span[], offsets?: SpanOffsets): void {
+    const known = offsets && (this.base ??= offsets.base) === offsets.base ? offsets.startEnd : undefined;
+    for (let i = 0; i < batch.length; i++) {
+      const span = batch[i]!;
       const base = (this.base ??= nanosBase(BigInt(span.startTimeUnixNano)));
-      const start = nanosSince(span.startTimeUnixNano, base);
-      const rawEnd = nanosSince(span.endTimeUnixNano, base);
+      const knownStart = known ? known[2 * i]! : Number.NaN;
+      const knownEnd = known ? known[2 * i + 1]! : Number.NaN;
+      const start = Number.isNaN(knownStart) ? nanosSince(span.startTimeUnixNano, base) : knownStart;
+      const rawEnd = Number.isNaN(knownEnd) ? nanosSince(span.endTimeUnixNano, base) : knownEnd;
       const node: MutableNode = {
         span,
         index: this.nodes.length,
