@@ -69,6 +69,8 @@ const INGEST_SPANS = 2_000_000;
 /** The store to query, when not the SQLite file at dbPath (the ClickHouse bench). */
 export type QueryStore = Partial<Pick<Config, 'storage' | 'clickhouseUrl' | 'clickhouseDatabase'>>;
 
+const collectorMain = (): string => process.env.BENCH_COLLECTOR_MAIN || MAIN_JS;
+
 /**
  * The built collector on `dbPath` (or the store `store` names) in a process of its own, with
  * an OTLP/HTTP listener when `otlpHttp`; `close` stops it (SIGTERM) and waits for it to exit.
@@ -78,7 +80,8 @@ async function startCollector(dbPath: string, otlpHttp: boolean, store: QuerySto
   if (store.storage) args.push('--storage', store.storage);
   if (store.clickhouseUrl) args.push('--clickhouse-url', store.clickhouseUrl);
   if (store.clickhouseDatabase) args.push('--clickhouse-database', store.clickhouseDatabase);
-  const server = await spawnThreadline(args, otlpHttp ? 2 : 1);
+  // BENCH_COLLECTOR_MAIN: another build, as for the ingest runs (ingest-load.ts).
+  const server = await spawnThreadline(args, otlpHttp ? 2 : 1, {}, [process.execPath, collectorMain()]);
   let closed: Promise<void> | undefined;
   return {
     base: server.urls['UI + query API']!,
@@ -135,7 +138,7 @@ export async function measureQueries(
   const opened = performance.now();
   const server = await startCollector(dbPath, false, options.store ?? {});
   const openMs = performance.now() - opened;
-  log(`collector (${path.relative(process.cwd(), MAIN_JS)}) up on the seeded database in ${Math.round(openMs)} ms`);
+  log(`collector (${path.relative(process.cwd(), collectorMain())}) up on the seeded database in ${Math.round(openMs)} ms`);
   const { base } = server;
   const window = `start=${seed.startNs}&end=${seed.endNs}`;
   try {
