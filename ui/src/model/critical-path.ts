@@ -143,13 +143,20 @@ export interface CriticalByRow {
 export function indexCriticalPath(c: CriticalColumns): CriticalByRow {
   // Segment indexes by row, in segment order within a row: a counting sort (rows are small
   // non-negative integers), linear where a typed-array sort with a comparator took ~60 ms for 100k rows.
-  const order = new Int32Array(c.rows.length);
-  const firstOfRow = new Int32Array(c.rows.reduce((max, row) => Math.max(max, row), 0) + 2);
-  for (const row of c.rows) firstOfRow[row + 1]!++;
+  const segments = c.rows.length;
+  let maxRow = 0;
+  for (let k = 0; k < segments; k++) if (c.rows[k]! > maxRow) maxRow = c.rows[k]!;
+  const firstOfRow = new Int32Array(maxRow + 2);
+  for (let k = 0; k < segments; k++) firstOfRow[c.rows[k]! + 1]!++;
   for (let r = 1; r < firstOfRow.length; r++) firstOfRow[r]! += firstOfRow[r - 1]!;
-  const next = firstOfRow.slice();
-  c.rows.forEach((row, k) => (order[next[row]!++] = k));
-  const rowOf = Int32Array.from(order, (k) => c.rows[k]!);
+  const order = new Int32Array(segments);
+  const rowOf = new Int32Array(segments);
+  for (let k = 0; k < segments; k++) {
+    const row = c.rows[k]!;
+    const at = firstOfRow[row]!++;
+    order[at] = k;
+    rowOf[at] = row;
+  }
   return {
     get(row: number): readonly CriticalSegment[] | undefined {
       let lo = 0;
