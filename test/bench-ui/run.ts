@@ -17,6 +17,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { encodeExportTraceRequestProto } from '../../server/src/receivers/otlp/otlp-proto-encoder.js';
 import { COUNT_DOM_NODES, launchBrowser, requireUiBuild, VIEWPORT } from '../support/browser.js';
+import { hostPaceMs } from '../support/host-pace.js';
 import { MAIN_JS, spawnThreadline, type SpawnedServer } from '../support/spawned-server.js';
 import { COLLECT_AFTER_PAINT, LONGEST_TASK_AFTER_PAINT, PROBE_INIT, SCROLL_TO_END } from './page-probe.js';
 import { generateTrace, type GeneratedTrace } from './trace-generator.js';
@@ -255,7 +256,13 @@ function verdictLines(results: SizeResult[]): string {
   return lines.length > 0 ? `**Targets** (issue 10):\n\n${lines.join('\n')}\n\n` : '';
 }
 
-function section(results: SizeResult[], runs: number, machineLine: string, loadAtStart: number): string {
+/** The host's pace (host-pace.ts) before the first size and after the last. */
+interface Pace {
+  startMs: number;
+  endMs: number;
+}
+
+function section(results: SizeResult[], runs: number, machineLine: string, loadAtStart: number, pace: Pace): string {
   const rows = results.map(({ trace, runs: r }) => {
     const m = (pick: (x: RunResult) => number): number => median(r.map(pick));
     const paint = r.map((x) => x.firstPaintMs);
@@ -281,7 +288,9 @@ function section(results: SizeResult[], runs: number, machineLine: string, loadA
   return `## UI
 
 \`npm run bench:ui\` (\`test/bench-ui/run.ts\`). Last run ${new Date().toISOString().slice(0, 10)} on ${machineLine};
-1-minute load average ${loadAtStart.toFixed(1)} at the start and ${os.loadavg()[0]!.toFixed(1)} at the end (other jobs share the machine).
+1-minute load average ${loadAtStart.toFixed(1)} at the start and ${os.loadavg()[0]!.toFixed(1)} at the end (other jobs share the machine);
+host pace ${fmtMs(pace.startMs)} at the start and ${fmtMs(pace.endMs)} at the end (the time a fixed JavaScript workload took,
+\`test/support/host-pace.ts\`: lower is faster; on a shared host it moves within the hour, and the figures below with it).
 
 | spans | first waterfall paint, median (min–max) | page load → trace request | trace request (server + transfer) | UI: parse, build, render | API body / on the wire (uncompressed to a client on the same machine) | span rows in DOM | DOM elements / nodes (all shadow roots) | JS heap | jump to last row, next paint | longest main-thread task after first paint | server RSS at the start of a run (median) → while serving (max) |
 |------:|------:|------:|------:|------:|------:|------:|------:|------:|------:|------:|------:|
@@ -357,6 +366,7 @@ function writeSection(markdown: string): void {
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const loadAtStart = os.loadavg()[0]!;
+  const paceAtStart = hostPaceMs();
   requireUiBuild();
   if (!existsSync(MAIN_JS)) throw new Error(`${MAIN_JS} is missing: build the server first (npx tsc -b shared server).`);
   const dir = mkdtempSync(path.join(os.tmpdir(), 'threadline-bench-ui-'));
@@ -368,7 +378,7 @@ async function main(): Promise<void> {
     const otlpHttp = server.urls['OTLP/HTTP']!;
     browser = await launchBrowser();
     const machineLine = machine(browser.version());
-    console.log(`bench:ui — Threadline at ${base}, ${machineLine}`);
+    console.log(`bench:ui — Threadline at ${base}, ${machineLine}; host pace ${fmtMs(paceAtStart)} (host-pace.ts: lower is faster)`);
     const results: SizeResult[] = [];
     for (const size of options.sizes) {
       console.log(`\n${fmtInt(size)} spans`);
@@ -383,6 +393,7 @@ async function main(): Promise<void> {
         `  stored in ${fmtMs(ingestMs)}, indexed ${fmtMs(indexMs)} later; server RSS ${fmtInt(rssAfterIngestMB)} MB after ingest, ${fmtInt(rssIndexedMB)} MB indexed; opening ${base}/trace/${trace.traceId}`,
       );
       const url = `${base}/trace/${trace.traceId}`;
+      console.log(`  host pace ${fmtMs(hostPaceMs())}`);
       const warmup = await measure(browser, url, server.child.pid);
       console.log(`  warm-up: first paint ${fmtMs(warmup.firstPaintMs)} (not counted)`);
       const runs: RunResult[] = [];
@@ -398,7 +409,9 @@ async function main(): Promise<void> {
       results.push({ trace, ingestMs, indexMs, rssAfterIngestMB, rssIndexedMB, runs });
       console.log(`  median first paint: ${fmtMs(median(runs.map((r) => r.firstPaintMs)))}`);
     }
-    const markdown = section(results, options.runs, machineLine, loadAtStart);
+    const pace = { startMs: paceAtStart, endMs: hostPaceMs() };
+    console.log(`\nhost pace at the end: ${fmtMs(pace.endMs)}`);
+    const markdown = section(results, options.runs, machineLine, loadAtStart, pace);
     console.log(`\n${markdown}`);
     if (options.write) {
       writeSection(markdown);
