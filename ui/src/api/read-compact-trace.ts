@@ -100,10 +100,10 @@ export async function readIfWithin(
       }
     }
     decoder.push(text.decode());
-    const decoded = decoder.objectsSoFar.length;
+    const decodedInLines = decoder.objectsSoFar.length;
     const trace = decoder.end();
     // The offsets of the spans the last text gave; none for a text decoded whole (its spans are others).
-    if (onSpans && trace.spans.length > given) onSpans(trace.spans.slice(given), decoded === trace.spans.length ? decoder.offsetsOf(given, decoded) : undefined);
+    if (onSpans && trace.spans.length > given) onSpans(trace.spans.slice(given), decodedInLines === trace.spans.length ? decoder.offsetsOf(given, decodedInLines) : undefined);
     return { trace };
   } catch (error) {
     if (error instanceof ApiError || signal?.aborted) throw error;
