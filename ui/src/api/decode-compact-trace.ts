@@ -96,10 +96,10 @@ export class CompactTraceDecoder {
   private readonly writer: PackedSpanWriter | undefined;
   /** The spans decoded so far, when they are made as objects. */
   private readonly objects: Span[] | undefined;
-  private readonly base: bigint;
+  /** The document's base time: of the times made from offsets, and of the offsets handed on (offsetsOf). */
+  private readonly base: NanosBase;
   /** Start and end offsets of the spans made as objects, as sent (NaN for those sent as text); see offsetsOf. */
   private readonly offsets: number[] = [];
-  private readonly offsetBase: NanosBase;
   /** compact-3's attribute table as the attributes themselves, when spans are made as objects. */
   private readonly kvTable: KeyValue[] = [];
   /**
@@ -135,8 +135,7 @@ export class CompactTraceDecoder {
       if (!isDecimalNanos(baseText)) throw new JsonShapeError('$.baseTimeUnixNano', 'nanoseconds as a decimal string');
       return [expectString(doc.traceId, '$.traceId'), baseText, doc.format === COMPACT_TRACE_FORMAT_3 ? [] : undefined] as const;
     });
-    this.base = BigInt(base);
-    this.offsetBase = nanosBase(this.base);
+    this.base = nanosBase(BigInt(base));
     if (output === 'packed') this.writer = new PackedSpanWriter(base);
     else this.objects = [];
   }
@@ -232,7 +231,7 @@ export class CompactTraceDecoder {
 
   /** The offsets of the spans made as objects from `from` up to `to` (objectsSoFar's indexes). */
   offsetsOf(from: number, to: number): SpanOffsets {
-    return { base: this.offsetBase, startEnd: this.offsets.slice(2 * from, 2 * to) };
+    return { base: this.base, startEnd: this.offsets.slice(2 * from, 2 * to) };
   }
 
   /** Every span decoded, as objects, finished with the trailer (`doc`, as for `trailer`). */
@@ -382,7 +381,7 @@ export class CompactTraceDecoder {
 
   /** An offset as Unix ns in decimal, as SpanUnpacker writes it. */
   private nanos(offset: number | string): string {
-    return (this.base + BigInt(offset)).toString();
+    return (this.base.nanos + BigInt(offset)).toString();
   }
 }
 
