@@ -132,7 +132,7 @@ sketch's percentile as threshold and read the (operation, duration bucket) index
 slowest bucket down (a window holding all the data, as here, always takes that plan), one scan per
 operation merged for a whole service. The machine has 2 cores; single runs vary by ±20% or
 more, far more when other work shares them. Scale with \`BENCH_SPANS\` (e.g. 1000000), \`BENCH_DB\`, \`BENCH_REPS\`,
-\`BENCH_INGEST_SPANS\`, \`BENCH_INGEST_SENDERS\` (e.g. 4,8), \`BENCH_INGEST_PROTOCOLS\`; \`BENCH_WRITE=0\` leaves this file alone.
+\`BENCH_INGEST_SPANS\`, \`BENCH_INGEST_SENDERS\` (e.g. 4,8), \`BENCH_INGEST_PROTOCOLS\`; \`BENCH_COLLECTOR_MAIN\` runs another build of the collector (ingest and queries alike); \`BENCH_WRITE=0\` leaves this file alone.
 The default database is \`data/bench-${countLabel(settings.spans)}.db\`.
 `;
 }
