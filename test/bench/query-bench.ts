@@ -40,7 +40,7 @@ export interface QueryResult {
 }
 
 /** `path` may vary per request (e.g. a different trace each time, so that a cache does not flatter the figure). */
-async function timeQuery(base: string, path: string | ((i: number) => string), reps: number): Promise<{ timing: Timing; body: unknown }> {
+async function timeQuery(base: string, path: string | ((i: number) => string), reps: number): Promise<{ timing: Timing; body: unknown; text: string }> {
   const at = (i: number) => base + (typeof path === 'string' ? path : path(i));
   let last = await timedGet(at(0));
   if (last.status !== 200) throw new Error(`GET ${at(0)} answered ${last.status}: ${last.text.slice(0, 300)}`);
@@ -51,7 +51,7 @@ async function timeQuery(base: string, path: string | ((i: number) => string), r
     if (last.status !== 200) throw new Error(`GET ${at(WARMUP + i)} answered ${last.status}`);
     samples.push(last.ms);
   }
-  return { timing: summarize(samples), body: JSON.parse(last.text) };
+  return { timing: summarize(samples), body: JSON.parse(last.text), text: last.text };
 }
 
 export interface QueryReport {
@@ -155,8 +155,12 @@ export async function measureQueries(
     if (traceIds.length === 0) throw new Error('the seeded database has no traces of the benchmark service');
     const all = JSON.parse((await timedGet(`${base}/api/v1/percentiles?service=${SERVICE}&${window}&q=0.9`)).text) as V1PercentilesResponse;
     const p90Us = Math.round(Number(all.quantiles[0]!.durationNano) / 1000);
-    const countTraces = (b: unknown) => `${(b as { data: unknown[] }).data.length} traces`;
-    const cases: Array<Omit<QueryResult, 'timing' | 'answer'> & { describe(body: unknown): string }> = [
+    // The traces' spans and bytes too: searches answer whole traces, and two windows' newest 20 can differ in size.
+    const countTraces = (b: unknown, text: string) => {
+      const traces = (b as { data: Array<{ spans: unknown[] }> }).data;
+      return `${traces.length} traces, ${traces.reduce((n, t) => n + t.spans.length, 0)} spans, ${Math.round(Buffer.byteLength(text) / 1024)} KB`;
+    };
+    const cases: Array<Omit<QueryResult, 'timing' | 'answer'> & { describe(body: unknown, text: string): string }> = [
       {
         name: 'get trace by ID (20 different traces in turn)',
         path: (i) => `/api/traces/${traceIds[i % traceIds.length]!}`,
@@ -251,8 +255,8 @@ export async function measureQueries(
     ];
     const results: QueryResult[] = [];
     for (const c of cases) {
-      const { timing, body } = await timeQuery(base, c.path, reps);
-      const answer = c.describe(body);
+      const { timing, body, text } = await timeQuery(base, c.path, reps);
+      const answer = c.describe(body, text);
       log(`  ${c.name}: median ${timing.medianMs.toFixed(1)} ms, p95 ${timing.p95Ms.toFixed(1)} ms, p99 ${timing.p99Ms.toFixed(1)} ms (${answer})`);
       results.push({ name: c.name, path: c.path, ...(c.targetMs ? { targetMs: c.targetMs } : {}), ...(c.targetOnP99 ? { targetOnP99: true } : {}), timing, answer });
     }
