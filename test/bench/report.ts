@@ -55,6 +55,7 @@ export function buildSection(
   peers: readonly PeerResult[],
   sketches: readonly SketchTableStats[],
   machine: string,
+  pace: { startMs: number; endMs: number },
 ): string {
   const rows = queries.results.map((q) => {
     const worst = q.targetOnP99 ? q.timing.p99Ms : q.timing.p95Ms;
@@ -96,7 +97,9 @@ ${peers
       : '';
   return `${HEADING}
 
-\`npm run bench\` (\`test/bench/run.ts\`, BENCH_SPANS=${settings.spans}). Last run ${new Date().toISOString().slice(0, 10)} on ${machine}.
+\`npm run bench\` (\`test/bench/run.ts\`, BENCH_SPANS=${settings.spans}). Last run ${new Date().toISOString().slice(0, 10)} on ${machine};
+host pace ${Math.round(pace.startMs)} ms at the start and ${Math.round(pace.endMs)} ms at the end (the time a fixed JavaScript workload took,
+\`test/support/host-pace.ts\`: lower is faster; on a shared host it moves within the hour, and the figures below with it).
 
 Data: ${seedLine}. Sketches: ${sketches.map((t) => `${fmtInt(t.rows)} rows in \`${t.table}\` (${Math.round(t.avgBytes)} bytes a blob on average)`).join(', ')}. Starting the collector process on the file took ${(queries.openMs / 1000).toFixed(1)} s${seed.firstOpenMs === undefined || seed.firstOpenMs === queries.openMs ? '' : `; the first start after seeding took ${(seed.firstOpenMs / 1000).toFixed(1)} s`} (\`PRAGMA optimize\` at open runs a full ANALYZE on a file never analyzed, once).
 

@@ -12,11 +12,15 @@ import { buildJaeger, runJaegerIngest, type PeerResult } from './jaeger-peer.js'
 import { measureQueries } from './query-bench.js';
 import { BENCH_DOC, buildSection, machineLine, sketchTableStats, writeSection } from './report.js';
 import { recordFirstOpen, seedDatabase } from './seed-database.js';
+import { hostPaceMs } from '../support/host-pace.js';
 
 const log = (line: string) => console.log(line);
 
 async function main(): Promise<void> {
   const settings = parseBenchSettings(process.env);
+  // The machine's pace beside the figures: on a shared host it moves by half within minutes (host-pace.ts).
+  const paceAtStart = hostPaceMs();
+  log(`host pace ${Math.round(paceAtStart)} ms (test/support/host-pace.ts: lower is faster)`);
   let seed = seedDatabase(settings, log);
   log(`database: ${(seed.fileBytes / 2 ** 30).toFixed(2)} GiB`);
   log('queries:');
@@ -36,7 +40,9 @@ async function main(): Promise<void> {
       for (const senders of settings.ingestSenders) peers.push(await runJaegerIngest(jaeger, senders, payloads, spans, log));
     }
   }
-  const markdown = buildSection(settings, seed, queries, ingest, peers, sketchTableStats(settings.dbPath), machineLine());
+  const pace = { startMs: paceAtStart, endMs: hostPaceMs() };
+  log(`host pace at the end: ${Math.round(pace.endMs)} ms`);
+  const markdown = buildSection(settings, seed, queries, ingest, peers, sketchTableStats(settings.dbPath), machineLine(), pace);
   log(`\n${markdown}`);
   if (settings.writeDoc) {
     writeSection(markdown);
