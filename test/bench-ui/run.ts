@@ -17,7 +17,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import { encodeExportTraceRequestProto } from '../../server/src/receivers/otlp/otlp-proto-encoder.js';
 import { COUNT_DOM_NODES, launchBrowser, requireUiBuild, VIEWPORT } from '../support/browser.js';
-import { hostPaceMs } from '../support/host-pace.js';
+import { hostPaceMs, paceSentence, type HostPace } from '../support/host-pace.js';
 import { MAIN_JS, spawnThreadline, type SpawnedServer } from '../support/spawned-server.js';
 import { COLLECT_AFTER_PAINT, LONGEST_TASK_AFTER_PAINT, PAINTED_BINDING, PROBE_INIT, SCROLL_TO_END } from './page-probe.js';
 import { generateTrace, type GeneratedTrace } from './trace-generator.js';
@@ -266,13 +266,7 @@ function verdictLines(results: SizeResult[]): string {
   return lines.length > 0 ? `**Targets** (issue 10):\n\n${lines.join('\n')}\n\n` : '';
 }
 
-/** The host's pace (host-pace.ts) before the first size and after the last. */
-interface Pace {
-  startMs: number;
-  endMs: number;
-}
-
-function section(results: SizeResult[], runs: number, machineLine: string, loadAtStart: number, pace: Pace): string {
+function section(results: SizeResult[], runs: number, machineLine: string, loadAtStart: number, pace: HostPace): string {
   const rows = results.map(({ trace, runs: r }) => {
     const m = (pick: (x: RunResult) => number): number => median(r.map(pick));
     const paint = r.map((x) => x.firstPaintMs);
@@ -299,8 +293,7 @@ function section(results: SizeResult[], runs: number, machineLine: string, loadA
 
 \`npm run bench:ui\` (\`test/bench-ui/run.ts\`). Last run ${new Date().toISOString().slice(0, 10)} on ${machineLine};
 1-minute load average ${loadAtStart.toFixed(1)} at the start and ${os.loadavg()[0]!.toFixed(1)} at the end (other jobs share the machine);
-host pace ${fmtMs(pace.startMs)} at the start and ${fmtMs(pace.endMs)} at the end (the time a fixed JavaScript workload took,
-\`test/support/host-pace.ts\`: lower is faster; on a shared host it moves within the hour, and the figures below with it).
+${paceSentence(pace)}.
 
 | spans | first waterfall paint, median (min–max) | page load → trace request | trace request (server + transfer) | UI: parse, build, render | API body / on the wire (uncompressed to a client on the same machine) | span rows in DOM | DOM elements / nodes (all shadow roots) | JS heap | jump to last row, next paint | longest main-thread task after first paint | server RSS at the start of a run (median) → while serving (max) |
 |------:|------:|------:|------:|------:|------:|------:|------:|------:|------:|------:|------:|

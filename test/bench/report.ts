@@ -8,6 +8,7 @@ import type { PeerResult } from './jaeger-peer.js';
 import type { QueryReport } from './query-bench.js';
 import type { SeedResult } from './seed-database.js';
 import { fmtInt, fmtMs } from './timing.js';
+import { paceSentence, type HostPace } from '../support/host-pace.js';
 
 export const BENCH_DOC = path.join(repoRoot, 'docs/benchmarks.md');
 const HEADING = '## Query and ingest';
@@ -55,7 +56,7 @@ export function buildSection(
   peers: readonly PeerResult[],
   sketches: readonly SketchTableStats[],
   machine: string,
-  pace: { startMs: number; endMs: number },
+  pace: HostPace,
 ): string {
   const rows = queries.results.map((q) => {
     const worst = q.targetOnP99 ? q.timing.p99Ms : q.timing.p95Ms;
@@ -98,8 +99,7 @@ ${peers
   return `${HEADING}
 
 \`npm run bench\` (\`test/bench/run.ts\`, BENCH_SPANS=${settings.spans}). Last run ${new Date().toISOString().slice(0, 10)} on ${machine};
-host pace ${Math.round(pace.startMs)} ms at the start and ${Math.round(pace.endMs)} ms at the end (the time a fixed JavaScript workload took,
-\`test/support/host-pace.ts\`: lower is faster; on a shared host it moves within the hour, and the figures below with it).
+${paceSentence(pace)}.
 
 Data: ${seedLine}. Sketches: ${sketches.map((t) => `${fmtInt(t.rows)} rows in \`${t.table}\` (${Math.round(t.avgBytes)} bytes a blob on average)`).join(', ')}. Starting the collector process on the file took ${(queries.openMs / 1000).toFixed(1)} s${seed.firstOpenMs === undefined || seed.firstOpenMs === queries.openMs ? '' : `; the first start after seeding took ${(seed.firstOpenMs / 1000).toFixed(1)} s`} (\`PRAGMA optimize\` at open runs a full ANALYZE on a file never analyzed, once).
 

@@ -27,3 +27,16 @@ export function hostPaceMs(): number {
   });
   return times.sort((a, b) => a - b)[1]!;
 }
+
+/** The pace before a benchmark's first measurement and after its last. */
+export interface HostPace {
+  startMs: number;
+  endMs: number;
+}
+
+/** The pace as a benchmark's report gives it beside its figures (one sentence, no final stop, for the line it ends). */
+export function paceSentence(pace: HostPace): string {
+  const ms = (x: number) => `${Math.round(x).toLocaleString('en-US')} ms`;
+  return `host pace ${ms(pace.startMs)} at the start and ${ms(pace.endMs)} at the end (the time a fixed JavaScript workload took,
+\`test/support/host-pace.ts\`: lower is faster; on a shared host it moves within the hour, and the figures below with it)`;
+}
