@@ -46,6 +46,12 @@ export interface IngestLoadResult {
   peakRssMb: number;
   diskBytesPerSpan: number;
   wireBytesPerSpan: number;
+  /**
+   * Bytes the collector wrote per span committed: its log, the WAL, checkpoints into the
+   * database file, and the (small) acknowledgements. How much the store rewrites what it
+   * keeps: pages an indexing pass dirties are written whole, twice.
+   */
+  writtenBytesPerSpan: number;
 }
 
 function toOtlpSpan(s: Span): OtlpSpan {
@@ -132,6 +138,12 @@ export function peakRssMb(pid: number): number {
   return line ? Number(line.split(/\s+/)[1]) / 1024 : Number.NaN;
 }
 
+/** Bytes the process has handed to write(2) and friends so far (/proc/<pid>/io `wchar`): files and sockets alike. */
+export function writtenBytes(pid: number): number {
+  const line = readFileSync(`/proc/${pid}/io`, 'utf8').split('\n').find((l) => l.startsWith('wchar:'));
+  return line ? Number(line.split(/\s+/)[1]) : Number.NaN;
+}
+
 export function nearestRank(sorted: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length, Math.max(1, Math.ceil(q * sorted.length))) - 1] ?? Number.NaN;
 }
@@ -201,6 +213,7 @@ export async function runIngestLoad(
   let next = 0;
   let sentSpans = 0;
   const cpuBefore = cpuSeconds(pid);
+  const writtenBefore = writtenBytes(pid);
   const started = performance.now();
   const progress = setInterval(() => {
     const s = (performance.now() - started) / 1000;
@@ -225,6 +238,7 @@ export async function runIngestLoad(
     if (search.status !== 200) throw new Error(`the collector answered a search with ${search.status}`);
     const seconds = (performance.now() - started) / 1000;
     const cpu = cpuSeconds(pid) - cpuBefore;
+    const written = writtenBytes(pid) - writtenBefore;
     const rss = peakRssMb(pid);
     grpcClient?.close();
     server.child.kill('SIGTERM');
@@ -246,13 +260,15 @@ export async function runIngestLoad(
       peakRssMb: rss,
       diskBytesPerSpan: (await target.bytes()) / committed,
       wireBytesPerSpan: payloads.reduce((n, p) => n + p.length, 0) / spans,
+      writtenBytesPerSpan: written / committed,
     };
     log(
       `  ${protocol} × ${senders}: ${Math.round(result.spansPerSecond).toLocaleString('en-US')} spans/s committed and searchable ` +
         `(${Math.round(committed / ackedSeconds).toLocaleString('en-US')} spans/s acknowledged) ` +
         `(${committed.toLocaleString('en-US')} of ${spans.toLocaleString('en-US')}), ack p50 ${result.ackP50Ms.toFixed(0)} ms, ` +
         `p99 ${result.ackP99Ms.toFixed(0)} ms, ${result.cpuSecondsPer100k.toFixed(2)} CPU-s per 100k spans, peak RSS ${Math.round(rss)} MB, ` +
-        `${result.diskBytesPerSpan.toFixed(0)} B/span on disk vs ${result.wireBytesPerSpan.toFixed(0)} on the wire`,
+        `${result.diskBytesPerSpan.toFixed(0)} B/span on disk vs ${result.wireBytesPerSpan.toFixed(0)} on the wire, ` +
+        `${result.writtenBytesPerSpan.toFixed(0)} B/span written`,
     );
     return result;
   } finally {

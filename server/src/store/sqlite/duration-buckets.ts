@@ -1,31 +1,25 @@
 /**
  * The duration index's buckets: half-octaves of a span's duration (×1.41 each), so that
- * the index is keyed (operation, bucket, start) and every insert lands at the end of one
- * of a few hot ranges. Keyed by the exact duration it took one random page per span once
- * an operation's rows outgrew the page cache, the largest write cost of ingest.
+ * the index is keyed (operation, bucket) and a pass's spans of one operation fall into a
+ * few lists (duration-lists.ts). Keyed by the exact duration, a B-tree index took one
+ * random page per span once an operation's rows outgrew the page cache.
  *
- * SQLite computes the bucket (an expression index) and so must every query that uses
- * the index, with the very same text.
+ * Migration 005's expression index computed the same bucket in SQL
+ * (`CAST(log2(duration_ns + 1) * 2 AS INTEGER)`); migration 009 replaced it by lists whose
+ * bucket JavaScript works out, here, for writers and readers alike.
  */
-export const durationBucketSql = (column = 'duration_ns') => `CAST(log2(${column} + 1) * 2 AS INTEGER)`;
 
 /** Bucket of a duration of 2^63 - 1 ns, the largest there is. */
 export const MAX_DURATION_BUCKET = 126;
 
-const NEAR_BOUNDARY = 1e-9;
+const bucketOf = (ns: number) => Math.min(MAX_DURATION_BUCKET, Math.floor(Math.log2(ns + 1) * 2));
 
-/**
- * The buckets that can hold durations in [minNs, maxNs], as JavaScript works them out
- * (SQLite's log2 is C's). A bound within a hair of a bucket boundary takes the bucket
- * beside it too: queries check the exact duration anyway, so one bucket too many costs
- * a little reading, one too few would lose spans.
- */
+/** The bucket a span of `ns` nanoseconds is listed under (a negative duration: bucket 0). */
+export function durationBucketOf(ns: bigint): number {
+  return ns <= 0n ? 0 : bucketOf(Number(ns));
+}
+
+/** The buckets that can hold durations in [minNs, maxNs]. */
 export function durationBucketRange(minNs: bigint, maxNs: bigint): { lo: number; hi: number } {
-  const at = (ns: bigint) => Math.log2(Number(ns < 0n ? 0n : ns) + 1) * 2;
-  const lo = at(minNs);
-  const hi = at(maxNs);
-  const loBucket = Math.floor(lo) - (lo - Math.floor(lo) < NEAR_BOUNDARY ? 1 : 0);
-  const below = Math.ceil(hi) - hi;
-  const hiBucket = Math.floor(hi) + (below > 0 && below < NEAR_BOUNDARY ? 1 : 0);
-  return { lo: Math.max(0, loBucket), hi: Math.min(MAX_DURATION_BUCKET, hiBucket) };
+  return { lo: durationBucketOf(minNs), hi: durationBucketOf(maxNs) };
 }

@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { decodeDurationList, encodeDurationList } from './duration-lists.js';
 import { asBuffer, decodePostingList, encodePostingList, registerPostingListFunctions, UPSERT_POSTING_LIST } from './posting-lists.js';
 
 /** Tags are 53-bit hashes (tag-hash.ts), spread evenly: equal slices of the range hold about equal shares of an hour. */
@@ -11,6 +12,8 @@ const TAG_SLICES = 256;
 const LIVENESS_CACHE_SIZE = 1 << 18;
 /** span_index rows looked at per statement. */
 const INDEX_SLICE_ROWS = 20_000;
+/** Duration lists looked at per step (~16 spans each). */
+const LIST_SLICE_ROWS = 1_000;
 const INT64_MIN = -(2n ** 63n);
 
 /**
@@ -36,6 +39,9 @@ export class EvictedIndexRows {
   private readonly deleteList;
   private readonly insertList;
   private readonly deleteOrphanBlocks;
+  private readonly selectListSlice;
+  private readonly updateDurationList;
+  private readonly deleteDurationList;
 
   constructor(db: Database.Database) {
     this.selectOps = db.prepare<[], number>('SELECT op_id FROM span_ops').pluck();
@@ -58,6 +64,15 @@ export class EvictedIndexRows {
     this.deleteList = db.prepare<[number, number, number]>('DELETE FROM tag_posting_lists WHERE hour = ? AND tag = ? AND last_num = ?');
     registerPostingListFunctions(db);
     this.insertList = db.prepare(`${UPSERT_POSTING_LIST.insert} VALUES (?, ?, ?, ?, ?) ${UPSERT_POSTING_LIST.onConflict}`);
+    this.selectListSlice = db
+      .prepare<[bigint, bigint, bigint, bigint, number], [bigint, bigint, Buffer]>(
+        `SELECT list_id, last_start_ns, entries FROM duration_lists
+         WHERE last_start_ns <= ? AND (last_start_ns, list_id) > (?, ?) AND last_start_ns >= ? ORDER BY last_start_ns, list_id LIMIT ?`,
+      )
+      .raw()
+      .safeIntegers(true);
+    this.updateDurationList = db.prepare('UPDATE duration_lists SET first_start_ns = ?, last_start_ns = ?, n = ?, entries = ? WHERE list_id = ?');
+    this.deleteDurationList = db.prepare('DELETE FROM duration_lists WHERE list_id = ?');
     this.deleteOrphanBlocks = db.prepare('DELETE FROM span_blocks WHERE block_id NOT IN (SELECT block_id FROM span_chunks)');
   }
 
@@ -83,15 +98,37 @@ export class EvictedIndexRows {
   }
 
   /**
-   * Postings of gone traces in hours `fromHour`..`toHour`, an hour at a time, a big hour by
-   * tag slices: each list loses the traces that are gone, and goes when none is left.
-   * Yields the postings removed per slice.
+   * Duration lists whose newest span started in [fromNs, untilNs], in slices: each loses
+   * the spans of traces that are gone, and goes when none is left. (A list reaching past
+   * untilNs is left for a later round; readers skip spans of gone traces meanwhile.)
+   * Yields the spans removed per slice.
    */
-  *postings(fromHour: number, toHour: number): Generator<number, void, void> {
-    // A trace is in ~70 lists of its hour: look each up once, remembering a bounded number
-    // (a busy hour holds millions of traces).
+  *durationLists(fromNs: bigint, untilNs: bigint): Generator<number, void, void> {
+    const isLive = this.liveness();
+    let after: [bigint, bigint] = [fromNs - 1n, 0n];
+    for (;;) {
+      // Read whole before writing: the connection cannot write while a read iterates.
+      const slice = this.selectListSlice.all(untilNs, ...after, fromNs, LIST_SLICE_ROWS);
+      if (slice.length === 0) return;
+      let removed = 0;
+      for (const [listId, , bytes] of slice) {
+        const entries = decodeDurationList(bytes);
+        const kept = entries.filter((e) => isLive(e.traceNum));
+        if (kept.length === entries.length) continue;
+        removed += entries.length - kept.length;
+        if (kept.length === 0) this.deleteDurationList.run(listId);
+        else this.updateDurationList.run(kept[0]!.startNs, kept[kept.length - 1]!.startNs, kept.length, asBuffer(encodeDurationList(kept)), listId);
+      }
+      const [lastId, lastStart] = slice[slice.length - 1]!;
+      after = [lastStart, lastId];
+      yield removed;
+    }
+  }
+
+  /** Whether a trace is still stored, remembering a bounded number of answers (a busy hour holds millions of traces). */
+  private liveness(): (num: number) => boolean {
     const live = new Map<number, boolean>();
-    const isLive = (num: number) => {
+    return (num) => {
       let known = live.get(num);
       if (known === undefined) {
         if (live.size >= LIVENESS_CACHE_SIZE) live.clear();
@@ -99,6 +136,16 @@ export class EvictedIndexRows {
       }
       return known;
     };
+  }
+
+  /**
+   * Postings of gone traces in hours `fromHour`..`toHour`, an hour at a time, a big hour by
+   * tag slices: each list loses the traces that are gone, and goes when none is left.
+   * Yields the postings removed per slice.
+   */
+  *postings(fromHour: number, toHour: number): Generator<number, void, void> {
+    // A trace is in ~70 lists of its hour: look each up once.
+    const isLive = this.liveness();
     for (let hour = this.nextHour.get(fromHour, toHour); hour !== null && hour !== undefined; hour = this.nextHour.get(hour + 1, toHour)) {
       const slices = this.hourRows.get(hour, SMALL_HOUR_ROWS)! < SMALL_HOUR_ROWS ? 1 : TAG_SLICES;
       for (let i = 0; i < slices; i++) {

@@ -8,6 +8,8 @@ import { applyMigrations } from './migrate.js';
 import { MIGRATIONS } from './migrations/index.js';
 import { openDatabase } from './open-database.js';
 import { decodePostingList } from './posting-lists.js';
+import { decodeDurationList } from './duration-lists.js';
+import { durationBucketOf } from './duration-buckets.js';
 import { SpanReader } from './span-reader.js';
 import { spanIdOf, testSpan } from './test-spans.js';
 
@@ -57,6 +59,53 @@ describe('opening and migrating', () => {
     ]);
     const back = lists.flatMap((l) => decodePostingList(l.nums).map((num) => [l.hour, l.tag, num]));
     expect(back.sort()).toEqual(postings.sort());
+    db.close();
+  });
+
+  it('lists every span_index row under its (operation, duration bucket) (009), in start order, a long or long-lasting one split, and drops the old index', () => {
+    const path = join(dir, 'v8.db');
+    const v8 = new Database(path);
+    applyMigrations(v8, MIGRATIONS.slice(0, 8));
+    v8.exec("INSERT INTO span_ops (op_id, service, name, kind) VALUES (1, 'api', 'GET', 2), (2, 'db', 'SELECT', 3)");
+    const insert = v8.prepare('INSERT INTO span_index (op_id, start_ns, trace_num, span_id, duration_ns, is_error) VALUES (?, ?, ?, ?, ?, ?)');
+    const rows: Array<[number, bigint, number, bigint, bigint, number]> = [];
+    // 3,000 spans of one operation and bucket (1 ms), started newest first; a few of another operation over three buckets.
+    for (let i = 0; i < 3_000; i++) rows.push([1, 1_700_000_000_000_000_000n - BigInt(i) * 1000n, 10 + i, BigInt(i) - 2n ** 62n, 1_000_000n, i % 100 === 0 ? 1 : 0]);
+    for (const [i, ns] of [10n, 1_000n, 1_000_000_000n].entries()) rows.push([2, 1_700_000_000_000_000_000n + BigInt(i), 5, BigInt(i), ns, 0]);
+    // Twenty minutes later: past the time a converted list may cover.
+    rows.push([2, 1_700_000_000_000_000_000n + 1_200_000_000_000n, 6, 9n, 10n, 1]);
+    v8.transaction(() => rows.forEach((r) => insert.run(...r)))();
+    v8.close();
+
+    const db = openDatabase(path, 'writer');
+    const indexes = db.prepare("SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'span_index'").pluck().all();
+    expect(indexes).not.toContain('span_index_by_duration_bucket');
+    db.defaultSafeIntegers(true);
+    const lists = db
+      .prepare<[], { op_id: bigint; bucket: bigint; first_start_ns: bigint; last_start_ns: bigint; n: bigint; entries: Buffer }>(
+        'SELECT op_id, bucket, first_start_ns, last_start_ns, n, entries FROM duration_lists ORDER BY op_id, bucket, last_start_ns',
+      )
+      .all();
+    expect(lists.map((l) => [Number(l.op_id), Number(l.bucket), Number(l.n)])).toEqual([
+      [1, durationBucketOf(1_000_000n), 2_048],
+      [1, durationBucketOf(1_000_000n), 952],
+      [2, durationBucketOf(10n), 1],
+      [2, durationBucketOf(10n), 1],
+      [2, durationBucketOf(1_000n), 1],
+      [2, durationBucketOf(1_000_000_000n), 1],
+    ]);
+    const back = lists.flatMap((l) => {
+      const entries = decodeDurationList(l.entries);
+      // In start order, within the list's bounds.
+      expect(entries.map((e) => e.startNs)).toEqual(entries.map((e) => e.startNs).sort((a, b) => (a < b ? -1 : 1)));
+      expect([entries[0]!.startNs, entries[entries.length - 1]!.startNs]).toEqual([l.first_start_ns, l.last_start_ns]);
+      return entries.map((e) => [Number(l.op_id), e.startNs, e.traceNum, e.spanId, e.durationNs, e.isError]);
+    });
+    const key = (r: readonly unknown[]) => `${r[0]}/${r[1]}/${r[2]}`;
+    expect(back.map(key).sort()).toEqual(rows.map(key).sort());
+    expect(new Set(back.map((r) => JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? String(v) : v))))).toEqual(
+      new Set(rows.map((r) => JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? String(v) : v)))),
+    );
     db.close();
   });
 

@@ -110,6 +110,19 @@ describe('deleteBefore', () => {
   });
 });
 
+describe('duration lists', () => {
+  it('go once their newest span started before the cutoff; one straddling it stays', () => {
+    // A pass each: a list each (one operation, one duration bucket).
+    writer.write(trace(1, 0, 3));
+    writer.write(trace(2, 1, 2));
+    writer.write([...trace(3, 4, 2), ...trace(4, 6, 2)]);
+    const lastStarts = () => db.prepare('SELECT last_start_ns FROM duration_lists ORDER BY last_start_ns').pluck().safeIntegers(true).all();
+    expect(lastStarts()).toHaveLength(3);
+    while (total(sweeper.deleteBefore(T0 + 5n * MINUTE_NS, 100)) > 0);
+    expect(lastStarts()).toEqual([T0 + 6n * MINUTE_NS + 1_000_000_000n]);
+  });
+});
+
 describe('deleteOldestTraces', () => {
   it('deletes whole traces, oldest first, and what is older than every trace left', () => {
     writer.write([...trace(1, 0, 3), ...trace(2, 1, 2), ...trace(3, 5, 4)]);
@@ -120,7 +133,7 @@ describe('deleteOldestTraces', () => {
     expect(count('SELECT count(*) FROM latency_sketches')).toBe(0);
     expect(count('SELECT count(*) FROM latency_sketches_hourly')).toBe(0);
     while (total(sweeper.deleteOldestTraces(1)) > 0);
-    expect(count('SELECT count(*) FROM span_index') + count('SELECT count(*) FROM tag_posting_lists')).toBe(0);
+    expect(count('SELECT count(*) FROM span_index') + count('SELECT count(*) FROM tag_posting_lists') + count('SELECT count(*) FROM duration_lists')).toBe(0);
   });
 
   it('measures storage as the pages in use, which deleting brings down', () => {

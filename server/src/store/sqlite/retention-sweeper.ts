@@ -14,9 +14,9 @@ const INT64_MAX = 2n ** 63n - 1n;
 /**
  * Retention in steps: each call is one short write transaction, so the writer's queue
  * runs ingest batches between steps and acks never wait for a whole sweep. Traces go
- * whole (summary and chunks); index rows and tag postings go by key range, since both
- * are keyed by time: span_index rows started before the cutoff per operation, postings
- * of hours wholly before it.
+ * whole (summary and chunks); index rows, tag postings and duration lists go by key range,
+ * since all are keyed by time: span_index rows started before the cutoff per operation,
+ * postings of hours wholly before it, lists whose newest span started before it.
  *
  * The schema leaves auto_vacuum off, so deleting never shrinks the file: freed pages go
  * on SQLite's free list and new data reuses them first. Storage is therefore measured as
@@ -31,6 +31,7 @@ export class RetentionSweeper {
   private readonly selectOps;
   private readonly deleteIndexRows;
   private readonly deletePostings;
+  private readonly deleteDurationLists;
   private readonly deleteSketchesBefore;
   private readonly deleteHourlySketchesBefore;
   private readonly deleteRequestsBefore;
@@ -59,6 +60,10 @@ export class RetentionSweeper {
     this.deletePostings = db.prepare(
       `DELETE FROM tag_posting_lists WHERE (hour, tag, last_num) IN
          (SELECT hour, tag, last_num FROM tag_posting_lists WHERE hour < ? LIMIT ?)`,
+    );
+    // A list goes once its newest span is before the cutoff; one that straddles it waits (readers skip spans of gone traces).
+    this.deleteDurationLists = db.prepare(
+      'DELETE FROM duration_lists WHERE list_id IN (SELECT list_id FROM duration_lists WHERE last_start_ns < ? LIMIT ?)',
     );
     this.deleteSketchesBefore = db.prepare(
       `DELETE FROM latency_sketches WHERE (service, name, kind, minute) IN
@@ -135,14 +140,16 @@ export class RetentionSweeper {
     return { traces, spans };
   }
 
-  /** span_index rows started before the cutoff, up to `maxRows` over all operations; postings of hours wholly before it. */
+  /** span_index rows started before the cutoff, up to `maxRows` over all operations; postings of hours wholly before it; duration lists wholly before it. */
   private deleteRowsBefore(cutoffNs: bigint, maxRows: number): number {
     let left = maxRows;
     for (const op of this.selectOps.all()) {
       if (left <= 0) break;
       left -= this.deleteIndexRows.run(op, cutoffNs, left).changes;
     }
-    return maxRows - left + this.deletePostings.run(Number(cutoffNs / HOUR_NS), maxRows * 4).changes;
+    return (
+      maxRows - left + this.deletePostings.run(Number(cutoffNs / HOUR_NS), maxRows * 4).changes + this.deleteDurationLists.run(cutoffNs, maxRows).changes
+    );
   }
 
   private deleteRecordsBefore(cutoffNs: bigint, maxRows: number): Pick<RetentionStep, 'sketches' | 'records'> {

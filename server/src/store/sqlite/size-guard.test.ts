@@ -4,6 +4,7 @@ import path from 'node:path';
 import { stringAttr, type Span } from '@threadline/shared';
 import type Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { decodeDurationList } from './duration-lists.js';
 import { openDatabase } from './open-database.js';
 import { buildPreparedBatch } from './prepared-batch.js';
 import { packBatch } from './packed-batch.js';
@@ -94,6 +95,11 @@ describe('--max-db-size in the writer', () => {
     const postings = storedPostings(db);
     expect(postings.length).toBeGreaterThan(0);
     expect(postings.filter(([, , num]) => !live.has(num))).toEqual([]);
+    // Duration lists: every span left is listed, and a list holding spans of evicted traces
+    // is one that reaches past the last round's bound, so holds a live one too.
+    const lists = db.prepare<[], Buffer>('SELECT entries FROM duration_lists').pluck().all().map((b) => decodeDurationList(b));
+    expect(lists.flat().filter((e) => live.has(e.traceNum))).toHaveLength(count('SELECT count(*) FROM span_index'));
+    expect(lists.filter((entries) => !entries.some((e) => live.has(e.traceNum)))).toEqual([]);
     expect(count('SELECT count(*) FROM span_chunks WHERE trace_num NOT IN (SELECT trace_num FROM trace_summaries)')).toBe(0);
     expect(count('SELECT count(*) FROM span_blocks WHERE block_id NOT IN (SELECT block_id FROM span_chunks)')).toBe(0);
   });

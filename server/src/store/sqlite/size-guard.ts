@@ -159,6 +159,10 @@ export class SizeGuard {
       this.evictions.indexRows += rows;
       yield;
     }
+    for (const rows of this.indexRows.durationLists(bounds.first, bounds.last)) {
+      this.evictions.indexRows += rows;
+      yield;
+    }
     this.indexRows.orphanBlocks();
     return true;
   }

@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { SlowSpanQuery } from '../latency-queries.js';
 import { LatencySketchReader } from './latency-sketch-reader.js';
 import { openDatabase } from './open-database.js';
-import { buildSlowSpanSql, chooseSlowSpanPlan, SlowSpanSearch } from './slow-span-search.js';
+import { buildSlowSpanSql, chooseSlowSpanPlan, SLOW_LISTS_SQL, SlowSpanSearch } from './slow-span-search.js';
 import { SpanWriter } from './span-writer.js';
 import { StoreInputError } from './store-input-error.js';
 import { at, BASE_NS, spanIdOf, testSpan, traceIdOf } from './test-spans.js';
@@ -114,6 +114,14 @@ describe('findSlowSpans', () => {
     expect(search.find(query({ limit: 5 })).nextCursor).toBeDefined();
   });
 
+  it('takes a span from the duration lists only while span_index holds it', () => {
+    // A page of one: the duration plan for both operations (chooseSlowSpanPlan(3, 3, 2)).
+    expect(ids(query({ limit: 1 }))).toEqual([4]);
+    // Spans 2 and 4 (900 µs) gone from span_index only: their list still holds them.
+    db.prepare('DELETE FROM span_index WHERE duration_ns = 900000').run();
+    expect(ids(query({ limit: 1 }))).toEqual([6]);
+  });
+
   it('refuses a bad cursor or page', () => {
     expect(() => search.find(query({ cursor: 'nope' }))).toThrow(StoreInputError);
     expect(() => search.find(query({ cursor: '99999999999999999999.1' }))).toThrow('invalid cursor');
@@ -121,18 +129,14 @@ describe('findSlowSpans', () => {
     expect(() => search.find(query({ offset: -1 }))).toThrow('offset');
   });
 
-  it('walks the duration index a bucket at a time, or the window’s start range, and sorts', () => {
-    const planOf = (plan: 'duration' | 'start') => {
-      const cursor = { durationNs: 5n, startNs: 3n, traceNum: 2n, spanId: 1n };
-      const { sql, params } = buildSlowSpanSql(query({ errorsOnly: true }), cursor, plan);
-      const bucket = plan === 'duration' ? [40] : [];
-      return (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(1, ...bucket, ...params) as Array<{ detail: string }>).map((p) => p.detail);
-    };
-    // One bucket's rows of the window, read from the index alone, then sorted.
-    const byDuration = planOf('duration');
-    expect(byDuration[0]).toBe('SEARCH i USING COVERING INDEX span_index_by_duration_bucket (op_id=? AND <expr>=? AND start_ns>? AND start_ns<?)');
-    expect(byDuration).toContain('USE TEMP B-TREE FOR ORDER BY');
-    const byStart = planOf('start');
+  it('reads the duration lists a bucket at a time, or walks the window’s start range and sorts', () => {
+    const planOf = (sql: string, ...params: unknown[]) =>
+      (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as Array<{ detail: string }>).map((p) => p.detail);
+    // One bucket's lists that reach into the window.
+    expect(planOf(SLOW_LISTS_SQL, 1, 40, 0n, 2n ** 62n)[0]).toBe('SEARCH duration_lists USING INDEX duration_lists_by_op (op_id=? AND bucket=? AND last_start_ns>?)');
+    const cursor = { durationNs: 5n, startNs: 3n, traceNum: 2n, spanId: 1n };
+    const { sql, params } = buildSlowSpanSql(query({ errorsOnly: true }), cursor);
+    const byStart = planOf(sql, 1, ...params);
     expect(byStart[0]).toBe('SEARCH i USING PRIMARY KEY (op_id=? AND start_ns>? AND start_ns<?)');
     expect(byStart).toContain('USE TEMP B-TREE FOR ORDER BY');
   });

@@ -4,7 +4,8 @@ import { toSpanKind, toSpanKindName } from '../span-kind-name.js';
 import type { LatencySketchReader } from './latency-sketch-reader.js';
 import { toHexId } from './prepared-batch.js';
 import { spanHasTags, toIndexedText, type SearchTag } from './search-tags.js';
-import { durationBucketRange, durationBucketSql } from './duration-buckets.js';
+import { durationBucketRange } from './duration-buckets.js';
+import { decodeDurationList, type DurationEntry } from './duration-lists.js';
 import { StoreInputError } from './store-input-error.js';
 import { TraceChunks } from './trace-chunks.js';
 import { MAX_TAG_FILTERS } from './trace-search.js';
@@ -52,57 +53,57 @@ export function chooseSlowSpanPlan(inWindow: number, all: number, wanted: number
 }
 
 /**
- * The span scan of one operation, slowest first. On the start plan it is one statement:
- * the window's (op, start) range, sorted by SQLite (unary + keeps the duration terms off
- * the duration index). On the duration plan it is one statement per duration bucket
- * (`bucket` its parameter, the buckets walked from the slowest down by the caller): each
- * bucket's rows in the window, sorted, so that the scan stops in the bucket that fills the
- * page. The order is (duration, start, trace, span ID) throughout, as the cursor is.
+ * The start plan's scan of one operation, slowest first: the window's (op, start) range of
+ * span_index, sorted by SQLite (unary + keeps the duration terms off any index on them).
+ * The order is (duration, start, trace, span ID), as the cursor's.
  */
-export function buildSlowSpanSql(
-  query: SlowSpanQuery,
-  cursor: Cursor | undefined,
-  plan: SlowSpanPlan,
-): { sql: string; params: unknown[]; maxDurationNs: bigint } {
-  let maxDurationNs = query.maxDurationNs ?? INT64_MAX;
-  if (cursor && cursor.durationNs < maxDurationNs) maxDurationNs = cursor.durationNs;
-  const d = plan === 'duration' ? 'i.duration_ns' : '+i.duration_ns';
-  const conditions = ['i.op_id = ?'];
-  const params: unknown[] = [];
-  if (plan === 'duration') conditions.push(`${durationBucketSql('i.duration_ns')} = ?`);
-  conditions.push(`${d} >= ?`, `${d} <= ?`, 'i.start_ns >= ?', 'i.start_ns <= ?');
-  params.push(query.minDurationNs, maxDurationNs, query.startNs, query.endNs);
+export function buildSlowSpanSql(query: SlowSpanQuery, cursor: Cursor | undefined): { sql: string; params: unknown[] } {
+  const conditions = ['i.op_id = ?', '+i.duration_ns >= ?', '+i.duration_ns <= ?', 'i.start_ns >= ?', 'i.start_ns <= ?'];
+  const params: unknown[] = [query.minDurationNs, maxDurationOf(query, cursor), query.startNs, query.endNs];
   if (query.errorsOnly) conditions.push('i.is_error = 1');
   if (cursor) {
-    conditions.push(`(${d}, i.start_ns, i.trace_num, i.span_id) < (?, ?, ?, ?)`);
+    conditions.push('(+i.duration_ns, i.start_ns, i.trace_num, i.span_id) < (?, ?, ?, ?)');
     params.push(cursor.durationNs, cursor.startNs, cursor.traceNum, cursor.spanId);
   }
   return {
     sql: `SELECT i.start_ns, i.trace_num, i.span_id, i.duration_ns, i.is_error, t.trace_id
-      FROM span_index i${plan === 'duration' ? ' INDEXED BY span_index_by_duration_bucket' : ''}
+      FROM span_index i
       JOIN trace_summaries t ON t.trace_num = i.trace_num
       WHERE ${conditions.join(' AND ')}
       ORDER BY i.duration_ns DESC, i.start_ns DESC, i.trace_num DESC, i.span_id DESC`,
     params,
-    maxDurationNs,
   };
 }
 
-/** The duration plan's rows of one operation: bucket by bucket from the slowest, each sorted by SQLite. */
-function* slowestByBucket(
-  statement: Database.Statement<unknown[], SlowSpanRow>,
-  opId: number,
-  params: unknown[],
-  minDurationNs: bigint,
-  maxDurationNs: bigint,
-): Generator<SlowSpanRow> {
-  const { lo, hi } = durationBucketRange(minDurationNs, maxDurationNs);
-  for (let bucket = hi; bucket >= lo; bucket--) yield* statement.all(opId, bucket, ...params);
+/** The query's upper duration bound, lowered to the cursor's. */
+function maxDurationOf(query: SlowSpanQuery, cursor: Cursor | undefined): bigint {
+  const max = query.maxDurationNs ?? INT64_MAX;
+  return cursor && cursor.durationNs < max ? cursor.durationNs : max;
+}
+
+/** The duration plan's lists of one (operation, bucket) that can hold spans starting in the window. */
+export const SLOW_LISTS_SQL = 'SELECT entries FROM duration_lists WHERE op_id = ? AND bucket = ? AND last_start_ns >= ? AND first_start_ns <= ?';
+
+/** Whether a listed span passes the query's filters and comes after the cursor. */
+export function entryMatches(e: DurationEntry, query: SlowSpanQuery, cursor: Cursor | undefined, maxDurationNs: bigint): boolean {
+  if (e.durationNs < query.minDurationNs || e.durationNs > maxDurationNs) return false;
+  if (e.startNs < query.startNs || e.startNs > query.endNs) return false;
+  if (query.errorsOnly && e.isError !== 1) return false;
+  return !cursor || isSlower({ duration_ns: cursor.durationNs, start_ns: cursor.startNs, trace_num: cursor.traceNum, span_id: cursor.spanId }, toKey(e));
+}
+
+/** The order's full key of a span. */
+type SpanKey = Pick<SlowSpanRow, 'duration_ns' | 'start_ns' | 'trace_num' | 'span_id'>;
+
+function toKey(e: DurationEntry): SpanKey {
+  return { duration_ns: e.durationNs, start_ns: e.startNs, trace_num: BigInt(e.traceNum), span_id: e.spanId };
 }
 
 /** findSlowSpans over one connection. */
 export class SlowSpanSearch {
   private readonly selectOps;
+  private readonly selectLists;
+  private readonly selectTraceId;
 
   constructor(
     private readonly db: Database.Database,
@@ -110,6 +111,14 @@ export class SlowSpanSearch {
     private readonly chunks: TraceChunks = new TraceChunks(db),
   ) {
     this.selectOps = db.prepare<[string], Operation>('SELECT op_id, name, kind FROM span_ops WHERE service = ? ORDER BY name, kind');
+    this.selectLists = db.prepare<[number, number, bigint, bigint], Buffer>(SLOW_LISTS_SQL).pluck();
+    // A list is a hint (duration-lists.ts): a listed span counts only while span_index holds it, with that duration.
+    this.selectTraceId = db
+      .prepare<[number, bigint, bigint, bigint, bigint], Buffer>(
+        `SELECT t.trace_id FROM span_index i JOIN trace_summaries t ON t.trace_num = i.trace_num
+         WHERE i.op_id = ? AND i.start_ns = ? AND i.trace_num = ? AND i.span_id = ? AND i.duration_ns = ?`,
+      )
+      .pluck();
   }
 
   /**
@@ -128,14 +137,9 @@ export class SlowSpanSearch {
     const wanted = query.offset + query.limit + 1;
     const byOpId = new Map(ops.map((op) => [op.op_id, op]));
     const streams = ops.map((op) => {
-      const plan = this.planFor(query, op, wanted);
-      const { sql, params, maxDurationNs } = buildSlowSpanSql(query, cursor, plan);
-      const statement = this.db.prepare<unknown[], SlowSpanRow>(sql).safeIntegers(true);
-      const rows =
-        plan === 'duration'
-          ? slowestByBucket(statement, op.op_id, params, query.minDurationNs, maxDurationNs)
-          : statement.iterate(op.op_id, ...params);
-      return { op, rows };
+      if (this.planFor(query, op, wanted) === 'duration') return { op, rows: this.slowestByBucket(op.op_id, query, cursor) };
+      const { sql, params } = buildSlowSpanSql(query, cursor);
+      return { op, rows: this.db.prepare<unknown[], SlowSpanRow>(sql).safeIntegers(true).iterate(op.op_id, ...params) };
     });
     try {
       const matches = tags.length === 0 ? undefined : (row: SlowSpanRow) => this.hasTags(row, tags);
@@ -151,6 +155,28 @@ export class SlowSpanSearch {
     } finally {
       // Ends each statement's read, including scans that still had rows.
       for (const stream of streams) stream.rows.return?.();
+    }
+  }
+
+  /**
+   * The duration plan's spans of one operation: its lists bucket by bucket from the slowest,
+   * each bucket's matches sorted here, so that the scan stops in the bucket that fills the
+   * page. A listed span no longer stored (a list straddling a retention bound, a span
+   * replaced) is skipped.
+   */
+  private *slowestByBucket(opId: number, query: SlowSpanQuery, cursor: Cursor | undefined): Generator<SlowSpanRow> {
+    const maxDurationNs = maxDurationOf(query, cursor);
+    const { lo, hi } = durationBucketRange(query.minDurationNs, maxDurationNs);
+    for (let bucket = hi; bucket >= lo; bucket--) {
+      const matches: DurationEntry[] = [];
+      for (const list of this.selectLists.all(opId, bucket, query.startNs, query.endNs)) {
+        for (const e of decodeDurationList(list)) if (entryMatches(e, query, cursor, maxDurationNs)) matches.push(e);
+      }
+      const rows = matches.map((e) => ({ ...toKey(e), is_error: BigInt(e.isError) })).sort((a, b) => (isSlower(a, b) ? -1 : isSlower(b, a) ? 1 : 0));
+      for (const row of rows) {
+        const traceId = this.selectTraceId.get(opId, row.start_ns, row.trace_num, row.span_id, row.duration_ns);
+        if (traceId) yield { ...row, trace_id: traceId };
+      }
     }
   }
 
@@ -216,7 +242,7 @@ function mergeSlowestFirst(streams: readonly Stream[], count: number, matches?: 
   return out;
 }
 
-function isSlower(a: SlowSpanRow, b: SlowSpanRow): boolean {
+function isSlower(a: SpanKey, b: SpanKey): boolean {
   if (a.duration_ns !== b.duration_ns) return a.duration_ns > b.duration_ns;
   if (a.start_ns !== b.start_ns) return a.start_ns > b.start_ns;
   if (a.trace_num !== b.trace_num) return a.trace_num > b.trace_num;

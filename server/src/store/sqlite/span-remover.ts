@@ -15,7 +15,8 @@ interface StoredChunk {
 
 /**
  * Deletes a stored span with everything derived from it (its span_index row, its count
- * in the latency sketches, its place in its chunk) and recomputes its trace's summary
+ * in the latency sketches, its place in its chunk; its duration-list entry stays, and
+ * readers check entries against span_index) and recomputes its trace's summary
  * from the spans that remain (start/end are min/max and cannot be "subtracted"). Used
  * when a newer snapshot replaces a span (net/trace records without a span of their own);
  * the caller runs it inside its write transaction. Tag postings stay: a search checks

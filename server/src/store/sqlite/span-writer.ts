@@ -4,6 +4,7 @@ import { BlockBuilder } from './block-builder.js';
 import { RowBatcher } from './row-batcher.js';
 import { asBuffer, PostingListBuilder, registerPostingListFunctions, UPSERT_POSTING_LIST } from './posting-lists.js';
 import { compressChunk } from './chunk-compression.js';
+import { DurationListBuilder, durationListParams, INSERT_DURATION_LIST } from './duration-lists.js';
 import { LatencySketchWriter, type SketchedSpan } from './latency-sketch-writer.js';
 import { buildPreparedBatch, chunkParts, isBetterRoot, type PreparedBatch, type PreparedChunk } from './prepared-batch.js';
 
@@ -25,7 +26,8 @@ interface StoredSummary {
 /**
  * Writes prepared batches, one transaction each: per trace a compressed chunk and its
  * summary row; per (hour, tag) a list of the batch's traces that carry it
- * (posting-lists.ts); per span one span_index row; sketches per operation and minute. A
+ * (posting-lists.ts); per span one span_index row; per (operation, duration bucket) a list of
+ * the batch's spans (duration-lists.ts); sketches per operation and minute. A
  * span already stored (a client retrying after a lost ack) collides on the span_index key
  * and is not counted again; a chunk whose spans were all stored before is not written at
  * all, and readers drop the rare duplicate of a partly repeated chunk.
@@ -46,6 +48,9 @@ export class SpanWriter {
   private readonly postings;
   /** This batch's postings, gathered by (hour, tag) and written as lists at its end. */
   private readonly passPostings = new PostingListBuilder();
+  /** This batch's spans, gathered by (operation, duration bucket) and written as lists at its end. */
+  private readonly passDurations = new DurationListBuilder();
+  private readonly insertDurationList;
   private readonly insertResourceTag;
   /** Resource keys whose tags this connection has written: each resource's are written once per process. */
   private readonly knownResources = new Set<number>();
@@ -90,6 +95,7 @@ export class SpanWriter {
     // A list whose key (hour, tag, last trace) a previous pass took is merged into that one (posting-lists.ts).
     registerPostingListFunctions(db);
     this.postings = new RowBatcher(db, UPSERT_POSTING_LIST.insert, 5, 100, UPSERT_POSTING_LIST.onConflict);
+    this.insertDurationList = db.prepare(INSERT_DURATION_LIST);
     this.insertResourceTag = db.prepare('INSERT OR IGNORE INTO resource_tags (tag, resource_key) VALUES (?, ?)');
     this.sketches = new LatencySketchWriter(db);
     this.writeInTransaction = db.transaction((batch: PreparedBatch, sketches: boolean) => this.writeChunks(batch, sketches));
@@ -152,10 +158,12 @@ export class SpanWriter {
       blocks.finish();
       for (const list of this.passPostings.take()) this.postings.add(list.hour, list.tag, list.lastNum, list.count, asBuffer(list.nums));
       this.postings.flush();
+      for (const list of this.passDurations.take()) this.insertDurationList.run(...durationListParams(list));
       if (sketches) this.sketches.add(sketched);
     } catch (err) {
       this.postings.discard();
       this.passPostings.clear();
+      this.passDurations.clear();
       this.forgetCaches();
       throw err;
     }
@@ -182,19 +190,25 @@ export class SpanWriter {
     }
     let inserted = 0;
     let errors = 0;
+    const num = Number(traceNum);
     for (let k = chunk.spanStart; k < chunk.spanEnd; k++) {
       const op = operation[k]!;
-      if (this.insertSpan.run(opIds[op]!, startNs[k]!, traceNum, spanId[k]!, durationNs[k]!, isError[k]!).changes === 0) continue;
+      const opId = opIds[op]!;
+      const start = startNs[k]!;
+      const duration = durationNs[k]!;
+      const id = spanId[k]!;
+      const error = isError[k]!;
+      if (this.insertSpan.run(opId, start, traceNum, id, duration, error).changes === 0) continue;
+      this.passDurations.add(opId, { startNs: start, durationNs: duration, traceNum: num, spanId: id, isError: error });
       inserted++;
-      errors += isError[k]!;
+      errors += error;
       const { service, name, kind } = batch.operations[op]!;
-      sketched.push({ service, name, kind, startNs: startNs[k]!, durationNs: durationNs[k]!, isError: isError[k] === 1 });
+      sketched.push({ service, name, kind, startNs: start, durationNs: duration, isError: error === 1 });
     }
     // Only a span repeated within the chunk makes a new trace count less than it holds.
     if (!stored && (inserted !== spans || errors !== chunkErrors)) this.setCounts.run(inserted, errors, traceNum);
     if (inserted === 0) return;
     blocks.add(traceNum, chunkParts(batch, chunk));
-    const num = Number(traceNum);
     for (let t = chunk.tagStart; t < chunk.tagEnd; t++) this.passPostings.add(chunk.hour, batch.tags[t]!, num);
     if (stored) this.mergeSummary(traceNum, stored, chunk, inserted, errors);
   }

@@ -2,7 +2,8 @@ import type Database from 'better-sqlite3';
 import type { Span } from '@threadline/shared';
 import type { TraceQuery } from '../span-store.js';
 import { postingHours } from './chunk-time.js';
-import { durationBucketRange, durationBucketSql } from './duration-buckets.js';
+import { durationBucketRange } from './duration-buckets.js';
+import { decodeDurationList, type DurationEntry } from './duration-lists.js';
 import { spanHasTags, toIndexedText, type SearchTag } from './search-tags.js';
 import { StoreInputError } from './store-input-error.js';
 import { tagHash } from './tag-hash.js';
@@ -19,10 +20,10 @@ export const MAX_VERIFIED_TRACES = 2_000;
 /** …and candidates whose summaries it looks at (a primary-key read each, ~100 times cheaper). */
 export const MAX_LOOKED_UP_TRACES = 200_000;
 /**
- * A min-duration search first counts, per operation, the spans at or above the bound on
- * the duration index, up to this many: below it, those rows are the answer's whole
- * candidate set; above it, the bound is common and a newest-first walk finds `limit`
- * traces sooner.
+ * A min-duration search first counts, per operation, the window's spans in the duration
+ * range on the duration lists, up to this many: below it, those spans are the answer's
+ * whole candidate set; above it, the range is common and a newest-first walk finds
+ * `limit` traces sooner.
  */
 export const DURATION_PROBE_ROWS = 2_000;
 
@@ -32,9 +33,11 @@ const INT64_MAX = 2n ** 63n - 1n;
 export const SEARCH_SQL = {
   walkStart: `SELECT start_ns, trace_num, duration_ns FROM span_index
     WHERE op_id = ? AND start_ns >= ? AND start_ns <= ? ORDER BY start_ns DESC`,
-  probeDuration: `SELECT start_ns, trace_num, duration_ns FROM span_index INDEXED BY span_index_by_duration_bucket
-    WHERE op_id = ? AND ${durationBucketSql()} BETWEEN ? AND ? AND duration_ns >= ? AND duration_ns <= ? LIMIT ?`,
+  probeDuration: `SELECT entries FROM duration_lists
+    WHERE op_id = ? AND bucket BETWEEN ? AND ? AND last_start_ns >= ? AND first_start_ns <= ?`,
   walkPostings: 'SELECT nums FROM tag_posting_lists WHERE hour = ? AND tag = ? ORDER BY last_num DESC',
+  /** A listed span is still stored, with that duration (duration-lists.ts: a list is a hint). */
+  isIndexed: 'SELECT 1 FROM span_index WHERE op_id = ? AND start_ns = ? AND trace_num = ? AND span_id = ? AND duration_ns = ?',
 } as const;
 
 interface IndexRow {
@@ -79,6 +82,7 @@ export class TraceSearch {
   private readonly selectAllOps;
   private readonly selectOpsNamed;
   private readonly probeDuration;
+  private readonly isIndexed;
   private readonly walkPostings;
   private readonly selectResourcesWithTag;
   private readonly countPostings;
@@ -94,7 +98,8 @@ export class TraceSearch {
     this.selectOpsOfName = db.prepare<[string, string], number>('SELECT op_id FROM span_ops WHERE service = ? AND name = ?').pluck();
     this.selectAllOps = db.prepare<[], number>('SELECT op_id FROM span_ops').pluck();
     this.selectOpsNamed = db.prepare<[string], number>('SELECT op_id FROM span_ops WHERE name = ?').pluck();
-    this.probeDuration = db.prepare<[number, number, number, bigint, bigint, number], IndexRow>(SEARCH_SQL.probeDuration).safeIntegers(true);
+    this.probeDuration = db.prepare<[number, number, number, bigint, bigint], Buffer>(SEARCH_SQL.probeDuration).pluck();
+    this.isIndexed = db.prepare<[number, bigint, number, bigint, bigint], number>(SEARCH_SQL.isIndexed).pluck();
     this.walkPostings = db.prepare<[number, number], Buffer>(SEARCH_SQL.walkPostings).pluck();
     this.selectResourcesWithTag = db.prepare<[number], number>('SELECT resource_key FROM resource_tags WHERE tag = ?').pluck();
     this.countPostings = db
@@ -150,16 +155,29 @@ export class TraceSearch {
     return this.mergeNewestFirst(ops, f, limit);
   }
 
-  /** The spans in the duration range, when every operation has fewer than the probe's cap; else undefined. */
+  /**
+   * The window's spans in the duration range, when every operation has fewer than the
+   * probe's cap; else undefined. Counted from the lists; the spans taken are then checked
+   * against span_index, so a stale entry (a span since removed or replaced, a trace number
+   * reused) is never an answer.
+   */
   private rareDurationRows(ops: number[], f: Filters): IndexRow[] | undefined {
-    const rows: IndexRow[] = [];
+    const listed: Array<{ op: number; e: DurationEntry }> = [];
     const { lo, hi } = durationBucketRange(f.minDurationNs, f.maxDurationNs);
     for (const op of ops) {
-      const found = this.probeDuration.all(op, lo, hi, f.minDurationNs, f.maxDurationNs, DURATION_PROBE_ROWS);
-      if (found.length >= DURATION_PROBE_ROWS) return undefined;
-      for (const row of found) if (row.start_ns >= f.startNs && row.start_ns <= f.endNs) rows.push(row);
+      let found = 0;
+      for (const list of this.probeDuration.iterate(op, lo, hi, f.startNs, f.endNs)) {
+        for (const e of decodeDurationList(list)) {
+          if (e.durationNs < f.minDurationNs || e.durationNs > f.maxDurationNs || e.startNs < f.startNs || e.startNs > f.endNs) continue;
+          // Leaving the loops ends the statement's read (for…of returns its iterator).
+          if (++found >= DURATION_PROBE_ROWS) return undefined;
+          listed.push({ op, e });
+        }
+      }
     }
-    return rows;
+    return listed
+      .filter(({ op, e }) => this.isIndexed.get(op, e.startNs, e.traceNum, e.spanId, e.durationNs) !== undefined)
+      .map(({ e }) => ({ start_ns: e.startNs, trace_num: e.traceNum, duration_ns: e.durationNs }));
   }
 
   /** Each operation's (op, start) range walked backwards, merged, until `limit` distinct traces. */

@@ -6,6 +6,7 @@ import { sql as durationBuckets } from './005-duration-buckets.js';
 import { sql as profiles } from './006-profiles.js';
 import { convert as toPostingLists, sql as postingLists } from './007-posting-lists.js';
 import { sql as brotliBlocks } from './008-brotli-blocks.js';
+import { convert as toDurationLists, sql as durationLists } from './009-duration-lists.js';
 import type Database from 'better-sqlite3';
 
 export interface Migration {
@@ -32,4 +33,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, name: 'profiles', sql: profiles },
   { version: 7, name: 'posting-lists', sql: postingLists, convert: toPostingLists },
   { version: 8, name: 'brotli-blocks', sql: brotliBlocks },
+  { version: 9, name: 'duration-lists', sql: durationLists, convert: toDurationLists },
 ];

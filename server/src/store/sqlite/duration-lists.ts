@@ -1,0 +1,120 @@
+import { durationBucketOf } from './duration-buckets.js';
+
+/**
+ * The duration index as lists (migration 009). Min-duration search and slow spans walk an
+ * operation's spans by duration bucket; that index was a second B-tree over every
+ * `span_index` row, and one insert into it cost more than the row itself (~4 µs a span of
+ * the writer's ~19, measured alone and in the ingest benchmark). Instead, each indexing
+ * pass writes one row per (operation, bucket) it saw, holding that pass's spans of it as
+ * fixed-width columns, in start order. A pass of 32k spans of 200 operations writes ~2k
+ * lists.
+ *
+ * A list is a hint, as a posting is: readers keep only entries whose trace is still there
+ * (retention and eviction can leave a list that straddles their bound), and a span removed
+ * from the store is taken out of its list (span-remover.ts).
+ */
+
+/** One span in a list. */
+export interface DurationEntry {
+  startNs: bigint;
+  durationNs: bigint;
+  traceNum: number;
+  /** The 8 ID bytes as a signed int64, as span_index keeps it. */
+  spanId: bigint;
+  isError: number;
+}
+
+/** Bytes an entry takes: start, duration, trace number (a float64: rowids stay below 2^53), span ID, error flag. */
+const ENTRY_BYTES = 33;
+
+/** Entries (sorted by start, ascending) as column-wise bytes. */
+export function encodeDurationList(entries: readonly DurationEntry[]): Uint8Array {
+  const n = entries.length;
+  const bytes = new Uint8Array(n * ENTRY_BYTES);
+  const view = new DataView(bytes.buffer);
+  for (let i = 0; i < n; i++) {
+    const e = entries[i]!;
+    view.setBigInt64(i * 8, e.startNs, true);
+    view.setBigInt64((n + i) * 8, e.durationNs, true);
+    view.setFloat64((2 * n + i) * 8, e.traceNum, true);
+    view.setBigInt64((3 * n + i) * 8, e.spanId, true);
+    bytes[32 * n + i] = e.isError;
+  }
+  return bytes;
+}
+
+/** The entries of a list, in the order written. Throws on bytes that are not a list (a corrupt row). */
+export function decodeDurationList(bytes: Uint8Array): DurationEntry[] {
+  if (bytes.length % ENTRY_BYTES !== 0) throw new Error(`duration list of ${bytes.length} bytes is not whole entries`);
+  const n = bytes.length / ENTRY_BYTES;
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const entries: DurationEntry[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    entries[i] = {
+      startNs: view.getBigInt64(i * 8, true),
+      durationNs: view.getBigInt64((n + i) * 8, true),
+      traceNum: view.getFloat64((2 * n + i) * 8, true),
+      spanId: view.getBigInt64((3 * n + i) * 8, true),
+      isError: bytes[32 * n + i]!,
+    };
+  }
+  return entries;
+}
+
+/** A list as written: its key, its time range and its bytes. */
+export interface DurationListRow {
+  opId: number;
+  bucket: number;
+  firstStartNs: bigint;
+  lastStartNs: bigint;
+  count: number;
+  entries: Uint8Array;
+}
+
+const byStart = (a: DurationEntry, b: DurationEntry) => (a.startNs < b.startNs ? -1 : a.startNs > b.startNs ? 1 : 0);
+
+/** The list row of entries of one (operation, bucket); sorts them by start. */
+export function toDurationListRow(opId: number, bucket: number, entries: DurationEntry[]): DurationListRow {
+  entries.sort(byStart);
+  return {
+    opId,
+    bucket,
+    firstStartNs: entries[0]!.startNs,
+    lastStartNs: entries[entries.length - 1]!.startNs,
+    count: entries.length,
+    entries: encodeDurationList(entries),
+  };
+}
+
+/** Gathers one pass's spans by (operation, duration bucket). */
+export class DurationListBuilder {
+  private readonly byKey = new Map<number, { opId: number; bucket: number; entries: DurationEntry[] }>();
+
+  add(opId: number, entry: DurationEntry): void {
+    const bucket = durationBucketOf(entry.durationNs);
+    // Buckets are below 128: one number keys the pair.
+    const key = opId * 128 + bucket;
+    const group = this.byKey.get(key);
+    if (group) group.entries.push(entry);
+    else this.byKey.set(key, { opId, bucket, entries: [entry] });
+  }
+
+  /** The lists gathered, and forgets them. */
+  *take(): Generator<DurationListRow> {
+    const groups = [...this.byKey.values()];
+    this.byKey.clear();
+    for (const g of groups) yield toDurationListRow(g.opId, g.bucket, g.entries);
+  }
+
+  clear(): void {
+    this.byKey.clear();
+  }
+}
+
+/** The statement that writes a list; its parameters are `durationListParams(row)`. */
+export const INSERT_DURATION_LIST = 'INSERT INTO duration_lists (op_id, bucket, first_start_ns, last_start_ns, n, entries) VALUES (?, ?, ?, ?, ?, ?)';
+
+export function durationListParams(row: DurationListRow): [number, number, bigint, bigint, number, Buffer] {
+  const { entries } = row;
+  return [row.opId, row.bucket, row.firstStartNs, row.lastStartNs, row.count, Buffer.from(entries.buffer, entries.byteOffset, entries.byteLength)];
+}
