@@ -72,16 +72,16 @@ export function buildSection(
   const seedLine = `${fmtInt(settings.spans)} spans in ${fmtInt(seed.traces)} traces, 20 services × 10 operations, over ${settings.hours} h; database ${gib(seed.fileBytes)}; seeded in ${Math.round(seed.seconds / 60)} min (${fmtInt(settings.spans / seed.seconds)} spans/s)${seed.reused ? ', reused from an earlier run' : ''}`;
   const ingestText =
     ingest.length > 0
-      ? `\n\n| protocol | senders | spans/s committed and searchable | ack p50 | ack p99 | collector CPU-s per 100k spans | peak RSS | bytes/span on disk | on the wire | retries |
-|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|
+      ? `\n\n| protocol | senders | spans/s committed and searchable | ack p50 | ack p99 | collector CPU-s per 100k spans | peak RSS | bytes/span on disk | on the wire | written | retries |
+|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|
 ${ingest
   .map(
     (r) =>
-      `| ${r.protocol} | ${r.senders} | **${fmtInt(r.spansPerSecond)}** (${fmtInt(r.spansCommitted)} of ${fmtInt(r.spansSent)}) | ${fmtMs(r.ackP50Ms)} ms | ${fmtMs(r.ackP99Ms)} ms | ${r.cpuSecondsPer100k.toFixed(2)} | ${Math.round(r.peakRssMb)} MB | ${Math.round(r.diskBytesPerSpan)} | ${Math.round(r.wireBytesPerSpan)} | ${r.retries} |`,
+      `| ${r.protocol} | ${r.senders} | **${fmtInt(r.spansPerSecond)}** (${fmtInt(r.spansCommitted)} of ${fmtInt(r.spansSent)}) | ${fmtMs(r.ackP50Ms)} ms | ${fmtMs(r.ackP99Ms)} ms | ${r.cpuSecondsPer100k.toFixed(2)} | ${Math.round(r.peakRssMb)} MB | ${Math.round(r.diskBytesPerSpan)} | ${Math.round(r.wireBytesPerSpan)} | ${Number.isFinite(r.writtenBytesPerSpan) ? Math.round(r.writtenBytesPerSpan) : '–'} | ${r.retries} |`,
   )
   .join('\n')}
 
-Each row: the spans encoded up front as OTLP protobuf batches of 512 spans of one process (as Go's BatchSpanProcessor sends them), sent by that many concurrent senders from the benchmark process (OTLP/HTTP: node:http on kept-alive connections, as the OTel JS exporter sends, \`test/bench/http-client.ts\`; before 2026-12-06 10:00 \`fetch\`, which took half as much CPU again; gRPC: @grpc/grpc-js) to a collector started as its own process (\`node server/dist/main.js\`, fresh file database); a batch counts when acknowledged, 429/503 retried after 50 ms; the clock stops when a search after the last acknowledgement answers (the collector indexes what its ingest log holds first); spans committed are counted in the database after the collector stopped; CPU and peak RSS (VmHWM) from /proc of the collector process (\`test/bench/ingest-load.ts\`).`
+Each row: the spans encoded up front as OTLP protobuf batches of 512 spans of one process (as Go's BatchSpanProcessor sends them), sent by that many concurrent senders from the benchmark process (OTLP/HTTP: node:http on kept-alive connections, as the OTel JS exporter sends, \`test/bench/http-client.ts\`; before 2026-12-06 10:00 \`fetch\`, which took half as much CPU again; gRPC: @grpc/grpc-js) to a collector started as its own process (\`node server/dist/main.js\`, fresh file database); a batch counts when acknowledged, 429/503 retried after 50 ms; the clock stops when a search after the last acknowledgement answers (the collector indexes what its ingest log holds first); spans committed are counted in the database after the collector stopped; CPU and peak RSS (VmHWM) from /proc of the collector process, and "written" the bytes per span it handed to write calls (\`wchar\` of /proc/<pid>/io: ingest log, WAL, checkpoints into the database file, acknowledgements) (\`test/bench/ingest-load.ts\`).`
       : 'not measured this run (BENCH_INGEST_SPANS=0).';
   const peerText =
     peers.length > 0
