@@ -31,7 +31,7 @@ describe('duration lists', () => {
     expect(() => decodeDurationList(new Uint8Array(34))).toThrow('not whole entries');
   });
 
-  it('gather a pass by (operation, bucket), each list in start order, and start over once taken', () => {
+  it('gather a pass by (operation, bucket), each list with its time range, and start over once taken', () => {
     const builder = new DurationListBuilder();
     builder.add(3, entry(30n, 1_000_000n));
     builder.add(3, entry(10n, 900_000n));
@@ -43,7 +43,7 @@ describe('duration lists', () => {
       [3, durationBucketOf(5n), 1, 20n, 20n],
       [4, durationBucketOf(1_000_000n), 1, 5n, 5n],
     ]);
-    expect(decodeDurationList(lists[0]!.entries).map((e) => e.startNs)).toEqual([10n, 30n]);
+    expect(decodeDurationList(lists[0]!.entries).map((e) => e.startNs)).toEqual([30n, 10n]);
     expect([...builder.take()]).toEqual([]);
   });
 });

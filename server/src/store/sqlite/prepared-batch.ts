@@ -51,8 +51,9 @@ export interface PreparedChunk {
   spanStart: number;
   spanEnd: number;
   /**
-   * Distinct tag hashes of the chunk's spans, and the keys of their resources: a trace is
-   * posted once under each resource, and a resource tag finds it through resource_tags.
+   * Tag hashes of the chunk's spans, and the keys of their resources: a trace is posted
+   * once under each resource, and a resource tag finds it through resource_tags. Distinct
+   * in a chunk as prepared; a merged chunk may repeat one.
    */
   tagStart: number;
   tagEnd: number;
@@ -226,6 +227,13 @@ export function buildPreparedBatch(spans: readonly Span[]): PreparedBatch {
   };
 }
 
+/** The pieces' services, sorted and distinct: a handful of names, so arrays beat a Set. */
+function unionOfServices(pieces: ReadonlyArray<{ chunk: PreparedChunk }>): string[] {
+  const out: string[] = [];
+  for (const { chunk } of pieces) for (const s of chunk.services) if (!out.includes(s)) out.push(s);
+  return out.sort();
+}
+
 /** Spans of one resource may come as several equal objects (other receivers, conversion): one entry per key. */
 function uniqueResources(resources: PreparedResource[]): PreparedResource[] {
   return [...new Map(resources.map((r) => [r.key, r])).values()];
@@ -286,14 +294,10 @@ export function mergePreparedBatches(batches: readonly PreparedBatch[]): Prepare
       if (isBetterRoot(chunk.root, root)) root = chunk.root;
     }
     const tagStart = allTags.length;
-    if (pieces.length === 1) {
-      // Alone in the pass: its tags and services are distinct already.
-      for (let t = first.tagStart; t < first.tagEnd; t++) allTags.push(pieces[0]!.batch.tags[t]!);
-    } else {
-      const tags = new Set<number>();
-      for (const { batch, chunk } of pieces) for (let t = chunk.tagStart; t < chunk.tagEnd; t++) tags.add(batch.tags[t]!);
-      for (const tag of tags) allTags.push(tag);
-    }
+    // The pieces' tags back to back: pieces come from different processes and share few
+    // tags, and a tag twice in a chunk costs a posting list nothing (posting-lists.ts keeps
+    // each trace once); a Set to drop repeats here was a sixth of this function's time.
+    for (const { batch, chunk } of pieces) for (let t = chunk.tagStart; t < chunk.tagEnd; t++) allTags.push(batch.tags[t]!);
     chunks.push({
       traceId: first.traceId,
       dataStart: 0,
@@ -305,7 +309,7 @@ export function mergePreparedBatches(batches: readonly PreparedBatch[]): Prepare
       startNs,
       endNs,
       hour: Number(startNs / HOUR_NS),
-      services: pieces.length === 1 ? first.services : [...new Set(pieces.flatMap((p) => p.chunk.services))].sort(),
+      services: pieces.length === 1 ? first.services : unionOfServices(pieces),
       root,
       parts,
     });

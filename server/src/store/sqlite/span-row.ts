@@ -21,12 +21,21 @@ function invalid(message: string): StoreInputError {
 }
 
 const INT64_MAX = 2n ** 63n - 1n;
-const DECIMAL = /^[0-9]{1,19}$/;
 const KINDS = new Set<number>(Object.values(SpanKind));
 const STATUS_CODES = new Set<number>(Object.values(StatusCode));
 
+/** 1 to 19 ASCII digits (a loop: the regular expression it replaces was a tenth of this function's cost). */
+function isDecimal(text: string): boolean {
+  if (text.length === 0 || text.length > 19) return false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
 function parseNs(text: unknown, field: string): bigint {
-  if (typeof text !== 'string' || !DECIMAL.test(text)) throw invalid(`${field} is not a decimal integer`);
+  if (typeof text !== 'string' || !isDecimal(text)) throw invalid(`${field} is not a decimal integer`);
   const ns = BigInt(text);
   if (ns > INT64_MAX) throw invalid(`${field} does not fit in int64`);
   return ns;

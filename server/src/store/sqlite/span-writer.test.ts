@@ -175,6 +175,9 @@ describe('SpanWriter', () => {
     expect(write).toThrow('span 1: startTimeUnixNano is not a decimal integer');
     expect(() => writer.write([testSpan({ endTimeUnixNano: '1' })])).toThrow(/before/);
     expect(() => writer.write([testSpan({ startTimeUnixNano: '9223372036854775808' })])).toThrow(/int64/);
+    for (const text of ['', ' 1', '0x10', '-1', '12345678901234567890', '١٢']) {
+      expect(() => writer.write([testSpan({ startTimeUnixNano: text })]), text).toThrow('startTimeUnixNano is not a decimal integer');
+    }
     expect(() => writer.write([testSpan({ traceId: 'ABC' })])).toThrow(/traceId/);
     expect(() => writer.write([testSpan({ parentSpanId: '0000000000000000' })])).toThrow(/parentSpanId/);
     expect(count('span_index') + count('span_chunks') + count('trace_summaries')).toBe(0);

@@ -33,7 +33,7 @@ const PAGE_ROWS = 100_000;
 
 type IndexRow = [bigint, bigint, bigint, bigint, bigint];
 
-/** Lists every span_index row (an operation at a time, in start order), then drops the old index. */
+/** Lists every span_index row (an operation at a time, read in start order), then drops the old index. */
 export function convert(db: Database.Database, progress: (done: number) => void): void {
   const insert = db.prepare(INSERT_DURATION_LIST);
   const ops = db.prepare<[], number>('SELECT op_id FROM span_ops').pluck().all();
