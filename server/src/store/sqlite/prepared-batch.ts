@@ -165,6 +165,7 @@ export function buildPreparedBatch(spans: readonly Span[]): PreparedBatch {
     }
     return prepared;
   };
+  const sharedHashes = new TagHashMemo();
   const columns = newColumns(spans.length);
   const allTags: number[] = [];
   const chunks: PreparedChunk[] = [];
@@ -194,7 +195,11 @@ export function buildPreparedBatch(spans: readonly Span[]): PreparedBatch {
       const isRoot = row.parentSpanId === '' || row.parentSpanId === row.spanId ? 1 : 0;
       const candidate = { isRoot, startNs: row.startNs, spanId: columns.spanId[at]!, service: row.service, name: row.name };
       if (!root || isBetterRoot(candidate, root)) root = candidate;
-      visitSpanOwnSearchTags(span, (key, value) => tags.add(tagHash(key, value)));
+      visitSpanOwnSearchTags(
+        span,
+        (key, value) => tags.add(tagHash(key, value)),
+        (key, value) => tags.add(sharedHashes.of(key, value)),
+      );
       tags.add(resourceOf(span.resource).key);
       at++;
     }
@@ -232,6 +237,23 @@ function unionOfServices(pieces: ReadonlyArray<{ chunk: PreparedChunk }>): strin
   const out: string[] = [];
   for (const { chunk } of pieces) for (const s of chunk.services) if (!out.includes(s)) out.push(s);
   return out.sort();
+}
+
+/**
+ * Hashes of tags that many spans share as the same string objects (span kind, status,
+ * scope), remembered for one batch: a string keeps its own hash for Map lookups, and a
+ * scope name such as otelhttp's is 60 characters that tagHash would walk for every span.
+ */
+class TagHashMemo {
+  private readonly byKey = new Map<string, Map<string, number>>();
+
+  of(key: string, value: string): number {
+    let values = this.byKey.get(key);
+    if (!values) this.byKey.set(key, (values = new Map()));
+    let hash = values.get(value);
+    if (hash === undefined) values.set(value, (hash = tagHash(key, value)));
+    return hash;
+  }
 }
 
 /** Spans of one resource may come as several equal objects (other receivers, conversion): one entry per key. */

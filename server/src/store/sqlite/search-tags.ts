@@ -42,23 +42,32 @@ export function buildSpanOwnSearchTags(span: Span): SearchTag[] {
   return tags;
 }
 
-/** The tags of buildSpanOwnSearchTags, handed over one by one: ingest hashes them without building objects. */
-export function visitSpanOwnSearchTags(span: Span, visit: (key: string, value: string) => void): void {
+/**
+ * The tags of buildSpanOwnSearchTags, handed over one by one: ingest hashes them without
+ * building objects. Tags many spans share as the very same strings (derived from the span
+ * kind and status, and the scope's, one object per scope) go to `visitShared`, so that a
+ * caller can remember their hashes.
+ */
+export function visitSpanOwnSearchTags(
+  span: Span,
+  visit: (key: string, value: string) => void,
+  visitShared: (key: string, value: string) => void = visit,
+): void {
   const attributes = (kvs: readonly KeyValue[]) => {
     for (const kv of kvs) visit(toIndexedText(kv.key), toIndexedText(anyValueToString(kv.value)));
   };
   attributes(span.attributes);
   const kind = toSpanKindName(span.kind);
-  if (kind !== 'unspecified') visit('span.kind', kind);
-  if (span.status.code === StatusCode.OK) visit('otel.status_code', 'OK');
+  if (kind !== 'unspecified') visitShared('span.kind', kind);
+  if (span.status.code === StatusCode.OK) visitShared('otel.status_code', 'OK');
   if (span.status.code === StatusCode.ERROR) {
-    visit('otel.status_code', 'ERROR');
-    visit('error', 'true');
+    visitShared('otel.status_code', 'ERROR');
+    visitShared('error', 'true');
   }
   if (span.status.message !== '') visit('otel.status_description', toIndexedText(span.status.message));
   for (const event of span.events) attributes(event.attributes);
-  if (span.scope.name !== '') visit('otel.scope.name', toIndexedText(span.scope.name));
-  if (span.scope.version !== '') visit('otel.scope.version', toIndexedText(span.scope.version));
+  if (span.scope.name !== '') visitShared('otel.scope.name', toIndexedText(span.scope.name));
+  if (span.scope.version !== '') visitShared('otel.scope.version', toIndexedText(span.scope.version));
 }
 
 /** Whether the span carries every tag, by the same rules as buildAllSearchTags (tags already cut to the indexed prefix). */
