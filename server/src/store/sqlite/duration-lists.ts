@@ -77,13 +77,18 @@ export interface DurationListRow {
  * entries by their bigint starts was 1 % of the writer's time), only its time range.
  */
 export function toDurationListRow(opId: number, bucket: number, entries: readonly DurationEntry[]): DurationListRow {
+  return { opId, bucket, ...startRange(entries), count: entries.length, entries: encodeDurationList(entries) };
+}
+
+/** The earliest and latest start of (at least one) entries, in whatever order they are. */
+export function startRange(entries: readonly DurationEntry[]): { firstStartNs: bigint; lastStartNs: bigint } {
   let firstStartNs = entries[0]!.startNs;
   let lastStartNs = firstStartNs;
   for (const { startNs } of entries) {
     if (startNs < firstStartNs) firstStartNs = startNs;
     if (startNs > lastStartNs) lastStartNs = startNs;
   }
-  return { opId, bucket, firstStartNs, lastStartNs, count: entries.length, entries: encodeDurationList(entries) };
+  return { firstStartNs, lastStartNs };
 }
 
 /** Gathers one pass's spans by (operation, duration bucket). */

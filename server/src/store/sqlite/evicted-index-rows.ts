@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { decodeDurationList, encodeDurationList } from './duration-lists.js';
+import { decodeDurationList, encodeDurationList, startRange } from './duration-lists.js';
 import { asBuffer, decodePostingList, encodePostingList, registerPostingListFunctions, UPSERT_POSTING_LIST } from './posting-lists.js';
 
 /** Tags are 53-bit hashes (tag-hash.ts), spread evenly: equal slices of the range hold about equal shares of an hour. */
@@ -100,7 +100,7 @@ export class EvictedIndexRows {
   /**
    * Duration lists whose newest span started in [fromNs, untilNs], in slices: each loses
    * the spans of traces that are gone, and goes when none is left. (A list reaching past
-   * untilNs is left for a later round; readers skip spans of gone traces meanwhile.)
+   * untilNs is left for a later round; readers skip spans span_index no longer holds.)
    * Yields the spans removed per slice.
    */
   *durationLists(fromNs: bigint, untilNs: bigint): Generator<number, void, void> {
@@ -117,7 +117,10 @@ export class EvictedIndexRows {
         if (kept.length === entries.length) continue;
         removed += entries.length - kept.length;
         if (kept.length === 0) this.deleteDurationList.run(listId);
-        else this.updateDurationList.run(kept[0]!.startNs, kept[kept.length - 1]!.startNs, kept.length, asBuffer(encodeDurationList(kept)), listId);
+        else {
+          const { firstStartNs, lastStartNs } = startRange(kept);
+          this.updateDurationList.run(firstStartNs, lastStartNs, kept.length, asBuffer(encodeDurationList(kept)), listId);
+        }
       }
       const [lastId, lastStart] = slice[slice.length - 1]!;
       after = [lastStart, lastId];

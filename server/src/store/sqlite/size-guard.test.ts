@@ -97,9 +97,16 @@ describe('--max-db-size in the writer', () => {
     expect(postings.filter(([, , num]) => !live.has(num))).toEqual([]);
     // Duration lists: every span left is listed, and a list holding spans of evicted traces
     // is one that reaches past the last round's bound, so holds a live one too.
-    const lists = db.prepare<[], Buffer>('SELECT entries FROM duration_lists').pluck().all().map((b) => decodeDurationList(b));
+    const rows = db
+      .prepare<[], { first: bigint; last: bigint; entries: Buffer }>('SELECT first_start_ns AS first, last_start_ns AS last, entries FROM duration_lists')
+      .safeIntegers(true)
+      .all();
+    const lists = rows.map((r) => decodeDurationList(r.entries));
     expect(lists.flat().filter((e) => live.has(e.traceNum))).toHaveLength(count('SELECT count(*) FROM span_index'));
     expect(lists.filter((entries) => !entries.some((e) => live.has(e.traceNum)))).toEqual([]);
+    // Each list's range is its spans' (rewritten lists included).
+    const ranges = (entries: ReturnType<typeof decodeDurationList>) => entries.map((e) => e.startNs).sort((a, b) => (a < b ? -1 : 1));
+    expect(rows.map((r) => [r.first, r.last])).toEqual(lists.map((l) => [ranges(l)[0], ranges(l)[l.length - 1]]));
     expect(count('SELECT count(*) FROM span_chunks WHERE trace_num NOT IN (SELECT trace_num FROM trace_summaries)')).toBe(0);
     expect(count('SELECT count(*) FROM span_blocks WHERE block_id NOT IN (SELECT block_id FROM span_chunks)')).toBe(0);
   });

@@ -85,7 +85,7 @@ function maxDurationOf(query: SlowSpanQuery, cursor: Cursor | undefined): bigint
 export const SLOW_LISTS_SQL = 'SELECT entries FROM duration_lists WHERE op_id = ? AND bucket = ? AND last_start_ns >= ? AND first_start_ns <= ?';
 
 /** Whether a listed span passes the query's filters and comes after the cursor. */
-export function entryMatches(e: DurationEntry, query: SlowSpanQuery, cursor: Cursor | undefined, maxDurationNs: bigint): boolean {
+function entryMatches(e: DurationEntry, query: SlowSpanQuery, cursor: Cursor | undefined, maxDurationNs: bigint): boolean {
   if (e.durationNs < query.minDurationNs || e.durationNs > maxDurationNs) return false;
   if (e.startNs < query.startNs || e.startNs > query.endNs) return false;
   if (query.errorsOnly && e.isError !== 1) return false;
@@ -103,7 +103,7 @@ function toKey(e: DurationEntry): SpanKey {
 export class SlowSpanSearch {
   private readonly selectOps;
   private readonly selectLists;
-  private readonly selectTraceId;
+  private readonly storedTraceId;
 
   constructor(
     private readonly db: Database.Database,
@@ -113,7 +113,7 @@ export class SlowSpanSearch {
     this.selectOps = db.prepare<[string], Operation>('SELECT op_id, name, kind FROM span_ops WHERE service = ? ORDER BY name, kind');
     this.selectLists = db.prepare<[number, number, bigint, bigint], Buffer>(SLOW_LISTS_SQL).pluck();
     // A list is a hint (duration-lists.ts): a listed span counts only while span_index holds it, with that duration.
-    this.selectTraceId = db
+    this.storedTraceId = db
       .prepare<[number, bigint, bigint, bigint, bigint], Buffer>(
         `SELECT t.trace_id FROM span_index i JOIN trace_summaries t ON t.trace_num = i.trace_num
          WHERE i.op_id = ? AND i.start_ns = ? AND i.trace_num = ? AND i.span_id = ? AND i.duration_ns = ?`,
@@ -174,7 +174,7 @@ export class SlowSpanSearch {
       }
       const rows = matches.map((e) => ({ ...toKey(e), is_error: BigInt(e.isError) })).sort((a, b) => (isSlower(a, b) ? -1 : isSlower(b, a) ? 1 : 0));
       for (const row of rows) {
-        const traceId = this.selectTraceId.get(opId, row.start_ns, row.trace_num, row.span_id, row.duration_ns);
+        const traceId = this.storedTraceId.get(opId, row.start_ns, row.trace_num, row.span_id, row.duration_ns);
         if (traceId) yield { ...row, trace_id: traceId };
       }
     }
