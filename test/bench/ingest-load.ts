@@ -133,15 +133,19 @@ export function cpuSeconds(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
+/** The number on the line of a /proc file that starts with `name` (NaN when there is none). */
+function procValue(path: string, name: string): number {
+  const line = readFileSync(path, 'utf8').split('\n').find((l) => l.startsWith(name));
+  return line ? Number(line.split(/\s+/)[1]) : Number.NaN;
+}
+
 export function peakRssMb(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith('VmHWM:'));
-  return line ? Number(line.split(/\s+/)[1]) / 1024 : Number.NaN;
+  return procValue(`/proc/${pid}/status`, 'VmHWM:') / 1024;
 }
 
 /** Bytes the process has handed to write(2) and friends so far (/proc/<pid>/io `wchar`): files and sockets alike. */
 export function writtenBytes(pid: number): number {
-  const line = readFileSync(`/proc/${pid}/io`, 'utf8').split('\n').find((l) => l.startsWith('wchar:'));
-  return line ? Number(line.split(/\s+/)[1]) : Number.NaN;
+  return procValue(`/proc/${pid}/io`, 'wchar:');
 }
 
 export function nearestRank(sorted: readonly number[], q: number): number {

@@ -1,4 +1,5 @@
 import { durationBucketOf } from './duration-buckets.js';
+import { asBuffer } from './posting-lists.js';
 
 /**
  * The duration index as lists (migration 009). Min-duration search and slow spans walk an
@@ -6,12 +7,12 @@ import { durationBucketOf } from './duration-buckets.js';
  * `span_index` row, and one insert into it cost more than the row itself (~4 µs a span of
  * the writer's ~19, measured alone and in the ingest benchmark). Instead, each indexing
  * pass writes one row per (operation, bucket) it saw, holding that pass's spans of it as
- * fixed-width columns, with the earliest and latest start. A pass of 32k spans of 200 operations writes ~2k
- * lists.
+ * fixed-width columns, with the earliest and latest start. A pass of 32k spans of 200
+ * operations writes ~2k lists.
  *
- * A list is a hint, as a posting is: readers keep only entries whose trace is still there
- * (retention and eviction can leave a list that straddles their bound), and a span removed
- * from the store is taken out of its list (span-remover.ts).
+ * A list is a hint, as a posting is: readers take a listed span only once span_index still
+ * holds it with that duration, so a list straddling a retention or eviction bound, or one
+ * holding a span removed since (span-remover.ts leaves lists alone), is never wrong.
  */
 
 /** One span in a list. */
@@ -120,6 +121,5 @@ export class DurationListBuilder {
 export const INSERT_DURATION_LIST = 'INSERT INTO duration_lists (op_id, bucket, first_start_ns, last_start_ns, n, entries) VALUES (?, ?, ?, ?, ?, ?)';
 
 export function durationListParams(row: DurationListRow): [number, number, bigint, bigint, number, Buffer] {
-  const { entries } = row;
-  return [row.opId, row.bucket, row.firstStartNs, row.lastStartNs, row.count, Buffer.from(entries.buffer, entries.byteOffset, entries.byteLength)];
+  return [row.opId, row.bucket, row.firstStartNs, row.lastStartNs, row.count, asBuffer(row.entries)];
 }

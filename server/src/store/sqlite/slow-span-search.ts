@@ -84,19 +84,18 @@ function maxDurationOf(query: SlowSpanQuery, cursor: Cursor | undefined): bigint
 /** The duration plan's lists of one (operation, bucket) that can hold spans starting in the window. */
 export const SLOW_LISTS_SQL = 'SELECT entries FROM duration_lists WHERE op_id = ? AND bucket = ? AND last_start_ns >= ? AND first_start_ns <= ?';
 
-/** Whether a listed span passes the query's filters and comes after the cursor. */
-function entryMatches(e: DurationEntry, query: SlowSpanQuery, cursor: Cursor | undefined, maxDurationNs: bigint): boolean {
+/** Whether a listed span passes the query's duration, window and error filters. */
+function entryMatches(e: DurationEntry, query: SlowSpanQuery, maxDurationNs: bigint): boolean {
   if (e.durationNs < query.minDurationNs || e.durationNs > maxDurationNs) return false;
   if (e.startNs < query.startNs || e.startNs > query.endNs) return false;
-  if (query.errorsOnly && e.isError !== 1) return false;
-  return !cursor || isSlower({ duration_ns: cursor.durationNs, start_ns: cursor.startNs, trace_num: cursor.traceNum, span_id: cursor.spanId }, toKey(e));
+  return !query.errorsOnly || e.isError === 1;
 }
 
 /** The order's full key of a span. */
 type SpanKey = Pick<SlowSpanRow, 'duration_ns' | 'start_ns' | 'trace_num' | 'span_id'>;
 
-function toKey(e: DurationEntry): SpanKey {
-  return { duration_ns: e.durationNs, start_ns: e.startNs, trace_num: BigInt(e.traceNum), span_id: e.spanId };
+function cursorKey(cursor: Cursor): SpanKey {
+  return { duration_ns: cursor.durationNs, start_ns: cursor.startNs, trace_num: cursor.traceNum, span_id: cursor.spanId };
 }
 
 /** findSlowSpans over one connection. */
@@ -166,13 +165,19 @@ export class SlowSpanSearch {
    */
   private *slowestByBucket(opId: number, query: SlowSpanQuery, cursor: Cursor | undefined): Generator<SlowSpanRow> {
     const maxDurationNs = maxDurationOf(query, cursor);
+    const after = cursor && cursorKey(cursor);
     const { lo, hi } = durationBucketRange(query.minDurationNs, maxDurationNs);
     for (let bucket = hi; bucket >= lo; bucket--) {
-      const matches: DurationEntry[] = [];
+      const rows: Array<Omit<SlowSpanRow, 'trace_id'>> = [];
       for (const list of this.selectLists.all(opId, bucket, query.startNs, query.endNs)) {
-        for (const e of decodeDurationList(list)) if (entryMatches(e, query, cursor, maxDurationNs)) matches.push(e);
+        for (const e of decodeDurationList(list)) {
+          if (!entryMatches(e, query, maxDurationNs)) continue;
+          const row = { duration_ns: e.durationNs, start_ns: e.startNs, trace_num: BigInt(e.traceNum), span_id: e.spanId, is_error: BigInt(e.isError) };
+          // Pages go on after their cursor: only spans below it in the order.
+          if (!after || isSlower(after, row)) rows.push(row);
+        }
       }
-      const rows = matches.map((e) => ({ ...toKey(e), is_error: BigInt(e.isError) })).sort((a, b) => (isSlower(a, b) ? -1 : isSlower(b, a) ? 1 : 0));
+      rows.sort((a, b) => (isSlower(a, b) ? -1 : isSlower(b, a) ? 1 : 0));
       for (const row of rows) {
         const traceId = this.storedTraceId.get(opId, row.start_ns, row.trace_num, row.span_id, row.duration_ns);
         if (traceId) yield { ...row, trace_id: traceId };
