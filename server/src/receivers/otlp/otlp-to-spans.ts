@@ -56,7 +56,8 @@ export function toSpans(req: OtlpTraceRequest): ToSpansResult {
   return { spans, rejected, rejectionMessages: [...messages] };
 }
 
-function serviceNameOf(resource: Resource): string {
+/** A resource's `service.name`, or unknown_service when it has none. */
+export function serviceNameOf(resource: Resource): string {
   const name = findAttribute(resource.attributes, 'service.name')?.stringValue;
   return name ? name : UNKNOWN_SERVICE;
 }

@@ -206,3 +206,21 @@ describe('ProtobufReader tags, skipping and nesting', () => {
     expect(r.readString()).toBe('A');
   });
 });
+
+describe('ProtobufReader position, rewind and fixed64 as bigint', () => {
+  it('reads a field again from a position taken before it, within the message', () => {
+    const w = new ProtobufWriter();
+    w.tag(1, WireType.LEN).string('key').tag(2, WireType.I64).fixed64('18446744073709551615');
+    const r = new ProtobufReader(w.finish());
+    const start = r.position;
+    r.readTag();
+    r.skipBytes();
+    r.readTag();
+    expect(r.readFixed64BigInt()).toBe(2n ** 64n - 1n);
+    expect(r.done).toBe(true);
+    r.rewind(start);
+    r.readTag();
+    expect(r.readString()).toBe('key');
+    expect(decodeError(() => r.rewind(r.position + 1)).message).toContain('cannot rewind');
+  });
+});

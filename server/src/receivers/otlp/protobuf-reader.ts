@@ -66,6 +66,21 @@ export class ProtobufReader {
     this.depth = 0;
   }
 
+  /** Where the next read starts, in the input: for `rewind`. */
+  get position(): number {
+    return this.cursor;
+  }
+
+  /**
+   * Reads again from `position`, an earlier `position` of the message being read (no
+   * message entered or left since): a caller that looked at a field's bytes in place can
+   * hand them to a decoder after all.
+   */
+  rewind(position: number): void {
+    if (position < 0 || position > this.cursor) throw this.error(`cannot rewind to byte ${position}`);
+    this.cursor = position;
+  }
+
   /** True when the current message has been fully read. */
   get done(): boolean {
     return this.cursor >= this.end;
@@ -142,6 +157,12 @@ export class ProtobufReader {
     const pos = this.take(8);
     this.lo = this.view.getUint32(pos, true);
     this.hi = this.view.getUint32(pos + 4, true);
+  }
+
+  /** A fixed64 as a bigint (one allocation, where halves would take three to combine). */
+  readFixed64BigInt(): bigint {
+    const pos = this.take(8);
+    return this.view.getBigUint64(pos, true);
   }
 
   readDouble(): number {

@@ -144,92 +144,147 @@ export function buildPreparedBatch(spans: readonly Span[]): PreparedBatch {
     if (list) list.push(i);
     else byTrace.set(row.traceId, [i]);
   });
-  const operations: PreparedBatch['operations'] = [];
-  const operationIndex = new Map<string, number>();
-  const operationOf = (service: string, name: string, kind: number): number => {
-    const key = `${kind}\u0000${service}\u0000${name}`;
-    let index = operationIndex.get(key);
-    if (index === undefined) {
-      index = operations.length;
-      operations.push({ service, name, kind });
-      operationIndex.set(key, index);
-    }
-    return index;
-  };
   const resources = new Map<Span['resource'], PreparedResource>();
   const resourceOf = (resource: Span['resource']): PreparedResource => {
     let prepared = resources.get(resource);
-    if (!prepared) {
-      const tags = [...new Set(buildAttributeTags(resource.attributes).map((t) => tagHash(t.key, t.value)))];
-      resources.set(resource, (prepared = { key: resourceKey(resource), tags }));
-    }
+    if (!prepared) resources.set(resource, (prepared = prepareResource(resource)));
     return prepared;
   };
   const sharedHashes = new TagHashMemo();
-  const columns = newColumns(spans.length);
-  const allTags: number[] = [];
-  const chunks: PreparedChunk[] = [];
+  const builder = new PreparedBatchBuilder(spans.length);
+  const addTag = (key: string, value: string) => builder.addTag(tagHash(key, value));
+  const addSharedTag = (key: string, value: string) => builder.addTag(sharedHashes.of(key, value));
   // One writer for the batch: the chunks' bytes end up back to back in one buffer.
   const writer = new ProtobufWriter(spans.length * 400);
-  let at = 0;
   for (const [traceId, members] of byTrace) {
     const chunkSpans: Span[] = [];
-    const services = new Set<string>();
-    const tags = new Set<number>();
-    let minStart = rows[members[0]!]!.startNs;
-    let maxEnd = rows[members[0]!]!.endNs;
-    let root: RootCandidate | undefined;
-    const spanStart = at;
+    builder.startChunk(traceId);
     for (const i of members) {
       const span = spans[i]!;
       const row = rows[i]!;
       chunkSpans.push(span);
-      columns.operation[at] = operationOf(row.service, row.name, row.kind);
-      columns.startNs[at] = row.startNs;
-      columns.durationNs[at] = row.durationNs;
-      columns.spanId[at] = toSignedId(row.spanId);
-      columns.isError[at] = row.isError ? 1 : 0;
-      services.add(row.service);
-      if (row.startNs < minStart) minStart = row.startNs;
-      if (row.endNs > maxEnd) maxEnd = row.endNs;
-      const isRoot = row.parentSpanId === '' || row.parentSpanId === row.spanId ? 1 : 0;
-      const candidate = { isRoot, startNs: row.startNs, spanId: columns.spanId[at]!, service: row.service, name: row.name };
-      if (!root || isBetterRoot(candidate, root)) root = candidate;
-      visitSpanOwnSearchTags(
-        span,
-        (key, value) => tags.add(tagHash(key, value)),
-        (key, value) => tags.add(sharedHashes.of(key, value)),
-      );
-      tags.add(resourceOf(span.resource).key);
-      at++;
+      const isRoot = row.parentSpanId === '' || row.parentSpanId === row.spanId;
+      builder.addSpan(builder.operationOf(row.service, row.name, row.kind), row.startNs, row.endNs, toSignedId(row.spanId), row.isError, isRoot);
+      visitSpanOwnSearchTags(span, addTag, addSharedTag);
+      builder.addTag(resourceOf(span.resource).key);
     }
     const dataStart = writer.length;
     writeSpanChunk(writer, chunkSpans);
-    const tagStart = allTags.length;
-    for (const tag of tags) allTags.push(tag);
-    chunks.push({
-      traceId,
+    builder.endChunk(dataStart, writer.length);
+  }
+  return builder.finish([...resources.values()], writer.finish());
+}
+
+/** A resource's posting key and the distinct hashes of its tags. */
+export function prepareResource(resource: Span['resource']): PreparedResource {
+  return { key: resourceKey(resource), tags: [...new Set(buildAttributeTags(resource.attributes).map((t) => tagHash(t.key, t.value)))] };
+}
+
+/**
+ * Assembles a PreparedBatch chunk by chunk, span by span: the columns, the operations
+ * catalog, each chunk's times, root, services and distinct tags. The caller writes the
+ * chunks' bytes and says where each one's are. Shared by buildPreparedBatch (spans as
+ * objects) and prepareOtlpDirect (spans read in place from protobuf), so that both give
+ * the same batch for the same spans.
+ */
+export class PreparedBatchBuilder {
+  private readonly operations: PreparedBatch['operations'] = [];
+  private readonly operationIndex = new Map<string, number>();
+  private readonly columns: SpanColumns;
+  private readonly allTags: number[] = [];
+  private readonly chunks: PreparedChunk[] = [];
+  private at = 0;
+  // The chunk being built.
+  private traceId = '';
+  private spanStart = 0;
+  private tags = new Set<number>();
+  private services = new Set<string>();
+  private minStart = 0n;
+  private maxEnd = 0n;
+  private root: RootCandidate | undefined;
+
+  constructor(spanCount: number) {
+    this.columns = newColumns(spanCount);
+  }
+
+  /** The index of (service, name, kind) in the batch's operations, added when new. */
+  operationOf(service: string, name: string, kind: number): number {
+    const key = `${kind}\u0000${service}\u0000${name}`;
+    let index = this.operationIndex.get(key);
+    if (index === undefined) {
+      index = this.operations.length;
+      this.operations.push({ service, name, kind });
+      this.operationIndex.set(key, index);
+    }
+    return index;
+  }
+
+  startChunk(traceId: string): void {
+    this.traceId = traceId;
+    this.spanStart = this.at;
+    this.tags = new Set();
+    this.services = new Set();
+    this.root = undefined;
+  }
+
+  /** A span of the chunk; `operation` from operationOf, `spanId` the signed int64 of its ID bytes. */
+  addSpan(operation: number, startNs: bigint, endNs: bigint, spanId: bigint, isError: boolean, isRoot: boolean): void {
+    const { columns, at } = this;
+    const op = this.operations[operation]!;
+    columns.operation[at] = operation;
+    columns.startNs[at] = startNs;
+    columns.durationNs[at] = endNs - startNs;
+    columns.spanId[at] = spanId;
+    columns.isError[at] = isError ? 1 : 0;
+    this.services.add(op.service);
+    if (this.root === undefined) {
+      this.minStart = startNs;
+      this.maxEnd = endNs;
+    } else {
+      if (startNs < this.minStart) this.minStart = startNs;
+      if (endNs > this.maxEnd) this.maxEnd = endNs;
+    }
+    const candidate = { isRoot: isRoot ? 1 : 0, startNs, spanId, service: op.service, name: op.name };
+    if (!this.root || isBetterRoot(candidate, this.root)) this.root = candidate;
+    this.at = at + 1;
+  }
+
+  /** A tag hash of the chunk (repeats are kept once). */
+  addTag(hash: number): void {
+    this.tags.add(hash);
+  }
+
+  /** Ends the chunk, whose bytes are [dataStart, dataEnd) of the batch's data. */
+  endChunk(dataStart: number, dataEnd: number): void {
+    const tagStart = this.allTags.length;
+    for (const tag of this.tags) this.allTags.push(tag);
+    this.chunks.push({
+      traceId: this.traceId,
       dataStart,
-      dataEnd: writer.length,
-      spanStart,
-      spanEnd: at,
+      dataEnd,
+      spanStart: this.spanStart,
+      spanEnd: this.at,
       tagStart,
-      tagEnd: allTags.length,
-      startNs: minStart,
-      endNs: maxEnd,
-      hour: Number(minStart / HOUR_NS),
-      services: [...services].sort(),
-      root: root!,
+      tagEnd: this.allTags.length,
+      startNs: this.minStart,
+      endNs: this.maxEnd,
+      hour: Number(this.minStart / HOUR_NS),
+      services: [...this.services].sort(),
+      root: this.root!,
     });
   }
-  return {
-    operations,
-    resources: uniqueResources([...resources.values()]),
-    data: writer.finish(),
-    spans: columns,
-    tags: Float64Array.from(allTags),
-    chunks,
-  };
+
+  /** The batch, given its resources (repeats of a key are kept once) and the chunks' bytes. */
+  finish(resources: PreparedResource[], data: Uint8Array): PreparedBatch {
+    return {
+      operations: this.operations,
+      resources: uniqueResources(resources),
+      data,
+      spans: this.columns,
+      tags: Float64Array.from(this.allTags),
+      chunks: this.chunks,
+    };
+  }
 }
 
 /** The pieces' services, sorted and distinct: a handful of names, so arrays beat a Set. */
@@ -244,7 +299,7 @@ function unionOfServices(pieces: ReadonlyArray<{ chunk: PreparedChunk }>): strin
  * scope), remembered for one batch: a string keeps its own hash for Map lookups, and a
  * scope name such as otelhttp's is 60 characters that tagHash would walk for every span.
  */
-class TagHashMemo {
+export class TagHashMemo {
   private readonly byKey = new Map<string, Map<string, number>>();
 
   of(key: string, value: string): number {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tagHash } from './tag-hash.js';
+import { asciiTagHash, tagHash } from './tag-hash.js';
 
 describe('tagHash', () => {
   it('is a deterministic 53-bit integer', () => {
@@ -18,5 +18,12 @@ describe('tagHash', () => {
     const seen = new Set<number>();
     for (let i = 0; i < 100_000; i++) seen.add(tagHash('user.id', `u${i}`));
     expect(seen.size).toBe(100_000);
+  });
+
+  it('is the same hashed from ASCII bytes, and NaN from bytes that are not ASCII', () => {
+    const bytes = new TextEncoder().encode('xhttp.methodGETé');
+    expect(asciiTagHash(bytes, 1, 12, 12, 15)).toBe(tagHash('http.method', 'GET'));
+    expect(asciiTagHash(bytes, 1, 1, 12, 12)).toBe(tagHash('', ''));
+    expect(asciiTagHash(bytes, 1, 12, 12, 16)).toBeNaN();
   });
 });

@@ -28,6 +28,36 @@ export function tagHash(key: string, value: string): number {
   return (h2 >>> 11) * 0x100000000 + (h1 >>> 0);
 }
 
+/**
+ * tagHash of a key and a value given as UTF-8 bytes `[keyStart, keyEnd)` and
+ * `[valueStart, valueEnd)` of `bytes`, when both are ASCII (one UTF-16 unit a byte, so
+ * the same hash as their strings'); NaN when a byte is not ASCII. Ingest hashes most
+ * attributes this way without decoding them into strings.
+ */
+export function asciiTagHash(bytes: Uint8Array, keyStart: number, keyEnd: number, valueStart: number, valueEnd: number): number {
+  let h1 = 0x811c9dc5;
+  let h2 = 0x27d4eb2f;
+  for (let i = keyStart; i < keyEnd; i++) {
+    const c = bytes[i]!;
+    if (c >= 0x80) return Number.NaN;
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+    h2 ^= h2 >>> 15;
+  }
+  h1 = Math.imul(h1 ^ 0x10000, 0x01000193);
+  h2 = Math.imul(h2 ^ 0x10000, 0x5bd1e995);
+  for (let i = valueStart; i < valueEnd; i++) {
+    const c = bytes[i]!;
+    if (c >= 0x80) return Number.NaN;
+    h1 = Math.imul(h1 ^ c, 0x01000193);
+    h2 = Math.imul(h2 ^ c, 0x5bd1e995);
+    h2 ^= h2 >>> 15;
+  }
+  h1 = fmix(h1);
+  h2 = fmix(h2);
+  return (h2 >>> 11) * 0x100000000 + (h1 >>> 0);
+}
+
 function fmix(h: number): number {
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
