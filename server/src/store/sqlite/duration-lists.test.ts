@@ -33,17 +33,23 @@ describe('duration lists', () => {
 
   it('gather a pass by (operation, bucket), each list with its time range, and start over once taken', () => {
     const builder = new DurationListBuilder();
-    builder.add(3, entry(30n, 1_000_000n));
-    builder.add(3, entry(10n, 900_000n));
-    builder.add(3, entry(20n, 5n));
-    builder.add(4, entry(5n, 1_000_000n));
+    const spans = [entry(30n, 1_000_000n, 1), entry(10n, 900_000n, 2), entry(20n, 5n, 3), entry(5n, 1_000_000n, 4)];
+    const columns = {
+      operation: new Int32Array(4),
+      startNs: BigInt64Array.from(spans, (e) => e.startNs),
+      durationNs: BigInt64Array.from(spans, (e) => e.durationNs),
+      spanId: BigInt64Array.from(spans, (e) => e.spanId),
+      isError: Uint8Array.from(spans, (e) => e.isError),
+    };
+    [3, 3, 3, 4].forEach((op, row) => builder.add(op, columns, row, spans[row]!.traceNum));
     const lists = [...builder.take()];
     expect(lists.map((l) => [l.opId, l.bucket, l.count, l.firstStartNs, l.lastStartNs])).toEqual([
       [3, durationBucketOf(1_000_000n), 2, 10n, 30n],
       [3, durationBucketOf(5n), 1, 20n, 20n],
       [4, durationBucketOf(1_000_000n), 1, 5n, 5n],
     ]);
-    expect(decodeDurationList(lists[0]!.entries).map((e) => e.startNs)).toEqual([30n, 10n]);
+    expect(decodeDurationList(lists[0]!.entries)).toEqual([spans[0], spans[1]]);
+    expect(decodeDurationList(lists[2]!.entries)).toEqual([spans[3]]);
     expect([...builder.take()]).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import { durationBucketOf } from './duration-buckets.js';
 import { asBuffer } from './posting-lists.js';
+import type { SpanColumns } from './prepared-batch.js';
 
 /**
  * The duration index as lists (migration 009). Min-duration search and slow spans walk an
@@ -28,18 +29,38 @@ export interface DurationEntry {
 /** Bytes an entry takes: start, duration, trace number (a float64: rowids stay below 2^53), span ID, error flag. */
 const ENTRY_BYTES = 33;
 
+/** Where an encoder reads a list's entries: by position, from objects or from a batch's columns. */
+interface EntrySource {
+  readonly count: number;
+  startNs(i: number): bigint;
+  durationNs(i: number): bigint;
+  traceNum(i: number): number;
+  spanId(i: number): bigint;
+  isError(i: number): number;
+}
+
 /** Entries as column-wise bytes. */
 export function encodeDurationList(entries: readonly DurationEntry[]): Uint8Array {
-  const n = entries.length;
+  return encodeEntries({
+    count: entries.length,
+    startNs: (i) => entries[i]!.startNs,
+    durationNs: (i) => entries[i]!.durationNs,
+    traceNum: (i) => entries[i]!.traceNum,
+    spanId: (i) => entries[i]!.spanId,
+    isError: (i) => entries[i]!.isError,
+  });
+}
+
+function encodeEntries(source: EntrySource): Uint8Array {
+  const n = source.count;
   const bytes = new Uint8Array(n * ENTRY_BYTES);
   const view = new DataView(bytes.buffer);
   for (let i = 0; i < n; i++) {
-    const e = entries[i]!;
-    view.setBigInt64(i * 8, e.startNs, true);
-    view.setBigInt64((n + i) * 8, e.durationNs, true);
-    view.setFloat64((2 * n + i) * 8, e.traceNum, true);
-    view.setBigInt64((3 * n + i) * 8, e.spanId, true);
-    bytes[32 * n + i] = e.isError;
+    view.setBigInt64(i * 8, source.startNs(i), true);
+    view.setBigInt64((n + i) * 8, source.durationNs(i), true);
+    view.setFloat64((2 * n + i) * 8, source.traceNum(i), true);
+    view.setBigInt64((3 * n + i) * 8, source.spanId(i), true);
+    bytes[32 * n + i] = source.isError(i);
   }
   return bytes;
 }
@@ -92,28 +113,56 @@ export function startRange(entries: readonly DurationEntry[]): { firstStartNs: b
   return { firstStartNs, lastStartNs };
 }
 
-/** Gathers one pass's spans by (operation, duration bucket). */
+/**
+ * Gathers one pass's spans by (operation, duration bucket), as positions in the pass's
+ * batch columns: nothing is kept per span but two numbers (a pass's entry objects lived
+ * until its end, and garbage that lives that long is the collector's most costly kind).
+ */
 export class DurationListBuilder {
-  private readonly byKey = new Map<number, { opId: number; bucket: number; entries: DurationEntry[] }>();
+  private readonly byKey = new Map<number, { opId: number; bucket: number; rows: number[]; traceNums: number[] }>();
+  private columns: SpanColumns | undefined;
 
-  add(opId: number, entry: DurationEntry): void {
-    const bucket = durationBucketOf(entry.durationNs);
+  /** Span `row` of `columns` (every span added until `take` is of the same columns), of trace `traceNum`. */
+  add(opId: number, columns: SpanColumns, row: number, traceNum: number): void {
+    this.columns = columns;
+    const bucket = durationBucketOf(columns.durationNs[row]!);
     // Buckets are below 128: one number keys the pair.
     const key = opId * 128 + bucket;
     const group = this.byKey.get(key);
-    if (group) group.entries.push(entry);
-    else this.byKey.set(key, { opId, bucket, entries: [entry] });
+    if (group) {
+      group.rows.push(row);
+      group.traceNums.push(traceNum);
+    } else this.byKey.set(key, { opId, bucket, rows: [row], traceNums: [traceNum] });
   }
 
   /** The lists gathered, and forgets them. */
   *take(): Generator<DurationListRow> {
     const groups = [...this.byKey.values()];
-    this.byKey.clear();
-    for (const g of groups) yield toDurationListRow(g.opId, g.bucket, g.entries);
+    const columns = this.columns!;
+    this.clear();
+    for (const { opId, bucket, rows, traceNums } of groups) {
+      let firstStartNs = columns.startNs[rows[0]!]!;
+      let lastStartNs = firstStartNs;
+      for (const row of rows) {
+        const start = columns.startNs[row]!;
+        if (start < firstStartNs) firstStartNs = start;
+        if (start > lastStartNs) lastStartNs = start;
+      }
+      const entries = encodeEntries({
+        count: rows.length,
+        startNs: (i) => columns.startNs[rows[i]!]!,
+        durationNs: (i) => columns.durationNs[rows[i]!]!,
+        traceNum: (i) => traceNums[i]!,
+        spanId: (i) => columns.spanId[rows[i]!]!,
+        isError: (i) => columns.isError[rows[i]!]!,
+      });
+      yield { opId, bucket, firstStartNs, lastStartNs, count: rows.length, entries };
+    }
   }
 
   clear(): void {
     this.byKey.clear();
+    this.columns = undefined;
   }
 }
 

@@ -115,9 +115,9 @@ export class LatencySketchWriter {
     this.hours = new SketchRows(db, SKETCH_TABLES[1]);
   }
 
-  /** `rows` are spans this transaction inserted: a duplicate the writer skipped must not be here. */
-  add(rows: readonly SketchedSpan[]): void {
-    const minuteDeltas = buildMinuteDeltas(rows);
+  /** `deltas` of spans this transaction inserted: a duplicate the writer skipped must not be there. Takes them. */
+  add(deltas: MinuteDeltas): void {
+    const minuteDeltas = deltas.take();
     // Built before the minute rows are merged into the deltas, which would count them again.
     const hourDeltas = buildHourDeltas(minuteDeltas);
     for (const delta of minuteDeltas) this.minutes.add(delta);
@@ -131,20 +131,32 @@ export class LatencySketchWriter {
   }
 }
 
-function buildMinuteDeltas(rows: readonly SketchedSpan[]): Delta[] {
-  const deltas = new Map<string, Delta>();
-  for (const row of rows) {
-    const at = minuteOf(row.startNs);
-    const key = `${row.kind}:${at}:${row.service}\u0000${row.name}`;
-    let delta = deltas.get(key);
-    if (!delta) {
-      delta = { service: row.service, name: row.name, kind: row.kind, at, all: new LatencySketch(), errors: new LatencySketch() };
-      deltas.set(key, delta);
-    }
-    delta.all.add(row.durationNs);
-    if (row.isError) delta.errors.add(row.durationNs);
+/**
+ * A pass's spans summed up per (operation, minute) as the writer inserts them, a sketch of
+ * all and one of errors each: nothing is kept per span (a pass's span objects lived until
+ * its end, and garbage that lives that long is the collector's most costly kind).
+ */
+export class MinuteDeltas {
+  private readonly byOperation = new Map<number, Map<number, Delta>>();
+
+  /** A span of operation `opId` (any number that names one operation, e.g. its op_id). */
+  add(opId: number, op: { service: string; name: string; kind: number }, startNs: bigint, durationNs: bigint, isError: boolean): void {
+    let minutes = this.byOperation.get(opId);
+    if (!minutes) this.byOperation.set(opId, (minutes = new Map()));
+    const at = minuteOf(startNs);
+    let delta = minutes.get(at);
+    if (!delta) minutes.set(at, (delta = { service: op.service, name: op.name, kind: op.kind, at, all: new LatencySketch(), errors: new LatencySketch() }));
+    delta.all.add(durationNs);
+    if (isError) delta.errors.add(durationNs);
   }
-  return [...deltas.values()];
+
+  /** The deltas gathered, and forgets them. */
+  take(): Delta[] {
+    const out: Delta[] = [];
+    for (const minutes of this.byOperation.values()) for (const delta of minutes.values()) out.push(delta);
+    this.byOperation.clear();
+    return out;
+  }
 }
 
 function buildHourDeltas(minuteDeltas: readonly Delta[]): Delta[] {

@@ -5,7 +5,7 @@ import { RowBatcher } from './row-batcher.js';
 import { asBuffer, PostingListBuilder, registerPostingListFunctions, UPSERT_POSTING_LIST } from './posting-lists.js';
 import { compressChunk } from './chunk-compression.js';
 import { DurationListBuilder, durationListParams, INSERT_DURATION_LIST } from './duration-lists.js';
-import { LatencySketchWriter, type SketchedSpan } from './latency-sketch-writer.js';
+import { LatencySketchWriter, MinuteDeltas } from './latency-sketch-writer.js';
 import { buildPreparedBatch, chunkParts, isBetterRoot, type PreparedBatch, type PreparedChunk } from './prepared-batch.js';
 
 export interface WriteOptions {
@@ -147,7 +147,7 @@ export class SpanWriter {
         for (const tag of resource.tags) this.insertResourceTag.run(tag, resource.key);
         this.knownResources.add(resource.key);
       }
-      const sketched: SketchedSpan[] = [];
+      const sketched = new MinuteDeltas();
       const blocks = new BlockBuilder((data) => Number(this.insertBlock.run(compressChunk(data)).lastInsertRowid), (c) =>
         this.insertChunk.run(c.traceNum, c.blockId, c.offset, c.length),
       );
@@ -169,7 +169,7 @@ export class SpanWriter {
     }
   }
 
-  private writeChunk(chunk: PreparedChunk, opIds: number[], batch: PreparedBatch, sketched: SketchedSpan[], blocks: BlockBuilder): void {
+  private writeChunk(chunk: PreparedChunk, opIds: number[], batch: PreparedBatch, sketched: MinuteDeltas, blocks: BlockBuilder): void {
     const traceId = Buffer.from(chunk.traceId, 'hex');
     const stored = this.selectSummary.get(traceId);
     const { operation, startNs, durationNs, spanId, isError } = batch.spans;
@@ -199,11 +199,10 @@ export class SpanWriter {
       const id = spanId[k]!;
       const error = isError[k]!;
       if (this.insertSpan.run(opId, start, traceNum, id, duration, error).changes === 0) continue;
-      this.passDurations.add(opId, { startNs: start, durationNs: duration, traceNum: num, spanId: id, isError: error });
+      this.passDurations.add(opId, batch.spans, k, num);
       inserted++;
       errors += error;
-      const { service, name, kind } = batch.operations[op]!;
-      sketched.push({ service, name, kind, startNs: start, durationNs: duration, isError: error === 1 });
+      sketched.add(opId, batch.operations[op]!, start, duration, error === 1);
     }
     // Only a span repeated within the chunk makes a new trace count less than it holds.
     if (!stored && (inserted !== spans || errors !== chunkErrors)) this.setCounts.run(inserted, errors, traceNum);
