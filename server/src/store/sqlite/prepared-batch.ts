@@ -328,6 +328,7 @@ export function mergePreparedBatches(batches: readonly PreparedBatch[]): Prepare
   const operationIndex = new Map<string, number>();
   const byTrace = new Map<string, Array<{ batch: PreparedBatch; chunk: PreparedChunk; remap: Int32Array }>>();
   let spanCount = 0;
+  let tagCount = 0;
   for (const batch of batches) {
     const remap = Int32Array.from(batch.operations, (op) => {
       const key = `${op.kind}\u0000${op.service}\u0000${op.name}`;
@@ -345,9 +346,11 @@ export function mergePreparedBatches(batches: readonly PreparedBatch[]): Prepare
       else byTrace.set(chunk.traceId, [{ batch, chunk, remap }]);
     }
     spanCount += batch.spans.operation.length;
+    tagCount += batch.tags.length;
   }
   const columns = newColumns(spanCount);
-  const allTags: number[] = [];
+  const allTags = new Float64Array(tagCount);
+  let tagAt = 0;
   const chunks: PreparedChunk[] = [];
   let at = 0;
   for (const pieces of byTrace.values()) {
@@ -370,11 +373,14 @@ export function mergePreparedBatches(batches: readonly PreparedBatch[]): Prepare
       if (chunk.endNs > endNs) endNs = chunk.endNs;
       if (isBetterRoot(chunk.root, root)) root = chunk.root;
     }
-    const tagStart = allTags.length;
+    const tagStart = tagAt;
     // The pieces' tags back to back: pieces come from different processes and share few
     // tags, and a tag twice in a chunk costs a posting list nothing (posting-lists.ts keeps
     // each trace once); a Set to drop repeats here was a sixth of this function's time.
-    for (const { batch, chunk } of pieces) for (let t = chunk.tagStart; t < chunk.tagEnd; t++) allTags.push(batch.tags[t]!);
+    for (const { batch, chunk } of pieces) {
+      allTags.set(batch.tags.subarray(chunk.tagStart, chunk.tagEnd), tagAt);
+      tagAt += chunk.tagEnd - chunk.tagStart;
+    }
     chunks.push({
       traceId: first.traceId,
       dataStart: 0,
@@ -382,7 +388,7 @@ export function mergePreparedBatches(batches: readonly PreparedBatch[]): Prepare
       spanStart,
       spanEnd: at,
       tagStart,
-      tagEnd: allTags.length,
+      tagEnd: tagAt,
       startNs,
       endNs,
       hour: Number(startNs / HOUR_NS),
@@ -396,7 +402,7 @@ export function mergePreparedBatches(batches: readonly PreparedBatch[]): Prepare
     resources: uniqueResources(batches.flatMap((b) => b.resources)),
     data: new Uint8Array(0),
     spans: columns,
-    tags: Float64Array.from(allTags),
+    tags: allTags,
     chunks,
   };
 }
