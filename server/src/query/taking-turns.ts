@@ -4,7 +4,8 @@
  * each other through promise callbacks only, which never let the event loop in: with a
  * 100k-span trace being sent, a request for one of the UI's scripts waited 130–450 ms for
  * its first byte (1 ms otherwise; 4–21 ms with the turns), and so would any request the
- * process serves meanwhile, ingest's too: they share the one event loop.
+ * process serves meanwhile, ingest's too: they share the one event loop. Answers of many
+ * traces (trace-list-text.ts) take turns the same way.
  */
 import { setImmediate as nextTurn } from 'node:timers/promises';
 
