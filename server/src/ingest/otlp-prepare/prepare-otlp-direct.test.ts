@@ -75,9 +75,9 @@ function span(over: Partial<OtlpSpan> = {}): OtlpSpan {
     spanId: 'eee19b7ec3c1b174',
     parentSpanId: 'eee19b7ec3c1b173',
     attributes: [],
-    ...over,
   });
-  return otlp;
+  // OTLP's kind and status code are any number (toSpan normalizes them): overrides go on last.
+  return { ...otlp, ...over };
 }
 
 function request(spans: OtlpSpan[], resourceAttributes: KeyValue[] = [{ key: 'service.name', value: { stringValue: 'api' } }]): Uint8Array {
