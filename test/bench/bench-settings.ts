@@ -15,7 +15,9 @@ export interface BenchSettings {
   hours: number;
   /** BENCH_REPS: measured requests per query, after warm-up (default 30). */
   reps: number;
-  /** BENCH_INGEST_SPANS: spans sent per ingest run, 0 to skip (default 600,000). */
+  /** BENCH_INGEST_SECONDS: how long each ingest run sends (default 60, as issue 8 asks), 0 to skip. */
+  ingestSeconds: number;
+  /** BENCH_INGEST_SPANS: spans encoded up front for the runs (default 80,000 a second of a run, more than it can take here); a run stops early if they run out. */
   ingestSpans: number;
   /** BENCH_INGEST_SENDERS: concurrent senders, one run each (default 4,8). */
   ingestSenders: number[];
@@ -44,13 +46,15 @@ export function countLabel(n: number): string {
 
 export function parseBenchSettings(env: NodeJS.ProcessEnv): BenchSettings {
   const spans = positiveInteger(env, 'BENCH_SPANS', 10_000_000);
+  const ingestSeconds = positiveInteger(env, 'BENCH_INGEST_SECONDS', 60, true);
   return {
     spans,
     dbPath: path.resolve(repoRoot, env.BENCH_DB || `data/bench-${countLabel(spans)}.db`),
     seed: positiveInteger(env, 'BENCH_SEED', 1),
     hours: positiveInteger(env, 'BENCH_HOURS', 24),
     reps: positiveInteger(env, 'BENCH_REPS', 30),
-    ingestSpans: positiveInteger(env, 'BENCH_INGEST_SPANS', 600_000, true),
+    ingestSeconds,
+    ingestSpans: positiveInteger(env, 'BENCH_INGEST_SPANS', ingestSeconds * 80_000, true),
     ingestSenders: (env.BENCH_INGEST_SENDERS || '4,8').split(',').map((n) => positiveInteger({ n }, 'n', 4)),
     ingestProtocols: (env.BENCH_INGEST_PROTOCOLS || 'otlp-http,otlp-grpc').split(',').map((p) => {
       if (p !== 'otlp-http' && p !== 'otlp-grpc') throw new Error(`BENCH_INGEST_PROTOCOLS takes otlp-http and otlp-grpc, got "${p}"`);

@@ -105,13 +105,13 @@ async function main(): Promise<void> {
   const kept = { ...sqliteTarget, cleanup: async () => {} };
   try {
     const before = BigInt(Date.now() - 60_000) * 1_000_000n;
-    const { payloads, spans } = buildPayloads(spansWanted, 1, log);
+    const { payloads, spans, payloadSpans } = buildPayloads(spansWanted, 1, log);
     const ingest: Array<{ store: string; result: IngestLoadResult }> = [];
     log('ingest into SQLite (collector from server/dist: run `npm run build` first):');
-    ingest.push({ store: 'SQLite', result: await runIngestLoad('otlp-http', 4, payloads, spans, log, kept) });
+    ingest.push({ store: 'SQLite', result: await runIngestLoad('otlp-http', 4, payloads, log, kept, { payloadSpans }) });
     log('ingest into ClickHouse:');
     const chdbCpuBefore = cpuSeconds(clickhouse.pid!);
-    const chResult = await runIngestLoad('otlp-http', 4, payloads, spans, log, chTarget);
+    const chResult = await runIngestLoad('otlp-http', 4, payloads, log, chTarget, { payloadSpans });
     const chdbCpuPer100k = ((cpuSeconds(clickhouse.pid!) - chdbCpuBefore) / chResult.spansCommitted) * 100_000;
     log(`  ClickHouse (chdb process): ${chdbCpuPer100k.toFixed(2)} CPU-s per 100k spans`);
     ingest.push({ store: 'ClickHouse (chdb)', result: chResult });

@@ -14,7 +14,8 @@ import { post } from './http-client.js';
  * Ingest under load, as a fleet's exporters would apply it: OTLP protobuf batches of 512
  * spans of one process each (what Go's BatchSpanProcessor sends), encoded up front, sent
  * by `senders` concurrent clients over OTLP/HTTP or OTLP/gRPC to a collector running as
- * its own process (`threadline` from server/dist) on a fresh file database. A batch is
+ * its own process (`threadline` from server/dist) on a fresh file database, for a given
+ * number of seconds (or until the payloads run out). A batch is
  * done when acknowledged; 429/503 (gRPC UNAVAILABLE) are retried after a pause, as the Go
  * exporter does. The clock stops when a search after the last acknowledgement answers
  * (the collector first indexes what its ingest log holds, so every span is searchable by
@@ -32,6 +33,7 @@ export type IngestProtocol = 'otlp-http' | 'otlp-grpc';
 export interface IngestLoadResult {
   protocol: IngestProtocol;
   senders: number;
+  /** Spans in the batches acknowledged. */
   spansSent: number;
   spansCommitted: number;
   /** Until the last acknowledgement. */
@@ -70,10 +72,11 @@ function toRequest(resource: Resource, spans: readonly Span[]): OtlpTraceRequest
 }
 
 /** Protobuf payloads of BATCH_SPANS spans per process, at least `total` spans in all, with recent timestamps. */
-export function buildPayloads(total: number, seed: number, log: (line: string) => void): { payloads: Payload[]; spans: number } {
+export function buildPayloads(total: number, seed: number, log: (line: string) => void): { payloads: Payload[]; spans: number; payloadSpans: number[] } {
   const generator = new TraceGenerator(buildFleet(seed), seed + 7);
   const pending = new Map<Resource, Span[]>();
   const payloads: Payload[] = [];
+  const payloadSpans: number[] = [];
   const startNs = BigInt(Date.now()) * 1_000_000n;
   let made = 0;
   let reported = 0;
@@ -84,6 +87,7 @@ export function buildPayloads(total: number, seed: number, log: (line: string) =
       pending.set(span.resource, list);
       if (list.length === BATCH_SPANS) {
         payloads.push(encodeExportTraceRequestProto(toRequest(span.resource, list)) as Payload);
+        payloadSpans.push(list.length);
         pending.delete(span.resource);
       }
       made++;
@@ -93,8 +97,11 @@ export function buildPayloads(total: number, seed: number, log: (line: string) =
       log(`  encoding payloads: ${made.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} spans`);
     }
   }
-  for (const [resource, list] of pending) payloads.push(encodeExportTraceRequestProto(toRequest(resource, list)) as Payload);
-  return { payloads, spans: made };
+  for (const [resource, list] of pending) {
+    payloads.push(encodeExportTraceRequestProto(toRequest(resource, list)) as Payload);
+    payloadSpans.push(list.length);
+  }
+  return { payloads, spans: made, payloadSpans };
 }
 
 /** Encoded ExportTraceServiceRequest bytes. */
@@ -152,6 +159,50 @@ export function nearestRank(sorted: readonly number[], q: number): number {
   return sorted[Math.min(sorted.length, Math.max(1, Math.ceil(q * sorted.length))) - 1] ?? Number.NaN;
 }
 
+/** What `sendFor` did: batches acknowledged, their latencies (sorted), retries, and whether it stopped at the deadline or ran out of payloads. */
+export interface SendResult {
+  acknowledged: number;
+  /** Spans in the batches acknowledged. */
+  acknowledgedSpans: number;
+  latencies: number[];
+  retries: number;
+  ranOut: boolean;
+}
+
+/**
+ * `senders` concurrent exporters sending `payloads` in order, each taking the next batch once
+ * its last one is acknowledged (429/503 retried after a pause, as the OTel exporters do),
+ * until `seconds` have passed (no new batch starts after it) or the payloads run out.
+ */
+export async function sendFor(send: Send, payloads: readonly Payload[], payloadSpans: readonly number[], senders: number, seconds: number, onProgress?: (batches: number, spans: number) => void): Promise<SendResult> {
+  const deadline = performance.now() + seconds * 1000;
+  const latencies: number[] = [];
+  let retries = 0;
+  let next = 0;
+  let acknowledgedSpans = 0;
+  const progress = onProgress && setInterval(() => onProgress(latencies.length, acknowledgedSpans), 10_000);
+  try {
+    await Promise.all(
+      Array.from({ length: senders }, async () => {
+        while (next < payloads.length && performance.now() < deadline) {
+          const i = next++;
+          const sent = performance.now();
+          while ((await send(payloads[i]!)) === 'retry') {
+            retries++;
+            await new Promise((resolve) => setTimeout(resolve, RETRY_PAUSE_MS));
+          }
+          latencies.push(performance.now() - sent);
+          acknowledgedSpans += payloadSpans[i]!;
+        }
+      }),
+    );
+  } finally {
+    if (progress) clearInterval(progress);
+  }
+  latencies.sort((a, b) => a - b);
+  return { acknowledged: latencies.length, acknowledgedSpans, latencies, retries, ranOut: next >= payloads.length };
+}
+
 function fileBytes(dbPath: string): number {
   return [dbPath, `${dbPath}-wal`].reduce((n, f) => n + (existsSync(f) ? statSync(f).size : 0), 0);
 }
@@ -195,13 +246,21 @@ export function sqliteIngestTarget(): IngestTarget {
   };
 }
 
+/** How long a load run sends, and the spans in each payload (for what was acknowledged). */
+export interface LoadOptions {
+  /** No new batch starts after this many seconds (default: send every payload). */
+  seconds?: number;
+  /** Spans per payload, as buildPayloads gives them (default: 512 each). */
+  payloadSpans?: readonly number[];
+}
+
 export async function runIngestLoad(
   protocol: IngestProtocol,
   senders: number,
   payloads: readonly Payload[],
-  spans: number,
   log: (line: string) => void,
   target: IngestTarget = sqliteIngestTarget(),
+  options: LoadOptions = {},
 ): Promise<IngestLoadResult> {
   const server = await spawnThreadline(
     [...target.args, '--http-port', '0', '--otlp-http-port', '0', '--otlp-grpc-port', '0', '--zipkin-port', 'off', '--retention', '0'],
@@ -212,30 +271,16 @@ export async function runIngestLoad(
   const pid = server.child.pid!;
   const grpcClient = protocol === 'otlp-grpc' ? grpcSender(server.urls['OTLP/gRPC']!.replace('http://', '')) : undefined;
   const send = grpcClient?.send ?? httpSender(server.urls['OTLP/HTTP']!);
-  const latencies: number[] = [];
-  let retries = 0;
-  let next = 0;
-  let sentSpans = 0;
   const cpuBefore = cpuSeconds(pid);
   const writtenBefore = writtenBytes(pid);
   const started = performance.now();
-  const progress = setInterval(() => {
-    const s = (performance.now() - started) / 1000;
-    log(`  ${protocol} × ${senders}: ${next} / ${payloads.length} batches, ${Math.round(sentSpans / s).toLocaleString('en-US')} spans/s acknowledged so far`);
-  }, 10_000);
   try {
-    const sender = async () => {
-      for (let i = next++; i < payloads.length; i = next++) {
-        const sent = performance.now();
-        while ((await send(payloads[i]!)) === 'retry') {
-          retries++;
-          await new Promise((resolve) => setTimeout(resolve, RETRY_PAUSE_MS));
-        }
-        latencies.push(performance.now() - sent);
-        sentSpans += BATCH_SPANS;
-      }
-    };
-    await Promise.all(Array.from({ length: senders }, sender));
+    const sent = await sendFor(send, payloads, options.payloadSpans ?? payloads.map(() => BATCH_SPANS), senders, options.seconds ?? Number.POSITIVE_INFINITY, (batches, spans) => {
+      const s = (performance.now() - started) / 1000;
+      log(`  ${protocol} × ${senders}: ${batches} / ${payloads.length} batches, ${Math.round(spans / s).toLocaleString('en-US')} spans/s acknowledged so far`);
+    });
+    if (sent.ranOut && options.seconds !== undefined) log(`  ${protocol} × ${senders}: the payloads ran out before ${options.seconds} s`);
+    const { latencies, retries } = sent;
     const ackedSeconds = (performance.now() - started) / 1000;
     // A search has the collector index what its ingest log still holds: from then on every span is searchable.
     const search = await fetch(`${server.urls['UI + query API']!}/api/services`);
@@ -248,11 +293,10 @@ export async function runIngestLoad(
     server.child.kill('SIGTERM');
     await server.exited;
     const committed = await target.committed();
-    latencies.sort((a, b) => a - b);
     const result: IngestLoadResult = {
       protocol,
       senders,
-      spansSent: spans,
+      spansSent: sent.acknowledgedSpans,
       spansCommitted: committed,
       ackedSeconds,
       seconds,
@@ -263,20 +307,19 @@ export async function runIngestLoad(
       cpuSecondsPer100k: (cpu / committed) * 100_000,
       peakRssMb: rss,
       diskBytesPerSpan: (await target.bytes()) / committed,
-      wireBytesPerSpan: payloads.reduce((n, p) => n + p.length, 0) / spans,
+      wireBytesPerSpan: payloads.slice(0, sent.acknowledged).reduce((n, p) => n + p.length, 0) / sent.acknowledgedSpans,
       writtenBytesPerSpan: written / committed,
     };
     log(
       `  ${protocol} × ${senders}: ${Math.round(result.spansPerSecond).toLocaleString('en-US')} spans/s committed and searchable ` +
         `(${Math.round(committed / ackedSeconds).toLocaleString('en-US')} spans/s acknowledged) ` +
-        `(${committed.toLocaleString('en-US')} of ${spans.toLocaleString('en-US')}), ack p50 ${result.ackP50Ms.toFixed(0)} ms, ` +
+        `(${committed.toLocaleString('en-US')} of ${sent.acknowledgedSpans.toLocaleString('en-US')}), ack p50 ${result.ackP50Ms.toFixed(0)} ms, ` +
         `p99 ${result.ackP99Ms.toFixed(0)} ms, ${result.cpuSecondsPer100k.toFixed(2)} CPU-s per 100k spans, peak RSS ${Math.round(rss)} MB, ` +
         `${result.diskBytesPerSpan.toFixed(0)} B/span on disk vs ${result.wireBytesPerSpan.toFixed(0)} on the wire, ` +
         `${result.writtenBytesPerSpan.toFixed(0)} B/span written`,
     );
     return result;
   } finally {
-    clearInterval(progress);
     if (server.child.exitCode === null) server.child.kill('SIGKILL');
     await target.cleanup();
   }

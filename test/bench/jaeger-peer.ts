@@ -4,7 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { repoRoot } from './bench-settings.js';
-import { cpuSeconds, httpSender, nearestRank, peakRssMb, type Payload } from './ingest-load.js';
+import { cpuSeconds, httpSender, nearestRank, peakRssMb, sendFor, type LoadOptions, type Payload } from './ingest-load.js';
 
 /**
  * The peer of the ingest benchmark: Jaeger v2 (v1.75.0, the approved release, built from
@@ -93,7 +93,7 @@ export function buildJaeger(): string {
   return r.stdout.trim();
 }
 
-export async function runJaegerIngest(binary: string, senders: number, payloads: readonly Payload[], spans: number, log: (line: string) => void): Promise<PeerResult> {
+export async function runJaegerIngest(binary: string, senders: number, payloads: readonly Payload[], log: (line: string) => void, options: LoadOptions = {}): Promise<PeerResult> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'threadline-bench-jaeger-'));
   const [otlpPort, queryPort, queryGrpcPort] = [await freePort(), await freePort(), await freePort()];
   const configPath = path.join(dir, 'config.yaml');
@@ -113,24 +113,17 @@ export async function runJaegerIngest(binary: string, senders: number, payloads:
     }
     const pid = child.pid!;
     const cpuBefore = cpuSeconds(pid);
-    const latencies: number[] = [];
-    let next = 0;
     const started = performance.now();
-    await Promise.all(
-      Array.from({ length: senders }, async () => {
-        for (let i = next++; i < payloads.length; i = next++) {
-          const sent = performance.now();
-          while ((await send(payloads[i]!)) === 'retry') await new Promise((resolve) => setTimeout(resolve, 50));
-          latencies.push(performance.now() - sent);
-        }
-      }),
+    const sent = await sendFor(send, payloads, options.payloadSpans ?? payloads.map(() => 512), senders, options.seconds ?? Number.POSITIVE_INFINITY, (batches, spans) =>
+      log(`  jaeger × ${senders}: ${batches} batches, ${Math.round(spans / ((performance.now() - started) / 1000)).toLocaleString('en-US')} spans/s acknowledged so far`),
     );
+    const { latencies } = sent;
+    const spans = sent.acknowledgedSpans;
     const seconds = (performance.now() - started) / 1000;
     const cpu = cpuSeconds(pid) - cpuBefore;
     const rss = peakRssMb(pid);
     child.kill('SIGTERM');
     await exited;
-    latencies.sort((a, b) => a - b);
     const result: PeerResult = {
       peer: 'Jaeger v1.75.0, Badger',
       senders,

@@ -81,11 +81,11 @@ ${ingest
   )
   .join('\n')}
 
-Each row: the spans encoded up front as OTLP protobuf batches of 512 spans of one process (as Go's BatchSpanProcessor sends them), sent by that many concurrent senders from the benchmark process (OTLP/HTTP: node:http on kept-alive connections, as the OTel JS exporter sends, \`test/bench/http-client.ts\`; before 2026-12-06 10:00 \`fetch\`, which took half as much CPU again; gRPC: @grpc/grpc-js) to a collector started as its own process (\`node server/dist/main.js\`, fresh file database); a batch counts when acknowledged, 429/503 retried after 50 ms; the clock stops when a search after the last acknowledgement answers (the collector indexes what its ingest log holds first); spans committed are counted in the database after the collector stopped; CPU and peak RSS (VmHWM) from /proc of the collector process, and "written" the bytes per span it handed to write calls (\`wchar\` of /proc/<pid>/io: ingest log, WAL, checkpoints into the database file, acknowledgements) (\`test/bench/ingest-load.ts\`).`
-      : 'not measured this run (BENCH_INGEST_SPANS=0).';
+Each row: ${fmtInt(settings.ingestSpans)} spans encoded up front as OTLP protobuf batches of 512 spans of one process (as Go's BatchSpanProcessor sends them), sent for ${settings.ingestSeconds} s (no batch starts after that; until 2026-12-07 each row sent 600k spans, ~11 s at the last rates) by that many concurrent senders from the benchmark process (OTLP/HTTP: node:http on kept-alive connections, as the OTel JS exporter sends, \`test/bench/http-client.ts\`; before 2026-12-06 10:00 \`fetch\`, which took half as much CPU again; gRPC: @grpc/grpc-js) to a collector started as its own process (\`node server/dist/main.js\`, fresh file database); a batch counts when acknowledged, 429/503 retried after 50 ms; the clock stops when a search after the last acknowledgement answers (the collector indexes what its ingest log holds first); spans committed are counted in the database after the collector stopped; CPU and peak RSS (VmHWM) from /proc of the collector process, and "written" the bytes per span it handed to write calls (\`wchar\` of /proc/<pid>/io: ingest log, WAL, checkpoints into the database file, acknowledgements) (\`test/bench/ingest-load.ts\`).`
+      : 'not measured this run (BENCH_INGEST_SECONDS=0).';
   const peerText =
     peers.length > 0
-      ? `\n\nPeer in the same run (\`npm run bench -- --peer jaeger\`: ${peers[0]!.peer}, built from the Go module proxy by \`scripts/build-jaeger.mjs\`, no batch processor so it acknowledges after writing; the same payloads over OTLP/HTTP; spans acknowledged, not read back):
+      ? `\n\nPeer in the same run (\`npm run bench -- --peer jaeger\`: ${peers[0]!.peer}, built from the Go module proxy by \`scripts/build-jaeger.mjs\`, no batch processor so it acknowledges after writing; the same payloads over OTLP/HTTP for the same time; spans acknowledged, not read back):
 
 | senders | spans/s acknowledged | ack p50 | ack p99 | CPU-s per 100k spans | peak RSS | bytes/span on disk | Threadline OTLP/HTTP ÷ Jaeger |
 |--:|--:|--:|--:|--:|--:|--:|--:|
@@ -135,7 +135,7 @@ sketch's percentile as threshold and read the (operation, duration bucket) index
 slowest bucket down (a window holding all the data, as here, always takes that plan), one scan per
 operation merged for a whole service. The machine has 2 cores; single runs vary by ±20% or
 more, far more when other work shares them. Scale with \`BENCH_SPANS\` (e.g. 1000000), \`BENCH_DB\`, \`BENCH_REPS\`,
-\`BENCH_INGEST_SPANS\`, \`BENCH_INGEST_SENDERS\` (e.g. 4,8), \`BENCH_INGEST_PROTOCOLS\`; \`BENCH_COLLECTOR_MAIN\` runs another build of the collector (ingest and queries alike); \`BENCH_WRITE=0\` leaves this file alone.
+\`BENCH_INGEST_SECONDS\` (0 skips ingest), \`BENCH_INGEST_SPANS\`, \`BENCH_INGEST_SENDERS\` (e.g. 4,8), \`BENCH_INGEST_PROTOCOLS\`; \`BENCH_COLLECTOR_MAIN\` runs another build of the collector (ingest and queries alike); \`BENCH_WRITE=0\` leaves this file alone.
 The default database is \`data/bench-${countLabel(settings.spans)}.db\`.
 `;
 }

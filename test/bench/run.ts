@@ -28,16 +28,17 @@ async function main(): Promise<void> {
   seed = recordFirstOpen(settings, seed, queries.openMs);
   const ingest: IngestLoadResult[] = [];
   const peers: PeerResult[] = [];
-  if (settings.ingestSpans > 0) {
+  if (settings.ingestSeconds > 0 && settings.ingestSpans > 0) {
     log('ingest (collector from server/dist: run `npm run build` first):');
-    const { payloads, spans } = buildPayloads(settings.ingestSpans, settings.seed, log);
+    const { payloads, payloadSpans } = buildPayloads(settings.ingestSpans, settings.seed, log);
+    const load = { seconds: settings.ingestSeconds, payloadSpans };
     for (const protocol of settings.ingestProtocols) {
-      for (const senders of settings.ingestSenders) ingest.push(await runIngestLoad(protocol, senders, payloads, spans, log));
+      for (const senders of settings.ingestSenders) ingest.push(await runIngestLoad(protocol, senders, payloads, log, undefined, load));
     }
     if (process.argv.includes('--peer') && process.argv[process.argv.indexOf('--peer') + 1] === 'jaeger') {
       log('peer: Jaeger with Badger, the same payloads over OTLP/HTTP:');
       const jaeger = buildJaeger();
-      for (const senders of settings.ingestSenders) peers.push(await runJaegerIngest(jaeger, senders, payloads, spans, log));
+      for (const senders of settings.ingestSenders) peers.push(await runJaegerIngest(jaeger, senders, payloads, log, load));
     }
   }
   const pace = { startMs: paceAtStart, endMs: hostPaceMs() };
