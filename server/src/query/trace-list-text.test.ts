@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { Span } from '@threadline/shared';
 import type { SpanStore } from '../store/span-store.js';
 import { buildSpan } from './test-support/span-builder.js';
-import { jsonListText, tracesInOrder } from './trace-list-text.js';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { jsonListText, readInOrder, tracesInOrder } from './trace-list-text.js';
 
 async function* from<T>(items: T[], failAt = -1): AsyncGenerator<T> {
   for (let i = 0; i < items.length; i++) {
@@ -102,5 +103,29 @@ describe('tracesInOrder', () => {
     await slow.answerAll();
     await reading;
     expect(slow.started).toEqual(['t0', 't1', 't2', 't3', 't4']);
+  });
+
+  it('lets a read ahead fail while the event loop turns, and throws it when that trace is reached', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown) => unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const read = (id: string) => (id === 'b' ? Promise.reject(new Error('disk gone')) : Promise.resolve(id));
+      const got: string[] = [];
+      const reading = (async () => {
+        // As sendJsonPieces consumes it: a turn of the event loop between traces.
+        for await (const { value } of readInOrder(['a', 'b', 'c'], read)) {
+          got.push(value);
+          await nextTurn();
+          await nextTurn();
+        }
+      })();
+      await expect(reading).rejects.toThrow('disk gone');
+      expect(got).toEqual(['a']);
+      await nextTurn();
+      expect(unhandled).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
   });
 });

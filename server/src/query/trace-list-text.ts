@@ -26,18 +26,18 @@ const READ_AHEAD = 4;
 export async function* readInOrder<T>(traceIds: readonly string[], read: (traceId: string) => Promise<T | undefined>): AsyncGenerator<{ traceId: string; value: T }> {
   const reads = new Map<number, Promise<T | undefined>>();
   const startRead = (i: number) => {
-    if (i < traceIds.length && !reads.has(i)) reads.set(i, read(traceIds[i]!));
+    if (i >= traceIds.length || reads.has(i)) return;
+    const reading = read(traceIds[i]!);
+    // A read ahead may fail while the event loop turns before it is awaited (the answer
+    // takes turns, sendJsonPieces): that is not an unhandled rejection; awaiting it throws.
+    reading.catch(() => {});
+    reads.set(i, reading);
   };
-  try {
-    for (let i = 0; i < traceIds.length; i++) {
-      for (let j = i; j < i + READ_AHEAD; j++) startRead(j);
-      const value = await reads.get(i)!;
-      reads.delete(i);
-      if (value !== undefined) yield { traceId: traceIds[i]!, value };
-    }
-  } finally {
-    // Stopped early: reads under way settle unobserved.
-    for (const pending of reads.values()) pending.catch(() => {});
+  for (let i = 0; i < traceIds.length; i++) {
+    for (let j = i; j < i + READ_AHEAD; j++) startRead(j);
+    const value = await reads.get(i)!;
+    reads.delete(i);
+    if (value !== undefined) yield { traceId: traceIds[i]!, value };
   }
 }
 
