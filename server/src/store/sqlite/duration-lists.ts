@@ -39,16 +39,21 @@ interface EntrySource {
   isError(i: number): number;
 }
 
-/** Entries as column-wise bytes. */
-export function encodeDurationList(entries: readonly DurationEntry[]): Uint8Array {
-  return encodeEntries({
+/** Entry objects as an EntrySource. */
+function entriesSource(entries: readonly DurationEntry[]): EntrySource {
+  return {
     count: entries.length,
     startNs: (i) => entries[i]!.startNs,
     durationNs: (i) => entries[i]!.durationNs,
     traceNum: (i) => entries[i]!.traceNum,
     spanId: (i) => entries[i]!.spanId,
     isError: (i) => entries[i]!.isError,
-  });
+  };
+}
+
+/** Entries as column-wise bytes. */
+export function encodeDurationList(entries: readonly DurationEntry[]): Uint8Array {
+  return encodeEntries(entriesSource(entries));
 }
 
 function encodeEntries(source: EntrySource): Uint8Array {
@@ -99,16 +104,25 @@ export interface DurationListRow {
  * entries by their bigint starts was 1 % of the writer's time), only its time range.
  */
 export function toDurationListRow(opId: number, bucket: number, entries: readonly DurationEntry[]): DurationListRow {
-  return { opId, bucket, ...startRange(entries), count: entries.length, entries: encodeDurationList(entries) };
+  return toListRow(opId, bucket, entriesSource(entries));
+}
+
+function toListRow(opId: number, bucket: number, source: EntrySource): DurationListRow {
+  return { opId, bucket, ...startRangeOf(source), count: source.count, entries: encodeEntries(source) };
 }
 
 /** The earliest and latest start of (at least one) entries, in whatever order they are. */
 export function startRange(entries: readonly DurationEntry[]): { firstStartNs: bigint; lastStartNs: bigint } {
-  let firstStartNs = entries[0]!.startNs;
+  return startRangeOf(entriesSource(entries));
+}
+
+function startRangeOf(source: EntrySource): { firstStartNs: bigint; lastStartNs: bigint } {
+  let firstStartNs = source.startNs(0);
   let lastStartNs = firstStartNs;
-  for (const { startNs } of entries) {
-    if (startNs < firstStartNs) firstStartNs = startNs;
-    if (startNs > lastStartNs) lastStartNs = startNs;
+  for (let i = 1; i < source.count; i++) {
+    const start = source.startNs(i);
+    if (start < firstStartNs) firstStartNs = start;
+    if (start > lastStartNs) lastStartNs = start;
   }
   return { firstStartNs, lastStartNs };
 }
@@ -141,14 +155,7 @@ export class DurationListBuilder {
     const columns = this.columns!;
     this.clear();
     for (const { opId, bucket, rows, traceNums } of groups) {
-      let firstStartNs = columns.startNs[rows[0]!]!;
-      let lastStartNs = firstStartNs;
-      for (const row of rows) {
-        const start = columns.startNs[row]!;
-        if (start < firstStartNs) firstStartNs = start;
-        if (start > lastStartNs) lastStartNs = start;
-      }
-      const entries = encodeEntries({
+      yield toListRow(opId, bucket, {
         count: rows.length,
         startNs: (i) => columns.startNs[rows[i]!]!,
         durationNs: (i) => columns.durationNs[rows[i]!]!,
@@ -156,7 +163,6 @@ export class DurationListBuilder {
         spanId: (i) => columns.spanId[rows[i]!]!,
         isError: (i) => columns.isError[rows[i]!]!,
       });
-      yield { opId, bucket, firstStartNs, lastStartNs, count: rows.length, entries };
     }
   }
 
