@@ -5,10 +5,10 @@ import { mergeResource, mergeScope, readKeyValueFields, readLink } from '../../r
 import { serviceNameOf } from '../../receivers/otlp/otlp-to-spans.js';
 import { ProtobufReader, WireType } from '../../receivers/otlp/protobuf-reader.js';
 import { ProtobufWriter } from '../../receivers/otlp/protobuf-writer.js';
-import { PreparedBatchBuilder, prepareResource, type PreparedResource } from '../../store/sqlite/prepared-batch.js';
-import { MAX_INDEXED_CHARS, toIndexedText } from '../../store/sqlite/search-tags.js';
+import { positionsByTrace, PreparedBatchBuilder, prepareResource, TagHashMemo, type PreparedResource } from '../../store/sqlite/prepared-batch.js';
+import { writeGroupFrame } from '../../store/sqlite/span-chunk-codec.js';
+import { MAX_INDEXED_CHARS, toIndexedText, visitDerivedTags, visitScopeTags } from '../../store/sqlite/search-tags.js';
 import { asciiTagHash, tagHash } from '../../store/sqlite/tag-hash.js';
-import { toSpanKindName } from '../../store/span-kind-name.js';
 import type { OtlpDecodeCounts } from './decode-otlp-proto.js';
 import type { PreparedOtlp } from './prepare-otlp-batch.js';
 
@@ -41,12 +41,6 @@ const NOT_DIRECT = new NotDirect('not a request to prepare in place');
 
 const INT64_MAX = 2n ** 63n - 1n;
 const EMPTY = new Uint8Array(0);
-
-/** Tags derived from a span's kind and status, as visitSpanOwnSearchTags derives them. */
-const KIND_TAGS = [0, 1, 2, 3, 4, 5].map((kind) => (toSpanKindName(kind) === 'unspecified' ? undefined : tagHash('span.kind', toSpanKindName(kind))));
-const STATUS_OK_TAG = tagHash('otel.status_code', 'OK');
-const STATUS_ERROR_TAG = tagHash('otel.status_code', 'ERROR');
-const ERROR_TAG = tagHash('error', 'true');
 
 interface ResourceSlot {
   resource: Resource;
@@ -85,6 +79,10 @@ class DirectRequest {
   private readonly tagEnds: number[] = [];
   // Scratch for one span: attribute and event tags arrive interleaved, and are listed apart.
   private readonly eventTags: number[] = [];
+  /** Hashes of the tags many spans share (kind, status), remembered for the request. */
+  private readonly sharedHashes = new TagHashMemo();
+  private readonly addTag = (key: string, value: string) => void this.tags.push(tagHash(key, value));
+  private readonly addSharedTag = (key: string, value: string) => void this.tags.push(this.sharedHashes.of(key, value));
 
   constructor(
     private readonly bytes: Uint8Array,
@@ -245,12 +243,8 @@ class DirectRequest {
     if (!(kind >= 0 && kind <= 5)) kind = 0;
     if (statusCode !== StatusCode.OK && statusCode !== StatusCode.ERROR) statusCode = StatusCode.UNSET;
     const isRoot = parentLength === 0 || isZero(bytes, parentAt, 8) || sameBytes(bytes, parentAt, spanAt, 8);
-    // visitSpanOwnSearchTags's order: attributes (pushed above), kind, status, events' attributes.
-    const kindTag = KIND_TAGS[kind];
-    if (kindTag !== undefined) tags.push(kindTag);
-    if (statusCode === StatusCode.OK) tags.push(STATUS_OK_TAG);
-    if (statusCode === StatusCode.ERROR) tags.push(STATUS_ERROR_TAG, ERROR_TAG);
-    if (statusMessage !== '') tags.push(tagHash('otel.status_description', toIndexedText(statusMessage)));
+    // visitSpanOwnSearchTags's order: attributes (pushed above), kind and status, events' attributes.
+    visitDerivedTags(kind, statusCode, statusMessage, this.addTag, this.addSharedTag);
     for (const t of eventTags) tags.push(t);
     this.tagEnds.push(tags.length);
     this.traceIds.push(this.text.toString('hex', traceAt, traceAt + 16));
@@ -346,18 +340,12 @@ class DirectRequest {
   }
 
   private batch() {
-    const byTrace = new Map<string, number[]>();
-    this.traceIds.forEach((traceId, i) => {
-      const list = byTrace.get(traceId);
-      if (list) list.push(i);
-      else byTrace.set(traceId, [i]);
-    });
+    const byTrace = positionsByTrace(this.traceIds);
     const builder = new PreparedBatchBuilder(this.traceIds.length);
     const writer = new ProtobufWriter(this.bytes.length + 1024);
     const scopeTags = this.scopes.map(({ scope }) => {
       const out: number[] = [];
-      if (scope.name !== '') out.push(tagHash('otel.scope.name', toIndexedText(scope.name)));
-      if (scope.version !== '') out.push(tagHash('otel.scope.version', toIndexedText(scope.version)));
+      visitScopeTags(scope, (key, value) => out.push(tagHash(key, value)));
       return out;
     });
     const serviceNames = this.resources.map((slot) => serviceNameOf(slot.resource));
@@ -395,23 +383,18 @@ class DirectRequest {
     let k = 0;
     while (k < members.length) {
       const resource = this.scopes[this.scopeOf[members[k]!]!]!.resource;
-      w.message(1, () => {
-        if (serviceNames[resource] !== '') w.tag(1, WireType.LEN).string(serviceNames[resource]!);
-        w.message(2, () =>
-          w.message(1, () => {
-            w.tag(1, WireType.LEN).bytes(this.resources[resource]!.bytes);
-            while (k < members.length && this.scopes[this.scopeOf[members[k]!]!]!.resource === resource) {
-              const scope = this.scopeOf[members[k]!]!;
-              w.message(2, () => {
-                w.tag(1, WireType.LEN).bytes(this.scopes[scope]!.bytes);
-                for (; k < members.length && this.scopeOf[members[k]!] === scope; k++) {
-                  const i = members[k]!;
-                  w.tag(2, WireType.LEN).bytes(this.bytes.subarray(this.rawStarts[i], this.rawEnds[i]));
-                }
-              });
+      writeGroupFrame(w, serviceNames[resource]!, () => {
+        w.tag(1, WireType.LEN).bytes(this.resources[resource]!.bytes);
+        while (k < members.length && this.scopes[this.scopeOf[members[k]!]!]!.resource === resource) {
+          const scope = this.scopeOf[members[k]!]!;
+          w.message(2, () => {
+            w.tag(1, WireType.LEN).bytes(this.scopes[scope]!.bytes);
+            for (; k < members.length && this.scopeOf[members[k]!] === scope; k++) {
+              const i = members[k]!;
+              w.tag(2, WireType.LEN).bytes(this.bytes.subarray(this.rawStarts[i], this.rawEnds[i]));
             }
-          }),
-        );
+          });
+        }
       });
     }
   }

@@ -138,12 +138,7 @@ export function buildPreparedBatch(spans: readonly Span[]): PreparedBatch {
       throw err;
     }
   });
-  const byTrace = new Map<string, number[]>();
-  rows.forEach((row, i) => {
-    const list = byTrace.get(row.traceId);
-    if (list) list.push(i);
-    else byTrace.set(row.traceId, [i]);
-  });
+  const byTrace = positionsByTrace(rows.map((row) => row.traceId));
   const resources = new Map<Span['resource'], PreparedResource>();
   const resourceOf = (resource: Span['resource']): PreparedResource => {
     let prepared = resources.get(resource);
@@ -173,6 +168,17 @@ export function buildPreparedBatch(spans: readonly Span[]): PreparedBatch {
     builder.endChunk(dataStart, writer.length);
   }
   return builder.finish([...resources.values()], writer.finish());
+}
+
+/** The positions of each trace's spans, traces in the order they first come: a batch's chunks. */
+export function positionsByTrace(traceIds: readonly string[]): Map<string, number[]> {
+  const byTrace = new Map<string, number[]>();
+  traceIds.forEach((traceId, i) => {
+    const list = byTrace.get(traceId);
+    if (list) list.push(i);
+    else byTrace.set(traceId, [i]);
+  });
+  return byTrace;
 }
 
 /** A resource's posting key and the distinct hashes of its tags. */

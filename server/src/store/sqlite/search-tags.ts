@@ -57,17 +57,33 @@ export function visitSpanOwnSearchTags(
     for (const kv of kvs) visit(toIndexedText(kv.key), toIndexedText(anyValueToString(kv.value)));
   };
   attributes(span.attributes);
-  const kind = toSpanKindName(span.kind);
+  visitDerivedTags(span.kind, span.status.code, span.status.message, visit, visitShared);
+  for (const event of span.events) attributes(event.attributes);
+  visitScopeTags(span.scope, visitShared);
+}
+
+/** The tags Jaeger derives from a span's kind and status; the ones many spans share go to `visitShared`. */
+export function visitDerivedTags(
+  kindNumber: number,
+  statusCode: number,
+  statusMessage: string,
+  visit: (key: string, value: string) => void,
+  visitShared: (key: string, value: string) => void,
+): void {
+  const kind = toSpanKindName(kindNumber);
   if (kind !== 'unspecified') visitShared('span.kind', kind);
-  if (span.status.code === StatusCode.OK) visitShared('otel.status_code', 'OK');
-  if (span.status.code === StatusCode.ERROR) {
+  if (statusCode === StatusCode.OK) visitShared('otel.status_code', 'OK');
+  if (statusCode === StatusCode.ERROR) {
     visitShared('otel.status_code', 'ERROR');
     visitShared('error', 'true');
   }
-  if (span.status.message !== '') visit('otel.status_description', toIndexedText(span.status.message));
-  for (const event of span.events) attributes(event.attributes);
-  if (span.scope.name !== '') visitShared('otel.scope.name', toIndexedText(span.scope.name));
-  if (span.scope.version !== '') visitShared('otel.scope.version', toIndexedText(span.scope.version));
+  if (statusMessage !== '') visit('otel.status_description', toIndexedText(statusMessage));
+}
+
+/** The tags of a span's instrumentation scope. */
+export function visitScopeTags(scope: Span['scope'], visit: (key: string, value: string) => void): void {
+  if (scope.name !== '') visit('otel.scope.name', toIndexedText(scope.name));
+  if (scope.version !== '') visit('otel.scope.version', toIndexedText(scope.version));
 }
 
 /** Whether the span carries every tag, by the same rules as buildAllSearchTags (tags already cut to the indexed prefix). */

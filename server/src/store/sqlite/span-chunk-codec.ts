@@ -104,14 +104,19 @@ export function writeSpanChunk(w: ProtobufWriter, spans: readonly Span[]): void 
     list.push(span);
   }
   for (const byService of groups.values()) {
-    for (const group of byService.values()) {
-      w.message(1, () => {
-        if (group.serviceName !== '') w.tag(1, WireType.LEN).string(group.serviceName);
-        // The ExportTraceServiceRequest bytes field, written in place: one resource_spans message.
-        w.message(2, () => w.message(1, () => writeGroup(w, group)));
-      });
-    }
+    for (const group of byService.values()) writeGroupFrame(w, group.serviceName, () => writeGroup(w, group));
   }
+}
+
+/**
+ * One Group of a chunk: its service name, then an ExportTraceServiceRequest of one
+ * resource_spans message, written in place, whose fields `writeResourceSpans` writes.
+ */
+export function writeGroupFrame(w: ProtobufWriter, serviceName: string, writeResourceSpans: () => void): void {
+  w.message(1, () => {
+    if (serviceName !== '') w.tag(1, WireType.LEN).string(serviceName);
+    w.message(2, () => w.message(1, writeResourceSpans));
+  });
 }
 
 /**
