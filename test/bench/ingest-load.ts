@@ -172,10 +172,11 @@ export interface SendResult {
 /**
  * `senders` concurrent exporters sending `payloads` in order, each taking the next batch once
  * its last one is acknowledged (429/503 retried after a pause, as the OTel exporters do),
- * until `seconds` have passed (no new batch starts after it) or the payloads run out.
+ * until `options.seconds` have passed (no new batch starts after it) or the payloads run out.
  */
-export async function sendFor(send: Send, payloads: readonly Payload[], payloadSpans: readonly number[], senders: number, seconds: number, onProgress?: (batches: number, spans: number) => void): Promise<SendResult> {
-  const deadline = performance.now() + seconds * 1000;
+export async function sendFor(send: Send, payloads: readonly Payload[], senders: number, options: LoadOptions, onProgress?: (batches: number, spans: number) => void): Promise<SendResult> {
+  const deadline = performance.now() + (options.seconds ?? Number.POSITIVE_INFINITY) * 1000;
+  const spansOf = (i: number) => options.payloadSpans?.[i] ?? BATCH_SPANS;
   const latencies: number[] = [];
   let retries = 0;
   let next = 0;
@@ -192,7 +193,7 @@ export async function sendFor(send: Send, payloads: readonly Payload[], payloadS
             await new Promise((resolve) => setTimeout(resolve, RETRY_PAUSE_MS));
           }
           latencies.push(performance.now() - sent);
-          acknowledgedSpans += payloadSpans[i]!;
+          acknowledgedSpans += spansOf(i);
         }
       }),
     );
@@ -275,7 +276,7 @@ export async function runIngestLoad(
   const writtenBefore = writtenBytes(pid);
   const started = performance.now();
   try {
-    const sent = await sendFor(send, payloads, options.payloadSpans ?? payloads.map(() => BATCH_SPANS), senders, options.seconds ?? Number.POSITIVE_INFINITY, (batches, spans) => {
+    const sent = await sendFor(send, payloads, senders, options, (batches, spans) => {
       const s = (performance.now() - started) / 1000;
       log(`  ${protocol} × ${senders}: ${batches} / ${payloads.length} batches, ${Math.round(spans / s).toLocaleString('en-US')} spans/s acknowledged so far`);
     });

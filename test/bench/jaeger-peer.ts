@@ -114,7 +114,7 @@ export async function runJaegerIngest(binary: string, senders: number, payloads:
     const pid = child.pid!;
     const cpuBefore = cpuSeconds(pid);
     const started = performance.now();
-    const sent = await sendFor(send, payloads, options.payloadSpans ?? payloads.map(() => 512), senders, options.seconds ?? Number.POSITIVE_INFINITY, (batches, spans) =>
+    const sent = await sendFor(send, payloads, senders, options, (batches, spans) =>
       log(`  jaeger × ${senders}: ${batches} batches, ${Math.round(spans / ((performance.now() - started) / 1000)).toLocaleString('en-US')} spans/s acknowledged so far`),
     );
     const { latencies } = sent;
