@@ -11,6 +11,7 @@ import { SpanReader } from './span-reader.js';
 import { TracePieceReader } from './trace-piece-reader.js';
 import { markTransfer } from './trace-chunk-pages.js';
 import { SpanWriter } from './span-writer.js';
+import { ThreadBlockCompressor } from './block-compressor.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
 import { IngestLog, INDEX_AFTER_MS, type PassYield } from './ingest-log.js';
 import type { CheckpointPolicy, LogLevel, StoreOperations, WorkerRole } from './worker-protocol.js';
@@ -93,9 +94,9 @@ export function createStoreOperations(
 ): Partial<StoreOperations> {
   const close = () => db.close();
   if (role === 'reader') return { ...readOperations(db), close };
-  const writer = new SpanWriter(db);
-  const nettraceWriter = new NettraceWriter(db, writer);
   if (role === 'memory') {
+    const writer = new SpanWriter(db);
+    const nettraceWriter = new NettraceWriter(db, writer);
     return {
       ...readOperations(db),
       writeBatch: (batch) => writer.writePrepared(unpackBatch(batch)),
@@ -106,6 +107,11 @@ export function createStoreOperations(
       close,
     };
   }
+  const compressor = new ThreadBlockCompressor((reason) =>
+    report('warn', 'the block compression thread is lost; the writer compresses blocks itself', { reason }),
+  );
+  const writer = new SpanWriter(db, compressor);
+  const nettraceWriter = new NettraceWriter(db, writer);
   const checkpointer = new WalCheckpointer(db, policy);
   // Every commit passes here: the WAL checkpoint, then the --max-db-size check.
   const afterCommit = () => {
@@ -145,6 +151,7 @@ export function createStoreOperations(
       checkpointer.checkpoint({ waitForReaders: true });
       // SQLite's advice for a connection about to close: refresh planner statistics if stale.
       db.pragma('optimize');
+      compressor.close();
       close();
     },
   };
