@@ -14,6 +14,9 @@ import(workerData.tsx.api).then((tsx) => {
 });
 `;
 
+/** Heap limits for a helper whose JavaScript heap holds next to nothing (its data are buffers outside it). */
+export const SMALL_HEAP: ResourceLimits = { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 32 };
+
 /**
  * Starts a worker on the entry module `entry` beside `callerUrl` (the caller's
  * `import.meta.url`): `entry`.js in dist/, or `entry`.ts when the caller itself runs from

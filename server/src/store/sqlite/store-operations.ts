@@ -13,6 +13,7 @@ import { markTransfer } from './trace-chunk-pages.js';
 import { SpanWriter } from './span-writer.js';
 import { ThreadBlockCompressor } from './block-compressor.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
+import { BackgroundCheckpoints } from './background-checkpoints.js';
 import { IngestLog, INDEX_AFTER_MS, type PassYield } from './ingest-log.js';
 import type { CheckpointPolicy, LogLevel, StoreOperations, WorkerRole } from './worker-protocol.js';
 import { BackgroundYield } from '../../threads/foreground-gate.js';
@@ -113,8 +114,12 @@ export function createStoreOperations(
   const writer = new SpanWriter(db, compressor);
   const nettraceWriter = new NettraceWriter(db, writer);
   const checkpointer = new WalCheckpointer(db, policy);
-  // Every commit passes here: the WAL checkpoint, then the --max-db-size check.
+  const background = new BackgroundCheckpoints(db, db.name, (reason) =>
+    report('warn', 'the checkpoint thread is lost; the writer checkpoints by itself', { reason }),
+  );
+  // Every commit passes here: the WAL checkpoints, then the --max-db-size check.
   const afterCommit = () => {
+    background.afterCommit();
     checkpointer.afterCommit();
     retention.afterCommit();
   };
@@ -148,6 +153,7 @@ export function createStoreOperations(
         // The batches stay in the log, durable; the next open indexes them.
         report('error', 'indexing the ingest log at close failed; it is indexed at the next start', { error: (err as Error).message });
       }
+      background.close();
       checkpointer.checkpoint({ waitForReaders: true });
       // SQLite's advice for a connection about to close: refresh planner statistics if stale.
       db.pragma('optimize');
