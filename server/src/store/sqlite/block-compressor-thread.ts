@@ -9,10 +9,9 @@ import { BACKGROUND_NICE, niceThisThread } from '../../threads/thread-priority.j
 
 // The writer's own work, at the writer's priority.
 niceThisThread(BACKGROUND_NICE);
-parentPort!.once('message', ({ port, input, results }: CompressorSetup) => {
-  port.on('message', (request: CompressRequest) => {
-    const { seq } = request;
-    const packed = compressChunk('data' in request ? request.data : input.subarray(request.offset, request.offset + request.length));
+parentPort!.once('message', ({ port, results }: CompressorSetup) => {
+  port.on('message', ({ seq, data }: CompressRequest) => {
+    const packed = compressChunk(data);
     port.postMessage({ seq, data: packed } satisfies CompressResult, [packed.buffer as ArrayBuffer]);
     Atomics.add(results, 0, 1);
     Atomics.notify(results, 0);

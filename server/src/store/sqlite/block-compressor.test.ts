@@ -50,7 +50,7 @@ describe('ThreadBlockCompressor', () => {
     const c = threadCompressor();
     for (let write = 0; write < 4; write++) {
       const data = blocks(12, write + 1);
-      // Blocks beyond the shared input buffer (4 MiB) travel as buffers of their own.
+      // A block far over the usual size (a trace bigger than a block) as well.
       if (write === 2) data.splice(5, 0, ...blocks(2, 11).map((b) => new Uint8Array(3 * 1024 * 1024).fill(b[0]!)));
       data.forEach((d, i) => c.submit(100 * write + i, d));
       expect(asBuffers(c.collect())).toEqual(expected(data, 100 * write));

@@ -41,20 +41,18 @@ export class InlineBlockCompressor implements BlockCompressor {
   close(): void {}
 }
 
-/**
- * What the writer sends the helper thread: where the block lies in the shared input
- * buffer, or (a block bigger than what is left of it) the bytes themselves.
- */
-export type CompressRequest = { seq: number; offset: number; length: number } | { seq: number; data: Uint8Array };
-/** What comes back, on the same port. */
+/** What the writer sends the helper thread, and what comes back on the same port. */
+export interface CompressRequest {
+  seq: number;
+  data: Uint8Array;
+}
 export interface CompressResult {
   seq: number;
   data: Uint8Array;
 }
-/** The helper's first message from its parent: its port, the shared input buffer, and the counter it bumps after each result. */
+/** The helper's first message from its parent: its port, and the counter it bumps after each result. */
 export interface CompressorSetup {
   port: MessagePort;
-  input: Uint8Array;
   results: Int32Array;
 }
 
@@ -65,13 +63,6 @@ export interface CompressorSetup {
  */
 const HELPER_WAIT_MS = 5000;
 
-/**
- * Blocks go to the helper through this much shared memory, reused by every write (a
- * write's blocks are all back before the next one starts). Each block posted as its own
- * buffer instead left the helper, whose heap rarely needs collecting, with tens of MB of
- * dead copies: peak RSS under full-speed ingest went up ~35 MB.
- */
-const SHARED_INPUT_BYTES = 4 * 1024 * 1024;
 
 /**
  * Compresses on a helper thread while the writer goes on with the rest of the write
@@ -80,13 +71,13 @@ const SHARED_INPUT_BYTES = 4 * 1024 * 1024;
  * it cannot take messages while inside a transaction, so results are read with
  * `receiveMessageOnPort`, and `Atomics.wait` on a counter the helper bumps after posting
  * each one sleeps until there is something to read. Each request keeps its bytes (a copy
- * goes to the helper) so that the writer can always do the work itself.
+ * goes to the helper) so that the writer can always do the work itself. The price is
+ * memory: peak RSS under full-speed ingest rose ~35 MB, most of it the new thread's malloc
+ * arena (with MALLOC_ARENA_MAX=2 it did not; blocks through shared memory did not help).
  */
 export class ThreadBlockCompressor implements BlockCompressor {
   private readonly port: MessagePort;
   private readonly results = new Int32Array(new SharedArrayBuffer(4));
-  private readonly input = new Uint8Array(new SharedArrayBuffer(SHARED_INPUT_BYTES));
-  private inputUsed = 0;
   private worker: Worker | undefined;
   private nextSeq = 0;
   /** Sequence number of the first block of the current write. */
@@ -108,21 +99,14 @@ export class ThreadBlockCompressor implements BlockCompressor {
     // Seen between writes only (a write blocks the event loop); a helper lost mid-write is caught by the wait's timeout.
     this.worker.on('error', (err) => this.helperLost(`the helper failed: ${err.message}`));
     this.worker.on('exit', (code) => this.helperLost(`the helper exited with code ${code}`));
-    const setup: CompressorSetup = { port: port2, input: this.input, results: this.results };
+    const setup: CompressorSetup = { port: port2, results: this.results };
     this.worker.postMessage(setup, [port2]);
   }
 
   submit(blockId: number, data: Uint8Array): void {
     const seq = this.nextSeq++;
     this.pending.push({ blockId, raw: data });
-    if (!this.worker) return;
-    let request: CompressRequest = { seq, data };
-    if (data.length <= this.input.length - this.inputUsed) {
-      this.input.set(data, this.inputUsed);
-      request = { seq, offset: this.inputUsed, length: data.length };
-      this.inputUsed += data.length;
-    }
-    this.port.postMessage(request);
+    if (this.worker) this.port.postMessage({ seq, data } satisfies CompressRequest);
   }
 
   collect(): CompressedBlock[] {
@@ -132,14 +116,9 @@ export class ThreadBlockCompressor implements BlockCompressor {
     return blocks;
   }
 
-  /**
-   * After a discard the helper may still be reading blocks of the dropped write while the
-   * next one overwrites them: what it makes of them is dropped too.
-   */
   discard(): void {
     this.pending = [];
     this.firstSeq = this.nextSeq;
-    this.inputUsed = 0;
   }
 
   close(): void {
