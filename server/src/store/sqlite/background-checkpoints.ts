@@ -4,11 +4,15 @@ import { SMALL_HEAP, spawnWorker } from '../../threads/spawn-worker.js';
 
 export interface CheckpointThreadData {
   path: string;
+  /** 1 from the moment a checkpoint is asked for until the helper has finished it. */
+  busy: Int32Array;
 }
 export type CheckpointThreadMessage = { type: 'done' } | { type: 'failed'; message: string };
 
 /** SQLite's own default: what the writer goes back to if the helper is lost. */
 const AUTOCHECKPOINT_PAGES = 1000;
+/** The longest the writer waits for the helper's checkpoint before one of its own. */
+const IDLE_WAIT_MS = 1000;
 
 /**
  * Copies the WAL back into the database file on a thread of its own, after each commit.
@@ -23,24 +27,28 @@ const AUTOCHECKPOINT_PAGES = 1000;
  * One checkpoint is asked for at a time: a commit while one runs asks for one more after it.
  */
 export class BackgroundCheckpoints {
+  /** Checkpoints the helper has finished. */
+  completed = 0;
   private worker: Worker | undefined;
   private running = false;
   private owed = false;
+  private readonly busy = new Int32Array(new SharedArrayBuffer(4));
 
   constructor(
     private readonly db: Database.Database,
     path: string,
     private readonly onLost: (reason: string) => void,
-    spawn: () => Worker = () => spawnWorker(import.meta.url, 'checkpoint-thread', { path } satisfies CheckpointThreadData, SMALL_HEAP),
+    spawn: (data: CheckpointThreadData) => Worker = (data) => spawnWorker(import.meta.url, 'checkpoint-thread', data, SMALL_HEAP),
   ) {
     db.pragma('wal_autocheckpoint = 0');
-    const worker = spawn();
+    const worker = spawn({ path, busy: this.busy });
     this.worker = worker;
     worker.unref();
     worker.on('message', (message: CheckpointThreadMessage) => {
       this.running = false;
-      if (message.type === 'failed') this.lost(`a checkpoint failed: ${message.message}`);
-      else if (this.owed) this.afterCommit();
+      if (message.type === 'failed') return this.lost(`a checkpoint failed: ${message.message}`);
+      this.completed++;
+      if (this.owed) this.afterCommit();
     });
     worker.on('error', (err) => this.lost(`the helper failed: ${err.message}`));
     worker.on('exit', (code) => this.lost(`the helper exited with code ${code}`));
@@ -54,12 +62,22 @@ export class BackgroundCheckpoints {
     }
     this.running = true;
     this.owed = false;
+    Atomics.store(this.busy, 0, 1);
     this.worker.postMessage('checkpoint');
+  }
+
+  /**
+   * Waits (up to a second) for a checkpoint asked of the helper to end. For the writer's
+   * own TRUNCATE checkpoints: one that meets the helper's gets SQLITE_BUSY and does nothing.
+   */
+  waitForHelper(): void {
+    if (this.worker) Atomics.wait(this.busy, 0, 1, IDLE_WAIT_MS);
   }
 
   close(): void {
     const worker = this.worker;
     this.worker = undefined;
+    Atomics.store(this.busy, 0, 0);
     void worker?.terminate();
   }
 

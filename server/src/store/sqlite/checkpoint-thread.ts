@@ -8,15 +8,18 @@ import { BACKGROUND_NICE, niceThisThread } from '../../threads/thread-priority.j
 import type { CheckpointThreadData, CheckpointThreadMessage } from './background-checkpoints.js';
 
 niceThisThread(BACKGROUND_NICE);
-const { path } = (workerData as { config: CheckpointThreadData }).config;
+const { path, busy } = (workerData as { config: CheckpointThreadData }).config;
 const db = new Database(path);
 const send = (message: CheckpointThreadMessage) => parentPort!.postMessage(message);
 parentPort!.on('message', () => {
+  let outcome: CheckpointThreadMessage = { type: 'done' };
   try {
     // PASSIVE: copies what no reader still needs, never waits, never blocks the writer.
     db.pragma('wal_checkpoint(PASSIVE)');
-    send({ type: 'done' });
   } catch (err) {
-    send({ type: 'failed', message: (err as Error).message });
+    outcome = { type: 'failed', message: (err as Error).message };
   }
+  Atomics.store(busy, 0, 0);
+  Atomics.notify(busy, 0);
+  send(outcome);
 });

@@ -113,10 +113,10 @@ export function createStoreOperations(
   );
   const writer = new SpanWriter(db, compressor);
   const nettraceWriter = new NettraceWriter(db, writer);
-  const checkpointer = new WalCheckpointer(db, policy);
   const background = new BackgroundCheckpoints(db, db.name, (reason) =>
     report('warn', 'the checkpoint thread is lost; the writer checkpoints by itself', { reason }),
   );
+  const checkpointer = new WalCheckpointer(db, policy, () => background.waitForHelper());
   // Every commit passes here: the WAL checkpoints, then the --max-db-size check.
   const afterCommit = () => {
     background.afterCommit();
@@ -153,8 +153,8 @@ export function createStoreOperations(
         // The batches stay in the log, durable; the next open indexes them.
         report('error', 'indexing the ingest log at close failed; it is indexed at the next start', { error: (err as Error).message });
       }
-      background.close();
       checkpointer.checkpoint({ waitForReaders: true });
+      background.close();
       // SQLite's advice for a connection about to close: refresh planner statistics if stale.
       db.pragma('optimize');
       compressor.close();

@@ -12,9 +12,11 @@ export class WalCheckpointer {
   private commits = 0;
   private lastAt = performance.now();
 
+  /** `beforeCheckpoint`: waits out another connection's checkpoint, which would make this one do nothing. */
   constructor(
     private readonly db: Database.Database,
     private readonly policy: CheckpointPolicy,
+    private readonly beforeCheckpoint: () => void = () => {},
   ) {}
 
   afterCommit(): void {
@@ -31,6 +33,7 @@ export class WalCheckpointer {
   checkpoint({ waitForReaders }: { waitForReaders: boolean }): void {
     this.commits = 0;
     this.lastAt = performance.now();
+    this.beforeCheckpoint();
     const busyTimeout = this.db.pragma('busy_timeout', { simple: true }) as number;
     if (!waitForReaders) this.db.pragma('busy_timeout = 0');
     try {
