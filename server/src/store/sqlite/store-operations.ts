@@ -117,11 +117,13 @@ export function createStoreOperations(
     report('warn', 'the checkpoint thread is lost; the writer checkpoints by itself', { reason }),
   );
   const checkpointer = new WalCheckpointer(db, policy, () => background.waitForHelper());
-  // Every commit passes here: the WAL checkpoints, then the --max-db-size check.
+  // Every commit passes here: the writer's own WAL truncation when due, the --max-db-size
+  // check (which may truncate too), then the helper's checkpoint, asked last so that a
+  // truncation here does not wait for a checkpoint of the same commit.
   const afterCommit = () => {
-    background.afterCommit();
     checkpointer.afterCommit();
     retention.afterCommit();
+    background.afterCommit();
   };
   const retention = retentionOperations(db, afterCommit, {
     maxBytes: maxDbSizeBytes,
