@@ -7,7 +7,6 @@ import { rawProtoOf } from '../../receivers/otlp/otlp-raw.js';
 import { buildSampleTraceRequest } from '../../receivers/otlp/otlp-sample-requests.js';
 import { toSpans } from '../../receivers/otlp/otlp-to-spans.js';
 import { inflateChunk } from './chunk-compression.js';
-import { ThreadBlockCompressor } from './block-compressor.js';
 import { openDatabase } from './open-database.js';
 import { SpanReader } from './span-reader.js';
 import { SpanWriter } from './span-writer.js';
@@ -167,40 +166,6 @@ describe('SpanWriter', () => {
     const stored = db.prepare('SELECT sum(length(data)) FROM span_blocks').pluck().get() as number;
     expect(stored).toBeLessThan(JSON.stringify(spans).length / 5);
     expect(reader.getTrace(spans[0]!.traceId)).toEqual(spans);
-  });
-
-  it('stores the same blocks when a helper thread compresses them, also after a write that rolled back', () => {
-    // Many traces of 40 spans with distinct text: several ~64 KiB blocks a write.
-    const write = (first: number) =>
-      Array.from({ length: 1_500 }, (_, i) =>
-        testSpan({
-          traceId: traceIdOf(first + Math.floor(i / 40)),
-          spanId: spanIdOf(i + 1),
-          attributes: [stringAttr('user.id', `u${first}-${i}`), stringAttr('payload', `${i}`.repeat(1 + (i % 50)))],
-        }),
-      );
-    const threaded = openDatabase(':memory:', 'writer');
-    const compressor = new ThreadBlockCompressor();
-    try {
-      const threadWriter = new SpanWriter(threaded, compressor);
-      for (const [w, target] of [[writer, db], [threadWriter, threaded]] as const) {
-        w.write(write(1));
-        // Fails at its 31st trace, after its first blocks were handed over.
-        target.exec(`CREATE TEMP TRIGGER refuse BEFORE INSERT ON trace_summaries WHEN NEW.trace_id = x'${traceIdOf(130)}'
-          BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`);
-        expect(() => w.write(write(100))).toThrow('refused by the test');
-        target.exec('DROP TRIGGER refuse');
-        w.write(write(200));
-        expect(target.prepare('SELECT count(*) FROM span_blocks').pluck().get()).toBeGreaterThan(6);
-      }
-      for (const sql of ['SELECT block_id, data FROM span_blocks ORDER BY block_id', 'SELECT * FROM span_chunks ORDER BY chunk_id']) {
-        expect(threaded.prepare(sql).all()).toEqual(db.prepare(sql).all());
-      }
-      expect(new SpanReader(threaded).getTrace(traceIdOf(201))).toEqual(write(200).slice(40, 80));
-    } finally {
-      compressor.close();
-      threaded.close();
-    }
   });
 
   it('refuses a batch with a malformed span and writes none of it', () => {

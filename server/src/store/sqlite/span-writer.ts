@@ -3,7 +3,7 @@ import type { Span } from '@threadline/shared';
 import { BlockBuilder } from './block-builder.js';
 import { RowBatcher } from './row-batcher.js';
 import { asBuffer, PostingListBuilder, registerPostingListFunctions, UPSERT_POSTING_LIST } from './posting-lists.js';
-import { InlineBlockCompressor, type BlockCompressor } from './block-compressor.js';
+import { compressChunk } from './chunk-compression.js';
 import { DurationListBuilder, durationListParams, INSERT_DURATION_LIST } from './duration-lists.js';
 import { LatencySketchWriter, MinuteDeltas } from './latency-sketch-writer.js';
 import { buildPreparedBatch, chunkParts, isBetterRoot, type PreparedBatch, type PreparedChunk } from './prepared-batch.js';
@@ -44,7 +44,6 @@ export class SpanWriter {
   private readonly updateKeepingRoot;
   private readonly setCounts;
   private readonly insertBlock;
-  private readonly lastBlockId;
   private readonly insertChunk;
   private readonly postings;
   /** This batch's postings, gathered by (hour, tag) and written as lists at its end. */
@@ -63,11 +62,7 @@ export class SpanWriter {
    */
   betweenChunks: () => void = () => {};
 
-  /** `compressor`: where blocks are compressed; a helper thread's (block-compressor.ts) under full-speed ingest. */
-  constructor(
-    db: Database.Database,
-    private readonly compressor: BlockCompressor = new InlineBlockCompressor(),
-  ) {
+  constructor(db: Database.Database) {
     this.selectOp = db.prepare<[string, string, number], number>('SELECT op_id FROM span_ops WHERE service = ? AND name = ? AND kind = ?').pluck();
     this.insertOp = db.prepare('INSERT INTO span_ops (service, name, kind) VALUES (?, ?, ?)');
     this.insertCatalog = db.prepare('INSERT OR IGNORE INTO operations (service, name, kind) VALUES (?, ?, ?)');
@@ -95,8 +90,7 @@ export class SpanWriter {
       `UPDATE trace_summaries SET start_ns = ?, end_ns = ?, span_count = span_count + ?, error_count = error_count + ?, services = ?
        WHERE trace_num = ?`,
     );
-    this.insertBlock = db.prepare('INSERT INTO span_blocks (block_id, data) VALUES (?, ?)');
-    this.lastBlockId = db.prepare<[], number | null>('SELECT max(block_id) FROM span_blocks').pluck();
+    this.insertBlock = db.prepare('INSERT INTO span_blocks (data) VALUES (?)');
     this.insertChunk = db.prepare('INSERT INTO span_chunks (trace_num, block_id, offset, length) VALUES (?, ?, ?, ?)');
     // A list whose key (hour, tag, last trace) a previous pass took is merged into that one (posting-lists.ts).
     registerPostingListFunctions(db);
@@ -154,29 +148,19 @@ export class SpanWriter {
         this.knownResources.add(resource.key);
       }
       const sketched = new MinuteDeltas();
-      // Block IDs are given out here, so that a block is compressed while the write goes on
-      // and stored at its end; IDs still grow with the chunks that point at them (retention relies on it).
-      let nextBlockId = (this.lastBlockId.get() ?? 0) + 1;
-      const blocks = new BlockBuilder(
-        (data) => {
-          const blockId = nextBlockId++;
-          this.compressor.submit(blockId, data);
-          return blockId;
-        },
-        (c) => this.insertChunk.run(c.traceNum, c.blockId, c.offset, c.length),
+      const blocks = new BlockBuilder((data) => Number(this.insertBlock.run(compressChunk(data)).lastInsertRowid), (c) =>
+        this.insertChunk.run(c.traceNum, c.blockId, c.offset, c.length),
       );
       for (const chunk of batch.chunks) {
         this.betweenChunks();
         this.writeChunk(chunk, opIds, batch, sketched, blocks);
       }
       blocks.finish();
-      for (const block of this.compressor.collect()) this.insertBlock.run(block.blockId, block.data);
       for (const list of this.passPostings.take()) this.postings.add(list.hour, list.tag, list.lastNum, list.count, asBuffer(list.nums));
       this.postings.flush();
       for (const list of this.passDurations.take()) this.insertDurationList.run(...durationListParams(list));
       if (sketches) this.sketches.add(sketched);
     } catch (err) {
-      this.compressor.discard();
       this.postings.discard();
       this.passPostings.clear();
       this.passDurations.clear();

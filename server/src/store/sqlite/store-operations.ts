@@ -11,7 +11,6 @@ import { SpanReader } from './span-reader.js';
 import { TracePieceReader } from './trace-piece-reader.js';
 import { markTransfer } from './trace-chunk-pages.js';
 import { SpanWriter } from './span-writer.js';
-import { ThreadBlockCompressor } from './block-compressor.js';
 import { WalCheckpointer } from './wal-checkpointer.js';
 import { BackgroundCheckpoints } from './background-checkpoints.js';
 import { IngestLog, INDEX_AFTER_MS, type PassYield } from './ingest-log.js';
@@ -95,9 +94,9 @@ export function createStoreOperations(
 ): Partial<StoreOperations> {
   const close = () => db.close();
   if (role === 'reader') return { ...readOperations(db), close };
+  const writer = new SpanWriter(db);
+  const nettraceWriter = new NettraceWriter(db, writer);
   if (role === 'memory') {
-    const writer = new SpanWriter(db);
-    const nettraceWriter = new NettraceWriter(db, writer);
     return {
       ...readOperations(db),
       writeBatch: (batch) => writer.writePrepared(unpackBatch(batch)),
@@ -108,11 +107,6 @@ export function createStoreOperations(
       close,
     };
   }
-  const compressor = new ThreadBlockCompressor((reason) =>
-    report('warn', 'the block compression thread is lost; the writer compresses blocks itself', { reason }),
-  );
-  const writer = new SpanWriter(db, compressor);
-  const nettraceWriter = new NettraceWriter(db, writer);
   const background = new BackgroundCheckpoints(db, db.name, (reason) =>
     report('warn', 'the checkpoint thread is lost; the writer checkpoints by itself', { reason }),
   );
@@ -159,7 +153,6 @@ export function createStoreOperations(
       background.close();
       // SQLite's advice for a connection about to close: refresh planner statistics if stale.
       db.pragma('optimize');
-      compressor.close();
       close();
     },
   };
