@@ -30,7 +30,7 @@ export class BackgroundCheckpoints {
   /** Checkpoints the helper has finished. */
   completed = 0;
   private worker: Worker | undefined;
-  private running = false;
+  /** A commit came while a checkpoint was under way: one more is owed once it ends. */
   private owed = false;
   private readonly busy = new Int32Array(new SharedArrayBuffer(4));
 
@@ -45,7 +45,6 @@ export class BackgroundCheckpoints {
     this.worker = worker;
     worker.unref();
     worker.on('message', (message: CheckpointThreadMessage) => {
-      this.running = false;
       if (message.type === 'failed') return this.lost(`a checkpoint failed: ${message.message}`);
       this.completed++;
       if (this.owed) this.afterCommit();
@@ -56,11 +55,10 @@ export class BackgroundCheckpoints {
 
   afterCommit(): void {
     if (!this.worker) return;
-    if (this.running) {
+    if (Atomics.load(this.busy, 0) === 1) {
       this.owed = true;
       return;
     }
-    this.running = true;
     this.owed = false;
     Atomics.store(this.busy, 0, 1);
     this.worker.postMessage('checkpoint');
