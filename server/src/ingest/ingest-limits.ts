@@ -63,10 +63,16 @@ export class DecodeMeter {
   ) {}
 
   countObject(stringChars = 0): void {
-    if (++this.objects > this.limits.maxObjectsPerRequest) {
+    this.countObjects(1, OBJECT_BYTES + 2 * stringChars);
+  }
+
+  /** Counts `objects` decoded together, `bytes` their estimated heap (what countObject added for each, summed). */
+  countObjects(objects: number, bytes: number): void {
+    this.objects += objects;
+    if (this.objects > this.limits.maxObjectsPerRequest) {
       throw new AppError(413, 'too_many_objects', `request decodes to more than ${this.limits.maxObjectsPerRequest} spans, attributes, events and links; send smaller batches`);
     }
-    this.bytes += OBJECT_BYTES + 2 * stringChars;
+    this.bytes += bytes;
   }
 
   /** False once the request has had its share of spans: the caller skips the span. */

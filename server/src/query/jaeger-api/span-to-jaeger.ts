@@ -52,24 +52,40 @@ export function toJaegerTrace(traceId: string, spans: readonly Span[]): JaegerTr
 export class JaegerProcesses {
   readonly processes: Record<string, JaegerProcess> = {};
   private readonly byKey = new Map<string, string>();
-  /** Spans decoded from one stored group share their resource object: its key is worked out once. */
-  private readonly byResource = new Map<Resource, Map<string, string>>();
 
   idOf(resource: Resource, serviceName: string): string {
-    let byService = this.byResource.get(resource);
-    if (!byService) this.byResource.set(resource, (byService = new Map()));
-    let id = byService.get(serviceName);
-    if (id !== undefined) return id;
-    const key = processKey(resource, serviceName);
-    id = this.byKey.get(key);
+    const process = processOf(resource, serviceName);
+    let id = this.byKey.get(process.key);
     if (id === undefined) {
       id = `p${this.byKey.size + 1}`;
-      this.byKey.set(key, id);
-      this.processes[id] = { serviceName, tags: resource.attributes.filter((kv) => kv.key !== SERVICE_NAME).map(toJaegerTag) };
+      this.byKey.set(process.key, id);
+      this.processes[id] = { serviceName, tags: process.tags };
     }
-    byService.set(serviceName, id);
     return id;
   }
+}
+
+/** A resource's process: the key that tells processes apart, and its tags (shared by every trace: not to be changed). */
+interface ResourceProcess {
+  key: string;
+  tags: JaegerTag[];
+}
+
+/**
+ * The stored spans' resources are shared objects (part-interner.ts): each one's process is
+ * worked out once, not once per trace, and its key is one string whose hash V8 keeps.
+ */
+const resourceProcesses = new WeakMap<Resource, Map<string, ResourceProcess>>();
+
+function processOf(resource: Resource, serviceName: string): ResourceProcess {
+  let byService = resourceProcesses.get(resource);
+  if (!byService) resourceProcesses.set(resource, (byService = new Map()));
+  let process = byService.get(serviceName);
+  if (!process) {
+    const tags = Object.freeze(resource.attributes.filter((kv) => kv.key !== SERVICE_NAME).map(toJaegerTag)) as JaegerTag[];
+    byService.set(serviceName, (process = { key: processKey(resource, serviceName), tags }));
+  }
+  return process;
 }
 
 /** Attributes are sorted for the key only, so a receiver reordering them does not split a process. */

@@ -10,6 +10,7 @@
 
 import type { AnyValue, InstrumentationScope, KeyValue, Resource, SpanEvent, SpanLink } from '@threadline/shared';
 import { DecodeMeter } from '../../ingest/ingest-limits.js';
+import type { PartInterner } from './part-interner.js';
 import { ProtobufReader } from './protobuf-reader.js';
 import { RAW_PROTO, rawProtoOf, setRawProto, type RawProto, type WithRawProto } from './otlp-raw.js';
 import {
@@ -26,14 +27,18 @@ import {
  * past a span's share are skipped without being decoded (and counted in its `dropped_*`),
  * long strings are decoded only as far as they are kept, spans past the request's share are
  * skipped, and a request decoding to too many objects stops with a 413 AppError.
+ *
+ * With `parts` (for the meter's limits), a resource or scope whose bytes were decoded before
+ * is that same object (part-interner.ts).
  */
-export function parseExportTraceRequestProto(bytes: Uint8Array, meter: DecodeMeter = new DecodeMeter()): OtlpTraceRequest {
+export function parseExportTraceRequestProto(bytes: Uint8Array, meter: DecodeMeter = new DecodeMeter(), parts?: PartInterner): OtlpTraceRequest {
   const r = new ProtobufReader(bytes, undefined, meter.limits.maxAttributeLength);
   const resourceSpans: OtlpResourceSpans[] = [];
+  const shared = parts?.limits === meter.limits ? parts : undefined;
   try {
     while (!r.done) {
       const tag = r.readTag();
-      if (tag === 0x0a) resourceSpans.push(readResourceSpans(r, meter)); // 1 resource_spans
+      if (tag === 0x0a) resourceSpans.push(readResourceSpans(r, meter, shared)); // 1 resource_spans
       else r.skip(tag);
     }
   } finally {
@@ -53,19 +58,24 @@ function readAttribute(r: ProtobufReader, m: DecodeMeter, tag: number, list: Key
   return 1;
 }
 
-function readResourceSpans(r: ProtobufReader, m: DecodeMeter): OtlpResourceSpans {
+function readResourceSpans(r: ProtobufReader, m: DecodeMeter, parts: PartInterner | undefined): OtlpResourceSpans {
   const parent = r.enter();
-  const out: OtlpResourceSpans = { resource: { attributes: [], droppedAttributesCount: 0 }, scopeSpans: [], schemaUrl: '' };
+  const out: OtlpResourceSpans = { resource: newResource(), scopeSpans: [], schemaUrl: '' };
   // A resource sent in two parts is merged: then no one slice of bytes is the resource.
   let resourceBytes: Uint8Array | null | undefined;
   while (!r.done) {
     const tag = r.readTag();
     switch (tag) {
       case 0x0a: // 1 resource
-        resourceBytes = resourceBytes === undefined ? mergeResource(r, out.resource, m) : (mergeResource(r, out.resource, m), null);
+        if (resourceBytes === undefined) ({ value: out.resource, bytes: resourceBytes } = readResource(r, m, tag, parts));
+        else {
+          out.resource = mergedCopy(out.resource);
+          mergeResource(r, out.resource, m);
+          resourceBytes = null;
+        }
         break;
       case 0x12: // 2 scope_spans
-        out.scopeSpans.push(readScopeSpans(r, m));
+        out.scopeSpans.push(readScopeSpans(r, m, parts));
         break;
       case 0x1a: // 3 schema_url
         out.schemaUrl = r.readString();
@@ -98,6 +108,28 @@ function changesByLimits(r: ProtobufReader, m: DecodeMeter): number {
   return r.truncatedStrings + m.droppedAttributes + m.droppedEvents + m.droppedLinks;
 }
 
+const newResource = (): Resource => ({ attributes: [], droppedAttributesCount: 0 });
+const newScope = (): InstrumentationScope => ({ name: '', version: '', attributes: [], droppedAttributesCount: 0 });
+
+/** A copy to merge a later part into: what was read first may be shared (PartInterner). */
+function mergedCopy<T extends { attributes: KeyValue[] }>(part: T): T {
+  return { ...part, attributes: [...part.attributes] };
+}
+
+/** The first resource message of a resource_spans (its tag read), and its bytes as mergeResource gives them. */
+export function readResource(r: ProtobufReader, m: DecodeMeter, tag: number, parts: PartInterner | undefined): { value: Resource; bytes: Uint8Array | null } {
+  if (parts) return parts.resources.read(r, m, tag, newResource, (out) => mergeResource(r, out, m));
+  const value = newResource();
+  return { value, bytes: mergeResource(r, value, m) };
+}
+
+/** readResource for the first scope message of a scope_spans. */
+export function readScope(r: ProtobufReader, m: DecodeMeter, tag: number, parts: PartInterner | undefined): { value: InstrumentationScope; bytes: Uint8Array | null } {
+  if (parts) return parts.scopes.read(r, m, tag, newScope, (out) => mergeScope(r, out, m));
+  const value = newScope();
+  return { value, bytes: mergeScope(r, value, m) };
+}
+
 /** Returns the resource message's bytes, or null when a limit changed it. */
 export function mergeResource(r: ProtobufReader, out: Resource, m: DecodeMeter): Uint8Array | null {
   const changes = changesByLimits(r, m);
@@ -120,19 +152,20 @@ export function mergeResource(r: ProtobufReader, out: Resource, m: DecodeMeter):
   return changesByLimits(r, m) === changes ? bytes : null;
 }
 
-function readScopeSpans(r: ProtobufReader, m: DecodeMeter): OtlpScopeSpans {
+function readScopeSpans(r: ProtobufReader, m: DecodeMeter, parts: PartInterner | undefined): OtlpScopeSpans {
   const parent = r.enter();
-  const out: OtlpScopeSpans = {
-    scope: { name: '', version: '', attributes: [], droppedAttributesCount: 0 },
-    spans: [],
-    schemaUrl: '',
-  };
+  const out: OtlpScopeSpans = { scope: newScope(), spans: [], schemaUrl: '' };
   let bytes: Uint8Array | null | undefined;
   while (!r.done) {
     const tag = r.readTag();
     switch (tag) {
       case 0x0a: // 1 scope
-        bytes = bytes === undefined ? mergeScope(r, out.scope, m) : (mergeScope(r, out.scope, m), null);
+        if (bytes === undefined) ({ value: out.scope, bytes } = readScope(r, m, tag, parts));
+        else {
+          out.scope = mergedCopy(out.scope);
+          mergeScope(r, out.scope, m);
+          bytes = null;
+        }
         break;
       case 0x12: // 2 spans
         if (m.admitSpan()) out.spans.push(readSpan(r, m));

@@ -170,6 +170,14 @@ export class ProtobufReader {
     return this.view.getFloat64(pos, true);
   }
 
+  /** The length-delimited value next, as readBytes gives it, without moving past it. */
+  peekBytes(): Uint8Array {
+    const at = this.cursor;
+    const bytes = this.readBytes();
+    this.cursor = at;
+    return bytes;
+  }
+
   /** A view into the input, not a copy: valid as long as the input buffer is. */
   readBytes(): Uint8Array {
     const length = this.readLength();

@@ -1,12 +1,13 @@
 import type { InstrumentationScope, Resource, Span } from '@threadline/shared';
 import { parseExportTraceRequestProto } from '../../receivers/otlp/otlp-proto-decoder.js';
-import { DecodeMeter } from '../../ingest/ingest-limits.js';
+import { DEFAULT_INGEST_LIMITS, DecodeMeter } from '../../ingest/ingest-limits.js';
 import { writeResourceSpans } from '../../receivers/otlp/otlp-proto-encoder.js';
 import { rawProtoOf, type RawProto } from '../../receivers/otlp/otlp-raw.js';
 import { toSpan } from '../../receivers/otlp/otlp-to-spans.js';
 import { ProtobufReader, WireType } from '../../receivers/otlp/protobuf-reader.js';
 import { ProtobufWriter } from '../../receivers/otlp/protobuf-writer.js';
 import type { OtlpScopeSpans, OtlpSpan, OtlpTraceRequest } from '../../receivers/otlp/otlp-types.js';
+import { PartInterner } from '../../receivers/otlp/part-interner.js';
 
 /**
  * How the spans of one trace from one write batch are kept on disk (before compression):
@@ -126,9 +127,17 @@ export function writeGroupFrame(w: ProtobufWriter, serviceName: string, writeRes
  */
 export function parseSpanChunk(bytes: Uint8Array, keepRaw = true): Span[] {
   const spans: Span[] = [];
-  forEachGroup(bytes, (serviceName, request) => appendSpans(spans, parseExportTraceRequestProto(request, new DecodeMeter(undefined, keepRaw)), serviceName));
+  const parts = keepRaw ? undefined : SERVED_PARTS;
+  forEachGroup(bytes, (serviceName, request) => appendSpans(spans, parseExportTraceRequestProto(request, new DecodeMeter(undefined, keepRaw), parts), serviceName));
   return spans;
 }
+
+/**
+ * The resources and scopes of spans read to be served, one object per distinct message
+ * (part-interner.ts). Not for spans stored again: writeSpanChunk groups spans by their
+ * resource object, and should write a chunk's groups as they were.
+ */
+export const SERVED_PARTS = new PartInterner(DEFAULT_INGEST_LIMITS);
 
 /** Calls `read` with each group's service name and ExportTraceServiceRequest bytes, in order (groups without a request are skipped). */
 export function forEachGroup(chunk: Uint8Array, read: (serviceName: string, request: Uint8Array) => void): void {
