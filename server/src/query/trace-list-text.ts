@@ -61,11 +61,14 @@ export async function* jsonListText(head: string, items: AsyncIterable<string | 
   let done = false;
   try {
     let next = await iterator.next();
-    if (next.done) yield head;
-    else yield* prefixed(head, next.value);
+    yield head;
+    if (!next.done) yield next.value;
     while (!next.done) {
       next = await iterator.next();
-      if (!next.done) yield* prefixed(',', next.value);
+      if (!next.done) {
+        yield ',';
+        yield next.value;
+      }
     }
     done = true;
     yield tail();
@@ -74,22 +77,37 @@ export async function* jsonListText(head: string, items: AsyncIterable<string | 
   }
 }
 
-/** Bytes items from this size are passed on as they are, after a piece of their own for the text before them. */
-const UNJOINED_BYTES = 64 * 1024;
-
 /**
- * `text` then `piece`, as one piece, or two for big bytes: copying a trace's megabytes to join
- * a comma to them is a waste, and so is a piece, with its write and its compression call, for
- * the comma before a small one.
+ * Pieces joined into writes of at least `minBytes` (but the last), each a Buffer: a piece of
+ * `minBytes` or more goes as it is, uncopied, after what was held before it. A write costs a
+ * compression call (on libuv's pool, and back) and a trip through the response's streams:
+ * a Jaeger search of 20 Go-fleet traces (~33 KB each, and a comma between) was 41 writes.
  */
-function* prefixed(text: string, piece: string | Buffer): Generator<string | Buffer> {
-  if (typeof piece === 'string') yield text + piece;
-  else if (piece.length < UNJOINED_BYTES) yield Buffer.concat([Buffer.from(text, 'utf8'), piece]);
-  else {
-    yield text;
-    yield piece;
+export async function* coalescedPieces(pieces: AsyncIterable<string | Buffer>, minBytes = WRITE_BYTES): AsyncGenerator<Buffer> {
+  let held: Buffer[] = [];
+  let size = 0;
+  const take = () => {
+    const joined = held.length === 1 ? held[0]! : Buffer.concat(held, size);
+    held = [];
+    size = 0;
+    return joined;
+  };
+  for await (const piece of pieces) {
+    const bytes = typeof piece === 'string' ? Buffer.from(piece, 'utf8') : piece;
+    if (bytes.length >= minBytes) {
+      if (size > 0) yield take();
+      yield bytes;
+      continue;
+    }
+    held.push(bytes);
+    size += bytes.length;
+    if (size >= minBytes) yield take();
   }
+  if (size > 0) yield take();
 }
+
+/** What sendJsonPieces writes at a time, at least (coalescedPieces). */
+export const WRITE_BYTES = 128 * 1024;
 
 /**
  * Sends text pieces (strings, or UTF-8 bytes) as a JSON body, as fast as the client reads
@@ -99,5 +117,5 @@ function* prefixed(text: string, piece: string | Buffer): Generator<string | Buf
  */
 export async function sendJsonPieces(res: Response, pieces: AsyncIterable<string | Buffer>): Promise<void> {
   res.type('json');
-  await pipeline(Readable.from(takingTurns(pieces)), res);
+  await pipeline(Readable.from(coalescedPieces(takingTurns(pieces))), res);
 }
