@@ -112,7 +112,7 @@ const newResource = (): Resource => ({ attributes: [], droppedAttributesCount: 0
 const newScope = (): InstrumentationScope => ({ name: '', version: '', attributes: [], droppedAttributesCount: 0 });
 
 /** A copy to merge a later part into: what was read first may be shared (PartInterner). */
-function mergedCopy<T extends { attributes: KeyValue[] }>(part: T): T {
+export function mergedCopy<T extends { attributes: KeyValue[] }>(part: T): T {
   return { ...part, attributes: [...part.attributes] };
 }
 

@@ -11,7 +11,7 @@
  */
 import type { InstrumentationScope, KeyValue, Resource, Span } from '@threadline/shared';
 import { DEFAULT_INGEST_LIMITS, DecodeMeter } from '../../ingest/ingest-limits.js';
-import { mergeResource, mergeScope, readResource, readScope } from '../../receivers/otlp/otlp-proto-decoder.js';
+import { mergedCopy, mergeResource, mergeScope, readResource, readScope } from '../../receivers/otlp/otlp-proto-decoder.js';
 import type { PartInterner } from '../../receivers/otlp/part-interner.js';
 import { DEFAULT_MAX_DEPTH, ProtobufReader, unsignedDecimal } from '../../receivers/otlp/protobuf-reader.js';
 import { ProtobufViewReader } from '../../receivers/otlp/protobuf-view-reader.js';
@@ -122,7 +122,7 @@ class PartRead<T extends { attributes: KeyValue[] }> {
   ): void {
     if (this.parts++ === 0) this.value = first(r, m, tag, SERVED_PARTS).value;
     else {
-      this.value = { ...this.value, attributes: [...this.value.attributes] };
+      this.value = mergedCopy(this.value);
       merge(r, this.value, m);
     }
   }
