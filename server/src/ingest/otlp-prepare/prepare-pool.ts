@@ -1,6 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import { AppError } from '../../app-error.js';
-import { spawnWorker } from '../../threads/spawn-worker.js';
+import { INGEST_YOUNG_GENERATION_MB, spawnWorker } from '../../threads/spawn-worker.js';
 import type { IngestLimits } from '../ingest-limits.js';
 import type { PackedOtlp, PrepareAnswer, PrepareRequest, PrepareWorkerConfig } from './prepare-protocol.js';
 
@@ -27,7 +27,7 @@ interface Slot {
  * keep what one body decodes to within a few tens of MB. Past this cap a thread dies and
  * is replaced (its bodies answered 503), where an unbounded heap would take the process.
  */
-const POOL_HEAP_LIMITS = { maxOldGenerationSizeMb: 128 };
+const POOL_HEAP_LIMITS = { maxOldGenerationSizeMb: 128, maxYoungGenerationSizeMb: INGEST_YOUNG_GENERATION_MB };
 /** Bodies a thread holds: one it decodes and the next, so that it never waits for this thread between two. */
 const JOBS_PER_THREAD = 2;
 /**

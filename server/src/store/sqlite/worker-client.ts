@@ -1,7 +1,7 @@
 import type { Worker } from 'node:worker_threads';
 import { AppError } from '../../app-error.js';
 import { StoreOpenError, StoreVersionError } from '../store-errors.js';
-import { spawnWorker } from '../../threads/spawn-worker.js';
+import { INGEST_YOUNG_GENERATION_MB, spawnWorker } from '../../threads/spawn-worker.js';
 import type {
   OperationName,
   StoreOperations,
@@ -67,7 +67,7 @@ export class WorkerClient {
 
   /** Resolves once the worker has opened (and, for a writer, migrated) the database. */
   static start(config: WorkerConfig, logger: StoreLogger): Promise<WorkerClient> {
-    const worker = spawnWorker(import.meta.url, 'store-worker', config);
+    const worker = spawnWorker(import.meta.url, 'store-worker', config, config.role === 'writer' ? { maxYoungGenerationSizeMb: INGEST_YOUNG_GENERATION_MB } : undefined);
     return new Promise((resolve, reject) => {
       const fail = (err: Error) => {
         cleanup();
