@@ -10,7 +10,7 @@
 
 import type { AnyValue, InstrumentationScope, KeyValue, Resource, SpanEvent, SpanLink } from '@threadline/shared';
 import { DecodeMeter } from '../../ingest/ingest-limits.js';
-import type { PartInterner } from './part-interner.js';
+import type { PartCache, PartInterner } from './part-interner.js';
 import { ProtobufReader } from './protobuf-reader.js';
 import { RAW_PROTO, rawProtoOf, setRawProto, type RawProto, type WithRawProto } from './otlp-raw.js';
 import {
@@ -28,17 +28,16 @@ import {
  * long strings are decoded only as far as they are kept, spans past the request's share are
  * skipped, and a request decoding to too many objects stops with a 413 AppError.
  *
- * With `parts` (for the meter's limits), a resource or scope whose bytes were decoded before
- * is that same object (part-interner.ts).
+ * With `parts`, a resource or scope whose bytes were decoded before (under the meter's
+ * limits) is that same object (part-interner.ts).
  */
 export function parseExportTraceRequestProto(bytes: Uint8Array, meter: DecodeMeter = new DecodeMeter(), parts?: PartInterner): OtlpTraceRequest {
   const r = new ProtobufReader(bytes, undefined, meter.limits.maxAttributeLength);
   const resourceSpans: OtlpResourceSpans[] = [];
-  const shared = parts?.limits === meter.limits ? parts : undefined;
   try {
     while (!r.done) {
       const tag = r.readTag();
-      if (tag === 0x0a) resourceSpans.push(readResourceSpans(r, meter, shared)); // 1 resource_spans
+      if (tag === 0x0a) resourceSpans.push(readResourceSpans(r, meter, parts)); // 1 resource_spans
       else r.skip(tag);
     }
   } finally {
@@ -60,19 +59,13 @@ function readAttribute(r: ProtobufReader, m: DecodeMeter, tag: number, list: Key
 
 function readResourceSpans(r: ProtobufReader, m: DecodeMeter, parts: PartInterner | undefined): OtlpResourceSpans {
   const parent = r.enter();
-  const out: OtlpResourceSpans = { resource: newResource(), scopeSpans: [], schemaUrl: '' };
-  // A resource sent in two parts is merged: then no one slice of bytes is the resource.
-  let resourceBytes: Uint8Array | null | undefined;
+  const resource = resourcePart();
+  const out: OtlpResourceSpans = { resource: resource.value, scopeSpans: [], schemaUrl: '' };
   while (!r.done) {
     const tag = r.readTag();
     switch (tag) {
       case 0x0a: // 1 resource
-        if (resourceBytes === undefined) ({ value: out.resource, bytes: resourceBytes } = readResource(r, m, tag, parts));
-        else {
-          out.resource = mergedCopy(out.resource);
-          mergeResource(r, out.resource, m);
-          resourceBytes = null;
-        }
+        resource.read(r, m, tag, parts);
         break;
       case 0x12: // 2 scope_spans
         out.scopeSpans.push(readScopeSpans(r, m, parts));
@@ -85,7 +78,8 @@ function readResourceSpans(r: ProtobufReader, m: DecodeMeter, parts: PartInterne
     }
   }
   r.leave(parent);
-  for (const ss of out.scopeSpans) for (const span of ss.spans) setRawPart(span, 'resource', resourceBytes);
+  out.resource = resource.value;
+  for (const ss of out.scopeSpans) for (const span of ss.spans) setRawPart(span, 'resource', resource.bytes);
   return out;
 }
 
@@ -111,24 +105,43 @@ function changesByLimits(r: ProtobufReader, m: DecodeMeter): number {
 const newResource = (): Resource => ({ attributes: [], droppedAttributesCount: 0 });
 const newScope = (): InstrumentationScope => ({ name: '', version: '', attributes: [], droppedAttributesCount: 0 });
 
-/** A copy to merge a later part into: what was read first may be shared (PartInterner). */
-export function mergedCopy<T extends { attributes: KeyValue[] }>(part: T): T {
-  return { ...part, attributes: [...part.attributes] };
+/**
+ * A resource or scope read from its messages, as protobuf merges a message sent in parts:
+ * the first part from `parts` when given (then possibly a shared object), a later part merged
+ * into a copy. `bytes`: the one message's bytes as `merge` gives them, null once a second part
+ * came (no one slice of bytes is the part then), undefined while none came.
+ */
+export class PartRead<T extends { attributes: KeyValue[] }> {
+  bytes: Uint8Array | null | undefined;
+  private parts = 0;
+
+  constructor(
+    public value: T,
+    private readonly cache: (parts: PartInterner) => PartCache<T>,
+    private readonly merge: (r: ProtobufReader, out: T, m: DecodeMeter) => Uint8Array | null,
+  ) {}
+
+  /** Whether a later part was merged: `value` is then a copy made after its first part may have been handed out. */
+  get merged(): boolean {
+    return this.parts > 1;
+  }
+
+  /** Reads the part's message next in `r` (its tag read). */
+  read(r: ProtobufReader, m: DecodeMeter, tag: number, parts: PartInterner | undefined): void {
+    if (this.parts++ === 0) {
+      if (parts) ({ value: this.value, bytes: this.bytes } = this.cache(parts).read(r, m, tag, () => this.value, (out) => this.merge(r, out, m)));
+      else this.bytes = this.merge(r, this.value, m);
+      return;
+    }
+    this.value = { ...this.value, attributes: [...this.value.attributes] };
+    this.merge(r, this.value, m);
+    this.bytes = null;
+  }
 }
 
-/** The first resource message of a resource_spans (its tag read), and its bytes as mergeResource gives them. */
-export function readResource(r: ProtobufReader, m: DecodeMeter, tag: number, parts: PartInterner | undefined): { value: Resource; bytes: Uint8Array | null } {
-  if (parts) return parts.resources.read(r, m, tag, newResource, (out) => mergeResource(r, out, m));
-  const value = newResource();
-  return { value, bytes: mergeResource(r, value, m) };
-}
-
-/** readResource for the first scope message of a scope_spans. */
-export function readScope(r: ProtobufReader, m: DecodeMeter, tag: number, parts: PartInterner | undefined): { value: InstrumentationScope; bytes: Uint8Array | null } {
-  if (parts) return parts.scopes.read(r, m, tag, newScope, (out) => mergeScope(r, out, m));
-  const value = newScope();
-  return { value, bytes: mergeScope(r, value, m) };
-}
+/** The resource of a resource_spans, and the scope of a scope_spans, as PartReads. */
+export const resourcePart = () => new PartRead(newResource(), (parts) => parts.resources, mergeResource);
+export const scopePart = () => new PartRead(newScope(), (parts) => parts.scopes, mergeScope);
 
 /** Returns the resource message's bytes, or null when a limit changed it. */
 export function mergeResource(r: ProtobufReader, out: Resource, m: DecodeMeter): Uint8Array | null {
@@ -154,18 +167,13 @@ export function mergeResource(r: ProtobufReader, out: Resource, m: DecodeMeter):
 
 function readScopeSpans(r: ProtobufReader, m: DecodeMeter, parts: PartInterner | undefined): OtlpScopeSpans {
   const parent = r.enter();
-  const out: OtlpScopeSpans = { scope: newScope(), spans: [], schemaUrl: '' };
-  let bytes: Uint8Array | null | undefined;
+  const scope = scopePart();
+  const out: OtlpScopeSpans = { scope: scope.value, spans: [], schemaUrl: '' };
   while (!r.done) {
     const tag = r.readTag();
     switch (tag) {
       case 0x0a: // 1 scope
-        if (bytes === undefined) ({ value: out.scope, bytes } = readScope(r, m, tag, parts));
-        else {
-          out.scope = mergedCopy(out.scope);
-          mergeScope(r, out.scope, m);
-          bytes = null;
-        }
+        scope.read(r, m, tag, parts);
         break;
       case 0x12: // 2 spans
         if (m.admitSpan()) out.spans.push(readSpan(r, m));
@@ -179,7 +187,8 @@ function readScopeSpans(r: ProtobufReader, m: DecodeMeter, parts: PartInterner |
     }
   }
   r.leave(parent);
-  for (const span of out.spans) setRawPart(span, 'scope', bytes);
+  out.scope = scope.value;
+  for (const span of out.spans) setRawPart(span, 'scope', scope.bytes);
   return out;
 }
 

@@ -76,6 +76,10 @@ describe('PartInterner', () => {
     const bytes = sample();
     const tight = { ...LIMITS, maxAttributeLength: 2 };
     const under = (limits: typeof LIMITS) => parseExportTraceRequestProto(bytes, new DecodeMeter(limits, false), parts).resourceSpans[0]!.resource;
+    // Kept under the cache's limits, the resource is still decoded afresh under others.
+    const kept = under(LIMITS);
+    expect(under(LIMITS)).toBe(kept);
+    expect(under(tight)).not.toBe(kept);
     expect(under(tight)).not.toBe(under(tight));
     expect(under(tight).attributes[0]!.value.stringValue).toMatch(/^ap…\[truncated\]$/);
     // Same limits, but a resource the limit cut: decoded (and counted) each time.

@@ -29,20 +29,25 @@ const MAX_KEY_BYTES = 4 * 1024 * 1024;
 /** Longer messages are decoded each time: a resource is a few hundred bytes. */
 const MAX_MESSAGE_BYTES = 16 * 1024;
 
-class PartCache<T> {
+export class PartCache<T> {
   private readonly byBytes = new Map<string, Entry<T>>();
   private keyBytes = 0;
 
-  constructor(private readonly maxEntries: number) {}
+  constructor(
+    private readonly limits: IngestLimits,
+    private readonly maxEntries: number,
+  ) {}
 
   /**
    * The part whose message is next in the reader (its tag read), from the cache or decoded
    * by `merge` into `fresh()`; `bytes` as `merge` gives them (null when a limit changed the
-   * part: such a part is not kept, a later copy is decoded again and counted again).
+   * part: such a part is not kept, a later copy is decoded again and counted again). A meter
+   * with other limits than the cache's decodes without it: the same bytes decode alike only
+   * under the same limits (string cuts, attribute counts).
    */
   read(r: { peekBytes(): Uint8Array; skip(tag: number): void }, m: DecodeMeter, tag: number, fresh: () => T, merge: (out: T) => Uint8Array | null): { value: T; bytes: Uint8Array | null } {
-    const message = r.peekBytes();
-    if (message.length > MAX_MESSAGE_BYTES) {
+    const message = m.limits === this.limits ? r.peekBytes() : undefined;
+    if (message === undefined || message.length > MAX_MESSAGE_BYTES) {
       const value = fresh();
       return { value, bytes: merge(value) };
     }
@@ -71,10 +76,7 @@ class PartCache<T> {
   }
 }
 
-/**
- * One cache of resources and one of scopes, for decoding with `limits` alone: the same bytes
- * decode alike only under the same limits (string cuts, attribute counts).
- */
+/** One cache of resources and one of scopes, for decoding under `limits`. */
 export class PartInterner {
   readonly resources: PartCache<Resource>;
   readonly scopes: PartCache<InstrumentationScope>;
@@ -83,7 +85,7 @@ export class PartInterner {
     readonly limits: IngestLimits,
     maxEntries = MAX_PART_ENTRIES,
   ) {
-    this.resources = new PartCache(maxEntries);
-    this.scopes = new PartCache(maxEntries);
+    this.resources = new PartCache(limits, maxEntries);
+    this.scopes = new PartCache(limits, maxEntries);
   }
 }

@@ -9,10 +9,9 @@
  * decoder's object limit counts the copies it drops), and bytes it cannot read (the decoder
  * then gives its own answer, usually its error).
  */
-import type { InstrumentationScope, KeyValue, Resource, Span } from '@threadline/shared';
+import type { InstrumentationScope, Resource, Span } from '@threadline/shared';
 import { DEFAULT_INGEST_LIMITS, DecodeMeter } from '../../ingest/ingest-limits.js';
-import { mergedCopy, mergeResource, mergeScope, readResource, readScope } from '../../receivers/otlp/otlp-proto-decoder.js';
-import type { PartInterner } from '../../receivers/otlp/part-interner.js';
+import { mergeResource, mergeScope, resourcePart, scopePart } from '../../receivers/otlp/otlp-proto-decoder.js';
 import { DEFAULT_MAX_DEPTH, ProtobufReader, unsignedDecimal } from '../../receivers/otlp/protobuf-reader.js';
 import { ProtobufViewReader } from '../../receivers/otlp/protobuf-view-reader.js';
 import { ProtobufWriter } from '../../receivers/otlp/protobuf-writer.js';
@@ -74,12 +73,12 @@ function skimRequest(request: Uint8Array, serviceName: string, out: SkimmedSpan[
 
 function skimResourceSpans(r: ProtobufReader, m: DecodeMeter, serviceName: string, out: SkimmedSpan[]): void {
   const parent = r.enter();
-  // One object per resource (the decoder's, shared: SERVED_PARTS), merged into a copy when the resource comes in parts, as the decoder merges.
-  const resource = new PartRead<Resource>({ attributes: [], droppedAttributesCount: 0 });
+  // The decoder's own reading of a resource (shared: SERVED_PARTS), merged into a copy when it comes in parts.
+  const resource = resourcePart();
   const first = out.length;
   while (!r.done) {
     const tag = r.readTag();
-    if (tag === 0x0a) resource.read(r, m, tag, readResource, mergeResource);
+    if (tag === 0x0a) resource.read(r, m, tag, SERVED_PARTS);
     else if (tag === 0x12) skimScopeSpans(r, m, resource.value, serviceName, out);
     else r.skip(tag);
   }
@@ -90,42 +89,16 @@ function skimResourceSpans(r: ProtobufReader, m: DecodeMeter, serviceName: strin
 
 function skimScopeSpans(r: ProtobufReader, m: DecodeMeter, resource: Resource, serviceName: string, out: SkimmedSpan[]): void {
   const parent = r.enter();
-  const scope = new PartRead<InstrumentationScope>({ name: '', version: '', attributes: [], droppedAttributesCount: 0 });
+  const scope = scopePart();
   const first = out.length;
   while (!r.done) {
     const tag = r.readTag();
-    if (tag === 0x0a) scope.read(r, m, tag, readScope, mergeScope);
+    if (tag === 0x0a) scope.read(r, m, tag, SERVED_PARTS);
     else if (tag === 0x12 && m.admitSpan()) out.push(skimSpan(r, resource, scope.value, serviceName));
     else r.skip(tag);
   }
   r.leave(parent);
   if (scope.merged) for (let i = first; i < out.length; i++) out[i]!.scope = scope.value;
-}
-
-/** A resource or scope as the decoder reads it: the first part from SERVED_PARTS, a later part merged into a copy. */
-class PartRead<T extends { attributes: KeyValue[] }> {
-  private parts = 0;
-
-  /** Whether a later part was merged: `value` is then a copy made after spans may have taken the first. */
-  get merged(): boolean {
-    return this.parts > 1;
-  }
-
-  constructor(public value: T) {}
-
-  read(
-    r: ProtobufReader,
-    m: DecodeMeter,
-    tag: number,
-    first: (r: ProtobufReader, m: DecodeMeter, tag: number, parts: PartInterner) => { value: T },
-    merge: (r: ProtobufReader, out: T, m: DecodeMeter) => unknown,
-  ): void {
-    if (this.parts++ === 0) this.value = first(r, m, tag, SERVED_PARTS).value;
-    else {
-      this.value = mergedCopy(this.value);
-      merge(r, this.value, m);
-    }
-  }
 }
 
 /** The span's message with its ID and start (the last of each, as the decoder keeps them). */

@@ -4,9 +4,9 @@ import type { CheckpointPolicy } from './worker-protocol.js';
 /**
  * PASSIVE checkpoints (background-checkpoints.ts, or SQLite's automatic ones) copy the WAL
  * back but never shrink it, and cannot finish while readers hold old snapshots; under
- * steady ingest with a busy reader the WAL would grow without bound. TRUNCATE checkpoints after a number of commits (or some
- * time) reset it to zero bytes. They are driven by commits, not a timer, so there is
- * nothing to clear on close and an idle store does no work.
+ * steady ingest with a busy reader the WAL would grow without bound. TRUNCATE checkpoints
+ * after a number of commits (or some time) reset it to zero bytes. They are driven by
+ * commits, not a timer, so there is nothing to clear on close and an idle store does no work.
  */
 export class WalCheckpointer {
   private commits = 0;
