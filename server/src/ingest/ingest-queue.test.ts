@@ -157,3 +157,13 @@ describe('IngestQueue bound in time', () => {
     }
   });
 });
+
+describe('IngestRejectedError', () => {
+  it('carries no stack trace, and leaves the stack trace limit as it was', () => {
+    const before = Error.stackTraceLimit;
+    const err = new IngestRejectedError('queue_full', 'ingest queue is full; retry later', 1);
+    expect(err.stack).toBe('IngestRejectedError: ingest queue is full; retry later');
+    expect(Error.stackTraceLimit).toBe(before);
+    expect(new Error('other').stack).toMatch(/\n\s+at /);
+  });
+});

@@ -11,7 +11,12 @@ export function ingestFailure(err: unknown, logger: Logger): AppError {
   if (err instanceof AppError) return err;
   if (err instanceof IngestRejectedError) {
     const status = err.reason === 'shutting_down' ? 503 : 429;
-    return new AppError(status, err.reason, err.message, { 'Retry-After': String(err.retryAfterSeconds) });
+    // Without a stack, as the refusal it answers (ingest-queue.ts).
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    const answer = new AppError(status, err.reason, err.message, { 'Retry-After': String(err.retryAfterSeconds) });
+    Error.stackTraceLimit = limit;
+    return answer;
   }
   logger.error({ err }, 'ingest failed');
   return new AppError(503, 'store_unavailable', 'spans could not be stored; retry later', { 'Retry-After': '5' });
