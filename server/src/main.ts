@@ -5,6 +5,7 @@ import { ConfigError, HelpRequested, VersionRequested, parseConfig, type Config 
 import { startServer } from './server.js';
 import { packageVersion } from './version.js';
 import { exposureWarnings } from './access/exposure-warnings.js';
+import { widenHeapGrowth } from './threads/heap-growth.js';
 
 const LISTENER_LABELS: Record<string, string> = {
   http: 'UI + query API',
@@ -35,6 +36,7 @@ async function main(): Promise<void> {
 
   // grpc-js prints its own lines on bind errors; ours says it once, in our words.
   setLogVerbosity(logVerbosity.NONE);
+  widenHeapGrowth();
   const logger = pino({ level: config.logLevel, base: undefined }, pino.destination(2));
   let handle;
   try {
