@@ -17,3 +17,17 @@ export class AppError extends Error {
 
 export const badRequest = (message: string, code = 'bad_request') => new AppError(400, code, message);
 export const notFound = (message: string, code = 'not_found') => new AppError(404, code, message);
+
+/**
+ * `make()` with V8 capturing no stack trace for the errors it creates: for refusals made by
+ * the hundred a second under overload, whose stacks nobody reads (ingest-queue.ts).
+ */
+export function withoutStackTrace<T>(make: () => T): T {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    return make();
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}

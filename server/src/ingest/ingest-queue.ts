@@ -7,7 +7,7 @@ import type { SpanStore } from '../store/span-store.js';
  * client (HTTP Retry-After, gRPC RetryInfo) so exporters back off instead of dropping.
  * Made without a stack trace: under overload hundreds are thrown a second, nobody reads
  * their stacks, and capturing one through the HTTP server's frames cost ~60 µs of the
- * main thread each (a third of a refusal's own work there).
+ * main thread each. (`withoutStackTrace` cannot wrap a `super` call.)
  */
 export class IngestRejectedError extends Error {
   constructor(

@@ -5,8 +5,8 @@ import { setFlagsFromString } from 'node:v8';
  * live before it starts marking again, in percent. V8 picks the factor itself otherwise
  * (1.1–4×, with at least 8 MB of headroom).
  *
- * V8 counts the ArrayBuffer memory a thread takes on since its last full collection
- * against that headroom, and the main thread takes on ~0.5 MB of it for every exporter
+ * As far as --trace-gc shows, V8 counts the ArrayBuffer memory a thread takes on since its
+ * last full collection against that headroom, and the main thread takes on ~0.5 MB of it for every exporter
  * batch (the body it reads, the prepared batch it passes from the decoding thread to the
  * writer) while its own objects barely grow. Under full-speed ingest its factor stayed
  * at 1.1–1.2, its headroom at the minimum, and it ran a full mark-compact every 230–450 ms

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { AppError } from '../../app-error.js';
+import { AppError, withoutStackTrace } from '../../app-error.js';
 import { IngestRejectedError } from '../../ingest/ingest-queue.js';
 
 /**
@@ -11,12 +11,7 @@ export function ingestFailure(err: unknown, logger: Logger): AppError {
   if (err instanceof AppError) return err;
   if (err instanceof IngestRejectedError) {
     const status = err.reason === 'shutting_down' ? 503 : 429;
-    // Without a stack, as the refusal it answers (ingest-queue.ts).
-    const limit = Error.stackTraceLimit;
-    Error.stackTraceLimit = 0;
-    const answer = new AppError(status, err.reason, err.message, { 'Retry-After': String(err.retryAfterSeconds) });
-    Error.stackTraceLimit = limit;
-    return answer;
+    return withoutStackTrace(() => new AppError(status, err.reason, err.message, { 'Retry-After': String(err.retryAfterSeconds) }));
   }
   logger.error({ err }, 'ingest failed');
   return new AppError(503, 'store_unavailable', 'spans could not be stored; retry later', { 'Retry-After': '5' });
