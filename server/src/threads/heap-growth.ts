@@ -11,9 +11,9 @@ import { setFlagsFromString } from 'node:v8';
  * writer) while its own objects barely grow. Under full-speed ingest its factor stayed
  * at 1.1–1.2, its headroom at the minimum, and it ran a full mark-compact every 230–450 ms
  * (--trace-gc: "Mark-Compact 17.0 -> 15.5 MB", "[IncrementalMarking] Start (task)" with
- * the old generation at 15 of 27–39 MB): 22–25 in a 10–12 s window, 140–170 ms of pauses
+ * the old generation at 15 of 27–39 MB): 14–26 in a 10–14 s window, 120–200 ms of pauses
  * besides the marking steps, on the thread that answers queries. Letting it grow to 3× live
- * (200 %), 5 there, and get-trace p99 under ingest 13–16 ms where it was 16–18
+ * (200 %), 5 there, and get-trace p99 under ingest 13–16 ms where it was 16–21
  * (`test/bench/busy-get-trace.ts`, docs/benchmarks.md, "Eighteenth session"). 4× (300 %)
  * gave 3, but the attribute bombs' peak RSS rose by ~25 MB, to 567–589 MB of the 600 allowed;
  * at 3× it stayed at 544–556, as before.
