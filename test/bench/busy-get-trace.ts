@@ -13,9 +13,9 @@ import { timedGet } from './http-client.js';
  * thread's heap meanwhile, for one or more builds in turn (so that a slower minute of a
  * shared host falls on each). Each round copies `--db` (a database `npm run bench` seeded,
  * e.g. data/bench-1m.db), starts the build on the copy with --trace-gc, has
- * ingest-background.ts send to it with 4 senders, and after 3 s asks for the newest 20
- * traces of `frontend` in turn, `--gets` times (node:http, kept alive, gzip). Not part of
- * CI: a measurement.
+ * ingest-background.ts send to it with 4 senders, and after 3 s asks in turn for the 20
+ * traces a search of `frontend` found, `--gets` times (node:http, kept alive, gzip). Not
+ * part of CI: a measurement.
  *
  *   node --import tsx test/bench/busy-get-trace.ts --db data/bench-1m.db [--builds "/tmp/base/server/dist/main.js,checkout"] [--rounds 3] [--gets 2500]
  */
