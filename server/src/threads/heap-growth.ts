@@ -6,9 +6,9 @@ import { setFlagsFromString } from 'node:v8';
  * (1.1–4×, with at least 8 MB of headroom).
  *
  * As far as --trace-gc shows, V8 counts the ArrayBuffer memory a thread takes on since its
- * last full collection against that headroom, and the main thread takes on ~0.5 MB of it for every exporter
- * batch (the body it reads, the prepared batch it passes from the decoding thread to the
- * writer) while its own objects barely grow. Under full-speed ingest its factor stayed
+ * last full collection against that headroom, and the main thread takes on ~0.5 MB of it
+ * for every exporter batch (the body it reads, the prepared batch it passes from the
+ * decoding thread to the writer) while its own objects barely grow. Under full-speed ingest its factor stayed
  * at 1.1–1.2, its headroom at the minimum, and it ran a full mark-compact every 230–450 ms
  * (--trace-gc: "Mark-Compact 17.0 -> 15.5 MB", "[IncrementalMarking] Start (task)" with
  * the old generation at 15 of 27–39 MB): 14–26 in a 10–14 s window, 120–200 ms of pauses
@@ -21,9 +21,9 @@ import { setFlagsFromString } from 'node:v8';
  * The flag is V8's and process-wide: every thread's heap grows so before collecting. The
  * decoding threads' heaps are capped by their resource limits.
  */
-export const HEAP_GROWING_PERCENT = 200;
+const HEAP_GROWING_PERCENT = 200;
 
 /** Sets the factor for every heap of the process; V8 reads it at each full collection. */
-export function widenHeapGrowth(percent = HEAP_GROWING_PERCENT): void {
-  setFlagsFromString(`--heap-growing-percent=${percent}`);
+export function widenHeapGrowth(): void {
+  setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
 }
