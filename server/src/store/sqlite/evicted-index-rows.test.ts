@@ -44,3 +44,21 @@ describe('EvictedIndexRows.durationLists', () => {
     expect(lists()).toEqual([]);
   });
 });
+
+describe('EvictedIndexRows.postings', () => {
+  it('takes gone traces out of the posting lists of its hours and keeps the start bounds of what is left', () => {
+    new SpanWriter(db).write([span(1, 1), span(2, 7), span(3, 9)]);
+    const postings = () =>
+      db.prepare<[], { nums: Buffer; from: number; to: number }>('SELECT nums, spans_from_ms AS "from", spans_to_ms AS "to" FROM tag_posting_lists').all();
+    const baseMs = Number(BASE_NS / 1_000_000n);
+    const before = postings();
+    expect(before.length).toBeGreaterThan(0);
+    expect(before.every((p) => p.from === baseMs + 1 && p.to === baseMs + 9)).toBe(true);
+
+    db.prepare(`DELETE FROM trace_summaries WHERE trace_id = x'${traceIdOf(1)}'`).run();
+    const hour = Number(BASE_NS / 3_600_000_000_000n);
+    expect([...new EvictedIndexRows(db).postings(hour, hour)].reduce((a, b) => a + b, 0)).toBe(before.length);
+    // Still a bound of the spans left (at 7 and 9 ms), if a loose one: a list is not read again to narrow it.
+    expect(postings().map((p) => [p.from, p.to])).toEqual(before.map(() => [baseMs + 1, baseMs + 9]));
+  });
+});

@@ -58,12 +58,14 @@ export class EvictedIndexRows {
     this.nextHour = db.prepare<[number, number], number | null>('SELECT min(hour) FROM tag_posting_lists WHERE hour >= ? AND hour <= ?').pluck();
     this.hourRows = db.prepare<[number, number], number>('SELECT count(*) FROM (SELECT 1 FROM tag_posting_lists WHERE hour = ? LIMIT ?)').pluck();
     this.selectPostingSlice = db
-      .prepare<[number, number, number], [number, number, Buffer]>('SELECT tag, last_num, nums FROM tag_posting_lists WHERE hour = ? AND tag >= ? AND tag < ?')
+      .prepare<[number, number, number], [number, number, Buffer, number | null, number | null]>(
+        'SELECT tag, last_num, nums, spans_from_ms, spans_to_ms FROM tag_posting_lists WHERE hour = ? AND tag >= ? AND tag < ?',
+      )
       .raw();
     this.traceExists = db.prepare<[number], number>('SELECT 1 FROM trace_summaries WHERE trace_num = ?').pluck();
     this.deleteList = db.prepare<[number, number, number]>('DELETE FROM tag_posting_lists WHERE hour = ? AND tag = ? AND last_num = ?');
     registerPostingListFunctions(db);
-    this.insertList = db.prepare(`${UPSERT_POSTING_LIST.insert} VALUES (?, ?, ?, ?, ?) ${UPSERT_POSTING_LIST.onConflict}`);
+    this.insertList = db.prepare(`${UPSERT_POSTING_LIST.insert} VALUES (?, ?, ?, ?, ?, ?, ?) ${UPSERT_POSTING_LIST.onConflict}`);
     this.selectListSlice = db
       .prepare<[bigint, bigint, bigint, bigint, number], [bigint, bigint, Buffer]>(
         `SELECT list_id, last_start_ns, entries FROM duration_lists
@@ -157,13 +159,14 @@ export class EvictedIndexRows {
         const hi = i === slices - 1 ? 2 * TAG_RANGE : Math.floor(((i + 1) * TAG_RANGE) / slices);
         let removed = 0;
         // Read whole before writing: the connection cannot write while a read iterates.
-        for (const [tag, lastNum, bytes] of this.selectPostingSlice.all(hour, lo, hi)) {
+        for (const [tag, lastNum, bytes, fromMs, toMs] of this.selectPostingSlice.all(hour, lo, hi)) {
           const nums = decodePostingList(bytes);
           const kept = nums.filter(isLive);
           if (kept.length === nums.length) continue;
           removed += nums.length - kept.length;
           this.deleteList.run(hour, tag, lastNum);
-          if (kept.length > 0) this.insertList.run(hour, tag, kept[kept.length - 1]!, kept.length, asBuffer(encodePostingList(kept)));
+          // The bounds of the whole list still bound what is kept of it.
+          if (kept.length > 0) this.insertList.run(hour, tag, kept[kept.length - 1]!, kept.length, asBuffer(encodePostingList(kept)), fromMs, toMs);
         }
         yield removed;
       }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodePostingList, encodePostingList, mergePostingLists, PostingListBuilder, sortedDistinct } from './posting-lists.js';
+import { decodePostingList, encodePostingList, mergePostingLists, PostingListBuilder, sortedDistinct, startBoundsOf, windowBoundsMs } from './posting-lists.js';
 
 describe('posting lists', () => {
   it('round-trips trace numbers from 1 to just below 2^53, dense and sparse', () => {
@@ -24,19 +24,34 @@ describe('posting lists', () => {
     expect(sortedDistinct([3, 1, 3, 2, 1])).toEqual([1, 2, 3]);
   });
 
-  it('groups a pass by hour and tag, each list sorted, its last trace as key', () => {
+  it('groups a pass by hour and tag, each list sorted, its last trace as key, bounded by the starts of every chunk that posted to it', () => {
     const builder = new PostingListBuilder();
-    builder.add(10, 7, 30);
-    builder.add(10, 7, 12);
-    builder.add(10, 8, 12);
-    builder.add(11, 7, 40);
-    builder.add(10, 7, 30);
+    const at = (fromMs: number, toMs: number) => ({ fromMs, toMs });
+    builder.add(10, 7, 30, at(500, 600));
+    builder.add(10, 7, 12, at(100, 200));
+    builder.add(10, 8, 12, at(100, 200));
+    builder.add(11, 7, 40, at(4_000, 4_001));
+    builder.add(10, 7, 30, at(550, 900));
     const rows = [...builder.take()].map((r) => ({ ...r, nums: decodePostingList(r.nums) }));
     expect(rows).toEqual([
-      { hour: 10, tag: 7, lastNum: 30, count: 2, nums: [12, 30] },
-      { hour: 10, tag: 8, lastNum: 12, count: 1, nums: [12] },
-      { hour: 11, tag: 7, lastNum: 40, count: 1, nums: [40] },
+      { hour: 10, tag: 7, lastNum: 30, count: 2, nums: [12, 30], fromMs: 100, toMs: 900 },
+      { hour: 10, tag: 8, lastNum: 12, count: 1, nums: [12], fromMs: 100, toMs: 200 },
+      { hour: 11, tag: 7, lastNum: 40, count: 1, nums: [40], fromMs: 4_000, toMs: 4_001 },
     ]);
     expect([...builder.take()]).toEqual([]);
+  });
+
+  it('rounds start bounds outward to whole milliseconds, and a window inward, so a list meets every window its spans start in', () => {
+    expect(startBoundsOf(1_500_000n, 2_000_000n)).toEqual({ fromMs: 1, toMs: 2 });
+    expect(startBoundsOf(1_000_000n, 2_000_001n)).toEqual({ fromMs: 1, toMs: 3 });
+    // Start times past 2^63 ns are kept as negative int64s: rounding stays outward.
+    expect(startBoundsOf(-1_500_000n, -1_000_001n)).toEqual({ fromMs: -2, toMs: -1 });
+    // [end, start]: a list meets the window when fromMs <= end and toMs >= start.
+    expect(windowBoundsMs(1_000_001n, 2_999_999n)).toEqual([2, 2]);
+    expect(windowBoundsMs(1_000_000n, 3_000_000n)).toEqual([3, 1]);
+    // A span starting at 2.5 ms lies in the window [2.1 ms, 2.9 ms]: its list ({2, 3}) must meet it.
+    const list = startBoundsOf(2_500_000n, 2_500_000n);
+    const [end, start] = windowBoundsMs(2_100_000n, 2_900_000n);
+    expect(list.fromMs <= end && list.toMs >= start).toBe(true);
   });
 });

@@ -13,6 +13,12 @@ import type Database from 'better-sqlite3';
  * search walks an hour's lists of a tag newest first and stops once it has enough. Two
  * passes can end a list on the same trace (one trace's spans in both): the second merges
  * into the first (`mergePostingLists`, run by SQLite as an upsert's function).
+ *
+ * Each list also bounds when the spans it posts start (migration 010), so a search whose
+ * window ends or begins inside an hour passes over the lists wholly outside it without
+ * reading them: newest first, a window ending at 21:08 otherwise looked up every trace
+ * ingested since in that hour, one by one (a tag every trace carries, under full-speed
+ * ingest: 266 ms a search instead of 12, and past MAX_LOOKED_UP_TRACES it gave up short).
  */
 
 /** The list of ascending, distinct trace numbers as varints: the first, then each one's distance from the one before. */
@@ -76,8 +82,11 @@ export function registerPostingListFunctions(db: Database.Database): void {
 
 /** Inserts lists, merging one whose key is taken into the stored one. */
 export const UPSERT_POSTING_LIST = {
-  insert: 'INSERT INTO tag_posting_lists (hour, tag, last_num, n, nums)',
-  onConflict: 'ON CONFLICT (hour, tag, last_num) DO UPDATE SET n = n + excluded.n, nums = merge_posting_lists(nums, excluded.nums)',
+  insert: 'INSERT INTO tag_posting_lists (hour, tag, last_num, n, nums, spans_from_ms, spans_to_ms)',
+  columns: 7,
+  // min() and max() of a NULL (a list from before the bounds) stay NULL: unknown, never passed over.
+  onConflict: `ON CONFLICT (hour, tag, last_num) DO UPDATE SET n = n + excluded.n, nums = merge_posting_lists(nums, excluded.nums),
+    spans_from_ms = min(spans_from_ms, excluded.spans_from_ms), spans_to_ms = max(spans_to_ms, excluded.spans_to_ms)`,
 } as const;
 
 /** better-sqlite3 binds Buffers as blobs. */
@@ -85,8 +94,17 @@ export function asBuffer(bytes: Uint8Array): Buffer {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
-/** A list as written: its key, its length (the search's cost estimate) and its bytes. */
-export interface PostingListRow {
+/**
+ * When the spans a list posts start, in whole milliseconds since the epoch: every one
+ * starts within [fromMs, toMs] (fromMs rounded down, toMs up).
+ */
+export interface StartBounds {
+  fromMs: number;
+  toMs: number;
+}
+
+/** A list as written: its key, its length (the search's cost estimate), its bytes and its start bounds. */
+export interface PostingListRow extends StartBounds {
   hour: number;
   tag: number;
   lastNum: number;
@@ -94,16 +112,48 @@ export interface PostingListRow {
   nums: Uint8Array;
 }
 
-/** Gathers one pass's postings by hour and tag. */
-export class PostingListBuilder {
-  private readonly byHour = new Map<number, Map<number, number[]>>();
+interface PassList extends StartBounds {
+  nums: number[];
+}
 
-  add(hour: number, tag: number, traceNum: number): void {
+/** The start bounds of spans starting from `minStartNs` to `maxStartNs`. */
+export function startBoundsOf(minStartNs: bigint, maxStartNs: bigint): StartBounds {
+  return { fromMs: Number(floorDiv(minStartNs, NS_PER_MS)), toMs: Number(-floorDiv(-maxStartNs, NS_PER_MS)) };
+}
+
+const NS_PER_MS = 1_000_000n;
+
+function floorDiv(a: bigint, b: bigint): bigint {
+  const q = a / b;
+  return a % b < 0n ? q - 1n : q;
+}
+
+/**
+ * The hours' lists a search with window [startNs, endNs] reads: those whose bounds meet the
+ * window, and those without bounds. Bind the window with `windowBoundsMs`.
+ */
+export const WALK_POSTING_LISTS =
+  'SELECT nums FROM tag_posting_lists WHERE hour = ? AND tag = ? AND (spans_from_ms IS NULL OR (spans_from_ms <= ? AND spans_to_ms >= ?)) ORDER BY last_num DESC';
+
+/** [end, start] of a window as WALK_POSTING_LISTS binds them: a list meets the window if it starts by its end and ends at or after its start. */
+export function windowBoundsMs(startNs: bigint, endNs: bigint): [number, number] {
+  return [Number(floorDiv(endNs, NS_PER_MS)), Number(-floorDiv(-startNs, NS_PER_MS))];
+}
+
+/** Gathers one pass's postings by hour and tag, with the start bounds of the chunks that posted them. */
+export class PostingListBuilder {
+  private readonly byHour = new Map<number, Map<number, PassList>>();
+
+  add(hour: number, tag: number, traceNum: number, bounds: StartBounds): void {
     let tags = this.byHour.get(hour);
     if (!tags) this.byHour.set(hour, (tags = new Map()));
-    const nums = tags.get(tag);
-    if (nums) nums.push(traceNum);
-    else tags.set(tag, [traceNum]);
+    const list = tags.get(tag);
+    if (!list) tags.set(tag, { nums: [traceNum], fromMs: bounds.fromMs, toMs: bounds.toMs });
+    else {
+      list.nums.push(traceNum);
+      if (bounds.fromMs < list.fromMs) list.fromMs = bounds.fromMs;
+      if (bounds.toMs > list.toMs) list.toMs = bounds.toMs;
+    }
   }
 
   /** The lists gathered, and forgets them. */
@@ -111,9 +161,9 @@ export class PostingListBuilder {
     const byHour = [...this.byHour];
     this.byHour.clear();
     for (const [hour, tags] of byHour) {
-      for (const [tag, nums] of tags) {
+      for (const [tag, { nums, fromMs, toMs }] of tags) {
         const sorted = sortedDistinct(nums);
-        yield { hour, tag, lastNum: sorted[sorted.length - 1]!, count: sorted.length, nums: encodePostingList(sorted) };
+        yield { hour, tag, lastNum: sorted[sorted.length - 1]!, count: sorted.length, nums: encodePostingList(sorted), fromMs, toMs };
       }
     }
   }

@@ -11,7 +11,7 @@ import { openDatabase } from './open-database.js';
 import { SpanReader } from './span-reader.js';
 import { SpanWriter } from './span-writer.js';
 import { StoreInputError } from './store-input-error.js';
-import { spanIdOf, testSpan, traceIdOf } from './test-spans.js';
+import { at, BASE_NS, spanIdOf, testSpan, traceIdOf } from './test-spans.js';
 import { decodePostingList } from './posting-lists.js';
 import { tagHash } from './tag-hash.js';
 
@@ -153,6 +153,21 @@ describe('SpanWriter', () => {
     ]);
     expect(reader.findTraceIds({ tags: [{ key: 'k', value: 'shared' }], limit: 10 }).sort()).toEqual([traceIdOf(1), traceIdOf(2), traceIdOf(3)]);
     expect(reader.findTraceIds({ tags: [{ key: 'k', value: 'only-2' }], limit: 10 })).toEqual([traceIdOf(2)]);
+  });
+
+  it('bounds each list by the starts of the spans of the chunks it posts, and widens a merged list to both', () => {
+    const tagged = (trace: number, span: number, startMs: number) =>
+      testSpan({ traceId: traceIdOf(trace), spanId: spanIdOf(span), startTimeUnixNano: at(startMs), endTimeUnixNano: at(startMs + 5_000), attributes: [stringAttr('k', 'v')] });
+    const baseMs = Number(BASE_NS / 1_000_000n);
+    // Trace 1's chunk: spans at 100 and 300 ms (the tag on the first only: the chunk bounds them both). Trace 2 at 200 ms.
+    writer.write([tagged(1, 1, 100), testSpan({ traceId: traceIdOf(1), spanId: spanIdOf(2), startTimeUnixNano: at(300), endTimeUnixNano: at(301) }), tagged(2, 3, 200)]);
+    const bounds = () =>
+      db.prepare<[number], { last_num: number; spans_from_ms: number; spans_to_ms: number }>('SELECT last_num, spans_from_ms, spans_to_ms FROM tag_posting_lists WHERE tag = ?').all(tagHash('k', 'v'));
+    // Bounded by starts, not by the 5 s ends.
+    expect(bounds()).toEqual([{ last_num: 2, spans_from_ms: baseMs + 100, spans_to_ms: baseMs + 300 }]);
+    // A later write whose list also ends on trace 2 merges into that row: its bounds widen to both.
+    writer.write([tagged(2, 4, 900)]);
+    expect(bounds()).toEqual([{ last_num: 2, spans_from_ms: baseMs + 100, spans_to_ms: baseMs + 900 }]);
   });
 
   it('stores the spans of a trace in a write as one chunk of a compressed block, far smaller than their JSON', () => {

@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import type { Span } from '@threadline/shared';
 import { BlockBuilder } from './block-builder.js';
 import { RowBatcher } from './row-batcher.js';
-import { asBuffer, PostingListBuilder, registerPostingListFunctions, UPSERT_POSTING_LIST } from './posting-lists.js';
+import { asBuffer, PostingListBuilder, registerPostingListFunctions, startBoundsOf, UPSERT_POSTING_LIST } from './posting-lists.js';
 import { compressChunk } from './chunk-compression.js';
 import { DurationListBuilder, durationListParams, INSERT_DURATION_LIST } from './duration-lists.js';
 import { LatencySketchWriter, MinuteDeltas } from './latency-sketch-writer.js';
@@ -94,7 +94,7 @@ export class SpanWriter {
     this.insertChunk = db.prepare('INSERT INTO span_chunks (trace_num, block_id, offset, length) VALUES (?, ?, ?, ?)');
     // A list whose key (hour, tag, last trace) a previous pass took is merged into that one (posting-lists.ts).
     registerPostingListFunctions(db);
-    this.postings = new RowBatcher(db, UPSERT_POSTING_LIST.insert, 5, 100, UPSERT_POSTING_LIST.onConflict);
+    this.postings = new RowBatcher(db, UPSERT_POSTING_LIST.insert, UPSERT_POSTING_LIST.columns, 100, UPSERT_POSTING_LIST.onConflict);
     this.insertDurationList = db.prepare(INSERT_DURATION_LIST);
     this.insertResourceTag = db.prepare('INSERT OR IGNORE INTO resource_tags (tag, resource_key) VALUES (?, ?)');
     this.sketches = new LatencySketchWriter(db);
@@ -156,7 +156,7 @@ export class SpanWriter {
         this.writeChunk(chunk, opIds, batch, sketched, blocks);
       }
       blocks.finish();
-      for (const list of this.passPostings.take()) this.postings.add(list.hour, list.tag, list.lastNum, list.count, asBuffer(list.nums));
+      for (const list of this.passPostings.take()) this.postings.add(list.hour, list.tag, list.lastNum, list.count, asBuffer(list.nums), list.fromMs, list.toMs);
       this.postings.flush();
       for (const list of this.passDurations.take()) this.insertDurationList.run(...durationListParams(list));
       if (sketches) this.sketches.add(sketched);
@@ -191,10 +191,13 @@ export class SpanWriter {
     let inserted = 0;
     let errors = 0;
     const num = Number(traceNum);
+    // The chunk's tags may be on any of its spans: its postings are bounded by all their starts.
+    let maxStart = chunk.startNs;
     for (let k = chunk.spanStart; k < chunk.spanEnd; k++) {
       const op = operation[k]!;
       const opId = opIds[op]!;
       const start = startNs[k]!;
+      if (start > maxStart) maxStart = start;
       const duration = durationNs[k]!;
       const id = spanId[k]!;
       const error = isError[k]!;
@@ -208,7 +211,8 @@ export class SpanWriter {
     if (!stored && (inserted !== spans || errors !== chunkErrors)) this.setCounts.run(inserted, errors, traceNum);
     if (inserted === 0) return;
     blocks.add(traceNum, chunkParts(batch, chunk));
-    for (let t = chunk.tagStart; t < chunk.tagEnd; t++) this.passPostings.add(chunk.hour, batch.tags[t]!, num);
+    const bounds = startBoundsOf(chunk.startNs, maxStart);
+    for (let t = chunk.tagStart; t < chunk.tagEnd; t++) this.passPostings.add(chunk.hour, batch.tags[t]!, num, bounds);
     if (stored) this.mergeSummary(traceNum, stored, chunk, inserted, errors);
   }
 

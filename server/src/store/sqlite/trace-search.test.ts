@@ -8,6 +8,9 @@ import { SpanWriter } from './span-writer.js';
 import { StoreInputError } from './store-input-error.js';
 import { at, BASE_NS, spanIdOf, testSpan, traceIdOf } from './test-spans.js';
 import { MAX_TAG_FILTERS, SEARCH_SQL, TraceSearch } from './trace-search.js';
+import { HOUR_NS } from './chunk-time.js';
+import { decodePostingList, windowBoundsMs } from './posting-lists.js';
+import { tagHash } from './tag-hash.js';
 
 const [T1, T2, T3, T4, T5] = [1, 2, 3, 4, 5].map(traceIdOf) as [string, string, string, string, string];
 const INJECTION = `' OR '1'='1'; DROP TABLE spans; --`;
@@ -224,7 +227,7 @@ describe('search query plans', () => {
   });
 
   it('reads one hour of one tag\'s posting lists, newest first, with no sort', () => {
-    const p = plan(SEARCH_SQL.walkPostings, 1, 1);
+    const p = plan(SEARCH_SQL.walkPostings, 1, 1, 0, 0);
     expect(p).toMatch(/SEARCH tag_posting_lists USING PRIMARY KEY \(hour=\? AND tag=\?\)/);
     expect(p).not.toMatch(/TEMP B-TREE/);
   });
@@ -245,6 +248,34 @@ describe('a tag search whose window ends before many newer traces of the same ho
       // A lone tag (checked on the summary) and one with a service (checked span by span).
       expect(reader.findTraceIds({ ...window, tags })).toEqual([traceIdOf(1)]);
       expect(reader.findTraceIds({ ...window, service: 'api', tags })).toEqual([traceIdOf(1)]);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('does not even read the lists whose spans all start after the window (or before it), and reads lists written without bounds', () => {
+    const db = openDatabase(':memory:', 'writer');
+    try {
+      const writer = new SpanWriter(db);
+      const tagged = (trace: number, ms: number) => spanOf(traceIdOf(trace), 1, 0, ms, 1, { attributes: [stringAttr('batch', 'nightly')] });
+      // Three passes of one hour: before the window, in it, after it.
+      writer.write([tagged(1, 0), tagged(2, 10)]);
+      writer.write([tagged(3, 1_000)]);
+      writer.write(Array.from({ length: 50 }, (_, i) => tagged(4 + i, 2_000 + i)));
+      const walk = db.prepare<unknown[], Buffer>(SEARCH_SQL.walkPostings).pluck();
+      const hour = Number(BASE_NS / HOUR_NS);
+      const listsIn = (fromMs: number, toMs: number) =>
+        walk.all(hour, tagHash('batch', 'nightly'), ...windowBoundsMs(BASE_NS + BigInt(fromMs) * 1_000_000n, BASE_NS + BigInt(toMs) * 1_000_000n)).map((l) => decodePostingList(l));
+      expect(listsIn(500, 1_500)).toEqual([[3]]);
+      expect(listsIn(10, 1_000)).toEqual([[3], [1, 2]]);
+      expect(listsIn(1_500, 1_999)).toEqual([]);
+      // The window's edges are inclusive, as the spans' check is: the last pass's spans start from 2,000 ms to 2,049 ms.
+      expect(listsIn(2_049, 3_000)).toHaveLength(1);
+      // A list from before the bounds (NULL) is read whatever the window.
+      db.exec('UPDATE tag_posting_lists SET spans_from_ms = NULL, spans_to_ms = NULL WHERE last_num = 2');
+      expect(listsIn(1_500, 1_999)).toEqual([[1, 2]]);
+      const reader = new SpanReader(db);
+      expect(reader.findTraceIds({ startNs: BASE_NS + 500_000_000n, endNs: BASE_NS + 1_500_000_000n, limit: 20, tags: [{ key: 'batch', value: 'nightly' }] })).toEqual([traceIdOf(3)]);
     } finally {
       db.close();
     }

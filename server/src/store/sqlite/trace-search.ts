@@ -8,7 +8,7 @@ import { spanHasTags, toIndexedText, type SearchTag } from './search-tags.js';
 import { StoreInputError } from './store-input-error.js';
 import { tagHash } from './tag-hash.js';
 import { TraceChunks } from './trace-chunks.js';
-import { decodePostingList } from './posting-lists.js';
+import { decodePostingList, WALK_POSTING_LISTS, windowBoundsMs } from './posting-lists.js';
 
 /** Bounds the work of one query's tag checks. */
 export const MAX_TAG_FILTERS = 32;
@@ -30,12 +30,16 @@ export const DURATION_PROBE_ROWS = 2_000;
 const INT64_MAX = 2n ** 63n - 1n;
 
 /** Exported so that tests can check their query plans. */
+type WindowBounds = ReturnType<typeof windowBoundsMs>;
+/** hour, tag, then the window's bounds. */
+type WalkParams = [number, number, ...WindowBounds];
+
 export const SEARCH_SQL = {
   walkStart: `SELECT start_ns, trace_num, duration_ns FROM span_index
     WHERE op_id = ? AND start_ns >= ? AND start_ns <= ? ORDER BY start_ns DESC`,
   probeDuration: `SELECT entries FROM duration_lists
     WHERE op_id = ? AND bucket BETWEEN ? AND ? AND last_start_ns >= ? AND first_start_ns <= ?`,
-  walkPostings: 'SELECT nums FROM tag_posting_lists WHERE hour = ? AND tag = ? ORDER BY last_num DESC',
+  walkPostings: WALK_POSTING_LISTS,
   /** A listed span is still stored, with that duration (duration-lists.ts: a list is a hint). */
   isIndexed: 'SELECT 1 FROM span_index WHERE op_id = ? AND start_ns = ? AND trace_num = ? AND span_id = ? AND duration_ns = ?',
 } as const;
@@ -100,7 +104,7 @@ export class TraceSearch {
     this.selectOpsNamed = db.prepare<[string], number>('SELECT op_id FROM span_ops WHERE name = ?').pluck();
     this.probeDuration = db.prepare<[number, number, number, bigint, bigint], Buffer>(SEARCH_SQL.probeDuration).pluck();
     this.isIndexed = db.prepare<[number, bigint, number, bigint, bigint], number>(SEARCH_SQL.isIndexed).pluck();
-    this.walkPostings = db.prepare<[number, number], Buffer>(SEARCH_SQL.walkPostings).pluck();
+    this.walkPostings = db.prepare<WalkParams, Buffer>(SEARCH_SQL.walkPostings).pluck();
     this.selectResourcesWithTag = db.prepare<[number], number>('SELECT resource_key FROM resource_tags WHERE tag = ?').pluck();
     this.countPostings = db
       .prepare<[number, number, number], number>('SELECT total(n) FROM (SELECT n FROM tag_posting_lists WHERE hour = ? AND tag = ? LIMIT ?)')
@@ -225,11 +229,12 @@ export class TraceSearch {
     const trusted = f.tags.length === 1 && f.service === undefined && f.operation === undefined && f.minDurationNs === 0n && f.maxDurationNs === INT64_MAX;
     const found: Array<{ num: number; newest: bigint }> = [];
     const seen = new Set<number>();
+    const bounds = windowBoundsMs(f.startNs, f.endNs);
     // Decoding a candidate is what costs; a look at its summary is cheap, and bounded apart.
     const work = { decoded: 0, looked: 0 };
     const spent = () => work.decoded >= MAX_VERIFIED_TRACES || work.looked >= MAX_LOOKED_UP_TRACES;
     for (let hour = to; hour >= from && found.length < limit && !spent(); hour--) {
-      for (const num of this.postingsOfHour(hour, driver)) {
+      for (const num of this.postingsOfHour(hour, driver, bounds)) {
         if (seen.has(num)) continue;
         seen.add(num);
         const newest = this.newestMatchOf(num, f, trusted, work);
@@ -262,14 +267,15 @@ export class TraceSearch {
    * search that needs 20 traces must not read every posting of the hour first. Lists are
    * read newest first and each from its newest trace down; a trace posted again by a later
    * pass (spans that came late) can come out of order or twice, and callers skip repeats.
+   * Lists whose spans all start outside the window (`bounds`, windowBoundsMs) are passed over.
    */
-  private *postingsOfHour(hour: number, tags: readonly number[]): Generator<number> {
+  private *postingsOfHour(hour: number, tags: readonly number[], bounds: WindowBounds): Generator<number> {
     if (tags.length === 1) {
-      yield* this.postingsOfTag(this.walkPostings, hour, tags[0]!);
+      yield* this.postingsOfTag(this.walkPostings, hour, tags[0]!, bounds);
       return;
     }
     // One statement per tag: a statement cannot run two iterations at once.
-    const streams = tags.map((tag) => this.postingsOfTag(this.db.prepare<[number, number], Buffer>(SEARCH_SQL.walkPostings).pluck(), hour, tag));
+    const streams = tags.map((tag) => this.postingsOfTag(this.db.prepare<WalkParams, Buffer>(SEARCH_SQL.walkPostings).pluck(), hour, tag, bounds));
     try {
       const heads = streams.map((stream) => stream.next());
       let last = -1;
@@ -290,8 +296,8 @@ export class TraceSearch {
   }
 
   /** One tag's trace_nums of an hour: its lists newest first, each from its highest trace down. */
-  private *postingsOfTag(walk: Database.Statement<[number, number], Buffer>, hour: number, tag: number): Generator<number> {
-    for (const list of walk.iterate(hour, tag)) {
+  private *postingsOfTag(walk: Database.Statement<WalkParams, Buffer>, hour: number, tag: number, bounds: WindowBounds): Generator<number> {
+    for (const list of walk.iterate(hour, tag, ...bounds)) {
       const nums = decodePostingList(list);
       for (let i = nums.length - 1; i >= 0; i--) yield nums[i]!;
     }

@@ -7,6 +7,7 @@ import { sql as profiles } from './006-profiles.js';
 import { convert as toPostingLists, sql as postingLists } from './007-posting-lists.js';
 import { sql as brotliBlocks } from './008-brotli-blocks.js';
 import { convert as toDurationLists, sql as durationLists } from './009-duration-lists.js';
+import { sql as postingListTimes } from './010-posting-list-times.js';
 import type Database from 'better-sqlite3';
 
 export interface Migration {
@@ -34,4 +35,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 7, name: 'posting-lists', sql: postingLists, convert: toPostingLists },
   { version: 8, name: 'brotli-blocks', sql: brotliBlocks },
   { version: 9, name: 'duration-lists', sql: durationLists, convert: toDurationLists },
+  { version: 10, name: 'posting-list-times', sql: postingListTimes },
 ];
