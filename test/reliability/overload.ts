@@ -7,11 +7,13 @@ import { timedGet } from '../bench/http-client.js';
 /**
  * Overload with retrying exporters. First measures capacity (acknowledged 512-span batches
  * per second with `--clients` closed-loop clients, over the second half of
- * `--capacity-seconds`), then offers `--factor` (2.5) times that
- * as an open stream of batches for `--seconds`, each one retried with the OTel exporters'
+ * `--capacity-seconds`), then the same again with the UI-like client below running (what
+ * ingest can take while those queries have their share; on the database the first phase
+ * filled, as overload runs on a fuller one still), then offers `--factor` (2.5) times the
+ * first as an open stream of batches for `--seconds`, each one retried with the OTel exporters'
  * backoff, never sooner than the server's Retry-After (an exporter holds at most `--max-inflight` batches and
  * drops new ones beyond, as their queues do). Meanwhile a UI-like client runs queries.
- * Reports acknowledged throughput against capacity, how fast refusals come, query
+ * Reports acknowledged throughput against both capacities, how fast refusals come, query
  * latency, and checks that every acknowledged batch is stored. The load generator runs on
  * the same machine: the CPU it used and the server used in each phase are reported (as a
  * share of one core), so that a result can be read against what the clients took.
@@ -45,25 +47,37 @@ async function main(): Promise<number> {
 
   const pid = server.child.pid!;
   let cpu = cpuMark(pid);
-  // 1. Capacity: sustained, so measured over the second half of a run (a fresh database takes the first seconds faster).
+  // 1. Capacity: sustained, so measured over the second half of a run (a fresh database takes
+  // the first seconds faster). Then again with the queries running: under overload they keep
+  // their share (foreground-gate.ts), so what overload itself costs shows against this one.
   const capacitySeconds = Number(arg('capacity-seconds', '30'));
   let seq = 0;
-  const capStart = Date.now();
-  const capDeadline = capStart + capacitySeconds * 1000;
-  let inSecondHalf = 0;
-  await Promise.all(
-    Array.from({ length: clients }, async () => {
-      while (Date.now() < capDeadline) {
-        const mine = seq++;
-        if ((await postOnce(ingest, batches.batch(1, mine))).status === 200) {
-          acked.push([1, mine]);
-          if (Date.now() - capStart >= (capacitySeconds * 1000) / 2) inSecondHalf++;
+  const measureCapacity = async (): Promise<number> => {
+    const capStart = Date.now();
+    const capDeadline = capStart + capacitySeconds * 1000;
+    let inSecondHalf = 0;
+    await Promise.all(
+      Array.from({ length: clients }, async () => {
+        while (Date.now() < capDeadline) {
+          const mine = seq++;
+          if ((await postOnce(ingest, batches.batch(1, mine))).status === 200) {
+            acked.push([1, mine]);
+            if (Date.now() - capStart >= (capacitySeconds * 1000) / 2) inSecondHalf++;
+          }
         }
-      }
-    }),
-  );
-  const capacity = inSecondHalf / (capacitySeconds / 2);
+      }),
+    );
+    return inSecondHalf / (capacitySeconds / 2);
+  };
+  const capacity = await measureCapacity();
   log(SCRIPT, `capacity: ${capacity.toFixed(1)} batches/s (${Math.round(capacity * 512)} spans/s) with ${clients} clients; ${cpuSince(cpu, pid)}`);
+  let capacityWithQueries: number | undefined;
+  if (queryPauseMs > 0) {
+    cpu = cpuMark(pid);
+    const capacityQueries = new QueryTimes();
+    [capacityWithQueries] = await Promise.all([measureCapacity(), runQueries(api, Date.now() + capacitySeconds * 1000, Date.now(), capacityQueries)]);
+    log(SCRIPT, `capacity with the queries running: ${capacityWithQueries.toFixed(1)} batches/s; ${capacityQueries.summary()}; ${cpuSince(cpu, pid)}`);
+  }
   cpu = cpuMark(pid);
 
   // 2. Overload.
@@ -79,9 +93,6 @@ async function main(): Promise<number> {
   let overloadAcked = 0;
   const refusalMs: number[] = [];
   const statuses = new Map<number, number>();
-  const queryMs: number[] = [];
-  /** The slowest queries, to see which kind makes the tail. */
-  const slowest: Array<{ ms: number; path: string; at: number }> = [];
   const exporterBatch = async (mine: number) => {
     inflight++;
     const body = batches.batch(2, mine);
@@ -114,20 +125,8 @@ async function main(): Promise<number> {
     }
     await Promise.all(pending);
   })();
-  const queries = (async () => {
-    const paths =
-      queryMix === 'jaeger'
-        ? ['/api/services', '/api/traces?service=reliability&limit=20', `/api/traces/${batchTraceId(1, 0)}`]
-        : ['/api/v1/services', '/api/v1/search?service=reliability&limit=20', `/api/v1/traces/${batchTraceId(1, 0)}?format=compact-3`];
-    for (let n = 0; queryPauseMs > 0 && Date.now() < deadline; n++) {
-      // Timed as the query benchmark times its queries (node:http, kept alive, gzip).
-      const { ms } = await timedGet(`${api}${paths[n % paths.length]}`);
-      queryMs.push(ms);
-      slowest.push({ ms, path: paths[n % paths.length]!.split('?')[0]!, at: Math.round((Date.now() - start) / 100) / 10 });
-      slowest.sort((a, b) => b.ms - a.ms).splice(3);
-      await sleep(queryPauseMs);
-    }
-  })();
+  const queryTimes = new QueryTimes();
+  const queries = runQueries(api, deadline, start, queryTimes);
   const progress = setInterval(() => {
     void metricsLine(api).then((m) => log(SCRIPT, `${Math.round((Date.now() - start) / 1000)} s: ${overloadAcked} batches acknowledged, ${inflight} in flight; server: ${m}`));
   }, 5000);
@@ -151,13 +150,48 @@ async function main(): Promise<number> {
       }
     }),
   );
+  const refusedConnections = connectionsRefused(await scrapeMetrics(api));
   await server.stop();
   rmSync(dir, { recursive: true, force: true });
   const throughput = overloadAcked / seconds;
-  log(SCRIPT, `offered ${rate.toFixed(1)} batches/s (${factor}× capacity) for ${seconds} s: acknowledged ${throughput.toFixed(1)} batches/s = ${((100 * throughput) / capacity).toFixed(0)}% of capacity; dropped by the exporter (its queue full) ${droppedByExporter}; ${overloadCpu}; in those ${seconds} s, ingest threads stepped aside for queries ${aside.toFixed(1)} s (summed over threads) and acknowledgements waited for indexing ${paced.toFixed(1)} s (summed over batches)`);
-  log(SCRIPT, `refusals (429/503): ${refusalMs.length}, answered in p50 ${percentile(refusalMs, 0.5).toFixed(1)} ms, p90 ${percentile(refusalMs, 0.9).toFixed(1)} ms, p99 ${percentile(refusalMs, 0.99).toFixed(1)} ms (${refusalMs.filter((ms) => ms > 100).length} over 100 ms); queries (${queryMix}): ${queryMs.length}, p50 ${percentile(queryMs, 0.5).toFixed(1)} ms, p99 ${percentile(queryMs, 0.99).toFixed(1)} ms (slowest: ${slowest.map((q) => `${q.path} ${q.ms.toFixed(0)} ms at ${q.at} s`).join(', ')})`);
-  log(SCRIPT, `statuses: ${[...statuses].map(([k, v]) => `${k} ×${v}`).join(', ')}; acknowledged batches missing afterwards: ${missing} of ${acked.length}`);
+  const ofCapacityWithQueries = capacityWithQueries === undefined ? '' : ` (${((100 * throughput) / capacityWithQueries).toFixed(0)}% of capacity with the queries running)`;
+  log(SCRIPT, `offered ${rate.toFixed(1)} batches/s (${factor}× capacity) for ${seconds} s: acknowledged ${throughput.toFixed(1)} batches/s = ${((100 * throughput) / capacity).toFixed(0)}% of capacity${ofCapacityWithQueries}; dropped by the exporter (its queue full) ${droppedByExporter}; ${overloadCpu}; in those ${seconds} s, ingest threads stepped aside for queries ${aside.toFixed(1)} s (summed over threads) and acknowledgements waited for indexing ${paced.toFixed(1)} s (summed over batches)`);
+  log(SCRIPT, `refusals (429/503): ${refusalMs.length}, answered in p50 ${percentile(refusalMs, 0.5).toFixed(1)} ms, p90 ${percentile(refusalMs, 0.9).toFixed(1)} ms, p99 ${percentile(refusalMs, 0.99).toFixed(1)} ms (${refusalMs.filter((ms) => ms > 100).length} over 100 ms); ${queryTimes.summary()}`);
+  log(SCRIPT, `statuses: ${[...statuses].map(([k, v]) => `${k} ×${v}`).join(', ')} (0: no answer; connections the server closed at once for a cap: ${refusedConnections}); acknowledged batches missing afterwards: ${missing} of ${acked.length}`);
   return missing === 0 ? 0 : 1;
+}
+
+/** The UI-like client's query latencies, and its slowest queries (to see which kind makes the tail). */
+class QueryTimes {
+  readonly ms: number[] = [];
+  private readonly slowest: Array<{ ms: number; path: string; at: number }> = [];
+
+  add(ms: number, path: string, atS: number): void {
+    this.ms.push(ms);
+    this.slowest.push({ ms, path: path.split('?')[0]!, at: Math.round(atS * 10) / 10 });
+    this.slowest.sort((a, b) => b.ms - a.ms).splice(3);
+  }
+
+  summary(): string {
+    if (this.ms.length === 0) return 'no queries';
+    const slowest = this.slowest.map((q) => `${q.path} ${q.ms.toFixed(0)} ms at ${q.at} s`).join(', ');
+    return `queries (${queryMix}): ${this.ms.length}, p50 ${percentile(this.ms, 0.5).toFixed(1)} ms, p99 ${percentile(this.ms, 0.99).toFixed(1)} ms (slowest: ${slowest})`;
+  }
+}
+
+/** Asks, in turn, for the services, a search and one trace, `--query-ms` apart, until `deadline` (none when 0). */
+async function runQueries(api: string, deadline: number, start: number, times: QueryTimes): Promise<void> {
+  const paths =
+    queryMix === 'jaeger'
+      ? ['/api/services', '/api/traces?service=reliability&limit=20', `/api/traces/${batchTraceId(1, 0)}`]
+      : ['/api/v1/services', '/api/v1/search?service=reliability&limit=20', `/api/v1/traces/${batchTraceId(1, 0)}?format=compact-3`];
+  for (let n = 0; queryPauseMs > 0 && Date.now() < deadline; n++) {
+    const path = paths[n % paths.length]!;
+    // Timed as the query benchmark times its queries (node:http, kept alive, gzip).
+    const { ms } = await timedGet(`${api}${path}`);
+    times.add(ms, path, (Date.now() - start) / 1000);
+    await sleep(queryPauseMs);
+  }
 }
 
 interface CpuMark {
@@ -193,6 +227,16 @@ async function scrapeMetrics(api: string): Promise<string> {
 /** A series' value in a Prometheus text exposition (`name value` on a line of its own), as written. */
 function metricSample(text: string, name: string): string | undefined {
   return text.split('\n').find((l) => l.startsWith(`${name} `))?.slice(name.length + 1);
+}
+
+/**
+ * `threadline_connections_refused_total` by cap, summed over listeners. The exporters here all
+ * come from 127.0.0.1 with up to `--max-inflight` connections, more than the per-client cap.
+ */
+function connectionsRefused(text: string): string {
+  const byCap = new Map<string, number>();
+  for (const m of text.matchAll(/^threadline_connections_refused_total\{[^}]*cap="([^"]+)"[^}]*\} (\S+)$/gm)) byCap.set(m[1]!, (byCap.get(m[1]!) ?? 0) + Number(m[2]));
+  return byCap.size === 0 ? 'none' : [...byCap].map(([cap, n]) => `${cap} ×${n}`).join(', ');
 }
 
 /** Seconds ingest's threads stepped aside for queries, and acknowledgements waited for indexing, so far. */
