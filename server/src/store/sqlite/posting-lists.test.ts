@@ -26,12 +26,11 @@ describe('posting lists', () => {
 
   it('groups a pass by hour and tag, each list sorted, its last trace as key, bounded by the starts of every chunk that posted to it', () => {
     const builder = new PostingListBuilder();
-    const at = (fromMs: number, toMs: number) => ({ fromMs, toMs });
-    builder.add(10, 7, 30, at(500, 600));
-    builder.add(10, 7, 12, at(100, 200));
-    builder.add(10, 8, 12, at(100, 200));
-    builder.add(11, 7, 40, at(4_000, 4_001));
-    builder.add(10, 7, 30, at(550, 900));
+    builder.add(10, 7, 30, 500, 600);
+    builder.add(10, 7, 12, 100, 200);
+    builder.add(10, 8, 12, 100, 200);
+    builder.add(11, 7, 40, 4_000, 4_001);
+    builder.add(10, 7, 30, 550, 900);
     const rows = [...builder.take()].map((r) => ({ ...r, nums: decodePostingList(r.nums) }));
     expect(rows).toEqual([
       { hour: 10, tag: 7, lastNum: 30, count: 2, nums: [12, 30], fromMs: 100, toMs: 900 },
@@ -41,15 +40,22 @@ describe('posting lists', () => {
     expect([...builder.take()]).toEqual([]);
   });
 
-  it('rounds start bounds outward to whole milliseconds, and a window inward, so a list meets every window its spans start in', () => {
-    expect(startBoundsOf(1_500_000n, 2_000_000n)).toEqual({ fromMs: 1, toMs: 2 });
-    expect(startBoundsOf(1_000_000n, 2_000_001n)).toEqual({ fromMs: 1, toMs: 3 });
-    // Start times past 2^63 ns are kept as negative int64s: rounding stays outward.
-    expect(startBoundsOf(-1_500_000n, -1_000_001n)).toEqual({ fromMs: -2, toMs: -1 });
+  it('rounds start bounds outward, by at most a millisecond more, and a window inward, so a list meets every window its spans start in', () => {
+    const exact = (ns: bigint) => ({ floor: Number(ns / 1_000_000n) - (ns % 1_000_000n < 0n ? 1 : 0), ceil: Number(ns / 1_000_000n) + (ns % 1_000_000n > 0n ? 1 : 0) });
+    const BIG = 1_712_345_678_000_000_000n;
+    const INT64_MAX = 2n ** 63n - 1n;
+    for (const ns of [0n, 1n, 999_999n, 1_000_000n, 1_500_000n, BIG - 1n, BIG, BIG + 1n, BIG + 999_999n, -1_500_000n, -1n, INT64_MAX, -INT64_MAX]) {
+      const { fromMs, toMs } = startBoundsOf(ns, ns);
+      const { floor, ceil } = exact(ns);
+      expect(fromMs, String(ns)).toBeLessThanOrEqual(floor);
+      expect(fromMs, String(ns)).toBeGreaterThanOrEqual(floor - 1);
+      expect(toMs, String(ns)).toBeGreaterThanOrEqual(ceil);
+      expect(toMs, String(ns)).toBeLessThanOrEqual(ceil + 1);
+    }
     // [end, start]: a list meets the window when fromMs <= end and toMs >= start.
     expect(windowBoundsMs(1_000_001n, 2_999_999n)).toEqual([2, 2]);
     expect(windowBoundsMs(1_000_000n, 3_000_000n)).toEqual([3, 1]);
-    // A span starting at 2.5 ms lies in the window [2.1 ms, 2.9 ms]: its list ({2, 3}) must meet it.
+    // A span starting at 2.5 ms lies in the window [2.1 ms, 2.9 ms]: its list must meet it.
     const list = startBoundsOf(2_500_000n, 2_500_000n);
     const [end, start] = windowBoundsMs(2_100_000n, 2_900_000n);
     expect(list.fromMs <= end && list.toMs >= start).toBe(true);

@@ -96,7 +96,10 @@ export function asBuffer(bytes: Uint8Array): Buffer {
 
 /**
  * When the spans a list posts start, in whole milliseconds since the epoch: every one
- * starts within [fromMs, toMs] (fromMs rounded down, toMs up).
+ * starts within [fromMs, toMs] (fromMs rounded down, toMs up). The writer bounds them by
+ * their chunks' first start and last end, so a span that ends before it starts may start
+ * after toMs: a search, which bounds a trace by its summary's end, does not look for it
+ * there either.
  */
 export interface StartBounds {
   fromMs: number;
@@ -116,11 +119,16 @@ interface PassList extends StartBounds {
   nums: number[];
 }
 
-/** The start bounds of spans starting from `minStartNs` to `maxStartNs`. */
-export function startBoundsOf(minStartNs: bigint, maxStartNs: bigint): StartBounds {
-  return { fromMs: Number(floorDiv(minStartNs, NS_PER_MS)), toMs: Number(-floorDiv(-maxStartNs, NS_PER_MS)) };
+/**
+ * Bounds [fromNs, toNs] in whole milliseconds, at most a millisecond looser than exact. The
+ * writer takes them for every chunk, so in doubles rather than by BigInt division (which
+ * allocates): a double's rounding, at most 1,024 ns for any int64, stays inside the margin.
+ */
+export function startBoundsOf(fromNs: bigint, toNs: bigint): StartBounds {
+  return { fromMs: Math.floor(Number(fromNs) / 1e6 - ROUNDING_MARGIN_MS), toMs: Math.ceil(Number(toNs) / 1e6 + ROUNDING_MARGIN_MS) };
 }
 
+const ROUNDING_MARGIN_MS = 0.01;
 const NS_PER_MS = 1_000_000n;
 
 function floorDiv(a: bigint, b: bigint): bigint {
@@ -144,15 +152,15 @@ export function windowBoundsMs(startNs: bigint, endNs: bigint): [number, number]
 export class PostingListBuilder {
   private readonly byHour = new Map<number, Map<number, PassList>>();
 
-  add(hour: number, tag: number, traceNum: number, bounds: StartBounds): void {
+  add(hour: number, tag: number, traceNum: number, fromMs: number, toMs: number): void {
     let tags = this.byHour.get(hour);
     if (!tags) this.byHour.set(hour, (tags = new Map()));
     const list = tags.get(tag);
-    if (!list) tags.set(tag, { nums: [traceNum], fromMs: bounds.fromMs, toMs: bounds.toMs });
+    if (!list) tags.set(tag, { nums: [traceNum], fromMs, toMs });
     else {
       list.nums.push(traceNum);
-      if (bounds.fromMs < list.fromMs) list.fromMs = bounds.fromMs;
-      if (bounds.toMs > list.toMs) list.toMs = bounds.toMs;
+      if (fromMs < list.fromMs) list.fromMs = fromMs;
+      if (toMs > list.toMs) list.toMs = toMs;
     }
   }
 

@@ -155,19 +155,19 @@ describe('SpanWriter', () => {
     expect(reader.findTraceIds({ tags: [{ key: 'k', value: 'only-2' }], limit: 10 })).toEqual([traceIdOf(2)]);
   });
 
-  it('bounds each list by the starts of the spans of the chunks it posts, and widens a merged list to both', () => {
+  it('bounds each list by the first start and last end of the chunks it posts, and widens a merged list to both', () => {
     const tagged = (trace: number, span: number, startMs: number) =>
-      testSpan({ traceId: traceIdOf(trace), spanId: spanIdOf(span), startTimeUnixNano: at(startMs), endTimeUnixNano: at(startMs + 5_000), attributes: [stringAttr('k', 'v')] });
+      testSpan({ traceId: traceIdOf(trace), spanId: spanIdOf(span), startTimeUnixNano: at(startMs), endTimeUnixNano: at(startMs + 50), attributes: [stringAttr('k', 'v')] });
     const baseMs = Number(BASE_NS / 1_000_000n);
     // Trace 1's chunk: spans at 100 and 300 ms (the tag on the first only: the chunk bounds them both). Trace 2 at 200 ms.
     writer.write([tagged(1, 1, 100), testSpan({ traceId: traceIdOf(1), spanId: spanIdOf(2), startTimeUnixNano: at(300), endTimeUnixNano: at(301) }), tagged(2, 3, 200)]);
     const bounds = () =>
       db.prepare<[number], { last_num: number; spans_from_ms: number; spans_to_ms: number }>('SELECT last_num, spans_from_ms, spans_to_ms FROM tag_posting_lists WHERE tag = ?').all(tagHash('k', 'v'));
-    // Bounded by starts, not by the 5 s ends.
-    expect(bounds()).toEqual([{ last_num: 2, spans_from_ms: baseMs + 100, spans_to_ms: baseMs + 300 }]);
+    // From 100 to 301 ms (trace 1's last end), each a millisecond looser (startBoundsOf).
+    expect(bounds()).toEqual([{ last_num: 2, spans_from_ms: baseMs + 99, spans_to_ms: baseMs + 302 }]);
     // A later write whose list also ends on trace 2 merges into that row: its bounds widen to both.
     writer.write([tagged(2, 4, 900)]);
-    expect(bounds()).toEqual([{ last_num: 2, spans_from_ms: baseMs + 100, spans_to_ms: baseMs + 900 }]);
+    expect(bounds()).toEqual([{ last_num: 2, spans_from_ms: baseMs + 99, spans_to_ms: baseMs + 951 }]);
   });
 
   it('stores the spans of a trace in a write as one chunk of a compressed block, far smaller than their JSON', () => {

@@ -191,13 +191,10 @@ export class SpanWriter {
     let inserted = 0;
     let errors = 0;
     const num = Number(traceNum);
-    // The chunk's tags may be on any of its spans: its postings are bounded by all their starts.
-    let maxStart = chunk.startNs;
     for (let k = chunk.spanStart; k < chunk.spanEnd; k++) {
       const op = operation[k]!;
       const opId = opIds[op]!;
       const start = startNs[k]!;
-      if (start > maxStart) maxStart = start;
       const duration = durationNs[k]!;
       const id = spanId[k]!;
       const error = isError[k]!;
@@ -211,8 +208,11 @@ export class SpanWriter {
     if (!stored && (inserted !== spans || errors !== chunkErrors)) this.setCounts.run(inserted, errors, traceNum);
     if (inserted === 0) return;
     blocks.add(traceNum, chunkParts(batch, chunk));
-    const bounds = startBoundsOf(chunk.startNs, maxStart);
-    for (let t = chunk.tagStart; t < chunk.tagEnd; t++) this.passPostings.add(chunk.hour, batch.tags[t]!, num, bounds);
+    // The chunk's tags may be on any of its spans: its postings are bounded by its first start
+    // and its last end, as the trace's summary bounds a search (a span ending before it
+    // starts is not looked for past the end).
+    const { fromMs, toMs } = startBoundsOf(chunk.startNs, chunk.endNs);
+    for (let t = chunk.tagStart; t < chunk.tagEnd; t++) this.passPostings.add(chunk.hour, batch.tags[t]!, num, fromMs, toMs);
     if (stored) this.mergeSummary(traceNum, stored, chunk, inserted, errors);
   }
 
