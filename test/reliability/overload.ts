@@ -163,7 +163,7 @@ async function main(): Promise<number> {
 
 /** The UI-like client's query latencies, and its slowest queries (to see which kind makes the tail). */
 class QueryTimes {
-  readonly ms: number[] = [];
+  private readonly ms: number[] = [];
   private readonly slowest: Array<{ ms: number; path: string; at: number }> = [];
 
   add(ms: number, path: string, atS: number): void {

@@ -65,7 +65,7 @@ export class EvictedIndexRows {
     this.traceExists = db.prepare<[number], number>('SELECT 1 FROM trace_summaries WHERE trace_num = ?').pluck();
     this.deleteList = db.prepare<[number, number, number]>('DELETE FROM tag_posting_lists WHERE hour = ? AND tag = ? AND last_num = ?');
     registerPostingListFunctions(db);
-    this.insertList = db.prepare(`${UPSERT_POSTING_LIST.insert} VALUES (?, ?, ?, ?, ?, ?, ?) ${UPSERT_POSTING_LIST.onConflict}`);
+    this.insertList = db.prepare(`${UPSERT_POSTING_LIST.insert} ${UPSERT_POSTING_LIST.oneRow} ${UPSERT_POSTING_LIST.onConflict}`);
     this.selectListSlice = db
       .prepare<[bigint, bigint, bigint, bigint, number], [bigint, bigint, Buffer]>(
         `SELECT list_id, last_start_ns, entries FROM duration_lists

@@ -80,10 +80,15 @@ export function registerPostingListFunctions(db: Database.Database): void {
   db.function('merge_posting_lists', { deterministic: true }, (stored: Buffer, incoming: Buffer) => asBuffer(mergePostingLists(stored, incoming)));
 }
 
+/** A list row's columns, in the order its writers bind them. */
+const POSTING_LIST_COLUMNS = ['hour', 'tag', 'last_num', 'n', 'nums', 'spans_from_ms', 'spans_to_ms'] as const;
+
 /** Inserts lists, merging one whose key is taken into the stored one. */
 export const UPSERT_POSTING_LIST = {
-  insert: 'INSERT INTO tag_posting_lists (hour, tag, last_num, n, nums, spans_from_ms, spans_to_ms)',
-  columns: 7,
+  insert: `INSERT INTO tag_posting_lists (${POSTING_LIST_COLUMNS.join(', ')})`,
+  columns: POSTING_LIST_COLUMNS.length,
+  /** The VALUES of one row. */
+  oneRow: `VALUES (${POSTING_LIST_COLUMNS.map(() => '?').join(', ')})`,
   // min() and max() of a NULL (a list from before the bounds) stay NULL: unknown, never passed over.
   onConflict: `ON CONFLICT (hour, tag, last_num) DO UPDATE SET n = n + excluded.n, nums = merge_posting_lists(nums, excluded.nums),
     spans_from_ms = min(spans_from_ms, excluded.spans_from_ms), spans_to_ms = max(spans_to_ms, excluded.spans_to_ms)`,
