@@ -27,8 +27,8 @@ export const REQUEST_TIMEOUT_MS = 120_000;
 
 /**
  * Caps the connections of one HTTP listener, so idle or trickling clients cannot take
- * every descriptor. At the cap, a new connection takes the place of the oldest one that
- * has no request in flight (never having sent one, or idle between keep-alive requests):
+ * every descriptor. At the cap, a new connection takes the place of the one idle the
+ * longest (never having sent a request, or between keep-alive requests):
  * a thousand idle sockets are pushed out one by one by whoever arrives with work. When
  * every connection is busy, the new one is closed. A client at its own cap makes room
  * among its own connections only, the same way.
@@ -54,7 +54,11 @@ export function guardConnections(server: Server, caps: ConnectionCaps, events: C
  * on it (HTTP/2 can carry several at once).
  */
 export class ConnectionCap {
-  // Insertion order = age: the first idle socket found is the oldest.
+  // Insertion order = when a socket last went idle (accepted, or its last call ended): the
+  // first idle socket found is the one idle the longest. Not the oldest connection: a
+  // kept-alive client reuses the socket it used last (Node's agent and Go's transport
+  // both), so pushing out the one that just answered races the client's next request on
+  // it, which then fails with a reset (50 such in one 2.5× overload run).
   private readonly open = new Set<Socket>();
   private readonly calls = new Map<Socket, number>();
   private readonly byClient = new Map<string, Set<Socket>>();
@@ -98,13 +102,20 @@ export class ConnectionCap {
 
   callEnded(socket: Socket): void {
     const n = (this.calls.get(socket) ?? 1) - 1;
-    if (n > 0) this.calls.set(socket, n);
-    else this.calls.delete(socket);
+    if (n > 0) {
+      this.calls.set(socket, n);
+      return;
+    }
+    this.calls.delete(socket);
+    // Idle from now: to the back of the eviction order (a socket already closed is not put back).
+    if (this.open.delete(socket)) this.open.add(socket);
+    const mine = this.byClient.get(socket.remoteAddress ?? '');
+    if (mine?.delete(socket)) mine.add(socket);
   }
 
   private hasRoom(among: Set<Socket>, cap: number, which: 'per_client' | 'listener'): boolean {
     if (among.size < cap) return true;
-    if (this.evictOldestIdle(among)) {
+    if (this.evictLongestIdle(among)) {
       this.events.evicted();
       return true;
     }
@@ -112,8 +123,8 @@ export class ConnectionCap {
     return false;
   }
 
-  /** Destroys the oldest socket of `sockets` with no call in flight; false when all are busy. */
-  private evictOldestIdle(sockets: Set<Socket>): boolean {
+  /** Destroys the socket of `sockets` idle the longest; false when all are busy. */
+  private evictLongestIdle(sockets: Set<Socket>): boolean {
     for (const socket of sockets) {
       if (this.calls.has(socket)) continue;
       // Forgotten now, not on 'close': the room must be free before the new socket is counted.
