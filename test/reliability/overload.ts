@@ -8,15 +8,16 @@ import { timedGet } from '../bench/http-client.js';
  * Overload with retrying exporters. First measures capacity (acknowledged 512-span batches
  * per second with `--clients` closed-loop clients, over the second half of
  * `--capacity-seconds`), then the same again with the UI-like client below running (what
- * ingest can take while those queries have their share; on the database the first phase
- * filled, as overload runs on a fuller one still), then offers `--factor` (2.5) times the
- * first as an open stream of batches for `--seconds`, each one retried with the OTel exporters'
- * backoff, never sooner than the server's Retry-After (an exporter holds at most `--max-inflight` batches and
- * drops new ones beyond, as their queues do). Meanwhile a UI-like client runs queries.
- * Reports acknowledged throughput against both capacities, how fast refusals come, query
- * latency, and checks that every acknowledged batch is stored. The load generator runs on
- * the same machine: the CPU it used and the server used in each phase are reported (as a
- * share of one core), so that a result can be read against what the clients took.
+ * ingest can take while those queries have their share), then offers `--factor` (2.5) times
+ * the first as an open stream of batches for `--seconds`, each one retried with the OTel
+ * exporters' backoff, never sooner than the server's Retry-After (an exporter holds at most
+ * `--max-inflight` batches and drops new ones beyond, as their queues do). Meanwhile a
+ * UI-like client runs queries. Then both capacities again, in the reverse order.
+ * Reports acknowledged throughput against the mean of each capacity's two measurements (and
+ * against the first alone, as earlier runs did), how fast refusals come, query latency, and
+ * checks that every acknowledged batch is stored. The load generator runs on the same
+ * machine: the CPU it used, the server used and the machine left idle in each phase are
+ * reported, so that a result can be read against what the clients took.
  *
  * The UI-like client asks, in turn, for the services, a search of the newest 20 traces and
  * one trace (`--queries jaeger`, the default: through the Jaeger API, as Grafana does, so a
@@ -46,10 +47,13 @@ async function main(): Promise<number> {
   const batches = new BatchFactory();
 
   const pid = server.child.pid!;
-  let cpu = cpuMark(pid);
   // 1. Capacity: sustained, so measured over the second half of a run (a fresh database takes
   // the first seconds faster). Then again with the queries running: under overload they keep
   // their share (foreground-gate.ts), so what overload itself costs shows against this one.
+  // Both again after the overload, in the reverse order: the shared host's pace drifts from
+  // minute to minute (one run's capacity 259 batches/s, the next one's 201, same build) and
+  // the database grows through the run, so the overload is set against the mean of a
+  // measurement on either side of it.
   const capacitySeconds = Number(arg('capacity-seconds', '30'));
   let seq = 0;
   const measureCapacity = async (): Promise<number> => {
@@ -69,16 +73,22 @@ async function main(): Promise<number> {
     );
     return inSecondHalf / (capacitySeconds / 2);
   };
-  const capacity = await measureCapacity();
-  log(SCRIPT, `capacity: ${capacity.toFixed(1)} batches/s (${Math.round(capacity * 512)} spans/s) with ${clients} clients; ${cpuSince(cpu, pid)}`);
-  let capacityWithQueries: number | undefined;
-  if (queryPauseMs > 0) {
-    cpu = cpuMark(pid);
-    const capacityQueries = new QueryTimes();
-    [capacityWithQueries] = await Promise.all([measureCapacity(), runQueries(api, Date.now() + capacitySeconds * 1000, Date.now(), capacityQueries)]);
-    log(SCRIPT, `capacity with the queries running: ${capacityWithQueries.toFixed(1)} batches/s; ${capacityQueries.summary()}; ${cpuSince(cpu, pid)}`);
-  }
-  cpu = cpuMark(pid);
+  const plainCapacity = async (when: string): Promise<number> => {
+    const cpu = cpuMark(pid);
+    const capacity = await measureCapacity();
+    log(SCRIPT, `capacity ${when}: ${capacity.toFixed(1)} batches/s (${Math.round(capacity * 512)} spans/s) with ${clients} clients; ${cpuSince(cpu, pid)}`);
+    return capacity;
+  };
+  const capacityWithQueries = async (when: string): Promise<number | undefined> => {
+    if (queryPauseMs <= 0) return undefined;
+    const cpu = cpuMark(pid);
+    const times = new QueryTimes();
+    const [capacity] = await Promise.all([measureCapacity(), runQueries(api, Date.now() + capacitySeconds * 1000, Date.now(), times)]);
+    log(SCRIPT, `capacity with the queries running, ${when}: ${capacity.toFixed(1)} batches/s; ${times.summary()}; ${cpuSince(cpu, pid)}`);
+    return capacity;
+  };
+  const capacity = await plainCapacity('before');
+  const withQueriesBefore = await capacityWithQueries('before');
 
   // 2. Overload.
   const rate = capacity * factor;
@@ -86,8 +96,10 @@ async function main(): Promise<number> {
   // (foreground-gate.ts), and time acknowledgements waited for indexing (the store's pacing).
   const waitsAtStart = await ingestWaits(api);
   const start = Date.now();
+  const cpu = cpuMark(pid);
   const deadline = start + seconds * 1000;
-  const waitsAtDeadline = sleep(seconds * 1000).then(() => ingestWaits(api));
+  // CPU over the offered load's seconds only, not the retries' tail after them.
+  const atDeadline = sleep(seconds * 1000).then(async () => ({ cpu: cpuSince(cpu, pid), waits: await ingestWaits(api) }));
   let inflight = 0;
   let droppedByExporter = 0;
   let overloadAcked = 0;
@@ -132,10 +144,11 @@ async function main(): Promise<number> {
   }, 5000);
   await Promise.all([arrivals, queries]);
   clearInterval(progress);
-  const overloadCpu = cpuSince(cpu, pid);
-  const waitsAtEnd = await waitsAtDeadline;
+  const { cpu: overloadCpu, waits: waitsAtEnd } = await atDeadline;
   const aside = waitsAtEnd.steppedAside - waitsAtStart.steppedAside;
   const paced = waitsAtEnd.paced - waitsAtStart.paced;
+  const withQueriesAfter = await capacityWithQueries('after');
+  const capacityAfter = await plainCapacity('after');
 
   // 3. Every acknowledged batch is stored.
   let missing = 0;
@@ -150,14 +163,18 @@ async function main(): Promise<number> {
       }
     }),
   );
-  const refusedConnections = connectionsRefused(await scrapeMetrics(api));
+  const finalMetrics = await scrapeMetrics(api);
+  const refusedConnections = connectionsRefused(finalMetrics);
   await server.stop();
   rmSync(dir, { recursive: true, force: true });
   const throughput = overloadAcked / seconds;
-  const ofCapacityWithQueries = capacityWithQueries === undefined ? '' : ` (${((100 * throughput) / capacityWithQueries).toFixed(0)}% of capacity with the queries running)`;
-  log(SCRIPT, `offered ${rate.toFixed(1)} batches/s (${factor}× capacity) for ${seconds} s: acknowledged ${throughput.toFixed(1)} batches/s = ${((100 * throughput) / capacity).toFixed(0)}% of capacity${ofCapacityWithQueries}; dropped by the exporter (its queue full) ${droppedByExporter}; ${overloadCpu}; in those ${seconds} s, ingest threads stepped aside for queries ${aside.toFixed(1)} s (summed over threads) and acknowledgements waited for indexing ${paced.toFixed(1)} s (summed over batches)`);
+  const pct = (of: number) => `${((100 * throughput) / of).toFixed(0)}%`;
+  const meanCapacity = (capacity + capacityAfter) / 2;
+  const ofCapacityWithQueries = withQueriesBefore === undefined || withQueriesAfter === undefined ? '' : `; ${pct((withQueriesBefore + withQueriesAfter) / 2)} of capacity with the queries running (${pct(withQueriesBefore)} of the one before)`;
+  log(SCRIPT, `offered ${rate.toFixed(1)} batches/s (${factor}× the capacity before; ${(rate / meanCapacity).toFixed(2)}× the mean) for ${seconds} s: acknowledged ${throughput.toFixed(1)} batches/s = ${pct(meanCapacity)} of capacity (the mean of ${capacity.toFixed(1)} before and ${capacityAfter.toFixed(1)} after; ${pct(capacity)} of the one before)${ofCapacityWithQueries}; dropped by the exporter (its queue full) ${droppedByExporter}; ${overloadCpu}; in those ${seconds} s, ingest threads stepped aside for queries ${aside.toFixed(1)} s (summed over threads) and acknowledgements waited for indexing ${paced.toFixed(1)} s (summed over batches)`);
   log(SCRIPT, `refusals (429/503): ${refusalMs.length}, answered in p50 ${percentile(refusalMs, 0.5).toFixed(1)} ms, p90 ${percentile(refusalMs, 0.9).toFixed(1)} ms, p99 ${percentile(refusalMs, 0.99).toFixed(1)} ms (${refusalMs.filter((ms) => ms > 100).length} over 100 ms); ${queryTimes.summary()}`);
   log(SCRIPT, `statuses: ${[...statuses].map(([k, v]) => `${k} ×${v}`).join(', ')} (0: no answer; connections the server closed at once for a cap: ${refusedConnections}); acknowledged batches missing afterwards: ${missing} of ${acked.length}`);
+  log(SCRIPT, `the server's count, whole run: ${serverCounts(finalMetrics)}`);
   return missing === 0 ? 0 : 1;
 }
 
@@ -198,6 +215,21 @@ interface CpuMark {
   at: number;
   client: NodeJS.CpuUsage;
   serverTicks: number;
+  machine: MachineTicks;
+}
+
+/** The whole machine's CPU time, all cores, in clock ticks (/proc/stat's first line). */
+interface MachineTicks {
+  idle: number;
+  steal: number;
+  total: number;
+}
+
+function machineTicks(): MachineTicks {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  // user nice system idle iowait irq softirq steal guest guest_nice; guests are already counted in user and nice.
+  const [, , , idle = 0, iowait = 0, , , steal = 0] = fields;
+  return { idle: idle + iowait, steal, total: fields.slice(0, 8).reduce((a, b) => a + b, 0) };
 }
 
 /** utime + stime of a process, in clock ticks (100 per second on Linux). */
@@ -207,7 +239,7 @@ function processTicks(pid: number): number {
 }
 
 function cpuMark(pid: number): CpuMark {
-  return { at: performance.now(), client: process.cpuUsage(), serverTicks: processTicks(pid) };
+  return { at: performance.now(), client: process.cpuUsage(), serverTicks: processTicks(pid), machine: machineTicks() };
 }
 
 /** CPU of this load generator and of the server since `mark`, in % of one core. */
@@ -216,7 +248,10 @@ function cpuSince(mark: CpuMark, pid: number): string {
   const client = process.cpuUsage(mark.client);
   const clientPct = (100 * (client.user + client.system)) / 1e6 / seconds;
   const serverPct = (processTicks(pid) - mark.serverTicks) / seconds;
-  return `CPU: load generator ${clientPct.toFixed(0)}%, server ${serverPct.toFixed(0)}% of one core (2 cores, shared)`;
+  const now = machineTicks();
+  const machineTotal = now.total - mark.machine.total;
+  const share = (ticks: number) => ((100 * ticks) / machineTotal).toFixed(0);
+  return `CPU: load generator ${clientPct.toFixed(0)}%, server ${serverPct.toFixed(0)}% of one core (2 cores, shared; the machine ${share(now.idle - mark.machine.idle)}% idle, ${share(now.steal - mark.machine.steal)}% stolen, of all its cores)`;
 }
 
 /** The text of `GET /metrics`. */
@@ -237,6 +272,15 @@ function connectionsRefused(text: string): string {
   const byCap = new Map<string, number>();
   for (const m of text.matchAll(/^threadline_connections_refused_total\{[^}]*cap="([^"]+)"[^}]*\} (\S+)$/gm)) byCap.set(m[1]!, (byCap.get(m[1]!) ?? 0) + Number(m[2]));
   return byCap.size === 0 ? 'none' : [...byCap].map(([cap, n]) => `${cap} ×${n}`).join(', ');
+}
+
+/** Spans decoded and stored, and requests refused by reason, summed over receivers: decoding spent on spans not stored shows here. */
+function serverCounts(text: string): string {
+  const sum = (name: string) => [...text.matchAll(new RegExp(`^${name}\\{[^}]*\\} (\\S+)$`, 'gm'))].reduce((total, m) => total + Number(m[1]), 0);
+  const refused = new Map<string, number>();
+  for (const m of text.matchAll(/^threadline_ingest_requests_rejected_total\{[^}]*reason="([^"]+)"[^}]*\} (\S+)$/gm)) refused.set(m[1]!, (refused.get(m[1]!) ?? 0) + Number(m[2]));
+  const reasons = refused.size === 0 ? 'none' : [...refused].map(([reason, n]) => `${reason} ×${n}`).join(', ');
+  return `spans decoded ${sum('threadline_spans_received_total')}, stored ${sum('threadline_spans_accepted_total')}; requests refused: ${reasons}`;
 }
 
 /** Seconds ingest's threads stepped aside for queries, and acknowledgements waited for indexing, so far. */
