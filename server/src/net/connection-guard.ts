@@ -55,10 +55,12 @@ export function guardConnections(server: Server, caps: ConnectionCaps, events: C
  */
 export class ConnectionCap {
   // Insertion order = when a socket last went idle (accepted, or its last call ended): the
-  // first idle socket found is the one idle the longest. Not the oldest connection: a
-  // kept-alive client reuses the socket it used last (Node's agent and Go's transport
-  // both), so pushing out the one that just answered races the client's next request on
-  // it, which then fails with a reset (50 such in one 2.5× overload run).
+  // first idle socket found is the one idle the longest. Not the oldest connection, which
+  // may have answered a moment ago: a kept-alive client is likely sending its next request
+  // on it, and that request fails with a reset. (A client that opens a connection past its
+  // cap has no free socket of its own, so whichever of its sockets is pushed out may be
+  // carrying its next request: overload.ts's 512 exporters on one address still see a few
+  // such resets, which they retry.)
   private readonly open = new Set<Socket>();
   private readonly calls = new Map<Socket, number>();
   private readonly byClient = new Map<string, Set<Socket>>();
