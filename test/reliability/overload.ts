@@ -264,23 +264,26 @@ function metricSample(text: string, name: string): string | undefined {
   return text.split('\n').find((l) => l.startsWith(`${name} `))?.slice(name.length + 1);
 }
 
+/** A counter summed by one of its labels (over every other), as `value ×n, …`, or `none`. */
+function countsByLabel(text: string, metric: string, label: string): string {
+  const byValue = new Map<string, number>();
+  for (const m of text.matchAll(new RegExp(`^${metric}\\{[^}]*${label}="([^"]+)"[^}]*\\} (\\S+)$`, 'gm'))) byValue.set(m[1]!, (byValue.get(m[1]!) ?? 0) + Number(m[2]));
+  return byValue.size === 0 ? 'none' : [...byValue].map(([value, n]) => `${value} ×${n}`).join(', ');
+}
+
 /**
  * `threadline_connections_refused_total` by cap, summed over listeners. The exporters here all
  * come from 127.0.0.1 with up to `--max-inflight` connections, more than the per-client cap.
  */
 function connectionsRefused(text: string): string {
-  const byCap = new Map<string, number>();
-  for (const m of text.matchAll(/^threadline_connections_refused_total\{[^}]*cap="([^"]+)"[^}]*\} (\S+)$/gm)) byCap.set(m[1]!, (byCap.get(m[1]!) ?? 0) + Number(m[2]));
-  return byCap.size === 0 ? 'none' : [...byCap].map(([cap, n]) => `${cap} ×${n}`).join(', ');
+  return countsByLabel(text, 'threadline_connections_refused_total', 'cap');
 }
 
 /** Spans decoded and stored, and requests refused by reason, summed over receivers: decoding spent on spans not stored shows here. */
 function serverCounts(text: string): string {
   const sum = (name: string) => [...text.matchAll(new RegExp(`^${name}\\{[^}]*\\} (\\S+)$`, 'gm'))].reduce((total, m) => total + Number(m[1]), 0);
-  const refused = new Map<string, number>();
-  for (const m of text.matchAll(/^threadline_ingest_requests_rejected_total\{[^}]*reason="([^"]+)"[^}]*\} (\S+)$/gm)) refused.set(m[1]!, (refused.get(m[1]!) ?? 0) + Number(m[2]));
-  const reasons = refused.size === 0 ? 'none' : [...refused].map(([reason, n]) => `${reason} ×${n}`).join(', ');
-  return `spans decoded ${sum('threadline_spans_received_total')}, stored ${sum('threadline_spans_accepted_total')}; requests refused: ${reasons}`;
+  const refused = countsByLabel(text, 'threadline_ingest_requests_rejected_total', 'reason');
+  return `spans decoded ${sum('threadline_spans_received_total')}, stored ${sum('threadline_spans_accepted_total')}; requests refused: ${refused}`;
 }
 
 /** Seconds ingest's threads stepped aside for queries, and acknowledgements waited for indexing, so far. */

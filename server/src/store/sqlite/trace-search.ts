@@ -29,11 +29,11 @@ export const DURATION_PROBE_ROWS = 2_000;
 
 const INT64_MAX = 2n ** 63n - 1n;
 
-/** Exported so that tests can check their query plans. */
 type WindowBounds = ReturnType<typeof windowBoundsMs>;
 /** hour, tag, then the window's bounds. */
 type WalkParams = [number, number, ...WindowBounds];
 
+/** Exported so that tests can check their query plans. */
 export const SEARCH_SQL = {
   walkStart: `SELECT start_ns, trace_num, duration_ns FROM span_index
     WHERE op_id = ? AND start_ns >= ? AND start_ns <= ? ORDER BY start_ns DESC`,
