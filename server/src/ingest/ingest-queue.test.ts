@@ -158,6 +158,41 @@ describe('IngestQueue bound in time', () => {
   });
 });
 
+describe('IngestQueue after admission', () => {
+  it('takes a submission admission let in when the bound in time shrank meanwhile, up to the hard cap', async () => {
+    const { store, writes } = gatedStore();
+    let now = 0;
+    const spy = vi.spyOn(performance, 'now').mockImplementation(() => now);
+    try {
+      const queue = new IngestQueue(store, { maxQueuedSpans: 1_000, maxBatchSpans: 10, maxQueueSeconds: 2 });
+      const first = queue.submit(spans(100));
+      await tick();
+      // Admitted while the bound is the hard cap: 300 more fit.
+      expect(queue.hasRoomFor(300)).toBe(true);
+      // Then the first commit sets the bound to 2 s at 100 spans/s, and another batch queues.
+      now += 1000;
+      writes[0]!.commit();
+      await first;
+      const second = queue.submit(spans(100));
+      expect(queue.bound()).toBe(200);
+      expect(queue.hasRoomFor(300)).toBe(false);
+      // The admitted 300 arrive decoded: over the bound in time, under the hard cap, taken.
+      const admitted = queue.submit(spans(300));
+      // Past the hard cap (100 + 300 queued), refused even so.
+      await expect(queue.submit(spans(601))).rejects.toMatchObject({ reason: 'queue_full' });
+      await tick();
+      writes[1]!.commit();
+      await second;
+      await tick();
+      writes[2]!.commit();
+      await admitted;
+      expect(queue.stats()).toMatchObject({ writtenSpans: 500, refusedSpans: 601 });
+    } finally {
+      spy.mockRestore();
+    }
+  });
+});
+
 describe('IngestRejectedError', () => {
   it('carries no stack trace, and leaves the stack trace limit as it was', () => {
     const before = Error.stackTraceLimit;
