@@ -60,7 +60,9 @@ export class IngestGate {
     const bytes = Number.isFinite(declaredBytes) && declaredBytes > 0 ? declaredBytes : 0;
     // Capped: a big body of anything but spans (an attribute bomb) must not hold the queue's room; the memory budget bounds it.
     const expected = Math.min(MAX_EXPECTED_SPANS, Math.ceil(bytes / BYTES_PER_SPAN));
-    if (!queue.hasRoomFor(this.admittedSpans + expected)) throw new IngestRejectedError('queue_full', 'ingest queue is full; retry later', 1);
+    // An empty queue is no reason to let in every request at once: under overload, 8–29 batches a run
+    // were let in that way while hundreds of others were being decoded, then refused once decoded (overload.ts).
+    if (!queue.hasRoomFor(this.admittedSpans + expected, this.admittedSpans > 0)) throw new IngestRejectedError('queue_full', 'ingest queue is full; retry later', 1);
     if (budget.isSpent(bytes)) throw new IngestRejectedError('memory_exhausted', 'ingest memory budget is spent; retry later', 1);
     this.admittedSpans += expected;
     return budget.reserve(() => (this.admittedSpans -= expected));

@@ -102,10 +102,9 @@ export class IngestQueue {
       return Promise.reject(new IngestRejectedError('shutting_down', 'collector is shutting down', 5));
     }
     // Only the hard cap here: the bound in time was checked when the request arrived
-    // (hasRoomFor, before its body was read), and it follows the commit rate, so it can
-    // shrink while the body is read and decoded. Checked again here, it refused up to 0.2 %
-    // of the batches admission had let in under 2.5× overload, after their decoding was paid
-    // for (overload.ts: spans decoded against spans stored), and the exporter sent them again.
+    // (hasRoomFor, before its body was read), with its spans guessed from its size and the
+    // bound following the commit rate; refusing it now for being a little off would throw
+    // its decoding away and have the exporter send it again.
     // An oversized request is still taken when the queue is empty, or it could never be.
     if (this.queuedSpans > 0 && this.queuedSpans + count > this.options.maxQueuedSpans) {
       this.counters.refusedSpans += count;
@@ -121,11 +120,13 @@ export class IngestQueue {
 
   /**
    * Whether `spans` more would be taken now: checked before a request body is even read,
-   * against the bound in time (enqueue then holds a request to the hard cap only).
+   * against the bound in time (enqueue then holds a request to the hard cap only). An empty
+   * queue takes a request of any size, so that an oversized one can be stored at all, but
+   * not while `othersInFlight`: requests let in and still being read or decoded will fill it.
    */
-  hasRoomFor(spans: number): boolean {
+  hasRoomFor(spans: number, othersInFlight = false): boolean {
     if (this.closed) return false;
-    return this.queuedSpans === 0 || this.queuedSpans + spans <= this.bound();
+    return (this.queuedSpans === 0 && !othersInFlight) || this.queuedSpans + spans <= this.bound();
   }
 
   /** The queue bound now: `maxQueuedSpans`, or less when the store commits slowly. */
