@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BatchFactory, DEFAULT_SERVER_COMMAND, arg, log, percentile, postOnce, startServerProcess } from '../reliability/reliability-support.js';
@@ -11,7 +11,8 @@ import { timedGet } from './http-client.js';
  * own, seeded with 40 such traces over OTLP/HTTP; then the servers are asked in turn,
  * `--rounds` rounds of `--searches` searches each, so that a slower or faster minute of a
  * shared host falls on all of them. Timed as the query benchmark times (node:http, kept
- * alive, gzip, the body read and inflated). Not part of CI: a measurement, not a test.
+ * alive, gzip, the body read and inflated), with the CPU a search took on each side (/proc).
+ * Not part of CI: a measurement, not a test.
  *
  *   node --import tsx test/bench/jaeger-search.ts [--server "node a/main.js"] [--server …] [--rounds 2] [--searches 60]
  */
@@ -54,9 +55,10 @@ async function main(): Promise<void> {
         const traces = tracesIn(first.text);
         if (traces !== 20) throw new Error(`${command}: the search answered ${traces} traces after 10 s, not 20`);
         const mine: number[] = [];
+        const cpu = cpuMark(server.child.pid!);
         for (let i = 0; i < searches; i++) mine.push((await timedGet(url)).ms);
         times[k]!.push(...mine);
-        log(SCRIPT, `round ${round}, ${command}: p50 ${percentile(mine, 0.5).toFixed(1)} ms, p95 ${percentile(mine, 0.95).toFixed(1)} ms (${searches} searches, ${(first.text.length / 1e6).toFixed(1)} MB an answer)`);
+        log(SCRIPT, `round ${round}, ${command}: p50 ${percentile(mine, 0.5).toFixed(1)} ms, p95 ${percentile(mine, 0.95).toFixed(1)} ms (${searches} searches, ${(first.text.length / 1e6).toFixed(1)} MB an answer); ${cpuPerSearch(cpu, server.child.pid!, searches)}`);
       }
     }
     for (const [k, { command }] of started.entries()) {
@@ -69,6 +71,35 @@ async function main(): Promise<void> {
       rmSync(dir, { recursive: true, force: true });
     }
   }
+}
+
+/** CPU time so far, in ms: the server process (all its threads), its main thread, and this client. */
+interface CpuMark {
+  server: number;
+  main: number;
+  client: NodeJS.CpuUsage;
+}
+
+/** utime + stime in ms from a /proc stat line (clock ticks of 10 ms). */
+function statMs(file: string): number {
+  const fields = readFileSync(file, 'utf8').split(') ')[1]!.split(' ');
+  return 10 * (Number(fields[11]) + Number(fields[12]));
+}
+
+function cpuMark(pid: number): CpuMark {
+  return { server: statMs(`/proc/${pid}/stat`), main: statMs(`/proc/${pid}/task/${pid}/stat`), client: process.cpuUsage() };
+}
+
+/**
+ * What one search cost in CPU, on average: the whole server (main thread, libuv's pool
+ * gzipping the answer, the store's reader thread, V8's helpers), its main thread alone, and
+ * this client reading and gunzipping the answer; the client shares the machine's cores.
+ */
+function cpuPerSearch(mark: CpuMark, pid: number, searches: number): string {
+  const now = cpuMark(pid);
+  const client = process.cpuUsage(mark.client);
+  const per = (ms: number) => (ms / searches).toFixed(1);
+  return `CPU a search: server ${per(now.server - mark.server)} ms (main thread ${per(now.main - mark.main)} ms), client ${per((client.user + client.system) / 1000)} ms`;
 }
 
 function tracesIn(answer: string): number {
