@@ -131,18 +131,27 @@ describe('IngestQueue', () => {
   });
 });
 
+/** Runs `test` with performance.now() at 0 until it moves the clock on (the queue times its commits). */
+async function withClock(test: (advance: (ms: number) => void) => Promise<void>): Promise<void> {
+  let now = 0;
+  const spy = vi.spyOn(performance, 'now').mockImplementation(() => now);
+  try {
+    await test((ms) => (now += ms));
+  } finally {
+    spy.mockRestore();
+  }
+}
+
 describe('IngestQueue bound in time', () => {
   it('holds at most maxQueueSeconds of commits at the rate the store commits', async () => {
     const { store, writes } = gatedStore();
-    let now = 0;
-    const spy = vi.spyOn(performance, 'now').mockImplementation(() => now);
-    try {
+    await withClock(async (advance) => {
       const queue = new IngestQueue(store, { maxQueuedSpans: 10_000, maxBatchSpans: 10, maxQueueSeconds: 2 });
       expect(queue.bound()).toBe(10_000);
       const first = queue.submit(spans(100));
       await tick();
       // 100 spans committed in 1 s: 100 spans/s, so 2 s of queue is 200 spans.
-      now += 1000;
+      advance(1000);
       writes[0]!.commit();
       await first;
       expect(queue.bound()).toBe(200);
@@ -152,25 +161,28 @@ describe('IngestQueue bound in time', () => {
       await tick();
       writes[1]!.commit();
       await second;
-    } finally {
-      spy.mockRestore();
-    }
+    });
   });
 });
 
 describe('IngestQueue after admission', () => {
+  it('has room for any one request while empty, but not while others are in flight', () => {
+    const queue = new IngestQueue(gatedStore().store, { maxQueuedSpans: 1_000, maxBatchSpans: 10 });
+    expect(queue.hasRoomFor(5_000)).toBe(true);
+    expect(queue.hasRoomFor(5_000, true)).toBe(false);
+    expect(queue.hasRoomFor(1_000, true)).toBe(true);
+  });
+
   it('takes a submission admission let in when the bound in time shrank meanwhile, up to the hard cap', async () => {
     const { store, writes } = gatedStore();
-    let now = 0;
-    const spy = vi.spyOn(performance, 'now').mockImplementation(() => now);
-    try {
+    await withClock(async (advance) => {
       const queue = new IngestQueue(store, { maxQueuedSpans: 1_000, maxBatchSpans: 10, maxQueueSeconds: 2 });
       const first = queue.submit(spans(100));
       await tick();
       // Admitted while the bound is the hard cap: 300 more fit.
       expect(queue.hasRoomFor(300)).toBe(true);
       // Then the first commit sets the bound to 2 s at 100 spans/s, and another batch queues.
-      now += 1000;
+      advance(1000);
       writes[0]!.commit();
       await first;
       const second = queue.submit(spans(100));
@@ -187,9 +199,7 @@ describe('IngestQueue after admission', () => {
       writes[2]!.commit();
       await admitted;
       expect(queue.stats()).toMatchObject({ writtenSpans: 500, refusedSpans: 601 });
-    } finally {
-      spy.mockRestore();
-    }
+    });
   });
 });
 
