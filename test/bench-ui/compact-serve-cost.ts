@@ -13,6 +13,7 @@
  * older commit's, for a before/after on the same machine state).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { cpuSeconds } from '../support/proc-cpu.js';
 import { encodeExportTraceRequestProto } from '../../server/src/receivers/otlp/otlp-proto-encoder.js';
 import { MAIN_JS, spawnThreadline, type SpawnedServer } from '../support/spawned-server.js';
 import { generateTrace } from './trace-generator.js';
@@ -23,13 +24,7 @@ if (!db) throw new Error('usage: compact-serve-cost.ts --db=PATH [--seed] [--ser
 const serves = Number(args.get('serves') ?? 10);
 const size = Number(args.get('size') ?? 100_000);
 const main = args.get('main') ?? MAIN_JS;
-const CLOCK_TICKS_PER_S = 100;
-
-function cpuMs(pid: number): number {
-  // Fields after the command's closing paren: state is field 3, utime 14, stime 15.
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_S;
-}
+const cpuMs = (pid: number) => 1000 * cpuSeconds(pid);
 
 function rssMB(pid: number): number {
   return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;

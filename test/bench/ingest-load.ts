@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import type { InstrumentationScope, Resource, Span } from '@threadline/shared';
 import { encodeExportTraceRequestProto } from '../../server/src/receivers/otlp/otlp-proto-encoder.js';
 import type { OtlpSpan, OtlpTraceRequest } from '../../server/src/receivers/otlp/otlp-types.js';
+import { cpuSeconds } from '../support/proc-cpu.js';
 import { MAIN_JS, spawnThreadline } from '../support/spawned-server.js';
 import { buildFleet, TraceGenerator } from './go-fleet-generator.js';
 import { post } from './http-client.js';
@@ -132,12 +133,6 @@ function grpcSender(address: string): { send: Send; close(): void } {
       });
     });
   return { send, close: () => client.close() };
-}
-
-/** utime + stime of a process, in seconds. */
-export function cpuSeconds(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
 /** The number on the line of a /proc file that starts with `name` (NaN when there is none). */

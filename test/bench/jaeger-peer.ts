@@ -4,7 +4,8 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { repoRoot } from './bench-settings.js';
-import { cpuSeconds, httpSender, nearestRank, peakRssMb, sendFor, type LoadOptions, type Payload } from './ingest-load.js';
+import { httpSender, nearestRank, peakRssMb, sendFor, type LoadOptions, type Payload } from './ingest-load.js';
+import { cpuSeconds } from '../support/proc-cpu.js';
 
 /**
  * The peer of the ingest benchmark: Jaeger v2 (v1.75.0, the approved release, built from

@@ -1,8 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { BatchFactory, DEFAULT_SERVER_COMMAND, arg, log, percentile, postOnce, startServerProcess } from '../reliability/reliability-support.js';
 import { timedGet } from './http-client.js';
+import { cpuSeconds, statCpuSeconds } from '../support/proc-cpu.js';
 
 /**
  * Jaeger searches that answer whole big traces, as Grafana's Jaeger data source asks for
@@ -80,14 +81,8 @@ interface CpuMark {
   client: NodeJS.CpuUsage;
 }
 
-/** utime + stime in ms from a /proc stat line (clock ticks of 10 ms). */
-function statMs(file: string): number {
-  const fields = readFileSync(file, 'utf8').split(') ')[1]!.split(' ');
-  return 10 * (Number(fields[11]) + Number(fields[12]));
-}
-
 function cpuMark(pid: number): CpuMark {
-  return { server: statMs(`/proc/${pid}/stat`), main: statMs(`/proc/${pid}/task/${pid}/stat`), client: process.cpuUsage() };
+  return { server: 1000 * cpuSeconds(pid), main: 1000 * statCpuSeconds(`/proc/${pid}/task/${pid}/stat`), client: process.cpuUsage() };
 }
 
 /**

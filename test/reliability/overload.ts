@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { BatchFactory, DEFAULT_SERVER_COMMAND, arg, batchTraceId, log, percentile, postOnce, sleep, startServerProcess } from './reliability-support.js';
 import { timedGet } from '../bench/http-client.js';
+import { cpuSeconds } from '../support/proc-cpu.js';
 
 /**
  * Overload with retrying exporters. First measures capacity (acknowledged 512-span batches
@@ -214,7 +215,7 @@ async function runQueries(api: string, deadline: number, start: number, times: Q
 interface CpuMark {
   at: number;
   client: NodeJS.CpuUsage;
-  serverTicks: number;
+  serverSeconds: number;
   machine: MachineTicks;
 }
 
@@ -232,14 +233,8 @@ function machineTicks(): MachineTicks {
   return { idle: idle + iowait, steal, total: fields.slice(0, 8).reduce((a, b) => a + b, 0) };
 }
 
-/** utime + stime of a process, in clock ticks (100 per second on Linux). */
-function processTicks(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return Number(fields[11]) + Number(fields[12]);
-}
-
 function cpuMark(pid: number): CpuMark {
-  return { at: performance.now(), client: process.cpuUsage(), serverTicks: processTicks(pid), machine: machineTicks() };
+  return { at: performance.now(), client: process.cpuUsage(), serverSeconds: cpuSeconds(pid), machine: machineTicks() };
 }
 
 /** CPU of this load generator and of the server since `mark`, in % of one core. */
@@ -247,7 +242,7 @@ function cpuSince(mark: CpuMark, pid: number): string {
   const seconds = (performance.now() - mark.at) / 1000;
   const client = process.cpuUsage(mark.client);
   const clientPct = (100 * (client.user + client.system)) / 1e6 / seconds;
-  const serverPct = (processTicks(pid) - mark.serverTicks) / seconds;
+  const serverPct = (100 * (cpuSeconds(pid) - mark.serverSeconds)) / seconds;
   const now = machineTicks();
   const machineTotal = now.total - mark.machine.total;
   const share = (ticks: number) => ((100 * ticks) / machineTotal).toFixed(0);
